@@ -1,0 +1,286 @@
+// [SECTION] creation  [SECTION] frame  [SECTION] intents  [SECTION] live loop  [SECTION] output
+#include "kiosk/app/app.h"
+
+#include "kiosk/app/draw_data.h"
+#include "screens/catalog_screen.h"
+#include "screens/welcome_screen.h"
+
+#include <imgui.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <nlohmann/json.hpp>
+#include <systemd/sd-daemon.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+namespace guichet::app {
+
+// [SECTION] creation
+
+App::App(const AppSetup& setup, const Clock& clock)
+    : m_setup(setup)
+    , m_clock(clock)
+    , m_session(setup.config.session, clock, Preferences { .language = setup.config.kiosk.default_language })
+{
+}
+
+Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clock)
+{
+    std::unique_ptr<App> app(new App(setup, clock));
+    auto& config = app->m_setup.config;
+    std::filesystem::path assets = config.ui.assets_dir;
+
+    auto strings = Strings::load(assets / "strings", config.kiosk.languages);
+    if (!strings)
+        return std::unexpected(strings.error());
+    app->m_strings = std::move(*strings);
+    auto theme = Theme::load(assets / "themes" / (config.ui.theme + ".json"));
+    if (!theme)
+        return std::unexpected(theme.error());
+    app->m_theme = std::move(*theme);
+    auto high_contrast = Theme::load(assets / "themes" / (config.ui.high_contrast_theme + ".json"));
+    if (!high_contrast)
+        return std::unexpected(high_contrast.error());
+    app->m_high_contrast = std::move(*high_contrast);
+    auto fonts = screens::FontLibrary::load(config.ui);
+    if (!fonts)
+        return std::unexpected(fonts.error());
+    app->m_font_library = std::move(*fonts);
+
+    Size size { config.display.width, config.display.height };
+    if (setup.windowed)
+        size = *setup.windowed;
+    auto display = setup.mode == Mode::Headless
+        ? Display::open_headless(size)
+        : Display::open_window(size, setup.windowed || !config.display.fullscreen ? Fullscreen::No : Fullscreen::Yes,
+              config.display.hide_cursor);
+    if (!display)
+        return std::unexpected(display.error());
+    app->m_display = std::move(*display);
+
+    app->m_imgui = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr; // a kiosk keeps no window layout between runs
+    io.LogFilename = nullptr;
+    Input::configure(io);
+    ImGui::GetStyle().WindowBorderSize = 0;
+    ImGui_ImplSDLRenderer_Init(app->m_display->renderer());
+
+    app->m_screens.push_back(std::make_unique<screens::WelcomeScreen>());
+    app->m_screens.push_back(std::make_unique<screens::CatalogScreen>());
+    app->m_last_frame = clock.now();
+    return app;
+}
+
+App::~App()
+{
+    if (m_imgui) {
+        ImGui_ImplSDLRenderer_Shutdown();
+        ImGui::DestroyContext(m_imgui);
+    }
+}
+
+screens::Screen& App::screen(ScreenId id)
+{
+    auto found = std::find_if(m_screens.begin(), m_screens.end(), [id](auto& screen) { return screen->id() == id; });
+    return **found; // every ScreenId has its screen, created in create()
+}
+
+// [SECTION] frame
+
+void App::ensure_fonts()
+{
+    auto [width, height] = m_display->size();
+    float unit = static_cast<float>(std::min(width, height)) / 1080.0f;
+    float scale = unit * text_scale(m_session.preferences().text_size);
+    if (scale == m_font_scale)
+        return;
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    m_fonts = m_font_library.build(*io.Fonts, scale);
+    ImGui_ImplSDLRenderer_CreateFontsTexture();
+    io.Fonts->ClearTexData(); // the renderer holds the texture; the CPU copy would only cost memory
+    m_font_scale = scale;
+}
+
+void App::render_frame()
+{
+    ImGuiIO& io = ImGui::GetIO();
+    auto input = m_input.apply(io);
+    m_quit = m_quit || input.quit;
+    if (input.user_input)
+        m_session.on_input();
+    if (m_session.update() == Session::Event::Expired)
+        end_session();
+    ensure_fonts();
+
+    auto [width, height] = m_display->size();
+    auto now = m_clock.now();
+    float delta = std::chrono::duration<float>(now - m_last_frame).count();
+    m_last_frame = now;
+    float unit = static_cast<float>(std::min(width, height)) / 1080.0f;
+    const Theme& theme = m_session.preferences().high_contrast ? m_high_contrast : m_theme;
+
+    std::vector<Intent> intents;
+    // A second pass lays out content whose height changed (a new screen, language or text size), so
+    // what is shown is never the first, uncentred guess.
+    for (int pass = 0; pass < 2; ++pass) {
+        io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
+        io.DeltaTime = pass == 0 && delta > 0 ? delta : 1e-4f;
+        ImGui_ImplSDLRenderer_NewFrame();
+        ImGui::NewFrame();
+        m_tree.begin_frame(screen_name(m_router.current()));
+        screens::Ui ui { m_tree, theme, m_fonts, unit, text_scale(m_session.preferences().text_size) };
+        screens::FrameContext context { ui, m_strings, m_session, m_setup.config.kiosk, intents };
+        bool changed = screen(m_router.current()).draw(context);
+        if (m_session.phase() == SessionPhase::Warning)
+            changed = m_inactivity.draw(context) || changed;
+        ImGui::Render();
+        if (!changed || !intents.empty())
+            break;
+    }
+    auto background = theme["background"];
+    SDL_SetRenderDrawColor(m_display->renderer(), background.r, background.g, background.b, 255);
+    SDL_RenderClear(m_display->renderer());
+    render_draw_data(m_display->renderer(), ImGui::GetDrawData());
+
+    for (auto& intent : intents)
+        apply(intent);
+    dump_ui_if_changed();
+}
+
+void App::present() { m_display->present(); }
+
+// [SECTION] intents
+
+void App::apply(const Intent& intent)
+{
+    m_router.apply(intent);
+    std::visit(
+        [this](auto& wanted) {
+            using T = std::decay_t<decltype(wanted)>;
+            auto& prefs = m_session.preferences();
+            if constexpr (std::is_same_v<T, intent::EndSession>) {
+                end_session();
+            } else if constexpr (std::is_same_v<T, intent::ExtendSession>) {
+                m_session.extend();
+            } else if constexpr (std::is_same_v<T, intent::SetLanguage>) {
+                auto& languages = m_setup.config.kiosk.languages;
+                if (std::find(languages.begin(), languages.end(), wanted.code) != languages.end())
+                    prefs.language = wanted.code;
+            } else if constexpr (std::is_same_v<T, intent::CycleTextSize>) {
+                prefs.text_size = next_text_size(prefs.text_size);
+            } else if constexpr (std::is_same_v<T, intent::ToggleContrast>) {
+                prefs.high_contrast = !prefs.high_contrast;
+            }
+        },
+        intent);
+}
+
+void App::end_session()
+{
+    m_session.end();
+    m_router.reset();
+    for (auto& screen : m_screens)
+        screen->reset();
+}
+
+// [SECTION] live loop
+
+std::optional<Millis> App::time_to_next_timer() const
+{
+    auto deadline = m_session.next_deadline();
+    if (!deadline)
+        return std::nullopt;
+    return std::max(Millis(0), *deadline - m_clock.now());
+}
+
+int App::run()
+{
+    auto [width, height] = m_display->size();
+    std::fprintf(stderr, "guichet: %s %dx%d, renderer %s\n",
+        m_display->kind() == DisplayKind::Window ? "window" : "headless", width, height, m_display->renderer_name());
+    int frames_due = 2;
+    bool announced_ready = false;
+    SDL_Event event;
+    while (!m_quit) {
+        if (frames_due == 0 && !m_input.pending())
+            wait_for_input_or_timer();
+        while (SDL_PollEvent(&event))
+            m_input.push(event);
+        // After input a few frames let press and hover states settle; a timer needs one frame.
+        frames_due = m_input.pending() ? std::max(frames_due, 3) : std::max(frames_due, 1);
+        render_frame();
+        present();
+        if (!announced_ready) {
+            sd_notify(0, "READY=1"); // the first interactive frame is on screen
+            announced_ready = true;
+        }
+        --frames_due;
+    }
+    return 0;
+}
+
+void App::wait_for_input_or_timer()
+{
+    auto timeout = time_to_next_timer();
+    if (m_display->kind() == DisplayKind::Window) {
+        // Sleeps in the video driver until input arrives: an idle kiosk uses no CPU.
+        SDL_Event event;
+        if (SDL_WaitEventTimeout(&event, timeout ? static_cast<int>(timeout->count()) + 1 : -1))
+            m_input.push(event);
+        return;
+    }
+    // Headless has no input device, and SDL's own wait would poll every millisecond: sleep in long
+    // slices until the timer is due or a quit request (SIGINT, SIGTERM) arrives.
+    auto until = timeout ? m_clock.now() + *timeout : Millis::max();
+    while (m_clock.now() < until) {
+        SDL_PumpEvents();
+        if (SDL_PeepEvents(nullptr, 0, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0)
+            return;
+        auto left = until - m_clock.now();
+        SDL_Delay(static_cast<Uint32>(std::clamp<int64_t>(left.count(), 1, 250)));
+    }
+}
+
+// [SECTION] output
+
+Result<void> App::resize(Size size)
+{
+    ImGui_ImplSDLRenderer_Shutdown();
+    auto resized = m_display->resize(size);
+    ImGui_ImplSDLRenderer_Init(m_display->renderer());
+    m_font_scale = 0; // the font texture lived in the old renderer
+    return resized;
+}
+
+Result<void> App::screenshot(const std::filesystem::path& path)
+{
+    auto pixels = m_display->read_pixels();
+    if (!pixels)
+        return std::unexpected(pixels.error());
+    return write_png(path, m_display->size(), *pixels);
+}
+
+Result<void> App::write_ui_dump(const std::filesystem::path& path) const
+{
+    std::ofstream out(path);
+    out << m_tree.to_json().dump(2) << '\n';
+    if (!out)
+        return fail("cannot write the UI dump '" + path.string() + "'");
+    return {};
+}
+
+void App::dump_ui_if_changed()
+{
+    if (m_setup.dump_ui.empty())
+        return;
+    auto text = m_tree.to_json().dump(2);
+    if (text == m_last_dump)
+        return;
+    m_last_dump = std::move(text);
+    std::ofstream(m_setup.dump_ui) << m_last_dump << '\n';
+}
+
+}

@@ -1,0 +1,99 @@
+// The composition root: creates every service and screen, runs the frame, routes intents. The live
+// loop and the headless driver both drive it through the same entry points.
+#pragma once
+#include "accessibility/theme.h"
+#include "kiosk/app/display.h"
+#include "kiosk/app/input.h"
+#include "kiosk/core/clock.h"
+#include "kiosk/core/config.h"
+#include "kiosk/core/i18n.h"
+#include "kiosk/core/router.h"
+#include "kiosk/core/session.h"
+#include "kiosk/core/ui_tree.h"
+#include "screens/fonts.h"
+#include "screens/inactivity_dialog.h"
+#include "screens/screen.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct ImGuiContext;
+
+namespace guichet::app {
+
+enum class Mode {
+    Window,
+    Headless,
+};
+
+struct AppSetup {
+    Config config;
+    Mode mode = Mode::Window;
+    std::optional<Size> windowed; // --windowed WxH: a window of that size instead of full screen
+    std::filesystem::path dump_ui; // --dump-ui FILE: rewritten whenever the semantic tree changes
+};
+
+class App {
+public:
+    // Fails with a message for a person when an asset, a font or the display cannot be had.
+    static Result<std::unique_ptr<App>> create(const AppSetup&, const Clock&);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    void push_event(const SDL_Event& event) { m_input.push(event); }
+    bool input_pending() const { return m_input.pending(); }
+
+    // One frame: input, session timers, layout, draw into the renderer (not yet shown).
+    void render_frame();
+    void present();
+    // The live, event-driven loop: waits for input or a timer, renders a few frames, sleeps again.
+    // Returns the process exit code.
+    int run();
+
+    ScreenId current_screen() const { return m_router.current(); }
+    const UiTree& tree() const { return m_tree; }
+    const Session& session() const { return m_session; }
+    bool quit_requested() const { return m_quit; }
+    Size size() const { return m_display->size(); }
+
+    Result<void> resize(Size);
+    Result<void> screenshot(const std::filesystem::path&);
+    Result<void> write_ui_dump(const std::filesystem::path&) const;
+
+private:
+    App(const AppSetup&, const Clock&);
+    screens::Screen& screen(ScreenId);
+    void apply(const Intent&);
+    void end_session();
+    void ensure_fonts();
+    void dump_ui_if_changed();
+    // How long the live loop may sleep before a timer needs a frame; nullopt: until the next input.
+    std::optional<Millis> time_to_next_timer() const;
+    void wait_for_input_or_timer();
+
+    AppSetup m_setup;
+    const Clock& m_clock;
+    std::unique_ptr<Display> m_display;
+    Strings m_strings;
+    Theme m_theme;
+    Theme m_high_contrast;
+    screens::FontLibrary m_font_library;
+    screens::FontSet m_fonts;
+    float m_font_scale = 0;
+    Session m_session;
+    Router m_router;
+    UiTree m_tree;
+    std::vector<std::unique_ptr<screens::Screen>> m_screens;
+    screens::InactivityDialog m_inactivity;
+    Input m_input;
+    ImGuiContext* m_imgui = nullptr;
+    Millis m_last_frame { 0 };
+    bool m_quit = false;
+    std::string m_last_dump;
+};
+
+}

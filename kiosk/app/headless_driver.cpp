@@ -1,0 +1,185 @@
+// The headless script runner.
+#include "kiosk/app/headless_driver.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace guichet::app {
+namespace {
+
+std::string visible_labels(const UiTree& tree)
+{
+    std::ostringstream out;
+    bool first = true;
+    for (auto& node : tree.nodes()) {
+        if (!node.interactive() || node.inert)
+            continue;
+        out << (first ? "" : ", ") << '"' << node.label << "\" (id:" << node.id << ')';
+        first = false;
+    }
+    return first ? "none" : out.str();
+}
+
+}
+
+HeadlessDriver::HeadlessDriver(App& app, VirtualClock& clock, std::filesystem::path screenshot_dir)
+    : m_app(app)
+    , m_clock(clock)
+    , m_screenshot_dir(std::move(screenshot_dir))
+{
+}
+
+void HeadlessDriver::frame(Millis step)
+{
+    m_clock.advance(step);
+    m_app.render_frame();
+    m_app.present();
+}
+
+void HeadlessDriver::settle()
+{
+    // Pending events need a frame each (one press or release per frame); then two quiet frames let a
+    // new screen lay itself out and hover or press styling clear.
+    for (int guard = 0; m_app.input_pending() && guard < 1000; ++guard)
+        frame();
+    frame();
+    frame();
+}
+
+Result<void> HeadlessDriver::run(const std::vector<ScriptStep>& steps, std::string_view source)
+{
+    settle(); // the first interactive frame
+    for (auto& step : steps) {
+        if (auto done = run_step(step); !done)
+            return fail(std::string(source) + ":" + std::to_string(step.line) + ": " + done.error().message);
+        if (m_app.quit_requested())
+            break;
+    }
+    return {};
+}
+
+Result<void> HeadlessDriver::tap(const UiNode& node)
+{
+    if (node.inert)
+        return fail("\"" + node.label + "\" is behind a dialog and cannot be tapped");
+    if (!node.enabled)
+        return fail("\"" + node.label + "\" is disabled");
+    auto [width, height] = m_app.size();
+    SDL_Event event {};
+    event.tfinger.touchId = 1;
+    event.tfinger.fingerId = 0;
+    event.tfinger.x = node.rect.center_x() / static_cast<float>(width);
+    event.tfinger.y = node.rect.center_y() / static_cast<float>(height);
+    event.tfinger.pressure = 1.0f;
+    event.type = SDL_FINGERDOWN;
+    m_app.push_event(event);
+    event.type = SDL_FINGERUP;
+    m_app.push_event(event);
+    settle();
+    return {};
+}
+
+Result<void> HeadlessDriver::key(std::string_view name)
+{
+    SDL_Keycode keycode = SDL_GetKeyFromName(std::string(name).c_str());
+    if (keycode == SDLK_UNKNOWN)
+        return fail("unknown key name '" + std::string(name) + "' (SDL names such as Return, Escape, Tab, F1, Down)");
+    SDL_Event event {};
+    event.key.keysym.sym = keycode;
+    event.key.keysym.scancode = SDL_GetScancodeFromKey(keycode);
+    event.key.state = SDL_PRESSED;
+    event.type = SDL_KEYDOWN;
+    m_app.push_event(event);
+    event.key.state = SDL_RELEASED;
+    event.type = SDL_KEYUP;
+    m_app.push_event(event);
+    settle();
+    return {};
+}
+
+void HeadlessDriver::type(std::string_view text)
+{
+    // SDL_TEXTINPUT carries at most 31 bytes: split between UTF-8 characters, never inside one.
+    while (!text.empty()) {
+        size_t take = std::min<size_t>(text.size(), SDL_TEXTINPUTEVENT_TEXT_SIZE - 1);
+        while (take < text.size() && (static_cast<unsigned char>(text[take]) & 0xC0) == 0x80)
+            --take;
+        SDL_Event event {};
+        event.type = SDL_TEXTINPUT;
+        text.copy(event.text.text, take);
+        m_app.push_event(event);
+        text.remove_prefix(take);
+    }
+    settle();
+}
+
+Result<void> HeadlessDriver::run_step(const ScriptStep& step)
+{
+    const UiTree& tree = m_app.tree();
+    switch (step.kind) {
+    case StepKind::TapLabel: {
+        std::vector<const UiNode*> targets;
+        for (auto* node : tree.find_by_label(step.text)) {
+            if (node->interactive() || node->role == Role::Dialog)
+                targets.push_back(node);
+        }
+        if (targets.empty())
+            return fail("nothing to tap labelled \"" + step.text + "\" on screen '" + std::string(tree.screen())
+                + "'; tappable now: " + visible_labels(tree));
+        if (targets.size() > 1)
+            return fail("more than one element is labelled \"" + step.text + "\"; tap it by id");
+        return tap(*targets.front());
+    }
+    case StepKind::TapId: {
+        auto* node = tree.find_by_id(step.text);
+        if (!node)
+            return fail("no element with id '" + step.text + "' on screen '" + std::string(tree.screen())
+                + "'; tappable now: " + visible_labels(tree));
+        return tap(*node);
+    }
+    case StepKind::Type:
+        type(step.text);
+        return {};
+    case StepKind::Key:
+        return key(step.text);
+    case StepKind::Wait: {
+        Millis step_size(step.number <= 2000 ? 16 : 100);
+        for (Millis waited(0); waited < Millis(step.number); waited += step_size)
+            frame(std::min(step_size, Millis(step.number) - waited));
+        return {};
+    }
+    case StepKind::Advance:
+        // One frame a second, as the live loop does for the countdown, so every timer fires on time.
+        for (int second = 0; second < step.number; ++second)
+            frame(Millis(1000));
+        settle();
+        return {};
+    case StepKind::ExpectScreen:
+        if (screen_name(m_app.current_screen()) != step.text)
+            return fail("expected screen '" + step.text + "', but the screen is '"
+                + std::string(screen_name(m_app.current_screen())) + "'");
+        return {};
+    case StepKind::ExpectText:
+        if (!tree.shows_text(step.text))
+            return fail("expected the text \"" + step.text + "\" on screen '" + std::string(tree.screen()) + "'");
+        return {};
+    case StepKind::ExpectNoText:
+        if (tree.shows_text(step.text))
+            return fail("did not expect the text \"" + step.text + "\" on screen '" + std::string(tree.screen()) + "'");
+        return {};
+    case StepKind::Screenshot:
+        m_app.render_frame(); // read back a frame drawn now, not whatever the surface held
+        return m_app.screenshot(m_screenshot_dir / step.text);
+    case StepKind::Resize:
+        if (auto resized = m_app.resize({ step.number, step.second_number }); !resized)
+            return resized;
+        settle();
+        return {};
+    case StepKind::DumpUi:
+        return m_app.write_ui_dump(m_screenshot_dir / step.text);
+    }
+    return {};
+}
+
+}

@@ -1,0 +1,175 @@
+// Reads the TOML configuration with toml++ and checks each value against its rule.
+#include "kiosk/core/config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace guichet {
+namespace {
+
+using Setter = std::function<std::string(const toml::node&)>; // returns an error text, empty when fine
+
+std::string type_error(std::string_view expected) { return "must be " + std::string(expected); }
+
+Setter string_key(std::string& target, bool allow_empty = false)
+{
+    return [&target, allow_empty](const toml::node& node) -> std::string {
+        auto value = node.value<std::string>();
+        if (!node.is_string() || !value)
+            return type_error("a string");
+        if (value->empty() && !allow_empty)
+            return "must not be empty";
+        target = *value;
+        return {};
+    };
+}
+
+Setter bool_key(bool& target)
+{
+    return [&target](const toml::node& node) -> std::string {
+        if (!node.is_boolean())
+            return type_error("true or false");
+        target = *node.value<bool>();
+        return {};
+    };
+}
+
+Setter int_key(int& target, int min, int max)
+{
+    return [&target, min, max](const toml::node& node) -> std::string {
+        if (!node.is_integer())
+            return type_error("a whole number");
+        auto value = *node.value<int64_t>();
+        if (value < min || value > max)
+            return "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (got "
+                + std::to_string(value) + ")";
+        target = static_cast<int>(value);
+        return {};
+    };
+}
+
+bool is_language_code(std::string_view code)
+{
+    return code.size() == 2 && code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z';
+}
+
+Setter language_list_key(std::vector<std::string>& target)
+{
+    return [&target](const toml::node& node) -> std::string {
+        auto* array = node.as_array();
+        if (!array || array->empty())
+            return type_error("a non-empty list of language codes such as [\"fr\", \"en\"]");
+        std::vector<std::string> codes;
+        for (auto& item : *array) {
+            auto code = item.value<std::string>();
+            if (!item.is_string() || !code || !is_language_code(*code))
+                return "must hold two-letter language codes such as \"fr\"";
+            codes.push_back(*code);
+        }
+        target = std::move(codes);
+        return {};
+    };
+}
+
+std::string describe_location(std::string_view source, const toml::source_region& where)
+{
+    std::ostringstream out;
+    out << source << ':' << where.begin.line;
+    return out.str();
+}
+
+}
+
+Result<Config> parse_config(std::string_view text, std::string_view source)
+{
+    toml::table root;
+    try {
+        root = toml::parse(text, source);
+    } catch (const toml::parse_error& error) {
+        return fail(describe_location(source, error.source()) + ": not valid TOML: " + std::string(error.description()));
+    }
+
+    Config config;
+    std::map<std::string, std::map<std::string, Setter>> schema {
+        { "kiosk",
+            {
+                { "id", string_key(config.kiosk.id) },
+                { "place_name", string_key(config.kiosk.place_name, true) },
+                { "default_language", string_key(config.kiosk.default_language) },
+                { "languages", language_list_key(config.kiosk.languages) },
+            } },
+        { "display",
+            {
+                { "fullscreen", bool_key(config.display.fullscreen) },
+                { "width", int_key(config.display.width, 320, 7680) },
+                { "height", int_key(config.display.height, 240, 7680) },
+                { "hide_cursor", bool_key(config.display.hide_cursor) },
+            } },
+        { "session",
+            {
+                { "idle_timeout_s", int_key(config.session.idle_timeout_s, 10, 3600) },
+                { "warning_s", int_key(config.session.warning_s, 20, 600) },
+                { "max_extensions", int_key(config.session.max_extensions, 0, 1000) },
+            } },
+        { "ui",
+            {
+                { "assets_dir", string_key(config.ui.assets_dir) },
+                { "font_regular", string_key(config.ui.font_regular) },
+                { "font_bold", string_key(config.ui.font_bold) },
+                { "theme", string_key(config.ui.theme) },
+                { "high_contrast_theme", string_key(config.ui.high_contrast_theme) },
+            } },
+    };
+
+    for (auto& [section_key, section_node] : root) {
+        std::string section(section_key.str());
+        auto known_section = schema.find(section);
+        if (known_section == schema.end())
+            return fail(describe_location(source, section_key.source()) + ": unknown section or key '" + section + "'");
+        auto* table = section_node.as_table();
+        if (!table)
+            return fail(describe_location(source, section_key.source()) + ": '" + section + "' must be a [section]");
+        for (auto& [key_name, value] : *table) {
+            std::string name = section + "." + std::string(key_name.str());
+            auto setter = known_section->second.find(std::string(key_name.str()));
+            if (setter == known_section->second.end())
+                return fail(describe_location(source, key_name.source()) + ": unknown key '" + name + "'");
+            if (auto problem = setter->second(value); !problem.empty())
+                return fail(describe_location(source, value.source()) + ": '" + name + "' " + problem);
+        }
+    }
+
+    // Rules that involve more than one key, or that a range cannot say.
+    if (config.session.max_extensions != 0 && config.session.max_extensions < 10)
+        return fail(std::string(source) + ": 'session.max_extensions' must be 0 (unlimited) or at least 10 (WCAG 2.2.1), got "
+            + std::to_string(config.session.max_extensions));
+    auto& langs = config.kiosk.languages;
+    if (std::find(langs.begin(), langs.end(), config.kiosk.default_language) == langs.end())
+        return fail(std::string(source) + ": 'kiosk.default_language' (\"" + config.kiosk.default_language
+            + "\") must be one of 'kiosk.languages'");
+    return config;
+}
+
+Result<Config> load_config(const std::filesystem::path& path)
+{
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path, ignored))
+        return fail("cannot read the configuration file '" + path.string() + "': it is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return fail("cannot read the configuration file '" + path.string() + "': " + std::strerror(errno));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad())
+        return fail("cannot read the configuration file '" + path.string() + "'");
+    return parse_config(buffer.str(), path.string());
+}
+
+}

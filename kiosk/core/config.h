@@ -1,0 +1,52 @@
+// The kiosk's configuration: a TOML file whose every key has a documented default
+// (assets/config/guichet.toml). Unknown keys and bad values are errors that name the key.
+#pragma once
+#include "kiosk/core/result.h"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet {
+
+struct KioskSection {
+    std::string id = "demo-kiosk";
+    std::string place_name = "France Services";
+    std::string default_language = "fr";
+    std::vector<std::string> languages = { "fr", "en", "pt", "es" };
+};
+
+struct DisplaySection {
+    bool fullscreen = true;
+    int width = 1920; // used when not full-screen, and by the headless renderer
+    int height = 1080;
+    bool hide_cursor = true;
+};
+
+struct SessionSection {
+    int idle_timeout_s = 120; // quiet time before the "are you still there?" warning
+    int warning_s = 30;       // time to answer the warning; WCAG 2.2.1 asks for at least 20 s
+    int max_extensions = 0;   // 0: unlimited; otherwise at least 10 (WCAG 2.2.1)
+};
+
+struct UiSection {
+    std::string assets_dir = GUICHET_DEFAULT_ASSETS_DIR;
+    std::string font_regular = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+    std::string font_bold = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
+    std::string theme = "default";
+    std::string high_contrast_theme = "high-contrast";
+};
+
+struct Config {
+    KioskSection kiosk;
+    DisplaySection display;
+    SessionSection session;
+    UiSection ui;
+};
+
+// `source` names the text in error messages (usually the file's path).
+Result<Config> parse_config(std::string_view text, std::string_view source);
+Result<Config> load_config(const std::filesystem::path& path);
+
+}

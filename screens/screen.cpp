@@ -1,0 +1,63 @@
+// The frame every screen is drawn in: one undecorated full-screen window, content centred.
+#include "screens/screen.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace guichet::screens {
+
+bool Screen::draw(FrameContext& context)
+{
+    auto& ui = context.ui;
+    ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(display);
+    // No window background: the app clears the frame to the theme's background, which costs the
+    // software renderer a fill instead of a full-screen blended triangle pair.
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
+    ImGui::Begin("##screen", nullptr,
+        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings
+            | ImGuiWindowFlags_NoBringToFrontOnFocus);
+
+    float side_margin = ui.px(64);
+    float width = std::min(display.x - 2 * side_margin, ui.px(1500));
+    float left = std::floor((display.x - width) / 2);
+    // Content taller than the display (large text on a short screen) first tightens its spacing, and
+    // uses thinner top and bottom margins, so nothing ends up below the edge.
+    float margin = m_tight ? ui.px(24) : ui.px(64);
+    float top = std::max(margin, std::floor((display.y - m_content_height) / 2));
+    ImGui::SetCursorPosY(top);
+    ImGui::Indent(left);
+    float start = ImGui::GetCursorPosY();
+    ui.gap_scale = m_gap_scale;
+    ui.gap_total = 0;
+    draw_content(context, width);
+    float height = ImGui::GetCursorPosY() - start;
+    ImGui::Unindent(left);
+
+    float fixed = height - ui.gap_total * m_gap_scale;
+    bool tight = fixed + ui.gap_total > display.y - 2 * ui.px(64);
+    float gap_scale = tight && ui.gap_total > 0
+        ? std::clamp((display.y - 2 * ui.px(24) - fixed) / ui.gap_total, 0.2f, 1.0f)
+        : 1.0f;
+    ui.gap_scale = 1.0f;
+
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+    ImGui::PopStyleColor();
+
+    bool changed = std::abs(height - m_content_height) > 0.5f || gap_scale != m_gap_scale || tight != m_tight;
+    m_content_height = height;
+    m_gap_scale = gap_scale;
+    m_tight = tight;
+    return changed;
+}
+
+void center_next(float item_width, float column_width)
+{
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, (column_width - item_width) / 2));
+}
+
+}

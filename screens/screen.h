@@ -1,0 +1,62 @@
+// One class per screen, its state inside it. A screen draws through the widget set and emits intents;
+// it never decides which screen comes next, and never reaches another screen or a service's internals.
+#pragma once
+#include "kiosk/core/config.h"
+#include "kiosk/core/i18n.h"
+#include "kiosk/core/intents.h"
+#include "kiosk/core/router.h"
+#include "kiosk/core/session.h"
+#include "screens/ui.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet::screens {
+
+// Everything a screen may read or say during one frame.
+struct FrameContext {
+    Ui& ui;
+    const Strings& strings;
+    const Session& session;
+    const KioskSection& kiosk;
+    std::vector<Intent>& intents;
+
+    const std::string& tr(std::string_view key) const { return strings.get(session.preferences().language, key); }
+    void emit(Intent intent) { intents.push_back(std::move(intent)); }
+};
+
+class Screen {
+public:
+    explicit Screen(ScreenId id)
+        : m_id(id)
+    {
+    }
+    virtual ~Screen() = default;
+    Screen(const Screen&) = delete;
+    Screen& operator=(const Screen&) = delete;
+
+    ScreenId id() const { return m_id; }
+
+    // Draws the screen full-window, its content in a centred column. Returns true when the content's
+    // height changed since the last frame, so the caller lays it out again before showing it.
+    bool draw(FrameContext&);
+
+    // The session ended: forget everything the citizen did here.
+    virtual void reset() { }
+
+protected:
+    // Draws the content into a column of `width` pixels whose left edge is the current indent.
+    virtual void draw_content(FrameContext&, float width) = 0;
+
+private:
+    ScreenId m_id;
+    float m_content_height = 0;
+    float m_gap_scale = 1.0f;
+    bool m_tight = false; // the content does not fit with the normal margins
+};
+
+// Centres the next item of `item_width` in a column of `column_width`.
+void center_next(float item_width, float column_width);
+
+}

@@ -1,0 +1,252 @@
+// Drawing and recording the kiosk widgets.
+#include "screens/ui.h"
+
+#include <imgui_internal.h> // IM_PI
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace guichet::screens {
+
+ImU32 Ui::color(std::string_view token) const
+{
+    auto c = theme[token];
+    return IM_COL32(c.r, c.g, c.b, c.a);
+}
+
+namespace {
+
+struct Line {
+    const char* begin;
+    const char* end;
+};
+
+// Splits `text` into lines no wider than `width` in `font`, at word boundaries.
+std::vector<Line> wrap(ImFont* font, std::string_view text, float width)
+{
+    std::vector<Line> lines;
+    const char* cursor = text.data();
+    const char* end = text.data() + text.size();
+    while (cursor < end) {
+        const char* newline = std::find(cursor, end, '\n');
+        const char* line_end = font->CalcWordWrapPositionA(1.0f, cursor, newline, width);
+        if (line_end == cursor) // a single word wider than the line: let it overflow rather than loop
+            line_end = std::min(newline, cursor + 1);
+        lines.push_back({ cursor, line_end });
+        cursor = line_end;
+        while (cursor < end && *cursor == ' ')
+            ++cursor;
+        if (cursor < end && *cursor == '\n' && cursor == newline)
+            ++cursor;
+    }
+    return lines;
+}
+
+float text_block_height(ImFont* font, const std::vector<Line>& lines)
+{
+    return static_cast<float>(lines.size()) * font->FontSize * 1.25f;
+}
+
+// Draws wrapped text at the cursor, advances the layout, and returns its rectangle.
+Rect draw_text_block(Ui& ui, ImFont* font, std::string_view text, float width, Align align, ImU32 color)
+{
+    if (width <= 0)
+        width = ImGui::GetContentRegionAvail().x;
+    auto lines = wrap(font, text, width);
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    float line_height = font->FontSize * 1.25f;
+    auto* draw = ImGui::GetWindowDrawList();
+    for (size_t i = 0; i < lines.size(); ++i) {
+        float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, lines[i].begin, lines[i].end).x;
+        float x = align == Align::Center ? origin.x + (width - line_width) / 2 : origin.x;
+        float y = origin.y + static_cast<float>(i) * line_height + (line_height - font->FontSize) / 2;
+        draw->AddText(font, font->FontSize, ImVec2(x, y), color, lines[i].begin, lines[i].end);
+    }
+    ImVec2 size(width, text_block_height(font, lines));
+    ImGui::Dummy(size);
+    (void)ui;
+    return { origin.x, origin.y, size.x, size.y };
+}
+
+void record_text(Ui& ui, std::string_view id, Role role, std::string_view text, Rect rect)
+{
+    UiNode node;
+    node.id = id;
+    node.role = role;
+    node.label = text;
+    node.rect = rect;
+    ui.tree.add(std::move(node));
+}
+
+float button_padding(const Ui& ui) { return ui.px(28); }
+
+ImFont* button_font(const Ui& ui) { return ui.fonts.button; }
+
+float font_size_of(const Ui& ui) { return button_font(ui)->FontSize; }
+
+float label_width(const Ui& ui, const ButtonSpec& spec)
+{
+    ImFont* font = button_font(ui);
+    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, spec.label.data(), spec.label.data() + spec.label.size()).x;
+}
+
+float resolved_width(const Ui& ui, const ButtonSpec& spec)
+{
+    return spec.width > 0 ? spec.width : label_width(ui, spec) + 2 * button_padding(ui) + ui.px(16);
+}
+
+}
+
+void fill_rounded_rect(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float rounding)
+{
+    float r = std::min({ rounding, (max.x - min.x) / 2, (max.y - min.y) / 2 });
+    if (r < 1) {
+        draw->AddRectFilled(min, max, color);
+        return;
+    }
+    // The software rasterizer scans each triangle's bounding box, so one fan over the whole shape costs
+    // its area once per edge segment. Three plain rectangles and four small corner fans cost it once.
+    // The rectangles reach one pixel under the corners, where the corners' anti-aliased edges blend
+    // into them: without that overlap the background shows through as a faint line.
+    draw->AddRectFilled(ImVec2(min.x + r - 1, min.y), ImVec2(max.x - r + 1, max.y), color);
+    draw->AddRectFilled(ImVec2(min.x, min.y + r - 1), ImVec2(min.x + r, max.y - r + 1), color);
+    draw->AddRectFilled(ImVec2(max.x - r, min.y + r - 1), ImVec2(max.x, max.y - r + 1), color);
+    const struct {
+        ImVec2 center;
+        float start;
+    } corners[] = {
+        { ImVec2(min.x + r, min.y + r), IM_PI },
+        { ImVec2(max.x - r, min.y + r), 1.5f * IM_PI },
+        { ImVec2(max.x - r, max.y - r), 0.0f },
+        { ImVec2(min.x + r, max.y - r), 0.5f * IM_PI },
+    };
+    for (auto& corner : corners) {
+        draw->PathLineTo(corner.center);
+        draw->PathArcTo(corner.center, r, corner.start, corner.start + 0.5f * IM_PI);
+        draw->PathFillConvex(color);
+    }
+}
+
+void fill_frame(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 frame, ImU32 inside, float rounding, float thickness)
+{
+    fill_rounded_rect(draw, min, max, frame, rounding);
+    fill_rounded_rect(draw, ImVec2(min.x + thickness, min.y + thickness), ImVec2(max.x - thickness, max.y - thickness),
+        inside, std::max(0.0f, rounding - thickness));
+}
+
+namespace widgets {
+
+void heading(Ui& ui, std::string_view id, std::string_view text, float width, Align align)
+{
+    auto rect = draw_text_block(ui, ui.fonts.title, text, width, align, ui.color("text"));
+    record_text(ui, id, Role::Heading, text, rect);
+}
+
+void paragraph(Ui& ui, std::string_view id, std::string_view text, float width, Align align, std::string_view color_token)
+{
+    auto rect = draw_text_block(ui, ui.fonts.body, text, width, align, ui.color(color_token));
+    record_text(ui, id, Role::Text, text, rect);
+}
+
+void caption(Ui& ui, std::string_view id, std::string_view text, float width, Align align)
+{
+    auto rect = draw_text_block(ui, ui.fonts.small, text, width, align, ui.color("text_muted"));
+    record_text(ui, id, Role::Text, text, rect);
+}
+
+float button_height(const Ui& ui, const ButtonSpec& spec)
+{
+    float min_height = spec.min_height > 0 ? spec.min_height : ui.px(96); // well above 64 px at 1080p
+    float inner = resolved_width(ui, spec) - 2 * button_padding(ui);
+    auto lines = wrap(button_font(ui), spec.label, inner);
+    return std::max(min_height, text_block_height(button_font(ui), lines) + 2 * ui.px(20));
+}
+
+bool button(Ui& ui, const ButtonSpec& spec)
+{
+    ImVec2 size(resolved_width(ui, spec), button_height(ui, spec));
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::PushID(spec.id.data(), spec.id.data() + spec.id.size());
+    bool activated = ImGui::InvisibleButton("##button", size);
+    bool pressed = ImGui::IsItemActive();
+    bool focused = ImGui::IsItemFocused() && ImGui::GetIO().NavVisible;
+    ImGui::PopID();
+
+    std::string_view fill_token, text_token;
+    if (spec.style == ButtonStyle::Primary) {
+        fill_token = pressed ? "primary_pressed" : "primary";
+        text_token = "on_primary";
+    } else if (spec.selected) {
+        fill_token = "selected";
+        text_token = "on_selected";
+    } else {
+        fill_token = "surface";
+        text_token = "on_surface";
+    }
+    auto* draw = ImGui::GetWindowDrawList();
+    ImVec2 max(origin.x + size.x, origin.y + size.y);
+    float rounding = ui.px(18);
+    if (focused) {
+        float ring = ui.px(8);
+        fill_frame(draw, ImVec2(origin.x - 2 * ring, origin.y - 2 * ring), ImVec2(max.x + 2 * ring, max.y + 2 * ring),
+            ui.color("focus"), ui.color("background"), rounding + 2 * ring, ring);
+    }
+    if (spec.style == ButtonStyle::Secondary && !spec.selected)
+        fill_frame(draw, origin, max, ui.color("border"), ui.color(fill_token), rounding, ui.px(3));
+    else
+        fill_rounded_rect(draw, origin, max, ui.color(fill_token), rounding);
+    if (pressed && spec.style == ButtonStyle::Secondary)
+        fill_rounded_rect(draw, origin, max, IM_COL32(0, 0, 0, 40), rounding);
+
+    if (spec.selected) {
+        // Not by colour alone (WCAG 1.4.1): a chosen option also carries a tick.
+        float tick = font_size_of(ui) * 0.55f;
+        ImVec2 at(origin.x + button_padding(ui), origin.y + size.y / 2);
+        ImVec2 points[] = { ImVec2(at.x, at.y), ImVec2(at.x + tick * 0.38f, at.y + tick * 0.4f),
+            ImVec2(at.x + tick, at.y - tick * 0.5f) };
+        draw->AddPolyline(points, 3, ui.color(text_token), ImDrawFlags_None, ui.px(6) * ui.text_scale);
+    }
+
+    ImFont* font = button_font(ui);
+    float inner = size.x - 2 * button_padding(ui) - (spec.selected ? 2 * font_size_of(ui) * 0.6f : 0);
+    auto lines = wrap(font, spec.label, inner);
+    float line_height = font->FontSize * 1.25f;
+    float y = origin.y + (size.y - text_block_height(font, lines)) / 2;
+    for (auto& line : lines) {
+        float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, line.begin, line.end).x;
+        draw->AddText(font, font->FontSize, ImVec2(origin.x + (size.x - width) / 2, y + (line_height - font->FontSize) / 2),
+            ui.color(text_token), line.begin, line.end);
+        y += line_height;
+    }
+
+    UiNode node;
+    node.id = spec.id;
+    node.role = spec.role;
+    node.label = spec.label;
+    node.rect = { origin.x, origin.y, size.x, size.y };
+    node.selected = spec.selected;
+    node.focused = focused;
+    ui.tree.add(std::move(node));
+    return activated;
+}
+
+void gap(Ui& ui, float design_pixels)
+{
+    ui.gap_total += ui.px(design_pixels);
+    ImGui::Dummy(ImVec2(1, ui.px(design_pixels) * ui.gap_scale));
+}
+
+}
+
+Grid grid_for(int count, float min_width, float width, float gap)
+{
+    int columns = std::max(1, std::min(count, static_cast<int>((width + gap) / (min_width + gap))));
+    // Balance the rows: 4 items in 3 columns look worse than 2 rows of 2.
+    int rows = (count + columns - 1) / columns;
+    columns = (count + rows - 1) / rows;
+    float item_width = (width - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    return { columns, item_width, gap };
+}
+
+}

@@ -1,0 +1,80 @@
+// The kiosk widget set. Every element a screen shows goes through these functions, which draw it with
+// Dear ImGui and record it in the frame's semantic tree (id, role, label, rectangle, state). An element
+// drawn around them would be invisible to speech, to navigation without touch and to the tests.
+#pragma once
+#include "accessibility/theme.h"
+#include "kiosk/core/ui_tree.h"
+#include "screens/fonts.h"
+
+#include <imgui.h>
+
+#include <string_view>
+
+namespace guichet::screens {
+
+// What the widgets need for one frame.
+struct Ui {
+    UiTree& tree;
+    const Theme& theme;
+    const FontSet& fonts;
+    float unit = 1.0f;       // layout pixels per design pixel (1080 px on the display's short side)
+    float text_scale = 1.0f; // the citizen's text size choice, already applied to the fonts
+    float gap_scale = 1.0f;  // below 1 when the content must tighten its spacing to fit the display
+    float gap_total = 0.0f;  // the spacing asked for so far this frame, before gap_scale
+
+    ImU32 color(std::string_view token) const;
+    float px(float design_pixels) const { return design_pixels * unit; }
+};
+
+enum class Align {
+    Left,
+    Center,
+};
+
+enum class ButtonStyle {
+    Primary,   // the one main action of a screen
+    Secondary, // other actions, language and option choices
+};
+
+struct ButtonSpec {
+    std::string_view id;
+    std::string_view label;
+    float width = 0;      // 0: as wide as the label needs
+    float min_height = 0; // 0: the standard touch-target height
+    ButtonStyle style = ButtonStyle::Secondary;
+    Role role = Role::Button;
+    bool selected = false;
+};
+
+namespace widgets {
+
+// Text. Wrapped to `width` (0: the rest of the line), recorded as one node.
+void heading(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center);
+void paragraph(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center,
+    std::string_view color_token = "text");
+void caption(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center);
+
+// A large touch target with a centred, wrapped label. Returns true on the frame it is activated.
+bool button(Ui&, const ButtonSpec&);
+// The height `button` will take for this spec, so a row of buttons can share one height.
+float button_height(const Ui&, const ButtonSpec&);
+
+// Vertical space in design pixels.
+void gap(Ui&, float design_pixels);
+
+}
+
+// Shapes, for widgets and dialogs. A frame is drawn as two filled shapes, never as a thick outline:
+// the software renderer leaves cracks in thick anti-aliased outlines.
+void fill_rounded_rect(ImDrawList*, ImVec2 min, ImVec2 max, ImU32 color, float rounding);
+void fill_frame(ImDrawList*, ImVec2 min, ImVec2 max, ImU32 frame, ImU32 inside, float rounding, float thickness);
+
+// Lays out `count` equal items of at least `min_width` across `width`, in balanced rows.
+struct Grid {
+    int columns = 1;
+    float item_width = 0;
+    float gap = 0;
+};
+Grid grid_for(int count, float min_width, float width, float gap);
+
+}

@@ -1,0 +1,19 @@
+// The welcome screen: what the kiosk is for, one big start button, the language, and the citizen's
+// own reading comfort (text size, contrast) before anything else.
+#pragma once
+#include "screens/screen.h"
+
+namespace guichet::screens {
+
+class WelcomeScreen final : public Screen {
+public:
+    WelcomeScreen()
+        : Screen(ScreenId::Welcome)
+    {
+    }
+
+protected:
+    void draw_content(FrameContext&, float width) override;
+};
+
+}

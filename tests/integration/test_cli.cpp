@@ -1,0 +1,149 @@
+// The guichet program as a technician or CI meets it: options, exit codes, messages, real files.
+#include "process.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace guichet::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path output_dir(const std::string& name)
+{
+    auto dir = fs::path(GUICHET_TEST_OUTPUT_DIR) / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+fs::path write_file(const fs::path& path, const std::string& text)
+{
+    std::ofstream(path) << text;
+    return path;
+}
+
+}
+
+TEST_CASE("the version option prints the version", "[ui][cli]")
+{
+    auto outcome = run_guichet("--version");
+    CHECK(outcome.exit_code == 0);
+    CHECK_THAT(outcome.output, Catch::StartsWith("guichet 0."));
+}
+
+TEST_CASE("command-line mistakes exit with 2 and say what is wrong", "[ui][cli]")
+{
+    auto unknown = run_guichet("--fullscreen-please");
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.output, Catch::Contains("unknown option '--fullscreen-please'"));
+
+    auto script_without_headless = run_guichet("--script x.gsc");
+    CHECK(script_without_headless.exit_code == 2);
+    CHECK_THAT(script_without_headless.output, Catch::Contains("--script runs only with --headless"));
+
+    auto bad_size = run_guichet("--windowed big");
+    CHECK(bad_size.exit_code == 2);
+    CHECK_THAT(bad_size.output, Catch::Contains("--windowed takes a size such as 1920x1080"));
+}
+
+TEST_CASE("an unreadable or wrong configuration exits with 2 and names the problem", "[ui][cli]")
+{
+    auto missing = run_guichet("--headless --config /nonexistent/guichet.toml");
+    CHECK(missing.exit_code == 2);
+    CHECK_THAT(missing.output, Catch::Contains("cannot read the configuration file '/nonexistent/guichet.toml'"));
+
+    auto dir = output_dir("bad-config");
+    auto config = write_file(dir / "kiosk.toml", "[session]\nwarning_s = 3\n");
+    auto bad = run_guichet("--headless --config " + config.string());
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.output, Catch::Contains("'session.warning_s' must be between 20 and 600 (got 3)"));
+}
+
+TEST_CASE("a missing font file exits with 3 and names the file", "[ui][cli]")
+{
+    auto dir = output_dir("missing-font");
+    auto config = write_file(dir / "kiosk.toml", "[ui]\nfont_regular = \"/nonexistent/NotoSans.ttf\"\n");
+    auto outcome = run_guichet("--headless --config " + config.string());
+    CHECK(outcome.exit_code == 3);
+    CHECK_THAT(outcome.output, Catch::Contains("cannot open the font file '/nonexistent/NotoSans.ttf' (ui.font_regular)"));
+}
+
+TEST_CASE("a missing asset folder exits with 3 and names the file", "[ui][cli]")
+{
+    auto dir = output_dir("missing-assets");
+    auto config = write_file(dir / "kiosk.toml", "[ui]\nassets_dir = \"/nonexistent/assets\"\n");
+    auto outcome = run_guichet("--headless --config " + config.string());
+    CHECK(outcome.exit_code == 3);
+    CHECK_THAT(outcome.output, Catch::Contains("/nonexistent/assets/strings/fr.json"));
+}
+
+TEST_CASE("script mistakes are reported with their line before anything runs", "[ui][cli]")
+{
+    auto dir = output_dir("bad-script");
+    auto script = write_file(dir / "typo.gsc", "tap \"Commencer\"\ntapp \"Retour\"\n");
+    auto outcome = run_guichet("--headless --script " + script.string());
+    CHECK(outcome.exit_code == 2);
+    CHECK_THAT(outcome.output, Catch::Contains("typo.gsc:2: unknown command 'tapp'"));
+
+    auto missing = run_guichet("--headless --script /nonexistent/demo.gsc");
+    CHECK(missing.exit_code == 2);
+    CHECK_THAT(missing.output, Catch::Contains("cannot read the script"));
+}
+
+TEST_CASE("a failed expectation exits with 1 and names its line", "[ui][cli]")
+{
+    auto dir = output_dir("failing-script");
+    auto script = write_file(dir / "fails.gsc", "expect-screen welcome\nexpect-screen catalog\n");
+    auto outcome = run_guichet("--headless --script " + script.string());
+    CHECK(outcome.exit_code == 1);
+    CHECK_THAT(outcome.output, Catch::Contains("fails.gsc:2: expected screen 'catalog', but the screen is 'welcome'"));
+
+    auto tap = write_file(dir / "tap.gsc", "tap \"Nulle part\"\n");
+    outcome = run_guichet("--headless --script " + tap.string());
+    CHECK(outcome.exit_code == 1);
+    CHECK_THAT(outcome.output, Catch::Contains("tap.gsc:1: nothing to tap labelled \"Nulle part\" on screen 'welcome'"));
+    CHECK_THAT(outcome.output, Catch::Contains("\"Commencer\" (id:welcome.start)"));
+
+    auto key = write_file(dir / "key.gsc", "key Entrée\n");
+    outcome = run_guichet("--headless --script " + key.string());
+    CHECK(outcome.exit_code == 1);
+    CHECK_THAT(outcome.output, Catch::Contains("key.gsc:1: unknown key name"));
+}
+
+TEST_CASE("screenshots are real PNG files of the display's size", "[ui][cli]")
+{
+    auto dir = output_dir("png");
+    auto script = write_file(dir / "shots.gsc", "screenshot landscape.png\nresize 1080x1920\nscreenshot portrait.png\n");
+    auto outcome = run_guichet("--headless --script " + script.string() + " --screenshot-dir " + dir.string());
+    REQUIRE(outcome.exit_code == 0);
+    auto png_size = [](const fs::path& file) {
+        std::ifstream in(file, std::ios::binary);
+        unsigned char header[24] = {};
+        in.read(reinterpret_cast<char*>(header), sizeof header);
+        REQUIRE(in);
+        REQUIRE(std::string(reinterpret_cast<char*>(header) + 1, 3) == "PNG");
+        auto be32 = [&](int at) { return header[at] << 24 | header[at + 1] << 16 | header[at + 2] << 8 | header[at + 3]; };
+        return std::pair { be32(16), be32(20) };
+    };
+    CHECK(png_size(dir / "landscape.png") == std::pair { 1920, 1080 });
+    CHECK(png_size(dir / "portrait.png") == std::pair { 1080, 1920 });
+}
+
+TEST_CASE("the dump-ui option writes the screen's semantic tree", "[ui][cli]")
+{
+    auto dir = output_dir("dump");
+    auto script = write_file(dir / "dump.gsc", "tap \"Commencer\"\n");
+    auto outcome = run_guichet("--headless --script " + script.string() + " --dump-ui " + (dir / "ui.json").string());
+    REQUIRE(outcome.exit_code == 0);
+    std::ifstream in(dir / "ui.json");
+    auto json = nlohmann::json::parse(in);
+    CHECK(json["screen"] == "catalog");
+    bool has_back = false;
+    for (auto& node : json["nodes"])
+        has_back = has_back || (node["id"] == "catalog.back" && node["role"] == "button" && node["label"] == "Retour");
+    CHECK(has_back);
+}

@@ -1,0 +1,100 @@
+// The TOML configuration: defaults, the documented sample, and every kind of bad input.
+#include "kiosk/core/config.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace guichet;
+
+TEST_CASE("an empty configuration gives the documented defaults", "[config]")
+{
+    auto config = parse_config("", "empty.toml");
+    REQUIRE(config);
+    CHECK(config->kiosk.default_language == "fr");
+    CHECK(config->kiosk.languages == std::vector<std::string> { "fr", "en", "pt", "es" });
+    CHECK(config->display.fullscreen);
+    CHECK(config->session.idle_timeout_s == 120);
+    CHECK(config->session.warning_s == 30);
+    CHECK(config->session.max_extensions == 0);
+}
+
+TEST_CASE("the shipped sample configuration parses and states the defaults", "[config]")
+{
+    auto sample = load_config(std::filesystem::path(GUICHET_SOURCE_DIR) / "assets/config/guichet.toml");
+    REQUIRE(sample);
+    Config defaults;
+    CHECK(sample->kiosk.id == defaults.kiosk.id);
+    CHECK(sample->kiosk.place_name == defaults.kiosk.place_name);
+    CHECK(sample->kiosk.languages == defaults.kiosk.languages);
+    CHECK(sample->display.width == defaults.display.width);
+    CHECK(sample->display.height == defaults.display.height);
+    CHECK(sample->session.idle_timeout_s == defaults.session.idle_timeout_s);
+    CHECK(sample->session.warning_s == defaults.session.warning_s);
+    CHECK(sample->ui.font_regular == defaults.ui.font_regular);
+    CHECK(sample->ui.theme == defaults.ui.theme);
+}
+
+TEST_CASE("values are read", "[config]")
+{
+    auto config = parse_config(R"(
+[kiosk]
+place_name = "Mairie de Saint-Flour"
+default_language = "en"
+languages = ["fr", "en"]
+[display]
+fullscreen = false
+width = 1080
+height = 1920
+[session]
+idle_timeout_s = 60
+warning_s = 20
+max_extensions = 10
+)",
+        "kiosk.toml");
+    REQUIRE(config);
+    CHECK(config->kiosk.place_name == "Mairie de Saint-Flour");
+    CHECK(config->kiosk.default_language == "en");
+    CHECK_FALSE(config->display.fullscreen);
+    CHECK(config->display.height == 1920);
+    CHECK(config->session.idle_timeout_s == 60);
+    CHECK(config->session.max_extensions == 10);
+}
+
+TEST_CASE("bad configurations are refused with a message naming the key", "[config]")
+{
+    struct Case {
+        const char* text;
+        const char* expected;
+    };
+    auto [text, expected] = GENERATE(values<Case>({
+        { "[session]\nidel_timeout_s = 60\n", "unknown key 'session.idel_timeout_s'" },
+        { "[sesion]\nidle_timeout_s = 60\n", "unknown section or key 'sesion'" },
+        { "[session]\nwarning_s = 5\n", "'session.warning_s' must be between 20 and 600 (got 5)" },
+        { "[session]\nwarning_s = \"30\"\n", "'session.warning_s' must be a whole number" },
+        { "[session]\nmax_extensions = 3\n", "'session.max_extensions' must be 0 (unlimited) or at least 10" },
+        { "[display]\nfullscreen = 1\n", "'display.fullscreen' must be true or false" },
+        { "[kiosk]\nlanguages = []\n", "'kiosk.languages' must be a non-empty list" },
+        { "[kiosk]\nlanguages = [\"french\"]\n", "'kiosk.languages' must hold two-letter language codes" },
+        { "[kiosk]\ndefault_language = \"de\"\n", "'kiosk.default_language' (\"de\") must be one of 'kiosk.languages'" },
+        { "[ui]\ntheme = \"\"\n", "'ui.theme' must not be empty" },
+        { "kiosk = 3\n", "'kiosk' must be a [section]" },
+        { "[session\nwarning_s = 30\n", "kiosk.toml:1: not valid TOML" },
+    }));
+    auto config = parse_config(text, "kiosk.toml");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.error().message, Catch::Contains(expected));
+    CHECK_THAT(config.error().message, Catch::StartsWith("kiosk.toml"));
+}
+
+TEST_CASE("an unreadable configuration file is a clear error", "[config]")
+{
+    auto missing = load_config("/nonexistent/guichet.toml");
+    REQUIRE_FALSE(missing);
+    CHECK_THAT(missing.error().message, Catch::Contains("cannot read the configuration file '/nonexistent/guichet.toml'"));
+
+    auto directory = load_config(std::filesystem::temp_directory_path());
+    REQUIRE_FALSE(directory);
+    CHECK_THAT(directory.error().message, Catch::Contains("it is a directory"));
+}
