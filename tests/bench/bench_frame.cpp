@@ -1,0 +1,56 @@
+// Renders the real welcome screen in this process with the headless software renderer and reports
+// the time per frame (input, layout, draw, rasterize) at 1920x1080 and 1080x1920, for each text size.
+//   bench_frame [frames=300]
+#include "kiosk/app/app.h"
+#include "kiosk/app/headless_driver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+using namespace guichet;
+
+int main(int argc, char** argv)
+{
+    int frames = argc > 1 ? std::atoi(argv[1]) : 300;
+    SDL_Init(SDL_INIT_EVENTS);
+    for (app::Size size : { app::Size { 1920, 1080 }, app::Size { 1080, 1920 } }) {
+        VirtualClock clock;
+        app::AppSetup setup;
+        setup.mode = app::Mode::Headless;
+        setup.windowed = size;
+        auto created = app::App::create(setup, clock);
+        if (!created) {
+            std::fprintf(stderr, "bench_frame: %s\n", created.error().message.c_str());
+            return 1;
+        }
+        auto& kiosk = **created;
+        app::HeadlessDriver driver(kiosk, clock, ".");
+        for (const char* text_size : { "normal", "large", "larger" }) {
+            for (int i = 0; i < 10; ++i) // warm-up: the font atlas for this text size is built here
+                kiosk.render_frame();
+            std::vector<double> times;
+            for (int i = 0; i < frames; ++i) {
+                clock.advance(Millis(16));
+                auto start = std::chrono::steady_clock::now();
+                kiosk.render_frame();
+                kiosk.present();
+                times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+            }
+            std::sort(times.begin(), times.end());
+            double sum = 0;
+            for (double t : times)
+                sum += t;
+            std::printf("welcome %dx%d, text %-6s: mean %.2f ms, median %.2f ms, p99 %.2f ms per frame (%d frames)\n",
+                size.width, size.height, text_size, sum / frames, times[times.size() / 2],
+                times[times.size() * 99 / 100], frames);
+            auto steps = parse_script("tap id:welcome.text_size", "bench");
+            if (!driver.run(*steps, "bench"))
+                return 1;
+        }
+    }
+    SDL_Quit();
+    return 0;
+}
