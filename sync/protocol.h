@@ -1,0 +1,98 @@
+// Sync protocol v1 between kiosk and hub (DESIGN.md): the JSON bodies, their limits, and strict
+// parsing on both sides. A body that does not match is an error with a reason, never a crash.
+#pragma once
+#include "kiosk/core/result.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet::sync::protocol {
+
+inline constexpr std::string_view version_prefix = "/v1";
+
+// Limits the hub enforces and the kiosk's batches respect.
+inline constexpr size_t max_body_bytes = 8 * 1024 * 1024;
+inline constexpr size_t max_items_per_batch = 500;
+inline constexpr size_t max_sealed_bytes = 1024 * 1024; // one submission, sealed, before base64
+
+struct Item {
+    std::string id;        // UUID v4, the idempotency key
+    std::string procedure; // procedure id
+    int64_t version = 0;   // procedure version
+    std::string created_at; // RFC 3339 UTC, from the kiosk's clock
+    std::vector<uint8_t> sealed; // crypto_box_seal output; base64 on the wire
+};
+
+struct Batch {
+    std::string kiosk;
+    std::vector<Item> items;
+};
+
+enum class Status {
+    Stored,
+    Duplicate, // same id, same bytes: already stored; success for the kiosk
+    Conflict,  // same id, other bytes: the kiosk quarantines it
+    Rejected,  // malformed item: the kiosk quarantines it
+};
+
+std::string_view status_name(Status);
+std::optional<Status> status_from_name(std::string_view);
+
+struct ItemResult {
+    std::string id;
+    Status status = Status::Stored;
+    std::string reason;
+};
+
+struct BatchResponse {
+    std::vector<ItemResult> results;
+};
+
+// Kiosk health, without personal data.
+struct Heartbeat {
+    std::string kiosk;
+    std::string app_version;
+    std::string pack_version;
+    int64_t queued = 0;
+    int64_t sent = 0;
+    int64_t quarantined = 0;
+    std::optional<int64_t> oldest_queued_age_s;
+    std::optional<int64_t> disk_free_bytes;
+    std::string last_error;
+};
+
+// What the kiosk seals (crypto_box_seal to the administration's X25519 key) for one submission.
+// The metadata is repeated inside, so whoever opens it can check that the envelope and the content
+// belong together. `answers` is the procedure's answers object, as JSON text.
+struct SealedPayload {
+    std::string id;
+    std::string kiosk;
+    std::string procedure;
+    int64_t version = 0;
+    std::string created_at;
+    bool assisted = false;
+    std::string answers_json;
+};
+std::string encode(const SealedPayload&);
+Result<SealedPayload> decode_sealed_payload(std::string_view plaintext);
+
+std::string encode(const Batch&);
+std::string encode(const BatchResponse&);
+std::string encode(const Heartbeat&);
+
+// Whole-body checks: JSON shape, field types, UUID syntax, base64, limits. An item with a bad field
+// makes the whole batch malformed (400): the kiosk never sends one, so it is a bug or an attack.
+Result<Batch> decode_batch(std::string_view body);
+Result<BatchResponse> decode_batch_response(std::string_view body);
+Result<Heartbeat> decode_heartbeat(std::string_view body);
+
+bool is_uuid(std::string_view);
+std::string base64_encode(const std::vector<uint8_t>&);
+Result<std::vector<uint8_t>> base64_decode(std::string_view);
+
+}
