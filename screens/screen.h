@@ -7,6 +7,7 @@
 #include "kiosk/core/router.h"
 #include "kiosk/core/session.h"
 #include "screens/ui.h"
+#include "sync/sync_status.h"
 
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@ struct FrameContext {
     const Session& session;
     const KioskSection& kiosk;
     std::vector<Intent>& intents;
+    const sync::SyncStatus* sync = nullptr; // nullptr: this kiosk takes no submissions
 
     const std::string& tr(std::string_view key) const { return strings.get(session.preferences().language, key); }
     void emit(Intent intent) { intents.push_back(std::move(intent)); }

@@ -2,6 +2,7 @@
 #include "screens/welcome_screen.h"
 
 #include <algorithm>
+#include <cfloat>
 
 namespace guichet::screens {
 
@@ -64,6 +65,34 @@ void WelcomeScreen::draw_content(FrameContext& context, float width)
         widgets::gap(ui, 24);
     if (widgets::button(ui, contrast))
         context.emit(intent::ToggleContrast {});
+
+    if (context.sync) {
+        widgets::gap(ui, 40);
+        draw_link_status(context, width);
+    }
+}
+
+void WelcomeScreen::draw_link_status(FrameContext& context, float width)
+{
+    // Unobtrusive and honest: whether the kiosk can send now, and how many submissions wait.
+    auto& sync = *context.sync;
+    bool online = sync.link == sync::LinkState::Online || (sync.link == sync::LinkState::Unknown && sync.queued == 0);
+    std::string text = context.tr(online ? "status.online" : "status.offline");
+    if (sync.queued > 0)
+        text += " · " + format_text(context.tr("status.pending"), { { "count", std::to_string(sync.queued) } });
+    auto& ui = context.ui;
+    ImVec2 dot_at = ImGui::GetCursorScreenPos();
+    widgets::caption(ui, "status.link", text, width);
+    // A dot before the centred text: filled when online, hollow when not (not by colour alone).
+    ImFont* font = ui.fonts.small;
+    float text_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x;
+    float radius = font->FontSize * 0.22f;
+    ImVec2 center(dot_at.x + (width - text_width) / 2 - radius * 2.5f, dot_at.y + font->FontSize * 1.25f / 2);
+    auto* draw = ImGui::GetWindowDrawList();
+    if (online)
+        draw->AddCircleFilled(center, radius, ui.color("selected"));
+    else
+        draw->AddCircle(center, radius, ui.color("text_muted"), 0, ui.px(3));
 }
 
 }

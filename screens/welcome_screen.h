@@ -14,6 +14,9 @@ public:
 
 protected:
     void draw_content(FrameContext&, float width) override;
+
+private:
+    void draw_link_status(FrameContext&, float width);
 };
 
 }

@@ -78,7 +78,8 @@ struct SealedPayload {
     bool assisted = false;
     std::string answers_json;
 };
-std::string encode(const SealedPayload&);
+// Fails when the answers are not a JSON object.
+Result<std::string> encode(const SealedPayload&);
 Result<SealedPayload> decode_sealed_payload(std::string_view plaintext);
 
 std::string encode(const Batch&);

@@ -1,5 +1,5 @@
-// What screens and the technician CLI may know of the outbox: counts and times, never contents.
-// Filled by the uploader's worker thread and read as a copied snapshot on the main thread.
+// What screens and the technician CLI may know of the outbox and the link: counts, times and the
+// technician's messages, never contents. Produced by the uploader, read as a copied snapshot.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -7,13 +7,22 @@
 
 namespace guichet::sync {
 
+enum class LinkState {
+    Unknown,     // nothing tried yet
+    Online,      // the last exchange with the hub succeeded
+    Offline,     // the hub could not be reached, or answered with a transient error
+    AuthRefused, // the hub refused this kiosk's token: a technician must act
+};
+
 struct SyncStatus {
+    LinkState link = LinkState::Unknown;
     int64_t queued = 0;
     int64_t sent = 0;
     int64_t quarantined = 0;
     std::optional<int64_t> oldest_queued_age_s;
     std::optional<int64_t> last_success_unix;
-    std::string last_error; // a technician's message, never citizen data
+    std::optional<int64_t> next_attempt_unix;
+    std::string last_error; // for the technician, never citizen data
 };
 
 }

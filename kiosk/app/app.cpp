@@ -67,10 +67,48 @@ Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clo
     ImGui::GetStyle().WindowBorderSize = 0;
     ImGui_ImplSDLRenderer_Init(app->m_display->renderer());
 
+    if (auto synced = app->open_sync(); !synced)
+        return std::unexpected(synced.error());
+
     app->m_screens.push_back(std::make_unique<screens::WelcomeScreen>());
     app->m_screens.push_back(std::make_unique<screens::CatalogScreen>());
     app->m_last_frame = clock.now();
     return app;
+}
+
+Result<void> App::open_sync()
+{
+    auto& sync = m_setup.config.sync;
+    if (sync.submission_public_key.empty())
+        return {}; // this kiosk takes no submissions
+    auto key = sync::parse_public_key(sync.submission_public_key);
+    if (!key)
+        return fail("'sync.submission_public_key': " + key.error().message);
+    auto outbox = sync::Outbox::open({ m_setup.config.storage.outbox, m_setup.config.kiosk.id, *key,
+        static_cast<int64_t>(sync.retention_days) * 24 * 3600 });
+    if (!outbox)
+        return std::unexpected(outbox.error());
+    m_outbox = std::move(*outbox);
+    if (sync.hub_url.empty()) { // queued until a hub is configured: say so
+        m_sync_status.link = sync::LinkState::Offline;
+        m_sync_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
+        return {};
+    }
+    std::ifstream token_file(sync.token_file);
+    std::string token;
+    if (!token_file || !std::getline(token_file, token) || token.empty())
+        return fail("cannot read the kiosk token from '" + sync.token_file + "' ('sync.token_file')");
+    m_uploader = std::make_unique<sync::Uploader>(*m_outbox,
+        sync::UploaderSettings { .hub_url = sync.hub_url, .token = token, .ca_file = sync.ca_file,
+            .batch_max_items = static_cast<size_t>(sync.batch_max_items),
+            .batch_max_bytes = static_cast<size_t>(sync.batch_max_kib) * 1024 });
+    // The worker only wakes the main loop; the frame reads the status snapshot itself.
+    m_uploader->start([] {
+        SDL_Event event {};
+        event.type = SDL_USEREVENT;
+        SDL_PushEvent(&event);
+    });
+    return {};
 }
 
 App::~App()
@@ -114,6 +152,8 @@ void App::render_frame()
     if (m_session.update() == Session::Event::Expired)
         end_session();
     ensure_fonts();
+    if (m_uploader)
+        m_sync_status = m_uploader->status();
 
     auto [width, height] = m_display->size();
     auto now = m_clock.now();
@@ -132,7 +172,8 @@ void App::render_frame()
         ImGui::NewFrame();
         m_tree.begin_frame(screen_name(m_router.current()));
         screens::Ui ui { m_tree, theme, m_fonts, unit, text_scale(m_session.preferences().text_size) };
-        screens::FrameContext context { ui, m_strings, m_session, m_setup.config.kiosk, intents };
+        screens::FrameContext context { ui, m_strings, m_session, m_setup.config.kiosk, intents,
+            m_outbox ? &m_sync_status : nullptr };
         bool changed = screen(m_router.current()).draw(context);
         if (m_session.phase() == SessionPhase::Warning)
             changed = m_inactivity.draw(context) || changed;

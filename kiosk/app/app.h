@@ -13,6 +13,8 @@
 #include "screens/fonts.h"
 #include "screens/inactivity_dialog.h"
 #include "screens/screen.h"
+#include "sync/outbox.h"
+#include "sync/uploader.h"
 
 #include <filesystem>
 #include <memory>
@@ -57,6 +59,8 @@ public:
     ScreenId current_screen() const { return m_router.current(); }
     const UiTree& tree() const { return m_tree; }
     const Session& session() const { return m_session; }
+    sync::Outbox* outbox() const { return m_outbox.get(); }
+    sync::Uploader* uploader() const { return m_uploader.get(); }
     bool quit_requested() const { return m_quit; }
     Size size() const { return m_display->size(); }
 
@@ -65,6 +69,7 @@ public:
     Result<void> write_ui_dump(const std::filesystem::path&) const;
 
 private:
+    Result<void> open_sync();
     App(const AppSetup&, const Clock&);
     screens::Screen& screen(ScreenId);
     void apply(const Intent&);
@@ -90,6 +95,9 @@ private:
     std::vector<std::unique_ptr<screens::Screen>> m_screens;
     screens::InactivityDialog m_inactivity;
     Input m_input;
+    std::unique_ptr<sync::Outbox> m_outbox;
+    std::unique_ptr<sync::Uploader> m_uploader; // after the outbox: stopped before it closes
+    sync::SyncStatus m_sync_status;
     ImGuiContext* m_imgui = nullptr;
     Millis m_last_frame { 0 };
     bool m_quit = false;

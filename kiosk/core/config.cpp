@@ -78,6 +78,20 @@ Setter language_list_key(std::vector<std::string>& target)
     };
 }
 
+// TLS is required except towards this machine (a local hub in a demo or a test).
+std::string check_hub_url(std::string_view url)
+{
+    if (url.empty() || url.starts_with("https://"))
+        return {};
+    if (!url.starts_with("http://"))
+        return "must start with https://";
+    auto host = url.substr(7, url.find_first_of(":/", 7) == std::string_view::npos ? std::string_view::npos
+                                                                                    : url.find_first_of(":/", 7) - 7);
+    if (url.substr(7).starts_with("[::1]") || host == "127.0.0.1" || host == "localhost")
+        return {};
+    return "must use https:// (plain http:// is only allowed to 127.0.0.1 or localhost)";
+}
+
 std::string describe_location(std::string_view source, const toml::source_region& where)
 {
     std::ostringstream out;
@@ -126,6 +140,20 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "theme", string_key(config.ui.theme) },
                 { "high_contrast_theme", string_key(config.ui.high_contrast_theme) },
             } },
+        { "sync",
+            {
+                { "hub_url", string_key(config.sync.hub_url, true) },
+                { "token_file", string_key(config.sync.token_file, true) },
+                { "submission_public_key", string_key(config.sync.submission_public_key, true) },
+                { "ca_file", string_key(config.sync.ca_file, true) },
+                { "batch_max_items", int_key(config.sync.batch_max_items, 1, 500) },
+                { "batch_max_kib", int_key(config.sync.batch_max_kib, 4, 4096) },
+                { "retention_days", int_key(config.sync.retention_days, 0, 3650) },
+            } },
+        { "storage",
+            {
+                { "outbox", string_key(config.storage.outbox) },
+            } },
     };
 
     for (auto& [section_key, section_node] : root) {
@@ -154,6 +182,10 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
     if (std::find(langs.begin(), langs.end(), config.kiosk.default_language) == langs.end())
         return fail(std::string(source) + ": 'kiosk.default_language' (\"" + config.kiosk.default_language
             + "\") must be one of 'kiosk.languages'");
+    if (auto problem = check_hub_url(config.sync.hub_url); !problem.empty())
+        return fail(std::string(source) + ": 'sync.hub_url' " + problem);
+    if (!config.sync.hub_url.empty() && config.sync.token_file.empty())
+        return fail(std::string(source) + ": 'sync.token_file' is needed when 'sync.hub_url' is set");
     return config;
 }
 

@@ -38,11 +38,27 @@ struct UiSection {
     std::string high_contrast_theme = "high-contrast";
 };
 
+struct SyncSection {
+    std::string hub_url;               // empty: submissions are queued but not sent
+    std::string token_file;            // holds the kiosk's token from `guichet-hub enroll`
+    std::string submission_public_key; // base64 X25519 key from `guichet-hub keygen`; empty: no submissions
+    std::string ca_file;               // pin a CA bundle; TLS verification is always on
+    int batch_max_items = 50;
+    int batch_max_kib = 256;
+    int retention_days = 30;           // sealed bytes kept this long after the hub's acknowledgement
+};
+
+struct StorageSection {
+    std::string outbox = "/var/lib/guichet/outbox.sqlite";
+};
+
 struct Config {
     KioskSection kiosk;
     DisplaySection display;
     SessionSection session;
     UiSection ui;
+    SyncSection sync;
+    StorageSection storage;
 };
 
 // `source` names the text in error messages (usually the file's path).

@@ -98,3 +98,18 @@ TEST_CASE("an unreadable configuration file is a clear error", "[config]")
     REQUIRE_FALSE(directory);
     CHECK_THAT(directory.error().message, Catch::Contains("it is a directory"));
 }
+
+TEST_CASE("the hub address must use TLS unless it is this machine", "[config]")
+{
+    CHECK(parse_config("[sync]\nhub_url = \"https://hub.example.org\"\ntoken_file = \"/etc/guichet/token\"\n", "k.toml"));
+    CHECK(parse_config("[sync]\nhub_url = \"http://127.0.0.1:8700\"\ntoken_file = \"t\"\n", "k.toml"));
+    CHECK(parse_config("[sync]\nhub_url = \"http://localhost:8700/\"\ntoken_file = \"t\"\n", "k.toml"));
+    auto plain = parse_config("[sync]\nhub_url = \"http://hub.example.org\"\ntoken_file = \"t\"\n", "k.toml");
+    REQUIRE_FALSE(plain);
+    CHECK_THAT(plain.error().message, Catch::Contains("'sync.hub_url' must use https://"));
+    auto sneaky = parse_config("[sync]\nhub_url = \"http://127.0.0.1.example.org\"\ntoken_file = \"t\"\n", "k.toml");
+    CHECK_FALSE(sneaky);
+    auto no_token = parse_config("[sync]\nhub_url = \"https://hub.example.org\"\n", "k.toml");
+    REQUIRE_FALSE(no_token);
+    CHECK_THAT(no_token.error().message, Catch::Contains("'sync.token_file' is needed"));
+}

@@ -1,0 +1,187 @@
+// guichetctl: what a technician can ask the kiosk from a shell, over SSH. It reads the outbox's
+// metadata only (receipts, states, times, errors): the sealed contents cannot be read on the kiosk.
+// Exit codes: 0 done, 1 the action failed, 2 bad command line or configuration.
+#include "guichet/version.h"
+#include "kiosk/core/config.h"
+#include "sync/outbox.h"
+#include "sync/uploader.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace guichet;
+
+namespace {
+
+const char* usage = R"(Usage: guichetctl [--config FILE] COMMAND
+  status [--json]        queue counts, oldest waiting submission, last error
+  queue [--json]         every submission's receipt, state, attempts, ages and last error (never contents)
+  receipt CODE           the state of one receipt (what a mediator may tell a citizen)
+  sync-now               send what is due now, and report
+  retry ID|RECEIPT       put a quarantined submission back in the queue
+  --version
+The configuration defaults to /etc/guichet/guichet.toml.
+)";
+
+int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+std::string age(int64_t seconds)
+{
+    if (seconds < 120)
+        return std::to_string(seconds) + " s";
+    if (seconds < 7200)
+        return std::to_string(seconds / 60) + " min";
+    if (seconds < 2 * 86400)
+        return std::to_string(seconds / 3600) + " h";
+    return std::to_string(seconds / 86400) + " days";
+}
+
+nlohmann::json entry_json(const sync::QueueEntry& entry)
+{
+    nlohmann::json item { { "id", entry.id }, { "receipt", entry.receipt }, { "procedure", entry.procedure },
+        { "version", entry.version }, { "state", sync::state_name(entry.state) }, { "attempts", entry.attempts },
+        { "created_at", sync::rfc3339_utc(entry.created_at) }, { "last_error", entry.last_error },
+        { "sealed_kept", entry.sealed_kept } };
+    if (entry.state == sync::ItemState::Queued)
+        item["next_attempt_at"] = sync::rfc3339_utc(entry.next_attempt_at);
+    if (entry.sent_at)
+        item["sent_at"] = sync::rfc3339_utc(*entry.sent_at);
+    return item;
+}
+
+int fail_with(int code, const std::string& message)
+{
+    std::fprintf(stderr, "guichetctl: %s\n", message.c_str());
+    return code;
+}
+
+}
+
+int main(int argc, char** argv)
+{
+    std::string config_path = "/etc/guichet/guichet.toml";
+    std::vector<std::string> words;
+    bool json = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--config" && i + 1 < argc)
+            config_path = argv[++i];
+        else if (arg == "--json")
+            json = true;
+        else if (arg == "--version")
+            return std::printf("guichetctl %s\n", version_string), 0;
+        else if (arg == "--help")
+            return std::fputs(usage, stdout), 0;
+        else if (arg.starts_with("--"))
+            return fail_with(2, "unknown option '" + arg + "'\n" + usage);
+        else
+            words.push_back(arg);
+    }
+    if (words.empty())
+        return fail_with(2, std::string("a command is needed\n") + usage);
+    const std::string& command = words[0];
+    bool takes_argument = command == "retry" || command == "receipt";
+    if (command != "status" && command != "queue" && command != "sync-now" && !takes_argument)
+        return fail_with(2, "unknown command '" + command + "'\n" + usage);
+    if (words.size() != (takes_argument ? 2u : 1u))
+        return fail_with(2, "'" + command + "' takes " + (takes_argument ? "one argument" : "no argument") + "\n" + usage);
+
+    auto config = load_config(config_path);
+    if (!config)
+        return fail_with(2, config.error().message);
+    if (config->sync.submission_public_key.empty())
+        return fail_with(2, "this kiosk takes no submissions ('sync.submission_public_key' is empty in " + config_path + ")");
+    auto key = sync::parse_public_key(config->sync.submission_public_key);
+    if (!key)
+        return fail_with(2, "'sync.submission_public_key': " + key.error().message);
+    auto outbox = sync::Outbox::open({ config->storage.outbox, config->kiosk.id, *key,
+        static_cast<int64_t>(config->sync.retention_days) * 86400 });
+    if (!outbox)
+        return fail_with(1, outbox.error().message);
+
+    if (command == "status") {
+        auto counts = (*outbox)->counts();
+        auto entries = (*outbox)->entries(1000);
+        if (!counts || !entries)
+            return fail_with(1, "cannot read the outbox");
+        std::string last_error;
+        for (auto& entry : *entries) {
+            if (!entry.last_error.empty()) {
+                last_error = entry.last_error;
+                break;
+            }
+        }
+        std::optional<int64_t> oldest;
+        if (counts->oldest_queued_created_at)
+            oldest = now() - *counts->oldest_queued_created_at;
+        if (json) {
+            nlohmann::json out { { "queued", counts->queued }, { "sent", counts->sent },
+                { "quarantined", counts->quarantined }, { "last_error", last_error } };
+            if (oldest)
+                out["oldest_queued_age_s"] = *oldest;
+            std::printf("%s\n", out.dump(2).c_str());
+        } else {
+            std::printf("queued: %lld%s\nsent: %lld\nquarantined: %lld\nlast error: %s\n",
+                static_cast<long long>(counts->queued), oldest ? (" (oldest waiting " + age(*oldest) + ")").c_str() : "",
+                static_cast<long long>(counts->sent), static_cast<long long>(counts->quarantined),
+                last_error.empty() ? "none" : last_error.c_str());
+        }
+        return 0;
+    }
+    if (command == "queue") {
+        auto entries = (*outbox)->entries(100000);
+        if (!entries)
+            return fail_with(1, entries.error().message);
+        if (json) {
+            auto out = nlohmann::json::array();
+            for (auto& entry : *entries)
+                out.push_back(entry_json(entry));
+            std::printf("%s\n", out.dump(2).c_str());
+        } else {
+            std::printf("%-11s  %-11s  %8s  %9s  %-24s  %s\n", "RECEIPT", "STATE", "ATTEMPTS", "AGE", "PROCEDURE", "LAST ERROR");
+            for (auto& entry : *entries)
+                std::printf("%-11s  %-11s  %8lld  %9s  %-24s  %s\n", entry.receipt.c_str(),
+                    std::string(sync::state_name(entry.state)).c_str(), static_cast<long long>(entry.attempts),
+                    age(now() - entry.created_at).c_str(), entry.procedure.c_str(), entry.last_error.c_str());
+        }
+        return 0;
+    }
+    if (command == "receipt") {
+        auto found = (*outbox)->find_by_receipt(words[1]);
+        if (!found)
+            return fail_with(1, found.error().message);
+        if (!*found)
+            return fail_with(1, "no submission with the receipt '" + words[1] + "' on this kiosk");
+        std::printf("%s\n", entry_json(**found).dump(2).c_str());
+        return 0;
+    }
+    if (command == "retry") {
+        auto requeued = (*outbox)->requeue(words[1], now());
+        if (!requeued)
+            return fail_with(1, requeued.error().message);
+        if (!*requeued)
+            return fail_with(1, "no quarantined submission '" + words[1] + "' (see 'guichetctl queue')");
+        std::printf("'%s' is back in the queue\n", words[1].c_str());
+        return 0;
+    }
+    // sync-now
+    if (config->sync.hub_url.empty())
+        return fail_with(2, "no hub is configured ('sync.hub_url' is empty in " + config_path + ")");
+    std::ifstream token_file(config->sync.token_file);
+    std::string token;
+    if (!token_file || !std::getline(token_file, token) || token.empty())
+        return fail_with(2, "cannot read the kiosk token from '" + config->sync.token_file + "' ('sync.token_file')");
+    sync::Uploader uploader(**outbox, { .hub_url = config->sync.hub_url, .token = token, .ca_file = config->sync.ca_file,
+                                          .batch_max_items = static_cast<size_t>(config->sync.batch_max_items),
+                                          .batch_max_bytes = static_cast<size_t>(config->sync.batch_max_kib) * 1024 });
+    auto report = uploader.run_once();
+    std::printf("sent: %d, quarantined: %d, deferred: %d, requests: %d%s%s\n", report.sent, report.quarantined,
+        report.deferred, report.batches, report.error.empty() ? "" : "\nerror: ", report.error.c_str());
+    return report.error.empty() && !report.auth_refused ? 0 : 1;
+}

@@ -1,0 +1,342 @@
+// [SECTION] schema  [SECTION] enqueue  [SECTION] upload states  [SECTION] look-ups
+#include "sync/outbox.h"
+
+#include "sync/receipt.h"
+
+#include <sodium.h>
+
+#include <ctime>
+
+namespace guichet::sync {
+namespace {
+
+// [SECTION] schema
+// Each entry is one migration; never edit a released one, append a new one.
+constexpr std::string_view migrations[] = {
+    R"sql(
+CREATE TABLE submissions (
+    id TEXT PRIMARY KEY,               -- UUID v4: the hub's idempotency key
+    receipt TEXT NOT NULL UNIQUE,      -- ABC-DEF-GHK, what the citizen keeps
+    procedure TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,       -- unix seconds, kiosk clock
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'quarantined')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT NOT NULL DEFAULT '',
+    sent_at INTEGER,
+    sealed BLOB,                       -- crypto_box_seal output; NULL once purged after acknowledgement
+    sealed_size INTEGER NOT NULL
+) STRICT;
+CREATE INDEX submissions_due ON submissions (state, next_attempt_at);
+)sql",
+};
+
+constexpr std::string_view entry_columns
+    = "id, receipt, procedure, version, state, attempts, created_at, next_attempt_at, sent_at, last_error, sealed IS NOT NULL";
+
+ItemState state_from_name(std::string_view name)
+{
+    if (name == "sent")
+        return ItemState::Sent;
+    if (name == "quarantined")
+        return ItemState::Quarantined;
+    return ItemState::Queued;
+}
+
+// Wipes a string's buffer, then empties it (sodium_memzero cannot be optimized away).
+void wipe(std::string& text)
+{
+    sodium_memzero(text.data(), text.capacity());
+    text.clear();
+}
+
+}
+
+std::string_view state_name(ItemState state)
+{
+    switch (state) {
+    case ItemState::Queued:
+        return "queued";
+    case ItemState::Sent:
+        return "sent";
+    case ItemState::Quarantined:
+        return "quarantined";
+    }
+    return "queued";
+}
+
+std::string rfc3339_utc(int64_t unix_seconds)
+{
+    std::time_t time = static_cast<std::time_t>(unix_seconds);
+    std::tm utc {};
+    gmtime_r(&time, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+Result<PublicKey> parse_public_key(std::string_view base64)
+{
+    auto bytes = protocol::base64_decode(base64);
+    if (!bytes || bytes->size() != crypto_box_PUBLICKEYBYTES)
+        return fail("the submission public key must be 32 bytes in base64 (from 'guichet-hub keygen')");
+    PublicKey key;
+    std::copy(bytes->begin(), bytes->end(), key.begin());
+    return key;
+}
+
+Result<std::unique_ptr<Outbox>> Outbox::open(const OutboxSettings& settings)
+{
+    if (sodium_init() < 0)
+        return fail("libsodium cannot initialise");
+    if (settings.path.has_parent_path()) {
+        std::error_code error;
+        std::filesystem::create_directories(settings.path.parent_path(), error);
+    }
+    auto db = Database::open(settings.path, Durability::Full);
+    if (!db)
+        return std::unexpected(db.error());
+    if (auto migrated = db->migrate(migrations); !migrated)
+        return fail("the outbox '" + settings.path.string() + "': " + migrated.error().message);
+    return std::unique_ptr<Outbox>(new Outbox(settings, std::move(*db)));
+}
+
+// [SECTION] enqueue
+
+Result<Receipt> Outbox::enqueue(NewSubmission& submission, int64_t now)
+{
+    Receipt receipt { new_uuid(), new_receipt_code(), now };
+    protocol::SealedPayload payload { receipt.id, m_settings.kiosk, submission.procedure, submission.version,
+        rfc3339_utc(now), submission.assisted, std::move(submission.answers_json) };
+    auto plaintext = protocol::encode(payload);
+    wipe(payload.answers_json);
+    wipe(submission.answers_json);
+    if (!plaintext)
+        return std::unexpected(plaintext.error());
+
+    std::vector<uint8_t> sealed(crypto_box_SEALBYTES + plaintext->size());
+    int sealed_ok = crypto_box_seal(sealed.data(), reinterpret_cast<const unsigned char*>(plaintext->data()),
+        plaintext->size(), m_settings.submission_key.data());
+    wipe(*plaintext);
+    if (sealed_ok != 0)
+        return fail("cannot seal the submission");
+    if (sealed.size() > protocol::max_sealed_bytes)
+        return fail("the submission is too large to send (" + std::to_string(sealed.size()) + " bytes sealed)");
+
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return fail("cannot store the submission: " + transaction.error().message);
+    auto insert = m_db.prepare("INSERT INTO submissions (id, receipt, procedure, version, created_at, state, "
+                               "next_attempt_at, sealed, sealed_size) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)");
+    if (!insert)
+        return std::unexpected(insert.error());
+    // A receipt code may collide with an earlier one (one chance in 2^40): draw again.
+    for (int attempt = 0;; ++attempt) {
+        insert->bind(1, receipt.id).bind(2, receipt.code).bind(3, submission.procedure).bind(4, submission.version);
+        insert->bind(5, now).bind(6, now).bind(7, std::span<const uint8_t>(sealed)).bind(8, static_cast<int64_t>(sealed.size()));
+        auto done = insert->run();
+        if (done)
+            break;
+        if (attempt >= 3 || done.error().message.find("UNIQUE") == std::string::npos)
+            return fail("cannot store the submission: " + done.error().message);
+        receipt.code = new_receipt_code();
+    }
+    if (auto committed = transaction->commit(); !committed)
+        return fail("cannot store the submission: " + committed.error().message);
+    return receipt;
+}
+
+// [SECTION] upload states
+
+Result<std::vector<protocol::Item>> Outbox::due(int64_t now, size_t max_items, size_t max_bytes)
+{
+    std::lock_guard lock(m_mutex);
+    auto select = m_db.prepare("SELECT id, procedure, version, created_at, sealed FROM submissions "
+                               "WHERE state = 'queued' AND next_attempt_at <= ? AND sealed IS NOT NULL "
+                               "ORDER BY next_attempt_at, created_at, rowid LIMIT ?");
+    if (!select)
+        return std::unexpected(select.error());
+    select->bind(1, now).bind(2, static_cast<int64_t>(max_items));
+    std::vector<protocol::Item> items;
+    size_t bytes = 0;
+    for (;;) {
+        auto row = select->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        protocol::Item item { select->text(0), select->text(1), select->int64(2), rfc3339_utc(select->int64(3)), select->blob(4) };
+        if (!items.empty() && bytes + item.sealed.size() > max_bytes)
+            break;
+        bytes += item.sealed.size();
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+Result<std::optional<int64_t>> Outbox::next_attempt_at()
+{
+    std::lock_guard lock(m_mutex);
+    auto select = m_db.prepare("SELECT MIN(next_attempt_at) FROM submissions WHERE state = 'queued'");
+    if (!select)
+        return std::unexpected(select.error());
+    auto row = select->step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (select->is_null(0))
+        return std::optional<int64_t>();
+    return std::optional<int64_t>(select->int64(0));
+}
+
+Result<void> Outbox::mark_sent(std::span<const std::string> ids, int64_t now)
+{
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto update = m_db.prepare("UPDATE submissions SET state = 'sent', sent_at = ?, last_error = '' "
+                               "WHERE id = ? AND state = 'queued'");
+    if (!update)
+        return std::unexpected(update.error());
+    for (auto& id : ids) {
+        if (auto done = update->bind(1, now).bind(2, id).run(); !done)
+            return done;
+    }
+    return transaction->commit();
+}
+
+Result<void> Outbox::quarantine(std::string_view id, std::string_view reason)
+{
+    std::lock_guard lock(m_mutex);
+    auto update = m_db.prepare("UPDATE submissions SET state = 'quarantined', attempts = attempts + 1, last_error = ? "
+                               "WHERE id = ? AND state = 'queued'");
+    if (!update)
+        return std::unexpected(update.error());
+    return update->bind(1, reason).bind(2, id).run();
+}
+
+Result<void> Outbox::retry_later(std::span<const std::string> ids, int64_t when, std::string_view error)
+{
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto update = m_db.prepare("UPDATE submissions SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+                               "WHERE id = ? AND state = 'queued'");
+    if (!update)
+        return std::unexpected(update.error());
+    for (auto& id : ids) {
+        if (auto done = update->bind(1, when).bind(2, error).bind(3, id).run(); !done)
+            return done;
+    }
+    return transaction->commit();
+}
+
+Result<bool> Outbox::requeue(std::string_view id_or_receipt, int64_t now)
+{
+    auto receipt = normalize_receipt_code(id_or_receipt);
+    std::lock_guard lock(m_mutex);
+    auto update = m_db.prepare("UPDATE submissions SET state = 'queued', next_attempt_at = ?, last_error = '' "
+                               "WHERE (id = ? OR receipt = ?) AND state = 'quarantined' AND sealed IS NOT NULL");
+    if (!update)
+        return std::unexpected(update.error());
+    if (auto done = update->bind(1, now).bind(2, id_or_receipt).bind(3, receipt.value_or("")).run(); !done)
+        return std::unexpected(done.error());
+    return m_db.changes() > 0;
+}
+
+Result<int64_t> Outbox::purge_acknowledged(int64_t now)
+{
+    std::lock_guard lock(m_mutex);
+    auto update = m_db.prepare("UPDATE submissions SET sealed = NULL "
+                               "WHERE state = 'sent' AND sealed IS NOT NULL AND sent_at <= ?");
+    if (!update)
+        return std::unexpected(update.error());
+    if (auto done = update->bind(1, now - m_settings.retention_s).run(); !done)
+        return std::unexpected(done.error());
+    return m_db.changes();
+}
+
+// [SECTION] look-ups
+
+Result<OutboxCounts> Outbox::counts()
+{
+    std::lock_guard lock(m_mutex);
+    auto select = m_db.prepare("SELECT state, COUNT(*), MIN(created_at) FROM submissions GROUP BY state");
+    if (!select)
+        return std::unexpected(select.error());
+    OutboxCounts counts;
+    for (;;) {
+        auto row = select->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        auto state = state_from_name(select->text(0));
+        int64_t count = select->int64(1);
+        if (state == ItemState::Queued) {
+            counts.queued = count;
+            counts.oldest_queued_created_at = select->int64(2);
+        } else if (state == ItemState::Sent) {
+            counts.sent = count;
+        } else {
+            counts.quarantined = count;
+        }
+    }
+    return counts;
+}
+
+Result<std::vector<QueueEntry>> Outbox::select_entries(std::string_view where, std::string_view argument, size_t limit)
+{
+    std::lock_guard lock(m_mutex);
+    auto select = m_db.prepare("SELECT " + std::string(entry_columns) + " FROM submissions " + std::string(where)
+        + " ORDER BY created_at DESC, rowid DESC LIMIT ?");
+    if (!select)
+        return std::unexpected(select.error());
+    int next = 1;
+    if (!argument.empty())
+        select->bind(next++, argument);
+    select->bind(next, static_cast<int64_t>(limit));
+    std::vector<QueueEntry> entries;
+    for (;;) {
+        auto row = select->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        QueueEntry entry;
+        entry.id = select->text(0);
+        entry.receipt = select->text(1);
+        entry.procedure = select->text(2);
+        entry.version = select->int64(3);
+        entry.state = state_from_name(select->text(4));
+        entry.attempts = select->int64(5);
+        entry.created_at = select->int64(6);
+        entry.next_attempt_at = select->int64(7);
+        if (!select->is_null(8))
+            entry.sent_at = select->int64(8);
+        entry.last_error = select->text(9);
+        entry.sealed_kept = select->int64(10) != 0;
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+Result<std::vector<QueueEntry>> Outbox::entries(size_t limit) { return select_entries("", "", limit); }
+
+Result<std::optional<QueueEntry>> Outbox::find_by_receipt(std::string_view code)
+{
+    auto canonical = normalize_receipt_code(code);
+    if (!canonical)
+        return std::optional<QueueEntry>();
+    auto found = select_entries("WHERE receipt = ?", *canonical, 1);
+    if (!found)
+        return std::unexpected(found.error());
+    if (found->empty())
+        return std::optional<QueueEntry>();
+    return std::optional<QueueEntry>(std::move(found->front()));
+}
+
+}

@@ -1,0 +1,116 @@
+// The offline outbox: submissions sealed to the administration's key and kept in SQLite (WAL,
+// synchronous=FULL) until the hub acknowledges them. A receipt exists only once its COMMIT returned.
+// The kiosk cannot read back what it sealed; metadata (receipt, state, times) stays for look-ups.
+// Thread-safe: the screens enqueue on the main thread while the uploader works on its own.
+#pragma once
+#include "kiosk/core/result.h"
+#include "sync/protocol.h"
+#include "sync/sqlite.h"
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet::sync {
+
+using PublicKey = std::array<uint8_t, 32>; // X25519 (crypto_box_PUBLICKEYBYTES)
+Result<PublicKey> parse_public_key(std::string_view base64);
+
+enum class ItemState {
+    Queued,
+    Sent,
+    Quarantined,
+};
+std::string_view state_name(ItemState);
+
+struct OutboxSettings {
+    std::filesystem::path path;
+    std::string kiosk;
+    PublicKey submission_key {};
+    int64_t retention_s = 30 * 24 * 3600; // sealed bytes are kept this long after the hub's acknowledgement
+};
+
+// What the citizen submits. The answers are wiped from this object by enqueue(), whatever happens.
+struct NewSubmission {
+    std::string procedure;
+    int64_t version = 0;
+    bool assisted = false;
+    std::string answers_json; // a JSON object
+};
+
+struct Receipt {
+    std::string id;   // UUID, the hub's idempotency key
+    std::string code; // what the citizen keeps: ABC-DEF-GHK
+    int64_t created_at = 0;
+};
+
+// One row of metadata: never the contents.
+struct QueueEntry {
+    std::string id;
+    std::string receipt;
+    std::string procedure;
+    int64_t version = 0;
+    ItemState state = ItemState::Queued;
+    int64_t attempts = 0;
+    int64_t created_at = 0;
+    int64_t next_attempt_at = 0;
+    std::optional<int64_t> sent_at;
+    std::string last_error;
+    bool sealed_kept = true;
+};
+
+struct OutboxCounts {
+    int64_t queued = 0;
+    int64_t sent = 0;
+    int64_t quarantined = 0;
+    std::optional<int64_t> oldest_queued_created_at;
+};
+
+class Outbox {
+public:
+    static Result<std::unique_ptr<Outbox>> open(const OutboxSettings&);
+
+    // Seals the answers and stores the submission, its UUID and its receipt code in one transaction.
+    Result<Receipt> enqueue(NewSubmission&, int64_t now);
+
+    // Queued items whose next attempt is due, oldest first, as many as fit the limits (at least one).
+    Result<std::vector<protocol::Item>> due(int64_t now, size_t max_items, size_t max_bytes);
+    // The earliest next attempt among queued items.
+    Result<std::optional<int64_t>> next_attempt_at();
+
+    Result<void> mark_sent(std::span<const std::string> ids, int64_t now);
+    Result<void> quarantine(std::string_view id, std::string_view reason);
+    // A transient failure: try again at `when`; counts an attempt and keeps the error for the technician.
+    Result<void> retry_later(std::span<const std::string> ids, int64_t when, std::string_view error);
+    // A technician's retry of a quarantined item. False when there is no such quarantined item.
+    Result<bool> requeue(std::string_view id_or_receipt, int64_t now);
+    // Deletes the sealed bytes of items acknowledged longer ago than the retention delay.
+    Result<int64_t> purge_acknowledged(int64_t now);
+
+    Result<OutboxCounts> counts();
+    Result<std::vector<QueueEntry>> entries(size_t limit = 1000);
+    Result<std::optional<QueueEntry>> find_by_receipt(std::string_view code);
+
+    const OutboxSettings& settings() const { return m_settings; }
+
+private:
+    Outbox(OutboxSettings settings, Database db)
+        : m_settings(std::move(settings))
+        , m_db(std::move(db))
+    {
+    }
+    Result<std::vector<QueueEntry>> select_entries(std::string_view where, std::string_view argument, size_t limit);
+
+    OutboxSettings m_settings;
+    std::mutex m_mutex; // one connection, used by the main thread and the uploader
+    Database m_db;
+};
+
+std::string rfc3339_utc(int64_t unix_seconds);
+
+}

@@ -1,0 +1,92 @@
+// The uploader: a worker thread that drains the outbox to the hub with libcurl, in batches over one
+// reused connection. Transient failures (network, timeouts, 5xx, 429) back off with full jitter and
+// honour Retry-After; 401/403 pause it and tell the technician; a conflict or a rejection quarantines
+// that item only. Screens and the CLI read a copied status snapshot, never the worker's state.
+#pragma once
+#include "sync/outbox.h"
+#include "sync/sync_status.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace guichet::sync {
+
+struct UploaderSettings {
+    std::string hub_url;  // e.g. https://hub.example.org (no trailing /v1)
+    std::string token;    // the kiosk's bearer token from `guichet-hub enroll`
+    std::string ca_file;  // optional CA bundle to pin; TLS verification is always on
+    size_t batch_max_items = 50;
+    size_t batch_max_bytes = 256 * 1024;
+    int connect_timeout_s = 20;
+    int low_speed_bytes_per_s = 64; // slower than this for low_speed_time_s: the link is stalled
+    int low_speed_time_s = 45;
+    int backoff_base_s = 2;
+    int backoff_cap_s = 900;
+    int periodic_s = 300;   // look at the queue at least this often, even without a trigger
+    int auth_pause_s = 900; // after a 401/403, try again this much later (or when asked)
+};
+
+// What one pass of the uploader did, for tests and the CLI.
+struct PassReport {
+    int batches = 0;
+    int sent = 0;        // stored or duplicate at the hub
+    int quarantined = 0;
+    int deferred = 0;    // to be retried later
+    bool auth_refused = false;
+    std::string error;   // the last transient error, if any
+};
+
+class Uploader {
+public:
+    using Clock = std::function<int64_t()>; // unix seconds
+    Uploader(Outbox& outbox, UploaderSettings settings, Clock clock = {});
+    ~Uploader();
+    Uploader(const Uploader&) = delete;
+    Uploader& operator=(const Uploader&) = delete;
+
+    // Runs passes on a worker thread until stop(). `on_change` is called from the worker whenever
+    // the status snapshot changed; it must only post to the main thread.
+    void start(std::function<void()> on_change = {});
+    void stop();
+    // Asks for a pass now (after an enqueue, or "send now").
+    void trigger();
+
+    // One pass on the calling thread: sends every due item, or stops at the first transient failure.
+    PassReport run_once();
+
+    SyncStatus status() const;
+
+private:
+    struct Response;
+    Response post(const std::string& path, const std::string& body);
+    void handle_batch(std::vector<protocol::Item> batch, PassReport& report, int depth);
+    int64_t backoff_delay(int failures);
+    void refresh_status(const PassReport&);
+    void worker();
+
+    Outbox& m_outbox;
+    UploaderSettings m_settings;
+    Clock m_clock;
+    void* m_curl = nullptr; // CURL*, one easy handle so the connection is reused
+    std::mt19937_64 m_random;
+    int m_failures = 0;              // consecutive transient failures, for the backoff
+    int64_t m_blocked_until = 0;     // no pass before this (backoff, Retry-After, auth pause)
+
+    mutable std::mutex m_status_mutex;
+    SyncStatus m_status;
+    std::function<void()> m_on_change;
+
+    std::mutex m_wake_mutex;
+    std::condition_variable m_wake;
+    bool m_triggered = false;
+    bool m_stopping = false;
+    std::thread m_thread;
+};
+
+}

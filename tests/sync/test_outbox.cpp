@@ -1,0 +1,240 @@
+// The outbox against a real SQLite file: sealing, receipts, states, retention, migrations, full disks.
+#include "sync_test_support.h"
+
+#include "sync/receipt.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <sys/resource.h>
+
+using namespace guichet;
+using namespace guichet::sync;
+
+namespace {
+
+struct Fixture {
+    std::filesystem::path dir = test::fresh_dir("outbox");
+    test::KeyPair keys;
+    std::unique_ptr<Outbox> outbox;
+
+    Fixture() { reopen(); }
+    void reopen()
+    {
+        outbox.reset();
+        auto opened = Outbox::open({ dir / "outbox.sqlite", "mairie-01", keys.public_key, 3600 });
+        REQUIRE(opened);
+        outbox = std::move(*opened);
+    }
+    Receipt submit(std::string answers = R"({"nom":"Dupont"})", int64_t now = 1000)
+    {
+        NewSubmission submission { "acte-naissance", 2, false, std::move(answers) };
+        auto receipt = outbox->enqueue(submission, now);
+        REQUIRE(receipt);
+        return *receipt;
+    }
+};
+
+std::vector<std::string> ids_of(const std::vector<protocol::Item>& items)
+{
+    std::vector<std::string> ids;
+    for (auto& item : items)
+        ids.push_back(item.id);
+    return ids;
+}
+
+}
+
+TEST_CASE("an enqueued submission is sealed: the kiosk keeps no plaintext, the administration can open it", "[outbox]")
+{
+    Fixture f;
+    const std::string marker = "MARQUEUR-CITOYEN-7f3a";
+    NewSubmission submission { "acte-naissance", 2, true, R"({"nom":")" + marker + R"("})" };
+    auto receipt = f.outbox->enqueue(submission, 1000);
+    REQUIRE(receipt);
+    CHECK(submission.answers_json.empty()); // wiped from the caller's object
+    CHECK(protocol::is_uuid(receipt->id));
+    CHECK(normalize_receipt_code(receipt->code) == receipt->code);
+
+    CHECK_FALSE(test::any_file_contains(f.dir, marker));
+
+    auto due = f.outbox->due(1000, 10, 1 << 20);
+    REQUIRE(due);
+    REQUIRE(due->size() == 1);
+    auto plain = f.keys.open(due->front().sealed);
+    REQUIRE_FALSE(plain.empty());
+    auto payload = protocol::decode_sealed_payload(plain);
+    REQUIRE(payload);
+    CHECK(payload->id == receipt->id);
+    CHECK(payload->kiosk == "mairie-01");
+    CHECK(payload->procedure == "acte-naissance");
+    CHECK(payload->assisted);
+    CHECK(nlohmann::json::parse(payload->answers_json)["nom"] == marker);
+}
+
+TEST_CASE("answers that are not a JSON object are refused and nothing is stored", "[outbox]")
+{
+    Fixture f;
+    NewSubmission submission { "p", 1, false, "[1, 2]" };
+    auto receipt = f.outbox->enqueue(submission, 1000);
+    REQUIRE_FALSE(receipt);
+    CHECK_THAT(receipt.error().message, Catch::Contains("JSON object"));
+    CHECK(f.outbox->counts()->queued == 0);
+}
+
+TEST_CASE("metadata is listed and found by receipt, never the contents", "[outbox]")
+{
+    Fixture f;
+    auto first = f.submit(R"({"a":1})", 1000);
+    auto second = f.submit(R"({"a":2})", 1010);
+    auto entries = f.outbox->entries();
+    REQUIRE(entries);
+    REQUIRE(entries->size() == 2);
+    CHECK(entries->front().id == second.id); // newest first
+    CHECK(entries->front().state == ItemState::Queued);
+
+    std::string typed = first.code;
+    typed.erase(std::remove(typed.begin(), typed.end(), '-'), typed.end());
+    std::transform(typed.begin(), typed.end(), typed.begin(), ::tolower);
+    auto found = f.outbox->find_by_receipt(typed);
+    REQUIRE(found);
+    REQUIRE(found->has_value());
+    CHECK((*found)->id == first.id);
+    CHECK_FALSE(f.outbox->find_by_receipt("AAA-AAA-AAA")->has_value());
+}
+
+TEST_CASE("due items come oldest first within the batch limits", "[outbox]")
+{
+    Fixture f;
+    std::vector<Receipt> receipts;
+    for (int i = 0; i < 5; ++i)
+        receipts.push_back(f.submit(R"({"i":)" + std::to_string(i) + "}", 1000 + i));
+    auto two = f.outbox->due(2000, 2, 1 << 20);
+    REQUIRE(two);
+    CHECK(ids_of(*two) == std::vector<std::string> { receipts[0].id, receipts[1].id });
+    auto by_bytes = f.outbox->due(2000, 10, two->front().sealed.size() + 1);
+    REQUIRE(by_bytes);
+    CHECK(by_bytes->size() == 1); // never zero: one item always fits
+    CHECK(f.outbox->due(999, 10, 1 << 20)->empty()); // not yet created
+}
+
+TEST_CASE("sent, retried and quarantined items move through their states", "[outbox]")
+{
+    Fixture f;
+    auto a = f.submit(R"({"a":1})"), b = f.submit(R"({"b":1})"), c = f.submit(R"({"c":1})");
+    std::vector<std::string> sent { a.id };
+    REQUIRE(f.outbox->mark_sent(sent, 1100));
+    std::vector<std::string> later { b.id };
+    REQUIRE(f.outbox->retry_later(later, 1500, "cannot reach the hub"));
+    REQUIRE(f.outbox->quarantine(c.id, "conflict at the hub"));
+
+    CHECK(ids_of(*f.outbox->due(1200, 10, 1 << 20)).empty());
+    CHECK(ids_of(*f.outbox->due(1500, 10, 1 << 20)) == later);
+    CHECK(f.outbox->next_attempt_at().value() == 1500);
+    auto counts = f.outbox->counts();
+    REQUIRE(counts);
+    CHECK(counts->queued == 1);
+    CHECK(counts->sent == 1);
+    CHECK(counts->quarantined == 1);
+    auto b_entry = f.outbox->find_by_receipt(b.code).value().value();
+    CHECK(b_entry.attempts == 1);
+    CHECK(b_entry.last_error == "cannot reach the hub");
+
+    CHECK(f.outbox->requeue(c.code, 1600).value());
+    CHECK_FALSE(f.outbox->requeue(c.code, 1600).value()); // no longer quarantined
+    CHECK(f.outbox->counts()->queued == 2);
+}
+
+TEST_CASE("sealed bytes are deleted after the retention delay and the metadata stays", "[outbox]")
+{
+    Fixture f; // retention: 3600 s
+    auto receipt = f.submit();
+    std::vector<std::string> sent { receipt.id };
+    REQUIRE(f.outbox->mark_sent(sent, 2000));
+    CHECK(f.outbox->purge_acknowledged(2000 + 3599).value() == 0);
+    CHECK(f.outbox->purge_acknowledged(2000 + 3600).value() == 1);
+    auto entry = f.outbox->find_by_receipt(receipt.code).value().value();
+    CHECK(entry.state == ItemState::Sent);
+    CHECK_FALSE(entry.sealed_kept);
+}
+
+TEST_CASE("the outbox survives a reopen, and refuses a database from a newer version", "[outbox]")
+{
+    Fixture f;
+    auto receipt = f.submit();
+    f.reopen();
+    CHECK(f.outbox->find_by_receipt(receipt.code).value().has_value());
+
+    f.outbox.reset();
+    {
+        auto db = Database::open(f.dir / "outbox.sqlite");
+        REQUIRE(db);
+        REQUIRE(db->exec("PRAGMA user_version = 99"));
+    }
+    auto opened = Outbox::open({ f.dir / "outbox.sqlite", "k", f.keys.public_key });
+    REQUIRE_FALSE(opened);
+    CHECK_THAT(opened.error().message, Catch::Contains("newer than this program knows"));
+}
+
+TEST_CASE("an outbox that cannot be opened says where and why", "[outbox]")
+{
+    test::KeyPair keys;
+    auto dir = test::fresh_dir("unopenable");
+    std::filesystem::create_directories(dir / "outbox.sqlite"); // a folder where the file should be
+    auto opened = Outbox::open({ dir / "outbox.sqlite", "k", keys.public_key });
+    REQUIRE_FALSE(opened);
+    CHECK_THAT(opened.error().message, Catch::Contains("outbox.sqlite"));
+}
+
+TEST_CASE("a full disk refuses the submission with no receipt and keeps the earlier ones", "[outbox]")
+{
+    Fixture f;
+    auto kept = f.submit();
+    // Emulate a full disk: the process may not grow any file beyond its current size.
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit previous {};
+    getrlimit(RLIMIT_FSIZE, &previous);
+    rlimit tight = previous;
+    tight.rlim_cur = 64 * 1024;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &tight) == 0);
+    std::string big = R"({"pieces":")" + std::string(200 * 1024, 'x') + R"("})";
+    NewSubmission submission { "p", 1, false, big };
+    auto receipt = f.outbox->enqueue(submission, 1000);
+    setrlimit(RLIMIT_FSIZE, &previous);
+    REQUIRE_FALSE(receipt);
+    CHECK_THAT(receipt.error().message, Catch::Contains("cannot store the submission"));
+
+    f.reopen();
+    auto counts = f.outbox->counts();
+    REQUIRE(counts);
+    CHECK(counts->queued == 1);
+    CHECK(f.outbox->find_by_receipt(kept.code).value().has_value());
+    f.submit(); // and it works again once there is room
+    CHECK(f.outbox->counts()->queued == 2);
+}
+
+TEST_CASE("a transaction rolls back unless committed", "[outbox][sqlite]")
+{
+    auto dir = test::fresh_dir("transaction");
+    auto db = Database::open(dir / "t.sqlite");
+    REQUIRE(db);
+    REQUIRE(db->exec("CREATE TABLE t (x INTEGER)"));
+    {
+        auto transaction = Transaction::begin(*db);
+        REQUIRE(transaction);
+        REQUIRE(db->exec("INSERT INTO t VALUES (1)"));
+    } // no commit: rolled back
+    {
+        auto transaction = Transaction::begin(*db);
+        REQUIRE(db->exec("INSERT INTO t VALUES (2)"));
+        REQUIRE(transaction->commit());
+    }
+    auto select = db->prepare("SELECT group_concat(x) FROM t");
+    REQUIRE(select);
+    REQUIRE(select->step().value());
+    CHECK(select->text(0) == "2");
+    auto bad = db->prepare("SELECT nope FROM t");
+    REQUIRE_FALSE(bad);
+    CHECK_THAT(bad.error().message, Catch::Contains("no such column"));
+}
