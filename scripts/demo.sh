@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-cmake --preset release >/dev/null
+cmake --preset release
 cmake --build --preset release -j "$(nproc)" --target guichet
 guichet=build/release/kiosk/app/guichet
 

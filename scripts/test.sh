@@ -8,7 +8,7 @@ jobs=$(nproc)
 scripts/install-deps.sh
 for preset in debug asan; do
   echo "== $preset: build"
-  cmake --preset "$preset" >/dev/null
+  cmake --preset "$preset"
   cmake --build --preset "$preset" -j "$jobs"
   echo "== $preset: tests"
   ctest --preset "$preset" -j "$jobs"
