@@ -1,0 +1,218 @@
+// Key files and the opening of sealed submissions.
+#include "sync/hub/keys.h"
+
+#include "sync/hub/records.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace guichet::sync::hub {
+namespace {
+
+// ordered_json keeps the fields in the documented order, which people reading exports appreciate.
+using json = nlohmann::ordered_json;
+
+// Creates a file that must not exist yet (O_EXCL closes the race with another keygen) and writes it.
+Result<void> write_new_file(const std::filesystem::path& path, std::string_view content, mode_t mode)
+{
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return fail("cannot create '" + path.string() + "': " + std::strerror(errno));
+    bool written = ::fchmod(fd, mode) == 0;
+    size_t done = 0;
+    while (written && done < content.size()) {
+        auto n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            written = false;
+        else
+            done += static_cast<size_t>(n);
+    }
+    written = written && ::fsync(fd) == 0;
+    int saved = errno;
+    if (::close(fd) != 0)
+        written = false;
+    if (!written) {
+        std::filesystem::remove(path);
+        return fail("cannot write '" + path.string() + "': " + std::strerror(saved));
+    }
+    return {};
+}
+
+std::string encode_key(std::span<const uint8_t> key)
+{
+    std::string text(sodium_base64_ENCODED_LEN(key.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(text.data(), text.size(), key.data(), key.size(), sodium_base64_VARIANT_ORIGINAL);
+    text.resize(text.size() - 1); // the terminating NUL
+    return text;
+}
+
+json envelope_of(const SubmissionRecord& record)
+{
+    return json { { "id", record.id }, { "kiosk", record.kiosk }, { "procedure", record.procedure },
+        { "version", record.version }, { "created_at", record.created_at }, { "received_at", record.received_at } };
+}
+
+// Invalid UTF-8 in what a client sent must not stop the output: it is replaced, not thrown on.
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+OpenedLine failed(json envelope, std::string reason)
+{
+    envelope["integrity"] = "failed";
+    envelope["reason"] = std::move(reason);
+    return { false, dump(envelope) };
+}
+
+}
+
+void wipe(std::string& text)
+{
+    if (!text.empty())
+        sodium_memzero(text.data(), text.size());
+    text.clear();
+}
+
+KeyPair::KeyPair()
+{
+    sodium_mlock(m_secret.data(), m_secret.size());
+}
+
+KeyPair::~KeyPair()
+{
+    // sodium_munlock zeroes the memory before unlocking it.
+    sodium_munlock(m_secret.data(), m_secret.size());
+}
+
+KeyPair::KeyPair(KeyPair&& other) noexcept
+    : KeyPair()
+{
+    m_public = other.m_public;
+    m_secret = other.m_secret;
+    sodium_memzero(other.m_secret.data(), other.m_secret.size());
+}
+
+KeyPair KeyPair::generate()
+{
+    KeyPair keys;
+    crypto_box_keypair(keys.m_public.data(), keys.m_secret.data());
+    return keys;
+}
+
+Result<KeyPair> KeyPair::load(const std::filesystem::path& secret_key_path)
+{
+    if (sodium_init() < 0)
+        return fail("libsodium could not be initialised");
+    std::ifstream file(secret_key_path, std::ios::binary);
+    if (!file)
+        return fail("cannot read the key file '" + secret_key_path.string() + "': " + std::strerror(errno));
+    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.pop_back();
+    KeyPair keys;
+    size_t length = 0;
+    const char* end = nullptr;
+    int decoded = sodium_base642bin(keys.m_secret.data(), keys.m_secret.size(), text.data(), text.size(), nullptr, &length,
+        &end, sodium_base64_VARIANT_ORIGINAL);
+    bool whole = end == text.data() + text.size();
+    wipe(text);
+    if (decoded != 0 || !whole || length != keys.m_secret.size())
+        return fail("the key file '" + secret_key_path.string() + "' does not hold a base64 secret key of "
+            + std::to_string(crypto_box_SECRETKEYBYTES) + " bytes");
+    crypto_scalarmult_base(keys.m_public.data(), keys.m_secret.data());
+    return keys;
+}
+
+Result<void> write_key_files(const std::filesystem::path& dir)
+{
+    if (sodium_init() < 0)
+        return fail("libsodium could not be initialised");
+    auto public_path = dir / public_key_file;
+    auto secret_path = dir / secret_key_file;
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error)
+        return fail("cannot create the directory '" + dir.string() + "': " + error.message());
+    for (auto& path : { secret_path, public_path }) {
+        if (std::filesystem::exists(path, error))
+            return fail("'" + path.string() + "' already exists; refusing to overwrite a key (move it away first)");
+    }
+    auto keys = KeyPair::generate();
+    auto secret_text = encode_key(keys.secret_key()) + "\n";
+    auto written = write_new_file(secret_path, secret_text, 0600);
+    wipe(secret_text);
+    if (!written)
+        return written;
+    if (auto done = write_new_file(public_path, encode_key(keys.public_key()) + "\n", 0644); !done) {
+        // Without its public half the secret key is of no use to anyone: do not leave it behind.
+        std::filesystem::remove(secret_path, error);
+        return done;
+    }
+    return {};
+}
+
+OpenedLine open_export_line(const KeyPair& keys, std::string_view line)
+{
+    auto record = parse_export_line(line);
+    if (!record) {
+        // Keep whatever envelope fields we can read, so the failure can be traced to a submission.
+        json partial = json::object();
+        auto root = json::parse(line, nullptr, /*allow_exceptions=*/false);
+        if (root.is_object()) {
+            for (auto* key : { "id", "kiosk", "procedure", "version", "created_at", "received_at" }) {
+                if (auto found = root.find(key); found != root.end() && (found->is_string() || found->is_number_integer()))
+                    partial[key] = *found;
+            }
+        }
+        return failed(std::move(partial), "not an export record: " + record.error().message);
+    }
+    auto envelope = envelope_of(*record);
+    if (record->sealed.size() < crypto_box_SEALBYTES)
+        return failed(std::move(envelope), "the sealed blob is shorter than a seal");
+
+    std::string plaintext(record->sealed.size() - crypto_box_SEALBYTES, '\0');
+    if (crypto_box_seal_open(reinterpret_cast<uint8_t*>(plaintext.data()), record->sealed.data(), record->sealed.size(),
+            keys.public_key().data(), keys.secret_key().data())
+        != 0) {
+        wipe(plaintext);
+        return failed(std::move(envelope), "the seal does not open with this key: tampered, truncated or sealed to another key");
+    }
+    auto payload = protocol::decode_sealed_payload(plaintext);
+    wipe(plaintext);
+    if (!payload)
+        return failed(std::move(envelope), "the opened content is not a submission payload: " + payload.error().message);
+
+    std::string mismatch;
+    if (payload->id != record->id)
+        mismatch = "id";
+    else if (payload->kiosk != record->kiosk)
+        mismatch = "kiosk";
+    else if (payload->procedure != record->procedure)
+        mismatch = "procedure";
+    else if (payload->version != record->version)
+        mismatch = "version";
+    else if (payload->created_at != record->created_at)
+        mismatch = "created_at";
+    if (!mismatch.empty()) {
+        wipe(payload->answers_json);
+        return failed(std::move(envelope), "the sealed content's " + mismatch + " differs from the envelope's");
+    }
+
+    envelope["assisted"] = payload->assisted;
+    envelope["answers"] = json::parse(payload->answers_json, nullptr, /*allow_exceptions=*/false);
+    envelope["integrity"] = "ok";
+    wipe(payload->answers_json);
+    OpenedLine opened { true, dump(envelope) };
+    // The json tree's own strings cannot be reached one by one; the answers subtree is cleared at least.
+    envelope["answers"] = nullptr;
+    return opened;
+}
+
+}

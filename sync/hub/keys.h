@@ -1,0 +1,59 @@
+// The administration's submission key pair (X25519, libsodium crypto_box): creating the key files and
+// opening what kiosks sealed to the public key. Only the administration's side runs this.
+#pragma once
+#include "kiosk/core/result.h"
+#include "sync/hub/store.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace guichet::sync::hub {
+
+inline constexpr const char* public_key_file = "submission.pub";
+inline constexpr const char* secret_key_file = "submission.key";
+
+// Holds the key pair in memory locked against swapping, and wipes it when it goes away.
+class KeyPair {
+public:
+    KeyPair();
+    ~KeyPair();
+    KeyPair(const KeyPair&) = delete;
+    KeyPair& operator=(const KeyPair&) = delete;
+    KeyPair(KeyPair&& other) noexcept;
+    KeyPair& operator=(KeyPair&&) = delete;
+
+    static KeyPair generate();
+    // Reads a .key file (the secret key in base64) and derives the public key from it.
+    static Result<KeyPair> load(const std::filesystem::path& secret_key_path);
+
+    const std::array<uint8_t, crypto_box_PUBLICKEYBYTES>& public_key() const { return m_public; }
+    const std::array<uint8_t, crypto_box_SECRETKEYBYTES>& secret_key() const { return m_secret; }
+
+private:
+    std::array<uint8_t, crypto_box_PUBLICKEYBYTES> m_public {};
+    std::array<uint8_t, crypto_box_SECRETKEYBYTES> m_secret {};
+};
+
+// Writes DIR/submission.pub (base64, one line) and DIR/submission.key (base64, mode 0600), creating
+// DIR if needed. Refuses when either file already exists: overwriting a key loses every submission
+// sealed to it.
+Result<void> write_key_files(const std::filesystem::path& dir);
+
+// What `open` makes of one export line.
+struct OpenedLine {
+    bool ok = false;
+    std::string json_line; // holds the citizen's answers when ok: wipe it after use (wipe() below)
+};
+
+// Opens the sealed blob, checks that its content belongs to its envelope, and returns the envelope
+// with "answers" and "integrity":"ok", or "integrity":"failed" and a "reason".
+OpenedLine open_export_line(const KeyPair& keys, std::string_view line);
+
+// Overwrites a string's bytes before it is freed, for buffers that held plaintext.
+void wipe(std::string& text);
+
+}

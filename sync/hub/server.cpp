@@ -1,0 +1,299 @@
+// Routes, authentication and logging of the hub's HTTP server (cpp-httplib).
+#include "sync/hub/server.h"
+
+#include "sync/hub/clock_text.h"
+
+#include <guichet/version.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <mutex>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace guichet::sync::hub {
+namespace {
+
+using nlohmann::json;
+
+// What a handler learned about the request, for the log line that the logger writes after the
+// response: httplib calls both on the same worker thread, and the logger only sees const objects.
+struct RequestNote {
+    std::string kiosk;
+    std::optional<size_t> items;
+};
+thread_local RequestNote t_note;
+
+std::mutex g_log_mutex;
+
+void log_line(std::string line)
+{
+    line += '\n';
+    std::lock_guard lock(g_log_mutex);
+    // One write per line keeps lines whole when several processes share the log.
+    (void)!::write(STDERR_FILENO, line.data(), line.size());
+}
+
+// A request path is attacker-chosen: keep it printable and short in the log.
+std::string printable(std::string_view text, size_t limit = 160)
+{
+    std::string out;
+    for (char c : text.substr(0, limit))
+        out += (c >= 0x20 && c < 0x7f) ? c : '?';
+    if (text.size() > limit)
+        out += "...";
+    return out;
+}
+
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void send_json(httplib::Response& res, int status, const json& body)
+{
+    res.status = status;
+    res.set_content(dump(body), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, std::string message)
+{
+    send_json(res, status, json { { "error", std::move(message) } });
+}
+
+// The kiosk named by the request's bearer token; otherwise sends 401 (or 500) and returns nullopt.
+std::optional<std::string> authenticate(Store& store, const httplib::Request& req, httplib::Response& res)
+{
+    auto header = req.get_header_value("Authorization");
+    constexpr std::string_view scheme = "bearer ";
+    bool bearer = header.size() > scheme.size()
+        && std::equal(scheme.begin(), scheme.end(), header.begin(), [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+    if (!bearer) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        send_error(res, 401, "missing bearer token: send 'Authorization: Bearer <kiosk token>'");
+        return std::nullopt;
+    }
+    auto kiosk = store.authenticate(std::string_view(header).substr(scheme.size()));
+    if (!kiosk) {
+        log_line("guichet-hub: cannot check a token: " + kiosk.error().message);
+        send_error(res, 500, "the hub cannot check tokens right now; retry later");
+        return std::nullopt;
+    }
+    if (!*kiosk) {
+        res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        send_error(res, 401, "unknown token: this kiosk is not enrolled here, or its token was replaced");
+        return std::nullopt;
+    }
+    t_note.kiosk = **kiosk;
+    return *kiosk;
+}
+
+std::string_view default_error_message(int status)
+{
+    switch (status) {
+    case 400:
+        return "malformed HTTP request";
+    case 404:
+        return "no such endpoint";
+    case 413:
+        return "the body is too large";
+    case 414:
+        return "the request URI is too long";
+    default:
+        return "the request failed";
+    }
+}
+
+}
+
+Result<ListenAddress> parse_listen_address(std::string_view text)
+{
+    auto bad = [&](std::string_view why) {
+        return fail("--listen '" + std::string(text) + "': " + std::string(why) + "; expected HOST:PORT, e.g. 127.0.0.1:8443");
+    };
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+        return bad("no port");
+    ListenAddress address;
+    auto host = text.substr(0, colon);
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']')
+            return bad("an IPv6 host must be in brackets");
+        host = host.substr(1, host.size() - 2);
+    }
+    address.host = std::string(host);
+    auto port = text.substr(colon + 1);
+    auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), address.port);
+    if (port.empty() || error != std::errc() || end != port.data() + port.size() || address.port < 0 || address.port > 65535)
+        return bad("the port must be a number from 0 to 65535");
+    return address;
+}
+
+HubServer::HubServer(Store& store, ServerOptions options)
+    : m_store(store)
+    , m_options(std::move(options))
+{
+}
+
+HubServer::~HubServer() = default;
+
+Result<int> HubServer::bind()
+{
+    if (m_options.tls_cert || m_options.tls_key) {
+        if (!m_options.tls_cert || !m_options.tls_key)
+            return fail("TLS needs both --tls-cert and --tls-key");
+        auto tls = std::make_unique<httplib::SSLServer>(m_options.tls_cert->c_str(), m_options.tls_key->c_str());
+        if (!tls->is_valid())
+            return fail("cannot load the TLS certificate '" + m_options.tls_cert->string() + "' with the key '"
+                + m_options.tls_key->string() + "'");
+        m_http = std::move(tls);
+    } else {
+        m_http = std::make_unique<httplib::Server>();
+    }
+    install_routes();
+
+    auto& listen = m_options.listen;
+    errno = 0;
+    int port = listen.port;
+    if (port == 0)
+        port = m_http->bind_to_any_port(listen.host);
+    else if (!m_http->bind_to_port(listen.host, port))
+        port = -1;
+    if (port < 0) {
+        int saved = errno;
+        return fail("cannot listen on " + listen.host + ":" + std::to_string(listen.port)
+            + (saved ? std::string(": ") + std::strerror(saved) : std::string(": unknown host or address in use")));
+    }
+    return port;
+}
+
+Result<void> HubServer::run()
+{
+    if (!m_http)
+        return fail("the server must be bound before it runs");
+    if (!m_http->listen_after_bind() && !m_stop_requested)
+        return fail("the server stopped accepting connections on its own (accept failed)");
+    return {};
+}
+
+void HubServer::stop()
+{
+    m_stop_requested = true;
+    if (m_http)
+        m_http->stop();
+}
+
+void HubServer::install_routes()
+{
+    auto& http = *m_http;
+    http.set_payload_max_length(protocol::max_body_bytes);
+    // A stalled client holds a worker thread; drop it rather than wait forever.
+    http.set_read_timeout(10, 0);
+    http.set_write_timeout(10, 0);
+    http.set_keep_alive_timeout(5);
+    // httplib's default adds SO_REUSEPORT, which would let a second hub share the port silently and
+    // take half of the kiosks' requests; SO_REUSEADDR alone still allows a quick restart.
+    http.set_socket_options([](int sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+
+    http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        t_note = {};
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+
+    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+        log_line(now_rfc3339() + " " + printable(req.method, 16) + " " + printable(req.path) + " " + std::to_string(res.status)
+            + " kiosk=" + (t_note.kiosk.empty() ? std::string("-") : t_note.kiosk)
+            + " items=" + (t_note.items ? std::to_string(*t_note.items) : std::string("-")));
+        t_note = {};
+    });
+
+    // Statuses httplib sets by itself (404, 413, 400 on a broken request) come with an empty body;
+    // give them the same JSON error shape as ours.
+    http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty())
+            return httplib::Server::HandlerResponse::Unhandled;
+        std::string message(default_error_message(res.status));
+        if (res.status == 413)
+            message += ": at most " + std::to_string(protocol::max_body_bytes) + " bytes";
+        res.set_content(dump(json { { "error", message } }), "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+    }));
+
+    // Handlers return errors as values; this only guards against a bug (or std::bad_alloc) taking the
+    // worker thread down.
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr thrown) {
+        std::string what = "unknown exception";
+        try {
+            std::rethrow_exception(thrown);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        log_line("guichet-hub: internal error: " + printable(what, 300));
+        send_error(res, 500, "internal error");
+    });
+
+    http.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
+        send_json(res, 200,
+            json { { "status", "ok" }, { "time", now_rfc3339(Precision::Seconds) }, { "version", guichet::version_string } });
+    });
+
+    http.Post("/v1/submissions", [this](const httplib::Request& req, httplib::Response& res) {
+        // Injected faults come first, so a faulty answer never has a side effect the kiosk cannot see.
+        if (auto status = m_options.faults.draw()) {
+            if (*status == 429 || *status == 503)
+                res.set_header("Retry-After", std::to_string(m_options.retry_after_s));
+            send_error(res, *status, "injected fault (the hub runs with --faults)");
+            return;
+        }
+        auto kiosk = authenticate(m_store, req, res);
+        if (!kiosk)
+            return;
+        auto batch = protocol::decode_batch(req.body);
+        if (!batch) {
+            send_error(res, 400, "malformed batch: " + batch.error().message);
+            return;
+        }
+        t_note.items = batch->items.size();
+        if (batch->kiosk != *kiosk) {
+            send_error(res, 403, "this token belongs to kiosk '" + *kiosk + "', not to '" + printable(batch->kiosk, 64) + "'");
+            return;
+        }
+        auto response = m_store.store_batch(*kiosk, *batch);
+        if (!response) {
+            log_line("guichet-hub: cannot store a batch of kiosk " + *kiosk + ": " + response.error().message);
+            send_error(res, 500, "the hub cannot store the batch right now; retry later");
+            return;
+        }
+        res.status = 200;
+        res.set_content(protocol::encode(*response), "application/json");
+    });
+
+    http.Post("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res) {
+        auto kiosk = authenticate(m_store, req, res);
+        if (!kiosk)
+            return;
+        auto heartbeat = protocol::decode_heartbeat(req.body);
+        if (!heartbeat) {
+            send_error(res, 400, "malformed heartbeat: " + heartbeat.error().message);
+            return;
+        }
+        if (heartbeat->kiosk != *kiosk) {
+            send_error(res, 403, "this token belongs to kiosk '" + *kiosk + "', not to '" + printable(heartbeat->kiosk, 64) + "'");
+            return;
+        }
+        if (auto done = m_store.record_heartbeat(*kiosk, *heartbeat); !done) {
+            log_line("guichet-hub: cannot record a heartbeat of kiosk " + *kiosk + ": " + done.error().message);
+            send_error(res, 500, "the hub cannot record the heartbeat right now; retry later");
+            return;
+        }
+        send_json(res, 200, json { { "status", "ok" }, { "time", now_rfc3339(Precision::Seconds) } });
+    });
+}
+
+}

@@ -1,0 +1,59 @@
+// The hub's HTTP side: sync protocol v1 endpoints over one Store, with request logging that never
+// contains a payload, optional TLS, and fault injection for tests of the kiosk's retries.
+#pragma once
+#include "kiosk/core/result.h"
+#include "sync/hub/faults.h"
+#include "sync/hub/store.h"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace guichet::sync::hub {
+
+struct ListenAddress {
+    std::string host;
+    int port = 0; // 0 picks a free port
+};
+
+// "HOST:PORT", with IPv6 hosts in brackets ("[::1]:8443").
+Result<ListenAddress> parse_listen_address(std::string_view text);
+
+struct ServerOptions {
+    ListenAddress listen;
+    FaultPlan faults;
+    int retry_after_s = 1; // the Retry-After of injected 429 and 503 answers
+    std::optional<std::filesystem::path> tls_cert;
+    std::optional<std::filesystem::path> tls_key;
+};
+
+class HubServer {
+public:
+    HubServer(Store& store, ServerOptions options);
+    ~HubServer();
+    HubServer(const HubServer&) = delete;
+    HubServer& operator=(const HubServer&) = delete;
+
+    // Binds and listens; returns the port, which is the chosen one when the options asked for 0.
+    Result<int> bind();
+    // Serves until stop(); call after bind().
+    Result<void> run();
+    // Safe from any thread; run() returns soon after.
+    void stop();
+
+private:
+    void install_routes();
+
+    Store& m_store;
+    ServerOptions m_options;
+    std::unique_ptr<httplib::Server> m_http;
+    std::atomic<bool> m_stop_requested = false;
+};
+
+}

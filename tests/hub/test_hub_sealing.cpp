@@ -1,0 +1,180 @@
+// The administration's round trip with the real binary: keygen, a kiosk seals answers to the public
+// key, the hub stores them, export prints them, and open gives the answers back with integrity checked.
+#include "hub_fixture.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+using namespace guichet;
+using namespace guichet::sync;
+using guichet::test::run_hub;
+using guichet::test::ServedHub;
+using guichet::test::TempDir;
+
+namespace {
+
+std::vector<uint8_t> read_public_key(const std::filesystem::path& path)
+{
+    auto text = guichet::test::read_text(path);
+    REQUIRE(!text.empty());
+    REQUIRE(text.back() == '\n');
+    text.pop_back();
+    auto key = protocol::base64_decode(text);
+    REQUIRE(key);
+    REQUIRE(key->size() == crypto_box_PUBLICKEYBYTES);
+    return *key;
+}
+
+// What a kiosk does at submit: the payload, sealed to the administration's public key.
+protocol::Item sealed_item(const std::vector<uint8_t>& public_key, const std::string& kiosk, const std::string& answers)
+{
+    auto item = guichet::test::make_item({});
+    protocol::SealedPayload payload { item.id, kiosk, item.procedure, item.version, item.created_at, false, answers };
+    item.sealed = guichet::test::seal(public_key.data(), payload);
+    return item;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text)
+{
+    std::vector<nlohmann::json> lines;
+    std::istringstream stream(text);
+    std::string line;
+    while (std::getline(stream, line)) {
+        auto parsed = nlohmann::json::parse(line, nullptr, false);
+        REQUIRE(parsed.is_object());
+        lines.push_back(parsed);
+    }
+    return lines;
+}
+
+}
+
+TEST_CASE("Keygen writes the key pair once with a private secret key", "[hub]")
+{
+    TempDir dir;
+    auto made = run_hub(dir, { "keygen", "--out", (dir / "keys").string() });
+    INFO(made.err);
+    REQUIRE(made.exit_code == 0);
+    read_public_key(dir / "keys" / "submission.pub");
+    struct stat info {};
+    REQUIRE(stat((dir / "keys" / "submission.key").c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    auto secret = guichet::test::read_text(dir / "keys" / "submission.key");
+
+    auto again = run_hub(dir, { "keygen", "--out", (dir / "keys").string() });
+    CHECK(again.exit_code == 1);
+    CHECK(again.err.find("already exists") != std::string::npos);
+    CHECK(guichet::test::read_text(dir / "keys" / "submission.key") == secret);
+}
+
+TEST_CASE("Enroll prints a token once and refuses bad or duplicate names", "[hub]")
+{
+    TempDir dir;
+    auto db = (dir / "hub.db").string();
+    auto first = run_hub(dir, { "enroll", "mairie-7", "--db", db });
+    REQUIRE(first.exit_code == 0);
+    CHECK(first.out.size() == 44); // 43 characters and a newline
+    auto duplicate = run_hub(dir, { "enroll", "mairie-7", "--db", db });
+    CHECK(duplicate.exit_code == 1);
+    CHECK(duplicate.err.find("'mairie-7' is already enrolled") != std::string::npos);
+    CHECK(duplicate.out.empty());
+    auto bad = run_hub(dir, { "enroll", "Mairie_7", "--db", db });
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("'Mairie_7' is not valid") != std::string::npos);
+    auto unknown = run_hub(dir, { "enrol", "mairie-8", "--db", db });
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("unknown command 'enrol'") != std::string::npos);
+}
+
+TEST_CASE("Sealed answers go through store and export and open with integrity ok", "[hub][net]")
+{
+    TempDir dir;
+    auto db = dir / "hub.db";
+    REQUIRE(run_hub(dir, { "keygen", "--out", (dir / "keys").string() }).exit_code == 0);
+    auto public_key = read_public_key(dir / "keys" / "submission.pub");
+    auto token = guichet::test::enroll(dir, db, "mairie-1");
+
+    const std::string answers_one = R"({"nom":"Lefèvre","prénom":"Zoë","motif":"perte — carte « grise »"})";
+    const std::string answers_two = R"({"nom":"Nguyen","enfants":2})";
+    auto one = sealed_item(public_key, "mairie-1", answers_one);
+    auto two = sealed_item(public_key, "mairie-1", answers_two);
+    {
+        ServedHub hub(dir, db);
+        auto client = hub.client(token);
+        auto res = client.Post("/v1/submissions", protocol::encode(protocol::Batch { "mairie-1", { one, two } }), "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        CHECK(hub.stop() == 0);
+    }
+
+    auto exported = run_hub(dir, { "export", "--db", db.string() });
+    INFO(exported.err);
+    REQUIRE(exported.exit_code == 0);
+    auto records = json_lines(exported.out);
+    REQUIRE(records.size() == 2);
+    CHECK(records[0]["id"] == one.id);
+    CHECK(records[0]["kiosk"] == "mairie-1");
+    CHECK(records[0]["procedure"] == one.procedure);
+    CHECK(records[0]["version"] == one.version);
+    CHECK(records[0]["created_at"] == one.created_at);
+    CHECK(records[0]["received_at"].get<std::string>().ends_with("Z"));
+    CHECK(records[0]["sealed"] == protocol::base64_encode(one.sealed));
+    CHECK(exported.out.find("Lefèvre") == std::string::npos);
+
+    auto since_future = run_hub(dir, { "export", "--db", db.string(), "--since", "2999-01-01T00:00:00Z" });
+    REQUIRE(since_future.exit_code == 0);
+    CHECK(since_future.out.empty());
+    auto since_past = run_hub(dir, { "export", "--db", db.string(), "--since", "2000-01-01T00:00:00+02:00" });
+    CHECK(json_lines(since_past.out).size() == 2);
+
+    auto key_file = (dir / "keys" / "submission.key").string();
+    SECTION("every submission opens")
+    {
+        auto opened = run_hub(dir, { "open", "--key", key_file }, exported.out);
+        INFO(opened.err);
+        CHECK(opened.exit_code == 0);
+        auto lines = json_lines(opened.out);
+        REQUIRE(lines.size() == 2);
+        CHECK(lines[0]["integrity"] == "ok");
+        CHECK(lines[0]["id"] == one.id);
+        CHECK(lines[0]["answers"] == nlohmann::json::parse(answers_one));
+        CHECK(lines[1]["integrity"] == "ok");
+        CHECK(lines[1]["answers"] == nlohmann::json::parse(answers_two));
+    }
+    SECTION("a tampered blob fails and the others still open")
+    {
+        auto sealed = protocol::base64_decode(records[0]["sealed"].get<std::string>());
+        (*sealed)[sealed->size() - 1] ^= 0x40;
+        records[0]["sealed"] = protocol::base64_encode(*sealed);
+        auto input = records[0].dump() + "\n" + records[1].dump() + "\n";
+        auto opened = run_hub(dir, { "open", "--key", key_file }, input);
+        CHECK(opened.exit_code == 1);
+        auto lines = json_lines(opened.out);
+        REQUIRE(lines.size() == 2);
+        CHECK(lines[0]["integrity"] == "failed");
+        CHECK(lines[0]["id"] == one.id);
+        CHECK(lines[0]["reason"].get<std::string>().find("seal") != std::string::npos);
+        CHECK_FALSE(lines[0].contains("answers"));
+        CHECK(lines[1]["integrity"] == "ok");
+    }
+    SECTION("an envelope moved to another submission's blob fails")
+    {
+        records[0]["sealed"] = records[1]["sealed"];
+        auto opened = run_hub(dir, { "open", "--key", key_file }, records[0].dump() + "\n");
+        CHECK(opened.exit_code == 1);
+        auto lines = json_lines(opened.out);
+        REQUIRE(lines.size() == 1);
+        CHECK(lines[0]["integrity"] == "failed");
+        CHECK(lines[0]["reason"].get<std::string>().find("id") != std::string::npos);
+    }
+    SECTION("another administration's key opens nothing")
+    {
+        REQUIRE(run_hub(dir, { "keygen", "--out", (dir / "other").string() }).exit_code == 0);
+        auto opened = run_hub(dir, { "open", "--key", (dir / "other" / "submission.key").string() }, exported.out);
+        CHECK(opened.exit_code == 1);
+        for (auto& line : json_lines(opened.out))
+            CHECK(line["integrity"] == "failed");
+    }
+}

@@ -1,0 +1,316 @@
+// Unit tests of the hub library without HTTP: times, fault plans, listen addresses, the store on a real
+// SQLite file, key files and the opening of sealed submissions, and the command line's usage errors.
+#include "hub_fixture.h"
+
+#include "sync/hub/cli.h"
+#include "sync/hub/clock_text.h"
+#include "sync/hub/faults.h"
+#include "sync/hub/keys.h"
+#include "sync/hub/records.h"
+#include "sync/hub/server.h"
+#include "sync/hub/store.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+using namespace guichet;
+using namespace guichet::sync;
+using namespace guichet::sync::hub;
+using guichet::test::TempDir;
+
+namespace {
+
+std::vector<uint8_t> bytes_of(std::string_view text) { return { text.begin(), text.end() }; }
+
+std::vector<uint8_t> seal(const KeyPair& keys, const protocol::SealedPayload& payload)
+{
+    return guichet::test::seal(keys.public_key().data(), payload);
+}
+
+}
+
+TEST_CASE("RFC 3339 times parse strictly and format in fixed width", "[hub]")
+{
+    auto when = parse_rfc3339("2024-05-01T09:30:00Z");
+    REQUIRE(when);
+    CHECK(format_rfc3339(*when) == "2024-05-01T09:30:00.000Z");
+    CHECK(format_rfc3339(*when, Precision::Seconds) == "2024-05-01T09:30:00Z");
+    CHECK(format_rfc3339(*parse_rfc3339("2024-05-01T11:30:00.25+02:00")) == "2024-05-01T09:30:00.250Z");
+    CHECK(format_rfc3339(*parse_rfc3339("2024-05-01")) == "2024-05-01T00:00:00.000Z");
+    CHECK(format_rfc3339(*parse_rfc3339("2999-12-31T23:59:59Z")) == "2999-12-31T23:59:59.000Z");
+    for (auto bad : { "", "2024-13-01T00:00:00Z", "2024-02-30", "2024-05-01T09:30:00", "2024-05-01T25:00:00Z",
+             "2024-05-01T09:30:00Zjunk", "yesterday", "2024-05-01T09:30:00.Z" }) {
+        INFO(bad);
+        auto parsed = parse_rfc3339(bad);
+        REQUIRE_FALSE(parsed);
+        CHECK(parsed.error().message.find("RFC 3339") != std::string::npos);
+    }
+}
+
+TEST_CASE("Fault plans parse and pick by cumulative probability", "[hub]")
+{
+    auto plan = FaultPlan::parse("500:0.1,503:0.05,429:0.05");
+    REQUIRE(plan);
+    REQUIRE(plan->faults().size() == 3);
+    CHECK(plan->pick(0.0) == 500);
+    CHECK(plan->pick(0.12) == 503);
+    CHECK(plan->pick(0.17) == 429);
+    CHECK_FALSE(plan->pick(0.2));
+    CHECK(FaultPlan::parse("")->empty());
+    CHECK_FALSE(FaultPlan::parse("200:0.5"));
+    CHECK_FALSE(FaultPlan::parse("500:1.5"));
+    CHECK_FALSE(FaultPlan::parse("500:0.7;503:0.7"));
+    CHECK_FALSE(FaultPlan::parse("500:0.7,503:0.7"));
+    CHECK_FALSE(FaultPlan::parse("500"));
+    CHECK(FaultPlan::parse("503:1")->draw() == 503);
+}
+
+TEST_CASE("Listen addresses take a host and a port", "[hub]")
+{
+    auto v4 = parse_listen_address("127.0.0.1:0");
+    REQUIRE(v4);
+    CHECK(v4->host == "127.0.0.1");
+    CHECK(v4->port == 0);
+    auto v6 = parse_listen_address("[::1]:8443");
+    REQUIRE(v6);
+    CHECK(v6->host == "::1");
+    CHECK(v6->port == 8443);
+    for (auto bad : { "127.0.0.1", ":80", "host:", "host:99999", "host:http", "[::1:80" }) {
+        INFO(bad);
+        CHECK_FALSE(parse_listen_address(bad));
+    }
+}
+
+TEST_CASE("Enrollment checks names and keeps only a hash of the token", "[hub]")
+{
+    TempDir dir;
+    auto store = Store::open(dir / "hub.db");
+    REQUIRE(store);
+    auto token = store->enroll("mairie-42");
+    REQUIRE(token);
+    CHECK(token->size() == 43); // 32 bytes, URL-safe base64 without padding
+    CHECK(token->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos);
+    CHECK(store->authenticate(*token)->value() == "mairie-42");
+    CHECK_FALSE(store->authenticate("not-a-token")->has_value());
+    CHECK_FALSE(store->authenticate("")->has_value());
+
+    auto duplicate = store->enroll("mairie-42");
+    REQUIRE_FALSE(duplicate);
+    CHECK(duplicate.error().message.find("already enrolled") != std::string::npos);
+    for (const std::string& bad : std::vector<std::string> { "", "Mairie", "mairie_42", "mairie 42", "a/b", "x\n", std::string(65, 'a') }) {
+        INFO(bad);
+        CHECK_FALSE(store->enroll(bad));
+    }
+    CHECK(store->enroll(std::string(64, 'a')));
+
+    // The token itself is nowhere in the database file.
+    auto file = guichet::test::read_text(dir / "hub.db") + guichet::test::read_text(dir / "hub.db-wal");
+    CHECK(file.find(*token) == std::string::npos);
+}
+
+TEST_CASE("Stored items are idempotent by id and conflicts are named", "[hub]")
+{
+    TempDir dir;
+    auto store = Store::open(dir / "hub.db");
+    REQUIRE(store);
+    REQUIRE(store->enroll("kiosk-a"));
+    REQUIRE(store->enroll("kiosk-b"));
+    auto first = guichet::test::make_item(bytes_of("sealed one"));
+    auto second = guichet::test::make_item(bytes_of("sealed two"));
+    protocol::Batch batch { "kiosk-a", { first, second } };
+    auto stored = store->store_batch("kiosk-a", batch);
+    REQUIRE(stored);
+    REQUIRE(stored->results.size() == 2);
+    CHECK(stored->results[0].status == protocol::Status::Stored);
+    CHECK(stored->results[1].status == protocol::Status::Stored);
+
+    auto again = store->store_batch("kiosk-a", batch);
+    REQUIRE(again);
+    CHECK(again->results[0].status == protocol::Status::Duplicate);
+    CHECK(again->results[1].status == protocol::Status::Duplicate);
+
+    auto changed = first;
+    changed.sealed = bytes_of("other bytes");
+    auto third = guichet::test::make_item(bytes_of("sealed three"));
+    auto mixed = store->store_batch("kiosk-a", { "kiosk-a", { changed, third } });
+    REQUIRE(mixed);
+    CHECK(mixed->results[0].status == protocol::Status::Conflict);
+    CHECK(mixed->results[0].reason.find("other sealed bytes") != std::string::npos);
+    CHECK(mixed->results[1].status == protocol::Status::Stored);
+
+    auto relabelled = second;
+    relabelled.version = 4;
+    CHECK(store->store_batch("kiosk-a", { "kiosk-a", { relabelled } })->results[0].status == protocol::Status::Conflict);
+    auto elsewhere = store->store_batch("kiosk-b", { "kiosk-b", { second } });
+    CHECK(elsewhere->results[0].status == protocol::Status::Conflict);
+    CHECK(elsewhere->results[0].reason.find("another kiosk") != std::string::npos);
+
+    // The same id twice in one batch: the second sees the first, inside the same transaction.
+    auto fourth = guichet::test::make_item(bytes_of("sealed four"));
+    auto twice = store->store_batch("kiosk-a", { "kiosk-a", { fourth, fourth } });
+    CHECK(twice->results[0].status == protocol::Status::Stored);
+    CHECK(twice->results[1].status == protocol::Status::Duplicate);
+
+    std::vector<SubmissionRecord> all;
+    REQUIRE(store->for_each_submission(std::nullopt, [&](const SubmissionRecord& record) { all.push_back(record); }));
+    REQUIRE(all.size() == 4);
+    CHECK(all[0].id == first.id);
+    CHECK(all[0].sealed == first.sealed);
+    CHECK(all[0].kiosk == "kiosk-a");
+    CHECK(all[0].version == 3);
+    CHECK(all[0].created_at == "2024-05-01T09:30:00Z");
+
+    size_t later = 0;
+    REQUIRE(store->for_each_submission(std::string("2999-01-01T00:00:00.000Z"), [&](const SubmissionRecord&) { ++later; }));
+    CHECK(later == 0);
+}
+
+TEST_CASE("Heartbeats keep the latest per kiosk", "[hub]")
+{
+    TempDir dir;
+    auto store = Store::open(dir / "hub.db");
+    REQUIRE(store);
+    REQUIRE(store->enroll("kiosk-a"));
+    CHECK_FALSE(store->latest_heartbeat("kiosk-a")->has_value());
+    protocol::Heartbeat beat { "kiosk-a", "0.1.0", "7", 3, 10, 1, 120, std::nullopt, "timeout" };
+    REQUIRE(store->record_heartbeat("kiosk-a", beat));
+    beat.queued = 0;
+    REQUIRE(store->record_heartbeat("kiosk-a", beat));
+    auto latest = store->latest_heartbeat("kiosk-a");
+    REQUIRE(latest->has_value());
+    CHECK((*latest)->queued == 0);
+    CHECK((*latest)->oldest_queued_age_s == 120);
+    CHECK_FALSE((*latest)->disk_free_bytes);
+    auto kiosks = store->kiosks();
+    REQUIRE(kiosks->size() == 1);
+    CHECK((*kiosks)[0].last_seen.has_value());
+}
+
+TEST_CASE("A database from a newer hub is refused", "[hub]")
+{
+    TempDir dir;
+    {
+        auto db = Database::open(dir / "hub.db");
+        REQUIRE(db);
+        REQUIRE(db->exec("PRAGMA user_version = 99"));
+    }
+    auto store = Store::open(dir / "hub.db");
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message.find("newer") != std::string::npos);
+}
+
+TEST_CASE("Key files are created once with a private secret key", "[hub]")
+{
+    TempDir dir;
+    REQUIRE(write_key_files(dir / "keys"));
+    struct stat info {};
+    REQUIRE(stat((dir / "keys" / secret_key_file).c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    auto again = write_key_files(dir / "keys");
+    REQUIRE_FALSE(again);
+    CHECK(again.error().message.find("already exists") != std::string::npos);
+
+    auto keys = KeyPair::load(dir / "keys" / secret_key_file);
+    REQUIRE(keys);
+    auto public_text = guichet::test::read_text(dir / "keys" / public_key_file);
+    CHECK(public_text == protocol::base64_encode({ keys->public_key().begin(), keys->public_key().end() }) + "\n");
+
+    guichet::test::write_text(dir / "bad.key", "not a key\n");
+    CHECK_FALSE(KeyPair::load(dir / "bad.key"));
+    CHECK_FALSE(KeyPair::load(dir / "missing.key"));
+}
+
+TEST_CASE("Opening checks that the seal and the envelope belong together", "[hub]")
+{
+    auto keys = KeyPair::generate();
+    protocol::SealedPayload payload { guichet::test::new_uuid(), "kiosk-a", "carte-grise", 3, "2024-05-01T09:30:00Z", true,
+        R"({"nom":"Dupré","ville":"Saint-Étienne"})" };
+    SubmissionRecord record { payload.id, payload.kiosk, payload.procedure, payload.version, payload.created_at,
+        "2024-05-01T10:00:00.000Z", seal(keys, payload) };
+
+    auto opened = open_export_line(keys, to_export_line(record));
+    CHECK(opened.ok);
+    auto json = nlohmann::json::parse(opened.json_line);
+    CHECK(json["integrity"] == "ok");
+    CHECK(json["answers"]["ville"] == "Saint-Étienne");
+    CHECK(json["assisted"] == true);
+    CHECK(json["received_at"] == "2024-05-01T10:00:00.000Z");
+
+    SECTION("a flipped byte")
+    {
+        record.sealed[record.sealed.size() / 2] ^= 1;
+    }
+    SECTION("another key")
+    {
+        auto other = KeyPair::generate();
+        record.sealed = seal(other, payload);
+    }
+    SECTION("an envelope that lies about its kiosk")
+    {
+        record.kiosk = "kiosk-b";
+    }
+    SECTION("a truncated blob")
+    {
+        record.sealed.resize(10);
+    }
+    auto refused = open_export_line(keys, to_export_line(record));
+    CHECK_FALSE(refused.ok);
+    auto failed = nlohmann::json::parse(refused.json_line);
+    CHECK(failed["integrity"] == "failed");
+    CHECK(failed["id"] == payload.id);
+    CHECK_FALSE(failed["reason"].get<std::string>().empty());
+    CHECK_FALSE(failed.contains("answers"));
+}
+
+TEST_CASE("Open reports lines that are not export records", "[hub]")
+{
+    auto keys = KeyPair::generate();
+    for (auto line : { "not json", "[]", R"({"id":"x"})", R"({"id":"x","kiosk":"k","procedure":"p","version":1,)"
+                                                         R"("created_at":"c","received_at":"r","sealed":"!!"})" }) {
+        INFO(line);
+        auto opened = open_export_line(keys, line);
+        CHECK_FALSE(opened.ok);
+        CHECK(nlohmann::json::parse(opened.json_line)["integrity"] == "failed");
+    }
+}
+
+TEST_CASE("The command line names what is wrong and exits 2", "[hub]")
+{
+    auto run = [](std::vector<std::string> args) {
+        std::istringstream in;
+        std::ostringstream out, err;
+        int code = run_cli(args, in, out, err);
+        return std::pair { code, err.str() };
+    };
+    CHECK(run({}).first == exit_usage);
+    auto unknown = run({ "frobnicate" });
+    CHECK(unknown.first == exit_usage);
+    CHECK(unknown.second.find("unknown command 'frobnicate'") != std::string::npos);
+    auto option = run({ "serve", "--db", "x.db", "--listen", "127.0.0.1:0", "--colour", "blue" });
+    CHECK(option.first == exit_usage);
+    CHECK(option.second.find("unknown option '--colour' for 'serve'") != std::string::npos);
+    auto missing = run({ "export" });
+    CHECK(missing.first == exit_usage);
+    CHECK(missing.second.find("--db") != std::string::npos);
+    CHECK(run({ "enroll", "--db", "x.db" }).first == exit_usage);
+    CHECK(run({ "enroll", "a", "b", "--db", "x.db" }).first == exit_usage);
+    CHECK(run({ "keygen", "--out" }).first == exit_usage);
+    CHECK(run({ "serve", "--db", "x.db", "--listen", "nowhere" }).first == exit_usage);
+    CHECK(run({ "serve", "--db", "x.db", "--listen", "127.0.0.1:0", "--faults", "200:2" }).first == exit_usage);
+    CHECK(run({ "serve", "--db", "x.db", "--listen", "127.0.0.1:0", "--retry-after", "soon" }).first == exit_usage);
+    CHECK(run({ "serve", "--db", "x.db", "--listen", "127.0.0.1:0", "--tls-cert", "c.pem" }).first == exit_usage);
+    CHECK(run({ "export", "--db", "x.db", "--since", "last week" }).first == exit_usage);
+    CHECK(run({ "--help" }).first == exit_ok);
+}
+
+TEST_CASE("Export refuses a database that does not exist", "[hub]")
+{
+    TempDir dir;
+    std::istringstream in;
+    std::ostringstream out, err;
+    CHECK(run_cli({ "export", "--db", (dir / "typo.db").string() }, in, out, err) == exit_failed);
+    CHECK(err.str().find("does not exist") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "typo.db"));
+}
