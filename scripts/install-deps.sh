@@ -8,6 +8,7 @@ packages=(
   libsdl2-dev libimgui-dev libfreetype-dev libstb-dev   # window, UI, font rasterizer, PNG
   libtomlplusplus-dev nlohmann-json3-dev libsystemd-dev # config, data, sd_notify
   libsqlite3-dev libsodium-dev libcurl4-openssl-dev     # outbox, sealing, uploads
+  zlib1g-dev                                            # compressed upload bodies
   libcpp-httplib-dev                                    # the reference hub
   catch2 fonts-noto-core                                # tests, the kiosk's font
 )

@@ -2,10 +2,12 @@
 #include "sync/uploader.h"
 
 #include <curl/curl.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
 #include <map>
 
 namespace guichet::sync {
@@ -47,6 +49,26 @@ size_t read_header(char* data, size_t size, size_t count, void* user)
 
 int64_t system_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
+// gzip: sealed bytes are random, so their base64 text carries 6 bits a character; compressing wins
+// back most of base64's third on the wire, which on a slow link is a third of the time.
+std::optional<std::string> gzip(const std::string& text)
+{
+    z_stream stream {};
+    if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return std::nullopt;
+    std::string out(deflateBound(&stream, text.size()), '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    stream.avail_in = static_cast<uInt>(text.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    int result = deflate(&stream, Z_FINISH);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    if (result != Z_STREAM_END)
+        return std::nullopt;
+    return out;
+}
+
 }
 
 // [SECTION] HTTP
@@ -72,6 +94,14 @@ Uploader::~Uploader()
 
 Uploader::Response Uploader::post(const std::string& path, const std::string& body)
 {
+    auto compressed = body.size() > 1024 ? gzip(body) : std::nullopt;
+    if (compressed && compressed->size() < body.size())
+        return request(path, &*compressed, "Content-Encoding: gzip");
+    return request(path, &body, nullptr);
+}
+
+Uploader::Response Uploader::request(const std::string& path, const std::string* body, const char* extra_header)
+{
     auto* curl = static_cast<CURL*>(m_curl);
     Response response;
     std::string url = m_settings.hub_url + std::string(protocol::version_prefix) + path;
@@ -80,12 +110,16 @@ Uploader::Response Uploader::post(const std::string& path, const std::string& bo
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, authorization.c_str());
     headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip on a slow link
+    if (extra_header)
+        headers = curl_slist_append(headers, extra_header);
 
     curl_easy_reset(curl); // options only: the connection cache stays, so the connection is reused
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+    }
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(m_settings.connect_timeout_s));
     // A stalled link is noticed: below this rate for that long, the transfer is abandoned.
@@ -208,11 +242,12 @@ void Uploader::handle_batch(std::vector<protocol::Item> batch, PassReport& repor
     }
 }
 
-PassReport Uploader::run_once()
+PassReport Uploader::run_once(Scope scope)
 {
     PassReport report;
     for (;;) {
-        auto batch = m_outbox.due(m_clock(), m_settings.batch_max_items, m_settings.batch_max_bytes);
+        int64_t horizon = scope == Scope::AllQueued ? std::numeric_limits<int64_t>::max() : m_clock();
+        auto batch = m_outbox.due(horizon, m_settings.batch_max_items, m_settings.batch_max_bytes);
         if (!batch) {
             report.error = "cannot read the outbox: " + batch.error().message;
             break;
@@ -223,8 +258,18 @@ PassReport Uploader::run_once()
         if (!report.error.empty() || report.auth_refused)
             break;
     }
+    if (report.batches == 0 && report.error.empty()) {
+        // Nothing to send: still find out whether the hub can be reached, so the kiosk's indicator
+        // tells the truth before the next citizen submits.
+        auto health = request("/health", nullptr, nullptr);
+        report.reachable = health.transport == CURLE_OK && health.http == 200;
+        if (!report.reachable)
+            report.error = health.transport != CURLE_OK ? "cannot reach the hub: " + health.transport_error
+                                                        : "the hub answered HTTP " + std::to_string(health.http);
+    }
     (void)m_outbox.purge_acknowledged(m_clock());
     refresh_status(report);
+    ++m_passes;
     return report;
 }
 
@@ -296,7 +341,7 @@ void Uploader::refresh_status(const PassReport& report)
             m_status.link = LinkState::AuthRefused;
         else if (!report.error.empty())
             m_status.link = LinkState::Offline;
-        else if (report.batches > 0)
+        else if (report.batches > 0 || report.reachable)
             m_status.link = LinkState::Online;
         if (!report.error.empty())
             m_status.last_error = report.error;

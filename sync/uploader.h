@@ -21,7 +21,7 @@ struct UploaderSettings {
     std::string hub_url;  // e.g. https://hub.example.org (no trailing /v1)
     std::string token;    // the kiosk's bearer token from `guichet-hub enroll`
     std::string ca_file;  // optional CA bundle to pin; TLS verification is always on
-    size_t batch_max_items = 50;
+    size_t batch_max_items = 100;
     size_t batch_max_bytes = 256 * 1024;
     int connect_timeout_s = 20;
     int low_speed_bytes_per_s = 64; // slower than this for low_speed_time_s: the link is stalled
@@ -39,6 +39,7 @@ struct PassReport {
     int quarantined = 0;
     int deferred = 0;    // to be retried later
     bool auth_refused = false;
+    bool reachable = false; // with nothing to send, the hub answered its health check
     std::string error;   // the last transient error, if any
 };
 
@@ -57,14 +58,21 @@ public:
     // Asks for a pass now (after an enqueue, or "send now").
     void trigger();
 
-    // One pass on the calling thread: sends every due item, or stops at the first transient failure.
-    PassReport run_once();
+    enum class Scope {
+        Due,        // items whose next attempt has come
+        AllQueued,  // everything queued, backoff or not: a technician's "send now"
+    };
+    // One pass on the calling thread: sends the items in scope, or stops at the first transient failure.
+    PassReport run_once(Scope = Scope::Due);
 
     SyncStatus status() const;
+    // Passes completed so far; a test or script waits for it to grow after a trigger.
+    uint64_t passes() const { return m_passes.load(); }
 
 private:
     struct Response;
     Response post(const std::string& path, const std::string& body);
+    Response request(const std::string& path, const std::string* body, const char* extra_header); // GET without a body
     void handle_batch(std::vector<protocol::Item> batch, PassReport& report, int depth);
     int64_t backoff_delay(int failures);
     void refresh_status(const PassReport&);
@@ -81,6 +89,7 @@ private:
     mutable std::mutex m_status_mutex;
     SyncStatus m_status;
     std::function<void()> m_on_change;
+    std::atomic<uint64_t> m_passes { 0 };
 
     std::mutex m_wake_mutex;
     std::condition_variable m_wake;

@@ -176,6 +176,20 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
             return resized;
         settle();
         return {};
+    case StepKind::WaitSync: {
+        auto* uploader = m_app.uploader();
+        if (!uploader)
+            return fail("'wait-sync' needs a hub: 'sync.hub_url' is not configured");
+        auto before = uploader->passes();
+        uploader->trigger();
+        for (int waited = 0; uploader->passes() == before; waited += 10) {
+            if (waited >= 30'000)
+                return fail("the uploader did not finish a pass within 30 s");
+            SDL_Delay(10);
+        }
+        settle();
+        return {};
+    }
     case StepKind::DumpUi:
         return m_app.write_ui_dump(m_screenshot_dir / step.text);
     }

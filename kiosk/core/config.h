@@ -43,7 +43,7 @@ struct SyncSection {
     std::string token_file;            // holds the kiosk's token from `guichet-hub enroll`
     std::string submission_public_key; // base64 X25519 key from `guichet-hub keygen`; empty: no submissions
     std::string ca_file;               // pin a CA bundle; TLS verification is always on
-    int batch_max_items = 50;
+    int batch_max_items = 100;
     int batch_max_kib = 256;
     int retention_days = 30;           // sealed bytes kept this long after the hub's acknowledgement
 };

@@ -112,6 +112,12 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
             return fail("'dump-ui' takes a file name ending in .json");
         return needs_word(StepKind::DumpUi);
     }
+    if (command == "wait-sync") {
+        if (!arg.empty())
+            return fail("'wait-sync' takes no argument");
+        step.kind = StepKind::WaitSync;
+        return step;
+    }
     if (command == "resize") {
         auto x = arg.find('x');
         if (x == std::string_view::npos)
@@ -126,7 +132,7 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
         return step;
     }
     return fail("unknown command '" + std::string(command)
-        + "' (known: tap, type, key, wait, advance, expect-screen, expect-text, expect-no-text, screenshot, resize, dump-ui)");
+        + "' (known: tap, type, key, wait, advance, expect-screen, expect-text, expect-no-text, screenshot, resize, dump-ui, wait-sync)");
 }
 
 }

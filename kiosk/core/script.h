@@ -23,6 +23,7 @@ enum class StepKind {
     Screenshot,   // screenshot <file.png>
     Resize,       // resize <W>x<H>
     DumpUi,       // dump-ui <file.json>
+    WaitSync,     // wait-sync             (real time, at most 30 s: the uploader finishes a pass)
 };
 
 struct ScriptStep {

@@ -180,7 +180,7 @@ int main(int argc, char** argv)
     sync::Uploader uploader(**outbox, { .hub_url = config->sync.hub_url, .token = token, .ca_file = config->sync.ca_file,
                                           .batch_max_items = static_cast<size_t>(config->sync.batch_max_items),
                                           .batch_max_bytes = static_cast<size_t>(config->sync.batch_max_kib) * 1024 });
-    auto report = uploader.run_once();
+    auto report = uploader.run_once(sync::Uploader::Scope::AllQueued);
     std::printf("sent: %d, quarantined: %d, deferred: %d, requests: %d%s%s\n", report.sent, report.quarantined,
         report.deferred, report.batches, report.error.empty() ? "" : "\nerror: ", report.error.c_str());
     return report.error.empty() && !report.auth_refused ? 0 : 1;

@@ -1,8 +1,11 @@
 // The guichet program as a technician or CI meets it: options, exit codes, messages, real files.
 #include "process.h"
 
+#include "sync/protocol.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 
 #include <filesystem>
 #include <fstream>
@@ -146,4 +149,34 @@ TEST_CASE("the dump-ui option writes the screen's semantic tree", "[ui][cli]")
     for (auto& node : json["nodes"])
         has_back = has_back || (node["id"] == "catalog.back" && node["role"] == "button" && node["label"] == "Retour");
     CHECK(has_back);
+}
+
+TEST_CASE("with the hub out of reach the welcome screen says the kiosk is offline and keeps working", "[ui][cli][net]")
+{
+    auto dir = output_dir("offline");
+    unsigned char public_key[crypto_box_PUBLICKEYBYTES], secret_key[crypto_box_SECRETKEYBYTES];
+    REQUIRE(sodium_init() >= 0);
+    crypto_box_keypair(public_key, secret_key);
+    write_file(dir / "token", "some-token\n");
+    auto config = write_file(dir / "kiosk.toml",
+        "[sync]\nhub_url = \"http://127.0.0.1:1\"\ntoken_file = \"" + (dir / "token").string()
+            + "\"\nsubmission_public_key = \""
+            + guichet::sync::protocol::base64_encode(std::vector<uint8_t>(public_key, public_key + sizeof public_key))
+            + "\"\n[storage]\noutbox = \"" + (dir / "outbox.sqlite").string() + "\"\n");
+    auto script = write_file(dir / "offline.gsc",
+        "wait-sync\nexpect-text \"Hors connexion\"\nscreenshot offline.png\ntap \"Commencer\"\nexpect-screen catalog\n");
+    auto outcome = run_guichet("--headless --config " + config.string() + " --script " + script.string()
+        + " --screenshot-dir " + dir.string());
+    INFO(outcome.output);
+    CHECK(outcome.exit_code == 0);
+    CHECK(fs::exists(dir / "outbox.sqlite"));
+}
+
+TEST_CASE("wait-sync without a hub is a clear script error", "[ui][cli]")
+{
+    auto dir = output_dir("no-hub");
+    auto script = write_file(dir / "sync.gsc", "wait-sync\n");
+    auto outcome = run_guichet("--headless --script " + script.string());
+    CHECK(outcome.exit_code == 1);
+    CHECK_THAT(outcome.output, Catch::Contains("sync.gsc:1: 'wait-sync' needs a hub"));
 }

@@ -21,10 +21,11 @@ expect-no-text "Bienvenue"
 screenshot shots/welcome.png
 resize 1080x1920
 dump-ui ui.json
+wait-sync
 )",
         "t.gsc");
     REQUIRE(steps);
-    REQUIRE(steps->size() == 12);
+    REQUIRE(steps->size() == 13);
     auto& s = *steps;
     CHECK((s[0].kind == StepKind::TapLabel && s[0].text == "Commencer" && s[0].line == 2));
     CHECK((s[1].kind == StepKind::TapId && s[1].text == "welcome.start"));
@@ -38,6 +39,7 @@ dump-ui ui.json
     CHECK((s[9].kind == StepKind::Screenshot && s[9].text == "shots/welcome.png"));
     CHECK((s[10].kind == StepKind::Resize && s[10].number == 1080 && s[10].second_number == 1920));
     CHECK(s[11].kind == StepKind::DumpUi);
+    CHECK(s[12].kind == StepKind::WaitSync);
 }
 
 TEST_CASE("script errors name the file and the line and the problem", "[script]")

@@ -1,0 +1,229 @@
+// The uploader against a real guichet-hub on 127.0.0.1 and a real outbox file: offline then drained,
+// duplicates, conflicts, refused tokens, a hub that fails or answers late, and a link that cuts
+// answers short or stalls (the fault proxy).
+#include "../hub/hub_fixture.h"
+#include "fault_proxy_process.h"
+#include "sync_test_support.h"
+
+#include "sync/uploader.h"
+
+#include <catch2/catch.hpp>
+
+#include <ctime>
+#include <set>
+
+using namespace guichet;
+using namespace guichet::sync;
+
+namespace {
+
+int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+struct Rig {
+    test::TempDir dir;
+    test::KeyPair keys;
+    std::filesystem::path hub_db = dir / "hub.sqlite";
+    std::string token = test::enroll(dir, hub_db, "mairie-01");
+    std::unique_ptr<Outbox> outbox;
+
+    Rig()
+    {
+        auto opened = Outbox::open({ dir / "outbox.sqlite", "mairie-01", keys.public_key });
+        REQUIRE(opened);
+        outbox = std::move(*opened);
+    }
+
+    std::vector<Receipt> submit(int count)
+    {
+        std::vector<Receipt> receipts;
+        for (int i = 0; i < count; ++i) {
+            NewSubmission submission { "acte-naissance", 1, false, R"({"i":)" + std::to_string(i) + "}" };
+            auto receipt = outbox->enqueue(submission, now());
+            REQUIRE(receipt);
+            receipts.push_back(*receipt);
+        }
+        return receipts;
+    }
+
+    UploaderSettings settings(const std::string& url, std::string with_token = {}) const
+    {
+        return { .hub_url = url, .token = with_token.empty() ? token : with_token, .batch_max_items = 4,
+            .connect_timeout_s = 2, .low_speed_bytes_per_s = 100, .low_speed_time_s = 2 };
+    }
+
+    // The ids the hub holds, from `guichet-hub export`.
+    std::multiset<std::string> hub_ids()
+    {
+        auto exported = test::run_hub(dir, { "export", "--db", hub_db.string() });
+        REQUIRE(exported.exit_code == 0);
+        std::multiset<std::string> ids;
+        std::istringstream lines(exported.out);
+        for (std::string line; std::getline(lines, line);) {
+            if (!line.empty())
+                ids.insert(nlohmann::json::parse(line)["id"].get<std::string>());
+        }
+        return ids;
+    }
+
+    void set_all_queued() // as if the kiosk died after the hub stored but before it recorded the answer
+    {
+        auto db = Database::open(dir / "outbox.sqlite");
+        REQUIRE(db);
+        REQUIRE(db->exec("UPDATE submissions SET state = 'queued', next_attempt_at = 0"));
+    }
+};
+
+std::string url_of(int port) { return "http://127.0.0.1:" + std::to_string(port); }
+
+}
+
+TEST_CASE("submissions made offline wait and drain once the hub is there", "[net][uploader]")
+{
+    Rig rig;
+    auto receipts = rig.submit(10);
+    int closed_port = 0;
+    {
+        test::ServedHub gone(rig.dir, rig.dir / "gone.sqlite"); // a port that was just closed
+        closed_port = gone.port();
+    }
+    Uploader offline(*rig.outbox, rig.settings(url_of(closed_port)));
+    auto report = offline.run_once();
+    CHECK(report.sent == 0);
+    CHECK(report.deferred == 4); // the first batch failed; the others were not tried
+    CHECK_THAT(report.error, Catch::Contains("cannot reach the hub"));
+    CHECK(offline.status().link == LinkState::Offline);
+    CHECK(offline.status().queued == 10);
+    auto entry = rig.outbox->find_by_receipt(receipts[0].code).value().value();
+    CHECK(entry.attempts == 1);
+    CHECK(entry.next_attempt_at > now() - 1);
+
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader online(*rig.outbox, rig.settings(url_of(hub.port())));
+    report = online.run_once(Uploader::Scope::AllQueued); // "send now" does not wait out the backoff
+    CHECK(report.error == "");
+    CHECK(report.sent == 10);
+    CHECK(report.batches == 3); // 4 + 4 + 2
+    CHECK(online.status().link == LinkState::Online);
+    CHECK(online.status().queued == 0);
+    CHECK(online.status().sent == 10);
+
+    auto at_hub = rig.hub_ids();
+    CHECK(at_hub.size() == 10);
+    for (auto& receipt : receipts)
+        CHECK(at_hub.count(receipt.id) == 1);
+}
+
+TEST_CASE("with nothing to send the uploader still learns whether the hub answers", "[net][uploader]")
+{
+    Rig rig;
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, rig.settings(url_of(hub.port())));
+    auto report = uploader.run_once();
+    CHECK(report.reachable);
+    CHECK(uploader.status().link == LinkState::Online);
+}
+
+TEST_CASE("a batch sent again is answered as duplicate and stored once", "[net][uploader]")
+{
+    Rig rig;
+    auto receipts = rig.submit(3);
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, rig.settings(url_of(hub.port())));
+    REQUIRE(uploader.run_once().sent == 3);
+    rig.set_all_queued();
+    auto again = uploader.run_once();
+    CHECK(again.sent == 3); // duplicates count as delivered
+    CHECK(again.quarantined == 0);
+    CHECK(rig.outbox->counts()->sent == 3);
+    CHECK(rig.hub_ids().size() == 3);
+}
+
+TEST_CASE("a conflict quarantines that item only while the rest flows", "[net][uploader]")
+{
+    Rig rig;
+    auto first = rig.submit(1);
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, rig.settings(url_of(hub.port())));
+    REQUIRE(uploader.run_once().sent == 1);
+    {
+        // The same id with other bytes: what a corrupted copy or a bug would send.
+        auto db = Database::open(rig.dir / "outbox.sqlite");
+        REQUIRE(db->exec("UPDATE submissions SET state = 'queued', next_attempt_at = 0, sealed = randomblob(120)"));
+    }
+    auto others = rig.submit(2);
+    auto report = uploader.run_once();
+    CHECK(report.quarantined == 1);
+    CHECK(report.sent == 2);
+    auto conflicted = rig.outbox->find_by_receipt(first[0].code).value().value();
+    CHECK(conflicted.state == ItemState::Quarantined);
+    CHECK_THAT(conflicted.last_error, Catch::StartsWith("conflict at the hub"));
+    CHECK(uploader.status().quarantined == 1);
+    CHECK(rig.hub_ids().size() == 3);
+}
+
+TEST_CASE("a refused token pauses sending and tells the technician without spending attempts", "[net][uploader]")
+{
+    Rig rig;
+    auto receipts = rig.submit(2);
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, rig.settings(url_of(hub.port()), "not-the-token"));
+    auto report = uploader.run_once();
+    CHECK(report.auth_refused);
+    CHECK(report.sent == 0);
+    CHECK_THAT(report.error, Catch::Contains("refused this kiosk's token (HTTP 401)"));
+    CHECK(uploader.status().link == LinkState::AuthRefused);
+    auto entry = rig.outbox->find_by_receipt(receipts[0].code).value().value();
+    CHECK(entry.state == ItemState::Queued);
+    CHECK(entry.attempts == 0);
+}
+
+TEST_CASE("a failing hub defers the batch and Retry-After is honoured", "[net][uploader]")
+{
+    Rig rig;
+    auto receipts = rig.submit(2);
+    test::ServedHub hub(rig.dir, rig.hub_db, { "--faults", "503:1.0", "--retry-after", "120" });
+    Uploader uploader(*rig.outbox, rig.settings(url_of(hub.port())));
+    int64_t before = now();
+    auto report = uploader.run_once();
+    CHECK(report.deferred == 2);
+    CHECK(report.error == "the hub answered HTTP 503");
+    auto entry = rig.outbox->find_by_receipt(receipts[0].code).value().value();
+    CHECK(entry.next_attempt_at >= before + 120);
+    CHECK(rig.hub_ids().empty());
+}
+
+TEST_CASE("answers cut short by the link are retried and nothing is stored twice", "[net][uploader][proxy]")
+{
+    Rig rig;
+    auto receipts = rig.submit(6);
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    {
+        test::FaultProxy cutting(rig.dir.path(), hub.port(), { "--truncate-rate", "1", "--fault-window", "300" });
+        Uploader uploader(*rig.outbox, rig.settings(cutting.url()));
+        auto report = uploader.run_once(Uploader::Scope::AllQueued);
+        CHECK(report.sent == 0);
+        CHECK_FALSE(report.error.empty());
+    }
+    Uploader direct(*rig.outbox, rig.settings(url_of(hub.port())));
+    auto report = direct.run_once(Uploader::Scope::AllQueued);
+    CHECK(report.error == "");
+    CHECK(report.sent == 6);
+    auto at_hub = rig.hub_ids();
+    CHECK(at_hub.size() == 6);
+    CHECK(std::set<std::string>(at_hub.begin(), at_hub.end()).size() == 6);
+}
+
+TEST_CASE("a stalled link is noticed within the low-speed time", "[net][uploader][proxy]")
+{
+    Rig rig;
+    rig.submit(2);
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    test::FaultProxy stalling(rig.dir.path(), hub.port(), { "--stall-rate", "1", "--fault-window", "500" });
+    Uploader uploader(*rig.outbox, rig.settings(stalling.url()));
+    auto start = std::chrono::steady_clock::now();
+    auto report = uploader.run_once();
+    auto took = std::chrono::steady_clock::now() - start;
+    CHECK(report.deferred == 2);
+    CHECK_FALSE(report.error.empty());
+    CHECK(took < std::chrono::seconds(30)); // a bound on waiting forever, not a timing assertion
+}
