@@ -1,5 +1,8 @@
 # The demo journey: every screen of the kiosk as a citizen meets it, in landscape and portrait.
 expect-screen welcome
+# The kiosk reaches the local hub and says so at the bottom of the welcome screen.
+wait-sync
+expect-text "En ligne"
 screenshot 01-welcome.png
 tap "English"
 screenshot 02-welcome-english.png

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs a guichet command against a local guichet-hub on 127.0.0.1, so the whole loop works on one
+# machine: the administration's key pair, an enrolled kiosk, the hub serving, and a kiosk
+# configuration that points at it. The hub stops when the command ends.
+#   scripts/with-local-hub.sh BUILD_DIR STATE_DIR PROGRAM [ARGS...]   (runs PROGRAM --config STATE_DIR/guichet.toml ARGS...)
+set -euo pipefail
+build=$1 state=$2
+shift 2
+hub=$build/sync/hub/guichet-hub
+mkdir -p "$state"
+state=$(cd "$state" && pwd)
+
+[ -f "$state/keys/submission.pub" ] || "$hub" keygen --out "$state/keys" 2>/dev/null
+if [ ! -s "$state/token" ]; then
+  rm -f "$state/hub.sqlite"*
+  "$hub" enroll demo-kiosk --db "$state/hub.sqlite" > "$state/token" 2>/dev/null
+fi
+rm -f "$state/hub.port"
+"$hub" serve --db "$state/hub.sqlite" --listen 127.0.0.1:0 --port-file "$state/hub.port" 2> "$state/hub.log" &
+hub_pid=$!
+trap 'kill $hub_pid 2>/dev/null; wait $hub_pid 2>/dev/null || true' EXIT
+for _ in $(seq 500); do [ -s "$state/hub.port" ] && break; sleep 0.02; done
+[ -s "$state/hub.port" ] || { echo "with-local-hub: the hub did not start:" >&2; cat "$state/hub.log" >&2; exit 1; }
+
+cat > "$state/guichet.toml" <<TOML
+# Written by scripts/with-local-hub.sh: a kiosk that sends to the local hub.
+[kiosk]
+id = "demo-kiosk"
+place_name = "France Services · démonstration"
+
+[sync]
+hub_url = "http://127.0.0.1:$(cat "$state/hub.port")"
+token_file = "$state/token"
+submission_public_key = "$(cat "$state/keys/submission.pub")"
+
+[storage]
+outbox = "$state/outbox.sqlite"
+TOML
+echo "with-local-hub: hub on http://127.0.0.1:$(cat "$state/hub.port") (log: $state/hub.log), kiosk configuration: $state/guichet.toml"
+program=$1
+shift
+"$program" --config "$state/guichet.toml" "$@"
