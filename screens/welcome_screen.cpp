@@ -66,7 +66,7 @@ void WelcomeScreen::draw_content(FrameContext& context, float width)
     if (widgets::button(ui, contrast))
         context.emit(intent::ToggleContrast {});
 
-    if (context.sync) {
+    if (context.sync && (context.sync->link != sync::LinkState::Unknown || context.sync->queued > 0)) {
         widgets::gap(ui, 40);
         draw_link_status(context, width);
     }
@@ -76,7 +76,7 @@ void WelcomeScreen::draw_link_status(FrameContext& context, float width)
 {
     // Unobtrusive and honest: whether the kiosk can send now, and how many submissions wait.
     auto& sync = *context.sync;
-    bool online = sync.link == sync::LinkState::Online || (sync.link == sync::LinkState::Unknown && sync.queued == 0);
+    bool online = sync.link == sync::LinkState::Online;
     std::string text = context.tr(online ? "status.online" : "status.offline");
     if (sync.queued > 0)
         text += " · " + format_text(context.tr("status.pending"), { { "count", std::to_string(sync.queued) } });

@@ -108,3 +108,15 @@ TEST_CASE("placeholders are replaced", "[i18n]")
     CHECK(format_text("dans {seconds} secondes ({seconds})", { { "seconds", "25" } }) == "dans 25 secondes (25)");
     CHECK(format_text("sans", { { "seconds", "25" } }) == "sans");
 }
+
+TEST_CASE("French punctuation keeps its space unbroken", "[i18n]")
+{
+    auto strings = Strings::load(source_dir / "assets/strings", shipped);
+    REQUIRE(strings);
+    for (auto& [key, text] : strings->table("fr")) {
+        INFO(key << ": " << text);
+        // Before : ; ! ? French puts a (narrow) no-break space, never a plain one that could wrap.
+        for (auto mark : { " :", " ;", " !", " ?" })
+            CHECK(text.find(mark) == std::string::npos);
+    }
+}
