@@ -10,7 +10,7 @@ hub=$build/sync/hub/guichet-hub
 mkdir -p "$state"
 state=$(cd "$state" && pwd)
 
-[ -f "$state/keys/submission.pub" ] || "$hub" keygen --out "$state/keys" 2>/dev/null
+[ -f "$state/keys/submission.pub" ] || "$hub" keygen --out "$state/keys" > /dev/null 2>&1
 if [ ! -s "$state/token" ]; then
   rm -f "$state/hub.sqlite"*
   "$hub" enroll demo-kiosk --db "$state/hub.sqlite" > "$state/token" 2>/dev/null

@@ -86,6 +86,11 @@ int main(int argc, char** argv)
             break;
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (auto left = (*outbox)->counts()->queued; left > 0) {
+        std::printf("%s link: NOT drained: %lld submissions still queued after %.1f s and %d passes\n", link.c_str(),
+            static_cast<long long>(left), seconds, passes);
+        return 1;
+    }
     std::printf("%s link, %d submissions of %d bytes (%.0f kB sealed), batches of <= %d items / %d KiB: "
                 "drained in %.1f s, %d requests\n",
         link.c_str(), items, size, sealed_bytes / 1000.0, batch_items, batch_kib, seconds, requests);

@@ -70,7 +70,8 @@ int main(int argc, char** argv)
     for (int i = 0; i < count; ++i) {
         char padding[1600];
         randombytes_buf(padding, sizeof padding);
-        std::string answers = R"({"sequence":)" + std::to_string(i) + R"(,"padding":")";
+        // The marker stands for what a citizen typed: the kill test greps every file for it.
+        std::string answers = R"({"note":"MARQUEUR-CITOYEN-KILL","sequence":)" + std::to_string(i) + R"(,"padding":")";
         for (unsigned char c : padding)
             answers += "0123456789abcdef"[c % 16];
         answers += "\"}";

@@ -1,0 +1,120 @@
+// guichetctl as a technician uses it: metadata only, receipts, retry, send now, clear errors.
+#include "../hub/hub_fixture.h"
+#include "sync_test_support.h"
+
+#include <catch2/catch.hpp>
+
+#include <ctime>
+
+using namespace guichet;
+using namespace guichet::sync;
+
+namespace {
+
+struct Kiosk {
+    test::TempDir dir;
+    test::KeyPair keys;
+    std::filesystem::path hub_db = dir / "hub.sqlite";
+    std::string token = test::enroll(dir, hub_db, "mairie-01");
+    std::unique_ptr<Outbox> outbox;
+
+    explicit Kiosk(int hub_port = 1)
+    {
+        configure(hub_port);
+        auto opened = Outbox::open({ dir / "outbox.sqlite", "mairie-01", keys.public_key });
+        REQUIRE(opened);
+        outbox = std::move(*opened);
+    }
+    void configure(int hub_port)
+    {
+        test::write_text(dir / "token", token + "\n");
+        test::write_text(dir / "kiosk.toml",
+            "[kiosk]\nid = \"mairie-01\"\n[sync]\nhub_url = \"http://127.0.0.1:" + std::to_string(hub_port)
+                + "\"\ntoken_file = \"" + (dir / "token").string() + "\"\nsubmission_public_key = \""
+                + protocol::base64_encode(std::vector<uint8_t>(keys.public_key.begin(), keys.public_key.end()))
+                + "\"\n[storage]\noutbox = \"" + (dir / "outbox.sqlite").string() + "\"\n");
+    }
+    Receipt submit(const std::string& answers)
+    {
+        NewSubmission submission { "acte-naissance", 1, false, answers };
+        auto receipt = outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr)));
+        REQUIRE(receipt);
+        return *receipt;
+    }
+    test::Outcome ctl(const std::string& arguments)
+    {
+        std::string command = std::string(GUICHETCTL) + " --config " + (dir / "kiosk.toml").string() + " " + arguments
+            + " > " + (dir / "ctl.out").string() + " 2> " + (dir / "ctl.err").string();
+        int status = std::system(command.c_str());
+        return { test::exit_code_of(status), test::read_text(dir / "ctl.out"), test::read_text(dir / "ctl.err") };
+    }
+};
+
+}
+
+TEST_CASE("guichetctl shows the queue's metadata and never its contents", "[ctl]")
+{
+    Kiosk kiosk;
+    auto receipt = kiosk.submit(R"({"nom":"MARQUEUR-CTL-91"})");
+    auto status = kiosk.ctl("status");
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.out, Catch::Contains("queued: 1"));
+    auto queue = kiosk.ctl("queue --json");
+    REQUIRE(queue.exit_code == 0);
+    auto entries = nlohmann::json::parse(queue.out);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0]["receipt"] == receipt.code);
+    CHECK(entries[0]["state"] == "queued");
+    CHECK(queue.out.find("MARQUEUR-CTL-91") == std::string::npos);
+    auto looked_up = kiosk.ctl("receipt " + receipt.code);
+    CHECK(looked_up.exit_code == 0);
+    CHECK_THAT(looked_up.out, Catch::Contains("\"state\": \"queued\""));
+    auto unknown = kiosk.ctl("receipt AAA-AAA-AAA");
+    CHECK(unknown.exit_code == 1);
+    CHECK_THAT(unknown.err, Catch::Contains("no submission with the receipt"));
+}
+
+TEST_CASE("guichetctl sync-now sends to the hub and reports a dead link", "[ctl][net]")
+{
+    Kiosk kiosk;
+    kiosk.submit(R"({"a":1})");
+    kiosk.submit(R"({"a":2})");
+    auto dead = kiosk.ctl("sync-now");
+    CHECK(dead.exit_code == 1);
+    CHECK_THAT(dead.out, Catch::Contains("cannot reach the hub"));
+
+    test::ServedHub hub(kiosk.dir, kiosk.hub_db);
+    kiosk.configure(hub.port());
+    auto sent = kiosk.ctl("sync-now"); // does not wait out the backoff the dead link caused
+    CHECK(sent.exit_code == 0);
+    CHECK_THAT(sent.out, Catch::Contains("sent: 2"));
+    CHECK_THAT(kiosk.ctl("status").out, Catch::Contains("sent: 2"));
+}
+
+TEST_CASE("guichetctl retry puts a quarantined submission back", "[ctl]")
+{
+    Kiosk kiosk;
+    auto receipt = kiosk.submit(R"({"a":1})");
+    REQUIRE(kiosk.outbox->quarantine(receipt.id, "conflict at the hub: other bytes"));
+    CHECK_THAT(kiosk.ctl("status").out, Catch::Contains("quarantined: 1"));
+    auto retried = kiosk.ctl("retry " + receipt.code);
+    CHECK(retried.exit_code == 0);
+    CHECK_THAT(kiosk.ctl("status").out, Catch::Contains("queued: 1"));
+    auto again = kiosk.ctl("retry " + receipt.code);
+    CHECK(again.exit_code == 1);
+    CHECK_THAT(again.err, Catch::Contains("no quarantined submission"));
+}
+
+TEST_CASE("guichetctl refuses bad command lines with the reason", "[ctl]")
+{
+    Kiosk kiosk;
+    CHECK(kiosk.ctl("").exit_code == 2);
+    auto unknown = kiosk.ctl("explode");
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown command 'explode'"));
+    auto missing_argument = kiosk.ctl("retry");
+    CHECK(missing_argument.exit_code == 2);
+    CHECK_THAT(missing_argument.err, Catch::Contains("'retry' takes one argument"));
+    std::string command = std::string(GUICHETCTL) + " --config /nonexistent.toml status 2>&1";
+    CHECK(test::exit_code_of(std::system(command.c_str())) == 2);
+}
