@@ -1,11 +1,11 @@
 // [SECTION] schema  [SECTION] enqueue  [SECTION] upload states  [SECTION] look-ups
 #include "sync/outbox.h"
 
+#include "sync/clock_text.h"
 #include "sync/receipt.h"
 
 #include <sodium.h>
 
-#include <ctime>
 
 namespace guichet::sync {
 namespace {
@@ -31,6 +31,9 @@ CREATE TABLE submissions (
 CREATE INDEX submissions_due ON submissions (state, next_attempt_at);
 )sql",
 };
+
+// update_each() binds each id to ?9, whatever the other parameters are.
+constexpr int update_id_parameter = 9;
 
 constexpr std::string_view entry_columns
     = "id, receipt, procedure, version, state, attempts, created_at, next_attempt_at, sent_at, last_error, sealed IS NOT NULL";
@@ -68,12 +71,7 @@ std::string_view state_name(ItemState state)
 
 std::string rfc3339_utc(int64_t unix_seconds)
 {
-    std::time_t time = static_cast<std::time_t>(unix_seconds);
-    std::tm utc {};
-    gmtime_r(&time, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    return format_rfc3339(TimePoint(std::chrono::seconds(unix_seconds)), Precision::Seconds);
 }
 
 Result<PublicKey> parse_public_key(std::string_view base64)
@@ -190,21 +188,29 @@ Result<std::optional<int64_t>> Outbox::next_attempt_at()
     return std::optional<int64_t>(select->int64(0));
 }
 
-Result<void> Outbox::mark_sent(std::span<const std::string> ids, int64_t now)
+Result<void> Outbox::update_each(std::string_view sql, std::span<const std::string> ids,
+    const std::function<void(Statement&)>& bind_others)
 {
     std::lock_guard lock(m_mutex);
     auto transaction = Transaction::begin(m_db);
     if (!transaction)
         return std::unexpected(transaction.error());
-    auto update = m_db.prepare("UPDATE submissions SET state = 'sent', sent_at = ?, last_error = '' "
-                               "WHERE id = ? AND state = 'queued'");
+    auto update = m_db.prepare(sql);
     if (!update)
         return std::unexpected(update.error());
     for (auto& id : ids) {
-        if (auto done = update->bind(1, now).bind(2, id).run(); !done)
+        bind_others(*update);
+        if (auto done = update->bind(update_id_parameter, id).run(); !done)
             return done;
     }
     return transaction->commit();
+}
+
+Result<void> Outbox::mark_sent(std::span<const std::string> ids, int64_t now)
+{
+    return update_each("UPDATE submissions SET state = 'sent', sent_at = ?1, last_error = '' "
+                       "WHERE id = ?9 AND state = 'queued'",
+        ids, [now](Statement& update) { update.bind(1, now); });
 }
 
 Result<void> Outbox::quarantine(std::string_view id, std::string_view reason)
@@ -219,19 +225,9 @@ Result<void> Outbox::quarantine(std::string_view id, std::string_view reason)
 
 Result<void> Outbox::retry_later(std::span<const std::string> ids, int64_t when, std::string_view error)
 {
-    std::lock_guard lock(m_mutex);
-    auto transaction = Transaction::begin(m_db);
-    if (!transaction)
-        return std::unexpected(transaction.error());
-    auto update = m_db.prepare("UPDATE submissions SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
-                               "WHERE id = ? AND state = 'queued'");
-    if (!update)
-        return std::unexpected(update.error());
-    for (auto& id : ids) {
-        if (auto done = update->bind(1, when).bind(2, error).bind(3, id).run(); !done)
-            return done;
-    }
-    return transaction->commit();
+    return update_each("UPDATE submissions SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2 "
+                       "WHERE id = ?9 AND state = 'queued'",
+        ids, [when, error](Statement& update) { update.bind(1, when).bind(2, error); });
 }
 
 Result<bool> Outbox::requeue(std::string_view id_or_receipt, int64_t now)

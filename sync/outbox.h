@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -105,6 +106,9 @@ private:
     {
     }
     Result<std::vector<QueueEntry>> select_entries(std::string_view where, std::string_view argument, size_t limit);
+    // One UPDATE per id in one transaction; the SQL names the id ?9.
+    Result<void> update_each(std::string_view sql, std::span<const std::string> ids,
+        const std::function<void(Statement&)>& bind_others);
 
     OutboxSettings m_settings;
     std::mutex m_mutex; // one connection, used by the main thread and the uploader

@@ -1,7 +1,7 @@
 // Argument parsing and the five subcommands of guichet-hub.
 #include "sync/hub/cli.h"
 
-#include "sync/hub/clock_text.h"
+#include "sync/clock_text.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/records.h"
 #include "sync/hub/server.h"

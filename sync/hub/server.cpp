@@ -1,7 +1,7 @@
 // Routes, authentication and logging of the hub's HTTP server (cpp-httplib).
 #include "sync/hub/server.h"
 
-#include "sync/hub/clock_text.h"
+#include "sync/clock_text.h"
 
 #include <guichet/version.h>
 #include <httplib.h>

@@ -1,7 +1,7 @@
 // The hub's schema, enrollment, token checks and idempotent storage of submissions.
 #include "sync/hub/store.h"
 
-#include "sync/hub/clock_text.h"
+#include "sync/clock_text.h"
 
 #include <sodium.h>
 

@@ -3,7 +3,7 @@
 #include "hub_fixture.h"
 
 #include "sync/hub/cli.h"
-#include "sync/hub/clock_text.h"
+#include "sync/clock_text.h"
 #include "sync/hub/faults.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/records.h"

@@ -1,9 +1,9 @@
 // Formatting and strict parsing of RFC 3339 times, without locale or time-zone database.
-#include "sync/hub/clock_text.h"
+#include "sync/clock_text.h"
 
 #include <cstdio>
 
-namespace guichet::sync::hub {
+namespace guichet::sync {
 namespace {
 
 using namespace std::chrono;

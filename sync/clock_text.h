@@ -1,4 +1,4 @@
-// RFC 3339 timestamps as the hub writes and reads them: UTC, fixed width, so that text order is time
+// RFC 3339 timestamps as the hub and the kiosk write and read them: UTC, fixed width, so that text order is time
 // order and `export --since` can compare stored strings directly.
 #pragma once
 #include "kiosk/core/result.h"
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace guichet::sync::hub {
+namespace guichet::sync {
 
 // Milliseconds, not the system clock's nanoseconds, whose 64 bits end in the year 2262.
 using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
