@@ -1,6 +1,5 @@
 // guichetctl as a technician uses it: metadata only, receipts, retry, send now, clear errors.
-#include "../hub/hub_fixture.h"
-#include "sync_test_support.h"
+#include "enrolled_kiosk.h"
 
 #include <catch2/catch.hpp>
 
@@ -11,20 +10,8 @@ using namespace guichet::sync;
 
 namespace {
 
-struct Kiosk {
-    test::TempDir dir;
-    test::KeyPair keys;
-    std::filesystem::path hub_db = dir / "hub.sqlite";
-    std::string token = test::enroll(dir, hub_db, "mairie-01");
-    std::unique_ptr<Outbox> outbox;
-
-    explicit Kiosk(int hub_port = 1)
-    {
-        configure(hub_port);
-        auto opened = Outbox::open({ dir / "outbox.sqlite", "mairie-01", keys.public_key });
-        REQUIRE(opened);
-        outbox = std::move(*opened);
-    }
+struct Kiosk : test::EnrolledKiosk {
+    Kiosk() { configure(1); }
     void configure(int hub_port)
     {
         test::write_text(dir / "token", token + "\n");
@@ -33,13 +20,6 @@ struct Kiosk {
                 + "\"\ntoken_file = \"" + (dir / "token").string() + "\"\nsubmission_public_key = \""
                 + protocol::base64_encode(std::vector<uint8_t>(keys.public_key.begin(), keys.public_key.end()))
                 + "\"\n[storage]\noutbox = \"" + (dir / "outbox.sqlite").string() + "\"\n");
-    }
-    Receipt submit(const std::string& answers)
-    {
-        NewSubmission submission { "acte-naissance", 1, false, answers };
-        auto receipt = outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr)));
-        REQUIRE(receipt);
-        return *receipt;
     }
     test::Outcome ctl(const std::string& arguments)
     {

@@ -1,9 +1,8 @@
 // The uploader against a real guichet-hub on 127.0.0.1 and a real outbox file: offline then drained,
 // duplicates, conflicts, refused tokens, a hub that fails or answers late, and a link that cuts
 // answers short or stalls (the fault proxy).
-#include "../hub/hub_fixture.h"
+#include "enrolled_kiosk.h"
 #include "fault_proxy_process.h"
-#include "sync_test_support.h"
 
 #include "sync/uploader.h"
 
@@ -19,29 +18,12 @@ namespace {
 
 int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-struct Rig {
-    test::TempDir dir;
-    test::KeyPair keys;
-    std::filesystem::path hub_db = dir / "hub.sqlite";
-    std::string token = test::enroll(dir, hub_db, "mairie-01");
-    std::unique_ptr<Outbox> outbox;
-
-    Rig()
-    {
-        auto opened = Outbox::open({ dir / "outbox.sqlite", "mairie-01", keys.public_key });
-        REQUIRE(opened);
-        outbox = std::move(*opened);
-    }
-
+struct Rig : test::EnrolledKiosk {
     std::vector<Receipt> submit(int count)
     {
         std::vector<Receipt> receipts;
-        for (int i = 0; i < count; ++i) {
-            NewSubmission submission { "acte-naissance", 1, false, R"({"i":)" + std::to_string(i) + "}" };
-            auto receipt = outbox->enqueue(submission, now());
-            REQUIRE(receipt);
-            receipts.push_back(*receipt);
-        }
+        for (int i = 0; i < count; ++i)
+            receipts.push_back(EnrolledKiosk::submit(R"({"i":)" + std::to_string(i) + "}"));
         return receipts;
     }
 
