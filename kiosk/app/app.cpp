@@ -127,11 +127,15 @@ screens::Screen& App::screen(ScreenId id)
 
 // [SECTION] frame
 
-void App::ensure_fonts()
+float App::layout_unit() const
 {
     auto [width, height] = m_display->size();
-    float unit = static_cast<float>(std::min(width, height)) / 1080.0f;
-    float scale = unit * text_scale(m_session.preferences().text_size);
+    return static_cast<float>(std::min(width, height)) / 1080.0f; // the design is drawn for a 1080 px short side
+}
+
+void App::ensure_fonts()
+{
+    float scale = layout_unit() * text_scale(m_session.preferences().text_size);
     if (scale == m_font_scale)
         return;
     ImGuiIO& io = ImGui::GetIO();
@@ -159,7 +163,7 @@ void App::render_frame()
     auto now = m_clock.now();
     float delta = std::chrono::duration<float>(now - m_last_frame).count();
     m_last_frame = now;
-    float unit = static_cast<float>(std::min(width, height)) / 1080.0f;
+    float unit = layout_unit();
     const Theme& theme = m_session.preferences().high_contrast ? m_high_contrast : m_theme;
 
     std::vector<Intent> intents;

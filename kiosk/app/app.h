@@ -74,6 +74,7 @@ private:
     screens::Screen& screen(ScreenId);
     void apply(const Intent&);
     void end_session();
+    float layout_unit() const;
     void ensure_fonts();
     void dump_ui_if_changed();
     // How long the live loop may sleep before a timer needs a frame; nullopt: until the next input.
