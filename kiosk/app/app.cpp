@@ -8,10 +8,12 @@
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 
 namespace guichet::app {
@@ -109,6 +111,23 @@ Result<void> App::open_sync()
         SDL_PushEvent(&event);
     });
     return {};
+}
+
+Result<sync::Receipt> App::submit(sync::NewSubmission& submission)
+{
+    if (!m_outbox) {
+        sodium_memzero(submission.answers_json.data(), submission.answers_json.size());
+        submission.answers_json.clear();
+        return fail("this kiosk takes no submissions: 'sync.submission_public_key' is not configured");
+    }
+    auto receipt = m_outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr)));
+    if (!receipt)
+        return receipt;
+    if (m_uploader)
+        m_uploader->trigger();
+    else
+        m_sync_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
+    return receipt;
 }
 
 App::~App()

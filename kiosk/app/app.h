@@ -47,6 +47,10 @@ public:
     App& operator=(const App&) = delete;
 
     void push_event(const SDL_Event& event) { m_input.push(event); }
+
+    // Seals and queues a citizen's submission, then asks the uploader to send it. The receipt exists
+    // only once the outbox's COMMIT returned; the answers are wiped from `submission` either way.
+    Result<sync::Receipt> submit(sync::NewSubmission& submission);
     bool input_pending() const { return m_input.pending(); }
 
     // One frame: input, session timers, layout, draw into the renderer (not yet shown).

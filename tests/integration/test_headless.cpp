@@ -4,6 +4,7 @@
 #include "kiosk/app/headless_driver.h"
 
 #include <catch2/catch.hpp>
+#include <sodium.h>
 #include <stb/stb_image.h>
 
 using namespace guichet;
@@ -21,9 +22,8 @@ struct Kiosk {
     std::unique_ptr<app::App> app;
     std::unique_ptr<app::HeadlessDriver> driver;
 
-    explicit Kiosk(app::Size size = { 1920, 1080 })
+    explicit Kiosk(app::Size size = { 1920, 1080 }, app::AppSetup setup = {})
     {
-        app::AppSetup setup;
         setup.mode = app::Mode::Headless;
         setup.windowed = size;
         auto created = app::App::create(setup, clock);
@@ -162,4 +162,34 @@ TEST_CASE("the screen behind the warning cannot be tapped", "[ui][session]")
     auto done = kiosk.driver->run(*steps, "inline");
     REQUIRE_FALSE(done);
     CHECK_THAT(done.error().message, Catch::Contains("behind a dialog"));
+}
+
+TEST_CASE("a submission is queued in the real outbox and the welcome screen counts it", "[ui][sync]")
+{
+    auto dir = std::filesystem::path(GUICHET_TEST_OUTPUT_DIR) / "submit";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    REQUIRE(sodium_init() >= 0);
+    unsigned char public_key[crypto_box_PUBLICKEYBYTES], secret_key[crypto_box_SECRETKEYBYTES];
+    crypto_box_keypair(public_key, secret_key);
+    app::AppSetup setup; // one App at a time: Dear ImGui has one current context per process
+    setup.config.sync.submission_public_key
+        = sync::protocol::base64_encode(std::vector<uint8_t>(public_key, public_key + sizeof public_key));
+    setup.config.storage.outbox = (dir / "outbox.sqlite").string();
+    {
+        Kiosk kiosk({ 1920, 1080 }, setup);
+        kiosk.run("expect-text \"Hors connexion\"\nexpect-no-text \"en attente\"");
+        sync::NewSubmission submission { "acte-naissance", 1, false, R"({"nom":"Martin"})" };
+        auto receipt = kiosk.app->submit(submission);
+        REQUIRE(receipt);
+        CHECK(submission.answers_json.empty());
+        kiosk.run("expect-text \"1 en attente d’envoi\"");
+        CHECK(kiosk.app->outbox()->counts()->queued == 1);
+    }
+    Kiosk plain;
+    sync::NewSubmission refused { "p", 1, false, R"({"a":1})" };
+    auto no_outbox = plain.app->submit(refused);
+    REQUIRE_FALSE(no_outbox);
+    CHECK_THAT(no_outbox.error().message, Catch::Contains("takes no submissions"));
+    CHECK(refused.answers_json.empty());
 }
