@@ -159,18 +159,16 @@ Result<std::vector<protocol::Item>> Outbox::due(int64_t now, size_t max_items, s
     select->bind(1, now).bind(2, static_cast<int64_t>(max_items));
     std::vector<protocol::Item> items;
     size_t bytes = 0;
-    for (;;) {
-        auto row = select->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        protocol::Item item { select->text(0), select->text(1), select->int64(2), rfc3339_utc(select->int64(3)), select->blob(4) };
+    auto rows = select->each_row([&](const Statement& row) {
+        protocol::Item item { row.text(0), row.text(1), row.int64(2), rfc3339_utc(row.int64(3)), row.blob(4) };
         if (!items.empty() && bytes + item.sealed.size() > max_bytes)
-            break;
+            return false;
         bytes += item.sealed.size();
         items.push_back(std::move(item));
-    }
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
     return items;
 }
 
@@ -264,23 +262,21 @@ Result<OutboxCounts> Outbox::counts()
     if (!select)
         return std::unexpected(select.error());
     OutboxCounts counts;
-    for (;;) {
-        auto row = select->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        auto state = state_from_name(select->text(0));
-        int64_t count = select->int64(1);
+    auto rows = select->each_row([&](const Statement& row) {
+        auto state = state_from_name(row.text(0));
+        int64_t count = row.int64(1);
         if (state == ItemState::Queued) {
             counts.queued = count;
-            counts.oldest_queued_created_at = select->int64(2);
+            counts.oldest_queued_created_at = row.int64(2);
         } else if (state == ItemState::Sent) {
             counts.sent = count;
         } else {
             counts.quarantined = count;
         }
-    }
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
     return counts;
 }
 
@@ -296,27 +292,25 @@ Result<std::vector<QueueEntry>> Outbox::select_entries(std::string_view where, s
         select->bind(next++, argument);
     select->bind(next, static_cast<int64_t>(limit));
     std::vector<QueueEntry> entries;
-    for (;;) {
-        auto row = select->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
+    auto rows = select->each_row([&](const Statement& row) {
         QueueEntry entry;
-        entry.id = select->text(0);
-        entry.receipt = select->text(1);
-        entry.procedure = select->text(2);
-        entry.version = select->int64(3);
-        entry.state = state_from_name(select->text(4));
-        entry.attempts = select->int64(5);
-        entry.created_at = select->int64(6);
-        entry.next_attempt_at = select->int64(7);
-        if (!select->is_null(8))
-            entry.sent_at = select->int64(8);
-        entry.last_error = select->text(9);
-        entry.sealed_kept = select->int64(10) != 0;
+        entry.id = row.text(0);
+        entry.receipt = row.text(1);
+        entry.procedure = row.text(2);
+        entry.version = row.int64(3);
+        entry.state = state_from_name(row.text(4));
+        entry.attempts = row.int64(5);
+        entry.created_at = row.int64(6);
+        entry.next_attempt_at = row.int64(7);
+        if (!row.is_null(8))
+            entry.sent_at = row.int64(8);
+        entry.last_error = row.text(9);
+        entry.sealed_kept = row.int64(10) != 0;
         entries.push_back(std::move(entry));
-    }
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
     return entries;
 }
 

@@ -150,6 +150,17 @@ Result<void> Statement::run()
     return {};
 }
 
+Result<void> Statement::each_row(const std::function<bool(const Statement&)>& visit)
+{
+    for (;;) {
+        auto row = step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row || !visit(*this))
+            return {};
+    }
+}
+
 void Statement::reset()
 {
     sqlite3_reset(m_stmt.get());

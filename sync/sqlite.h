@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -66,6 +67,8 @@ public:
     Result<bool> step();
     // Steps to the end (for statements that return no rows) and resets for the next use.
     Result<void> run();
+    // Steps through the rows, calling `visit` on each until it returns false or the rows end.
+    Result<void> each_row(const std::function<bool(const Statement&)>& visit);
     void reset();
 
     int64_t int64(int column) const;

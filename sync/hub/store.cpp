@@ -139,16 +139,14 @@ Result<std::optional<std::string>> Store::authenticate(std::string_view token)
     // Every stored hash is compared, in constant time, so the answer's timing says nothing about
     // which kiosk or how many bytes matched. A fleet is hundreds of kiosks, so this stays cheap.
     std::optional<std::string> match;
-    for (;;) {
-        auto row = query->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        auto stored = query->blob(1);
+    auto rows = query->each_row([&](const Statement& row) {
+        auto stored = row.blob(1);
         if (stored.size() == presented.size() && sodium_memcmp(stored.data(), presented.data(), presented.size()) == 0)
-            match = query->text(0);
-    }
+            match = row.text(0);
+        return true; // go on past a match: every hash is compared
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
     return match;
 }
 
@@ -270,17 +268,15 @@ Result<std::vector<KioskStatus>> Store::kiosks()
     if (!query)
         return std::unexpected(query.error());
     std::vector<KioskStatus> all;
-    for (;;) {
-        auto row = query->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        KioskStatus status { query->text(0), query->text(1), std::nullopt };
-        if (!query->is_null(2))
-            status.last_seen = query->text(2);
+    auto rows = query->each_row([&](const Statement& row) {
+        KioskStatus status { row.text(0), row.text(1), std::nullopt };
+        if (!row.is_null(2))
+            status.last_seen = row.text(2);
         all.push_back(std::move(status));
-    }
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
     return all;
 }
 
@@ -293,15 +289,12 @@ Result<void> Store::for_each_submission(const std::optional<std::string>& since,
     if (!query)
         return std::unexpected(query.error());
     query->bind(1, since);
-    for (;;) {
-        auto row = query->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        visit(SubmissionRecord { query->text(0), query->text(1), query->text(2), query->int64(3), query->text(4),
-            query->text(5), query->blob(6) });
-    }
+    auto rows = query->each_row([&](const Statement& row) {
+        visit(SubmissionRecord { row.text(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5), row.blob(6) });
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
     return {};
 }
 
