@@ -9,6 +9,7 @@ packages=(
   libtomlplusplus-dev nlohmann-json3-dev libsystemd-dev # config, data, sd_notify
   libsqlite3-dev libsodium-dev libcurl4-openssl-dev     # outbox, sealing, uploads
   zlib1g-dev                                            # compressed upload bodies
+  libespeak-ng-dev espeak-ng-data                       # voice guidance (speech synthesis)
   libcpp-httplib-dev                                    # the reference hub
   catch2 fonts-noto-core                                # tests, the kiosk's font
 )
