@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <charconv>
 #include <cstring>
 #include <mutex>
@@ -71,6 +72,7 @@ std::optional<std::string> authenticate(Store& store, const httplib::Request& re
     bool bearer = header.size() > scheme.size()
         && std::equal(scheme.begin(), scheme.end(), header.begin(), [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
     if (!bearer) {
+        res.set_header("Connection", "close"); // its body stays unread
         res.set_header("WWW-Authenticate", "Bearer");
         send_error(res, 401, "missing bearer token: send 'Authorization: Bearer <kiosk token>'");
         return std::nullopt;
@@ -78,16 +80,48 @@ std::optional<std::string> authenticate(Store& store, const httplib::Request& re
     auto kiosk = store.authenticate(std::string_view(header).substr(scheme.size()));
     if (!kiosk) {
         log_line("guichet-hub: cannot check a token: " + kiosk.error().message);
+        res.set_header("Connection", "close");
         send_error(res, 500, "the hub cannot check tokens right now; retry later");
         return std::nullopt;
     }
     if (!*kiosk) {
+        res.set_header("Connection", "close");
         res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         send_error(res, 401, "unknown token: this kiosk is not enrolled here, or its token was replaced");
         return std::nullopt;
     }
     t_note.kiosk = **kiosk;
     return *kiosk;
+}
+
+// Reads the request body through httplib's content reader, which has already undone any
+// Content-Encoding: a gzip body of a few kilobytes could otherwise inflate to gigabytes. Stops at
+// protocol::max_body_bytes of decoded bytes and answers 413.
+std::optional<std::string> read_bounded_body(
+    const httplib::Request& req, const httplib::ContentReader& reader, httplib::Response& res)
+{
+    std::string body;
+    // httplib refuses a declared length over its limit inside the reader; we answer 413 for it.
+    bool too_large = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > protocol::max_body_bytes;
+    bool complete = reader([&](const char* data, size_t length) {
+        if (body.size() + length > protocol::max_body_bytes) {
+            too_large = true;
+            return false;
+        }
+        body.append(data, length);
+        return true;
+    });
+    if (too_large) {
+        res.set_header("Connection", "close");
+        send_error(res, 413, "the body is larger than " + std::to_string(protocol::max_body_bytes) + " bytes once decoded");
+        return std::nullopt;
+    }
+    if (!complete) {
+        res.set_header("Connection", "close");
+        send_error(res, 400, "the body could not be read");
+        return std::nullopt;
+    }
+    return body;
 }
 
 std::string_view default_error_message(int status)
@@ -247,18 +281,24 @@ void HubServer::install_routes()
             json { { "status", "ok" }, { "time", now_rfc3339(Precision::Seconds) }, { "version", guichet::version_string } });
     });
 
-    http.Post("/v1/submissions", [this](const httplib::Request& req, httplib::Response& res) {
+    // The POST handlers read their bodies themselves: after the token is checked (a stranger's body is
+    // never read; the connection is closed instead), and with a bound on the decoded size.
+    http.Post("/v1/submissions", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         // Injected faults come first, so a faulty answer never has a side effect the kiosk cannot see.
         if (auto status = m_options.faults.draw()) {
             if (*status == 429 || *status == 503)
                 res.set_header("Retry-After", std::to_string(m_options.retry_after_s));
+            res.set_header("Connection", "close");
             send_error(res, *status, "injected fault (the hub runs with --faults)");
             return;
         }
         auto kiosk = authenticate(m_store, req, res);
         if (!kiosk)
             return;
-        auto batch = protocol::decode_batch(req.body);
+        auto body = read_bounded_body(req, reader, res);
+        if (!body)
+            return;
+        auto batch = protocol::decode_batch(*body);
         if (!batch) {
             send_error(res, 400, "malformed batch: " + batch.error().message);
             return;
@@ -278,11 +318,14 @@ void HubServer::install_routes()
         res.set_content(protocol::encode(*response), "application/json");
     });
 
-    http.Post("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res) {
+    http.Post("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         auto kiosk = authenticate(m_store, req, res);
         if (!kiosk)
             return;
-        auto heartbeat = protocol::decode_heartbeat(req.body);
+        auto body = read_bounded_body(req, reader, res);
+        if (!body)
+            return;
+        auto heartbeat = protocol::decode_heartbeat(*body);
         if (!heartbeat) {
             send_error(res, 400, "malformed heartbeat: " + heartbeat.error().message);
             return;

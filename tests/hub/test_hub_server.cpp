@@ -5,6 +5,7 @@
 #include "sync/hub/store.h"
 
 #include <catch2/catch.hpp>
+#include <zlib.h>
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
@@ -381,4 +382,50 @@ TEST_CASE("Hub serves over TLS when given a certificate", "[hub][net]")
     CHECK((!refused || refused->status >= 400));
     CHECK(client.Get("/v1/health"));
     CHECK(hub.stop() == 0);
+}
+
+TEST_CASE("Hub refuses a compressed body that inflates past the limit and keeps serving", "[hub][net]")
+{
+    TempDir dir;
+    auto db = dir / "hub.db";
+    auto token = guichet::test::enroll(dir, db, "kiosk-a");
+    ServedHub hub(dir, db);
+    // 64 MB of the same byte gzips to about 64 KB: a body that is small on the wire and huge once read.
+    std::string inflated(64 * 1024 * 1024, ' ');
+    z_stream stream {};
+    REQUIRE(deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string bomb(deflateBound(&stream, inflated.size()), '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(inflated.data());
+    stream.avail_in = static_cast<uInt>(inflated.size());
+    stream.next_out = reinterpret_cast<Bytef*>(bomb.data());
+    stream.avail_out = static_cast<uInt>(bomb.size());
+    REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
+    bomb.resize(stream.total_out);
+    deflateEnd(&stream);
+    REQUIRE(bomb.size() < protocol::max_body_bytes);
+
+    auto client = hub.client(token);
+    auto answer = client.Post("/v1/submissions", httplib::Headers { { "Content-Encoding", "gzip" } }, bomb, "application/json");
+    REQUIRE(answer);
+    CHECK(answer->status == 413);
+    check_still_healthy(hub);
+
+    // A kiosk's real, compressed batch still goes through.
+    auto body = nlohmann::json { { "kiosk", "kiosk-a" }, { "items", nlohmann::json::array({ { { "id", guichet::test::new_uuid() },
+        { "procedure", "p" }, { "version", 1 }, { "created_at", "2024-05-01T09:30:00Z" }, { "sealed", "AQID" } } }) } }
+                    .dump();
+    std::string gzipped(1024, '\0');
+    z_stream small {};
+    REQUIRE(deflateInit2(&small, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    small.next_in = reinterpret_cast<Bytef*>(body.data());
+    small.avail_in = static_cast<uInt>(body.size());
+    small.next_out = reinterpret_cast<Bytef*>(gzipped.data());
+    small.avail_out = static_cast<uInt>(gzipped.size());
+    REQUIRE(deflate(&small, Z_FINISH) == Z_STREAM_END);
+    gzipped.resize(small.total_out);
+    deflateEnd(&small);
+    auto stored = client.Post("/v1/submissions", httplib::Headers { { "Content-Encoding", "gzip" } }, gzipped, "application/json");
+    REQUIRE(stored);
+    CHECK(stored->status == 200);
+    CHECK_THAT(stored->body, Catch::Contains("\"stored\""));
 }
