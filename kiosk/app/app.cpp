@@ -55,8 +55,10 @@ Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clo
         size = *setup.windowed;
     auto display = setup.mode == Mode::Headless
         ? Display::open_headless(size)
-        : Display::open_window(size, setup.windowed || !config.display.fullscreen ? Fullscreen::No : Fullscreen::Yes,
-              config.display.hide_cursor);
+        : Display::open_window({ .size = size,
+              .fullscreen = setup.windowed || !config.display.fullscreen ? Fullscreen::No : Fullscreen::Yes,
+              .hide_cursor = config.display.hide_cursor,
+              .renderer = config.display.renderer == "software" ? RendererChoice::Software : RendererChoice::Automatic });
     if (!display)
         return std::unexpected(display.error());
     app->m_display = std::move(*display);

@@ -12,8 +12,14 @@ std::string sdl_error() { return SDL_GetError(); }
 
 }
 
-Result<std::unique_ptr<Display>> Display::open_window(Size size, Fullscreen fullscreen, bool hide_cursor)
+Result<std::unique_ptr<Display>> Display::open_window(const WindowOptions& options)
 {
+    auto [size, fullscreen, hide_cursor, renderer] = options;
+    if (renderer == RendererChoice::Software) {
+        // Without this SDL backs even a software window with a GL texture, loading Mesa and LLVM.
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    }
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
         return fail("cannot open the display: " + sdl_error());
     std::unique_ptr<Display> display(new Display);
@@ -22,8 +28,9 @@ Result<std::unique_ptr<Display>> Display::open_window(Size size, Fullscreen full
     display->m_window = SDL_CreateWindow("Guichet", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, size.width, size.height, flags);
     if (!display->m_window)
         return fail("cannot create the window: " + sdl_error());
-    display->m_renderer = SDL_CreateRenderer(display->m_window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (!display->m_renderer) // no GPU driver: the software renderer draws the same frames
+    if (renderer == RendererChoice::Automatic)
+        display->m_renderer = SDL_CreateRenderer(display->m_window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!display->m_renderer) // asked for, or no GPU driver: the software renderer draws the same frames
         display->m_renderer = SDL_CreateRenderer(display->m_window, -1, SDL_RENDERER_SOFTWARE);
     if (!display->m_renderer)
         return fail("cannot create a renderer: " + sdl_error());

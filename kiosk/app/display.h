@@ -27,9 +27,21 @@ enum class Fullscreen {
     Yes,
 };
 
+enum class RendererChoice {
+    Automatic, // the GPU's accelerated renderer, falling back to software
+    Software,  // SDL's software renderer straight into the window, with no GL stack loaded at all
+};
+
+struct WindowOptions {
+    Size size;
+    Fullscreen fullscreen = Fullscreen::Yes;
+    bool hide_cursor = true;
+    RendererChoice renderer = RendererChoice::Automatic;
+};
+
 class Display {
 public:
-    static Result<std::unique_ptr<Display>> open_window(Size size, Fullscreen, bool hide_cursor);
+    static Result<std::unique_ptr<Display>> open_window(const WindowOptions&);
     static Result<std::unique_ptr<Display>> open_headless(Size size);
     ~Display();
     Display(const Display&) = delete;

@@ -31,6 +31,21 @@ Setter string_key(std::string& target, bool allow_empty = false)
     };
 }
 
+Setter choice_key(std::string& target, std::vector<std::string> allowed)
+{
+    return [&target, allowed = std::move(allowed)](const toml::node& node) -> std::string {
+        auto value = node.value<std::string>();
+        if (node.is_string() && value && std::find(allowed.begin(), allowed.end(), *value) != allowed.end()) {
+            target = *value;
+            return {};
+        }
+        std::string list;
+        for (auto& choice : allowed)
+            list += (list.empty() ? "\"" : ", \"") + choice + "\"";
+        return "must be one of " + list;
+    };
+}
+
 Setter bool_key(bool& target)
 {
     return [&target](const toml::node& node) -> std::string {
@@ -125,6 +140,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "width", int_key(config.display.width, 320, 7680) },
                 { "height", int_key(config.display.height, 240, 7680) },
                 { "hide_cursor", bool_key(config.display.hide_cursor) },
+                { "renderer", choice_key(config.display.renderer, { "auto", "software" }) },
             } },
         { "session",
             {

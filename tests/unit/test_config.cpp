@@ -30,6 +30,7 @@ TEST_CASE("the shipped sample configuration parses and states the defaults", "[c
     CHECK(sample->kiosk.languages == defaults.kiosk.languages);
     CHECK(sample->display.width == defaults.display.width);
     CHECK(sample->display.height == defaults.display.height);
+    CHECK(sample->display.renderer == defaults.display.renderer);
     CHECK(sample->session.idle_timeout_s == defaults.session.idle_timeout_s);
     CHECK(sample->session.warning_s == defaults.session.warning_s);
     CHECK(sample->ui.font_regular == defaults.ui.font_regular);
@@ -75,6 +76,7 @@ TEST_CASE("bad configurations are refused with a message naming the key", "[conf
         { "[session]\nwarning_s = \"30\"\n", "'session.warning_s' must be a whole number" },
         { "[session]\nmax_extensions = 3\n", "'session.max_extensions' must be 0 (unlimited) or at least 10" },
         { "[display]\nfullscreen = 1\n", "'display.fullscreen' must be true or false" },
+        { "[display]\nrenderer = \"vulkan\"\n", "'display.renderer' must be one of \"auto\", \"software\"" },
         { "[kiosk]\nlanguages = []\n", "'kiosk.languages' must be a non-empty list" },
         { "[kiosk]\nlanguages = [\"french\"]\n", "'kiosk.languages' must hold two-letter language codes" },
         { "[kiosk]\ndefault_language = \"de\"\n", "'kiosk.default_language' (\"de\") must be one of 'kiosk.languages'" },
