@@ -124,6 +124,30 @@ std::optional<std::string> read_bounded_body(
     return body;
 }
 
+// What both POST handlers do before their own work: the token, the bounded body, its decoding, and
+// the check that the body speaks for the token's kiosk. On any failure the answer has been sent.
+template<typename Body>
+std::optional<std::pair<std::string, Body>> accept_body(Store& store, const httplib::Request& req, httplib::Response& res,
+    const httplib::ContentReader& reader, Result<Body> (*decode)(std::string_view), std::string_view what)
+{
+    auto kiosk = authenticate(store, req, res);
+    if (!kiosk)
+        return std::nullopt;
+    auto body = read_bounded_body(req, reader, res);
+    if (!body)
+        return std::nullopt;
+    auto decoded = decode(*body);
+    if (!decoded) {
+        send_error(res, 400, "malformed " + std::string(what) + ": " + decoded.error().message);
+        return std::nullopt;
+    }
+    if (decoded->kiosk != *kiosk) {
+        send_error(res, 403, "this token belongs to kiosk '" + *kiosk + "', not to '" + printable(decoded->kiosk, 64) + "'");
+        return std::nullopt;
+    }
+    return std::pair { std::move(*kiosk), std::move(*decoded) };
+}
+
 std::string_view default_error_message(int status)
 {
     switch (status) {
@@ -292,25 +316,14 @@ void HubServer::install_routes()
             send_error(res, *status, "injected fault (the hub runs with --faults)");
             return;
         }
-        auto kiosk = authenticate(m_store, req, res);
-        if (!kiosk)
+        auto accepted = accept_body(m_store, req, res, reader, protocol::decode_batch, "batch");
+        if (!accepted)
             return;
-        auto body = read_bounded_body(req, reader, res);
-        if (!body)
-            return;
-        auto batch = protocol::decode_batch(*body);
-        if (!batch) {
-            send_error(res, 400, "malformed batch: " + batch.error().message);
-            return;
-        }
-        t_note.items = batch->items.size();
-        if (batch->kiosk != *kiosk) {
-            send_error(res, 403, "this token belongs to kiosk '" + *kiosk + "', not to '" + printable(batch->kiosk, 64) + "'");
-            return;
-        }
-        auto response = m_store.store_batch(*kiosk, *batch);
+        auto& [kiosk, batch] = *accepted;
+        t_note.items = batch.items.size();
+        auto response = m_store.store_batch(kiosk, batch);
         if (!response) {
-            log_line("guichet-hub: cannot store a batch of kiosk " + *kiosk + ": " + response.error().message);
+            log_line("guichet-hub: cannot store a batch of kiosk " + kiosk + ": " + response.error().message);
             send_error(res, 500, "the hub cannot store the batch right now; retry later");
             return;
         }
@@ -319,23 +332,12 @@ void HubServer::install_routes()
     });
 
     http.Post("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-        auto kiosk = authenticate(m_store, req, res);
-        if (!kiosk)
+        auto accepted = accept_body(m_store, req, res, reader, protocol::decode_heartbeat, "heartbeat");
+        if (!accepted)
             return;
-        auto body = read_bounded_body(req, reader, res);
-        if (!body)
-            return;
-        auto heartbeat = protocol::decode_heartbeat(*body);
-        if (!heartbeat) {
-            send_error(res, 400, "malformed heartbeat: " + heartbeat.error().message);
-            return;
-        }
-        if (heartbeat->kiosk != *kiosk) {
-            send_error(res, 403, "this token belongs to kiosk '" + *kiosk + "', not to '" + printable(heartbeat->kiosk, 64) + "'");
-            return;
-        }
-        if (auto done = m_store.record_heartbeat(*kiosk, *heartbeat); !done) {
-            log_line("guichet-hub: cannot record a heartbeat of kiosk " + *kiosk + ": " + done.error().message);
+        auto& [kiosk, heartbeat] = *accepted;
+        if (auto done = m_store.record_heartbeat(kiosk, heartbeat); !done) {
+            log_line("guichet-hub: cannot record a heartbeat of kiosk " + kiosk + ": " + done.error().message);
             send_error(res, 500, "the hub cannot record the heartbeat right now; retry later");
             return;
         }

@@ -384,6 +384,26 @@ TEST_CASE("Hub serves over TLS when given a certificate", "[hub][net]")
     CHECK(hub.stop() == 0);
 }
 
+namespace {
+
+// The gzip framing a kiosk's uploader uses (Content-Encoding: gzip).
+std::string gzip(std::string text)
+{
+    z_stream stream {};
+    REQUIRE(deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(deflateBound(&stream, text.size()), '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(text.data());
+    stream.avail_in = static_cast<uInt>(text.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    return out;
+}
+
+}
+
 TEST_CASE("Hub refuses a compressed body that inflates past the limit and keeps serving", "[hub][net]")
 {
     TempDir dir;
@@ -391,17 +411,7 @@ TEST_CASE("Hub refuses a compressed body that inflates past the limit and keeps 
     auto token = guichet::test::enroll(dir, db, "kiosk-a");
     ServedHub hub(dir, db);
     // 64 MB of the same byte gzips to about 64 KB: a body that is small on the wire and huge once read.
-    std::string inflated(64 * 1024 * 1024, ' ');
-    z_stream stream {};
-    REQUIRE(deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string bomb(deflateBound(&stream, inflated.size()), '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(inflated.data());
-    stream.avail_in = static_cast<uInt>(inflated.size());
-    stream.next_out = reinterpret_cast<Bytef*>(bomb.data());
-    stream.avail_out = static_cast<uInt>(bomb.size());
-    REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
-    bomb.resize(stream.total_out);
-    deflateEnd(&stream);
+    auto bomb = gzip(std::string(64 * 1024 * 1024, ' '));
     REQUIRE(bomb.size() < protocol::max_body_bytes);
 
     auto client = hub.client(token);
@@ -414,17 +424,7 @@ TEST_CASE("Hub refuses a compressed body that inflates past the limit and keeps 
     auto body = nlohmann::json { { "kiosk", "kiosk-a" }, { "items", nlohmann::json::array({ { { "id", guichet::test::new_uuid() },
         { "procedure", "p" }, { "version", 1 }, { "created_at", "2024-05-01T09:30:00Z" }, { "sealed", "AQID" } } }) } }
                     .dump();
-    std::string gzipped(1024, '\0');
-    z_stream small {};
-    REQUIRE(deflateInit2(&small, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    small.next_in = reinterpret_cast<Bytef*>(body.data());
-    small.avail_in = static_cast<uInt>(body.size());
-    small.next_out = reinterpret_cast<Bytef*>(gzipped.data());
-    small.avail_out = static_cast<uInt>(gzipped.size());
-    REQUIRE(deflate(&small, Z_FINISH) == Z_STREAM_END);
-    gzipped.resize(small.total_out);
-    deflateEnd(&small);
-    auto stored = client.Post("/v1/submissions", httplib::Headers { { "Content-Encoding", "gzip" } }, gzipped, "application/json");
+    auto stored = client.Post("/v1/submissions", httplib::Headers { { "Content-Encoding", "gzip" } }, gzip(body), "application/json");
     REQUIRE(stored);
     CHECK(stored->status == 200);
     CHECK_THAT(stored->body, Catch::Contains("\"stored\""));
