@@ -49,7 +49,7 @@ float text_block_height(ImFont* font, const std::vector<Line>& lines)
 }
 
 // Draws wrapped text at the cursor, advances the layout, and returns its rectangle.
-Rect draw_text_block(Ui& ui, ImFont* font, std::string_view text, float width, Align align, ImU32 color)
+Rect draw_text_block(ImFont* font, std::string_view text, float width, Align align, ImU32 color)
 {
     if (width <= 0)
         width = ImGui::GetContentRegionAvail().x;
@@ -65,7 +65,6 @@ Rect draw_text_block(Ui& ui, ImFont* font, std::string_view text, float width, A
     }
     ImVec2 size(width, text_block_height(font, lines));
     ImGui::Dummy(size);
-    (void)ui;
     return { origin.x, origin.y, size.x, size.y };
 }
 
@@ -139,19 +138,19 @@ namespace widgets {
 
 void heading(Ui& ui, std::string_view id, std::string_view text, float width, Align align)
 {
-    auto rect = draw_text_block(ui, ui.fonts.title, text, width, align, ui.color("text"));
+    auto rect = draw_text_block(ui.fonts.title, text, width, align, ui.color("text"));
     record_text(ui, id, Role::Heading, text, rect);
 }
 
 void paragraph(Ui& ui, std::string_view id, std::string_view text, float width, Align align, std::string_view color_token)
 {
-    auto rect = draw_text_block(ui, ui.fonts.body, text, width, align, ui.color(color_token));
+    auto rect = draw_text_block(ui.fonts.body, text, width, align, ui.color(color_token));
     record_text(ui, id, Role::Text, text, rect);
 }
 
 void caption(Ui& ui, std::string_view id, std::string_view text, float width, Align align)
 {
-    auto rect = draw_text_block(ui, ui.fonts.small, text, width, align, ui.color("text_muted"));
+    auto rect = draw_text_block(ui.fonts.small, text, width, align, ui.color("text_muted"));
     record_text(ui, id, Role::Text, text, rect);
 }
 

@@ -57,10 +57,6 @@ Input::FrameInput Input::apply(ImGuiIO& io)
         case SDL_QUIT:
             result.quit = true;
             break;
-        case SDL_WINDOWEVENT:
-            if (event.window.event == SDL_WINDOWEVENT_SIZE_CHANGED || event.window.event == SDL_WINDOWEVENT_EXPOSED)
-                result.layout_changed = true;
-            break;
         case SDL_MOUSEMOTION:
             if (!synthetic_mouse)
                 io.MousePos = ImVec2(static_cast<float>(event.motion.x), static_cast<float>(event.motion.y));

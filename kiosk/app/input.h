@@ -18,10 +18,9 @@ public:
     struct FrameInput {
         bool user_input = false; // a touch, click, key or text: someone is here
         bool quit = false;
-        bool layout_changed = false; // the window was resized or exposed
     };
     // Feeds this frame's events to `io`. A press and its release never land in the same frame (Dear
-    // ImGui 1.86 would miss the click), so events after a button change wait for the next frame.
+    // ImGui 1.86 would miss the click), so events after a button or key change wait for the next frame.
     FrameInput apply(ImGuiIO& io);
 
     static void configure(ImGuiIO& io);

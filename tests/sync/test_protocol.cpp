@@ -103,3 +103,20 @@ TEST_CASE("base64 round-trips and refuses garbage", "[protocol]")
     CHECK_FALSE(base64_decode("AQI"));
     CHECK_FALSE(base64_decode("AQID!"));
 }
+
+TEST_CASE("a heartbeat survives encoding and decoding and carries no more than its fields", "[protocol]")
+{
+    Heartbeat heartbeat { "mairie-01", "0.1.0", "pack-7", 3, 120, 1, 3600, 5'000'000'000, "cannot reach the hub" };
+    auto decoded = decode_heartbeat(encode(heartbeat));
+    REQUIRE(decoded);
+    CHECK(decoded->kiosk == "mairie-01");
+    CHECK(decoded->queued == 3);
+    CHECK(decoded->sent == 120);
+    CHECK(decoded->quarantined == 1);
+    CHECK(decoded->oldest_queued_age_s == 3600);
+    CHECK(decoded->disk_free_bytes == 5'000'000'000);
+    CHECK(decoded->last_error == "cannot reach the hub");
+    heartbeat.oldest_queued_age_s.reset();
+    CHECK_FALSE(decode_heartbeat(encode(heartbeat))->oldest_queued_age_s);
+    CHECK_FALSE(decode_heartbeat(R"({"queued":1})"));
+}
