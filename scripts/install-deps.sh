@@ -11,7 +11,8 @@ packages=(
   zlib1g-dev                                            # compressed upload bodies
   libespeak-ng-dev espeak-ng-data                       # voice guidance (speech synthesis)
   libcpp-httplib-dev                                    # the reference hub
-  catch2 fonts-noto-core                                # tests, the kiosk's font
+  libqrencode-dev                                       # the receipt's QR code
+  catch2 fonts-noto-core zbar-tools                     # tests (zbarimg reads the QR code back), the font
 )
 
 missing=()

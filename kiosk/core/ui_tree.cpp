@@ -20,6 +20,12 @@ std::string_view role_name(Role role)
         return "toggle";
     case Role::Dialog:
         return "dialog";
+    case Role::TextField:
+        return "text_field";
+    case Role::Key:
+        return "key";
+    case Role::Image:
+        return "image";
     }
     return "unknown";
 }

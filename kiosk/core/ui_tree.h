@@ -16,6 +16,9 @@ enum class Role {
     Choice, // one option of a single choice (a language, an answer)
     Toggle, // on or off (high contrast)
     Dialog, // a modal message; what is behind it is inert
+    TextField, // an editable text; its value is what the citizen typed so far
+    Key,       // a key of the on-screen keyboard
+    Image,     // a picture with a text alternative (the receipt's QR code)
 };
 
 std::string_view role_name(Role);
@@ -37,7 +40,11 @@ struct UiNode {
     bool inert = false;    // behind a modal dialog: visible, but cannot be reached
     std::string value;
 
-    bool interactive() const { return role == Role::Button || role == Role::Choice || role == Role::Toggle; }
+    bool interactive() const
+    {
+        return role == Role::Button || role == Role::Choice || role == Role::Toggle || role == Role::TextField
+            || role == Role::Key;
+    }
 };
 
 class UiTree {

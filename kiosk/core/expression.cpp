@@ -1,0 +1,2 @@
+// Placeholder until the expression language lands.
+#include "kiosk/core/expression.h"

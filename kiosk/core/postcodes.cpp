@@ -1,0 +1,2 @@
+// Placeholder until the postcode table lands.
+#include "kiosk/core/postcodes.h"

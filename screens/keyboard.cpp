@@ -1,0 +1,2 @@
+// Placeholder until the keyboard lands.
+#include "screens/keyboard.h"

@@ -1,0 +1,2 @@
+// Placeholder until the QR code lands.
+#include "screens/qr_code.h"
