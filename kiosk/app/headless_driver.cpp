@@ -118,7 +118,7 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
 {
     const UiTree& tree = m_app.tree();
     switch (step.kind) {
-    case StepKind::TapLabel: {
+    case ScriptVerb::TapLabel: {
         std::vector<const UiNode*> targets;
         for (auto* node : tree.find_by_label(step.text)) {
             if (node->interactive() || node->role == Role::Dialog)
@@ -131,52 +131,52 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
             return fail("more than one element is labelled \"" + step.text + "\"; tap it by id");
         return tap(*targets.front());
     }
-    case StepKind::TapId: {
+    case ScriptVerb::TapId: {
         auto* node = tree.find_by_id(step.text);
         if (!node)
             return fail("no element with id '" + step.text + "' on screen '" + std::string(tree.screen())
                 + "'; tappable now: " + visible_labels(tree));
         return tap(*node);
     }
-    case StepKind::Type:
+    case ScriptVerb::Type:
         type(step.text);
         return {};
-    case StepKind::Key:
+    case ScriptVerb::Key:
         return key(step.text);
-    case StepKind::Wait: {
+    case ScriptVerb::Wait: {
         Millis step_size(step.number <= 2000 ? 16 : 100);
         for (Millis waited(0); waited < Millis(step.number); waited += step_size)
             frame(std::min(step_size, Millis(step.number) - waited));
         return {};
     }
-    case StepKind::Advance:
+    case ScriptVerb::Advance:
         // One frame a second, as the live loop does for the countdown, so every timer fires on time.
         for (int second = 0; second < step.number; ++second)
             frame(Millis(1000));
         settle();
         return {};
-    case StepKind::ExpectScreen:
+    case ScriptVerb::ExpectScreen:
         if (screen_name(m_app.current_screen()) != step.text)
             return fail("expected screen '" + step.text + "', but the screen is '"
                 + std::string(screen_name(m_app.current_screen())) + "'");
         return {};
-    case StepKind::ExpectText:
+    case ScriptVerb::ExpectText:
         if (!tree.shows_text(step.text))
             return fail("expected the text \"" + step.text + "\" on screen '" + std::string(tree.screen()) + "'");
         return {};
-    case StepKind::ExpectNoText:
+    case ScriptVerb::ExpectNoText:
         if (tree.shows_text(step.text))
             return fail("did not expect the text \"" + step.text + "\" on screen '" + std::string(tree.screen()) + "'");
         return {};
-    case StepKind::Screenshot:
+    case ScriptVerb::Screenshot:
         m_app.render_frame(); // read back a frame drawn now, not whatever the surface held
         return m_app.screenshot(m_screenshot_dir / step.text);
-    case StepKind::Resize:
+    case ScriptVerb::Resize:
         if (auto resized = m_app.resize({ step.number, step.second_number }); !resized)
             return resized;
         settle();
         return {};
-    case StepKind::WaitSync: {
+    case ScriptVerb::WaitSync: {
         auto* uploader = m_app.uploader();
         if (!uploader)
             return fail("'wait-sync' needs a hub: 'sync.hub_url' is not configured");
@@ -190,7 +190,7 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
         settle();
         return {};
     }
-    case StepKind::DumpUi:
+    case ScriptVerb::DumpUi:
         return m_app.write_ui_dump(m_screenshot_dir / step.text);
     }
     return {};

@@ -1,5 +1,7 @@
 // What a screen can ask for. Screens emit intents; the router and the session decide what follows.
 #pragma once
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <variant>
 
@@ -13,9 +15,16 @@ struct ExtendSession { };             // "I need more time"
 struct SetLanguage { std::string code; };
 struct CycleTextSize { };             // normal -> large -> larger -> normal
 struct ToggleContrast { };
+struct StartProcedure { std::string id; }; // catalog -> the procedure's intro
+struct BeginSteps { };                // intro -> first step
+struct Next { nlohmann::json draft; }; // the current step's answer as entered (null for an info step)
+struct ChangeAnswer { std::string step; }; // review -> that question, then back to the review
+struct Submit { };                    // review -> stored -> receipt
+struct Rate { int score; };           // the optional one-tap satisfaction answer: 1 hard, 2 so-so, 3 easy
 }
 
 using Intent = std::variant<intent::StartJourney, intent::Back, intent::EndSession, intent::ExtendSession,
-    intent::SetLanguage, intent::CycleTextSize, intent::ToggleContrast>;
+    intent::SetLanguage, intent::CycleTextSize, intent::ToggleContrast, intent::StartProcedure, intent::BeginSteps,
+    intent::Next, intent::ChangeAnswer, intent::Submit, intent::Rate>;
 
 }

@@ -54,14 +54,14 @@ Result<int> parse_number(std::string_view arg, int min, int max)
 Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
 {
     ScriptStep step;
-    auto needs_word = [&](StepKind kind) -> Result<ScriptStep> {
+    auto needs_word = [&](ScriptVerb kind) -> Result<ScriptStep> {
         if (arg.empty() || arg.find_first_of(" \t") != std::string_view::npos)
             return fail("'" + std::string(command) + "' takes one word");
         step.kind = kind;
         step.text = arg;
         return step;
     };
-    auto needs_quoted = [&](StepKind kind) -> Result<ScriptStep> {
+    auto needs_quoted = [&](ScriptVerb kind) -> Result<ScriptStep> {
         auto text = parse_quoted(arg);
         if (!text)
             return std::unexpected(text.error());
@@ -69,7 +69,7 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
         step.text = *text;
         return step;
     };
-    auto needs_number = [&](StepKind kind, int min, int max) -> Result<ScriptStep> {
+    auto needs_number = [&](ScriptVerb kind, int min, int max) -> Result<ScriptStep> {
         auto number = parse_number(arg, min, max);
         if (!number)
             return std::unexpected(number.error());
@@ -81,41 +81,41 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
     if (command == "tap") {
         if (arg.starts_with("id:")) {
             arg.remove_prefix(3);
-            return needs_word(StepKind::TapId);
+            return needs_word(ScriptVerb::TapId);
         }
-        return needs_quoted(StepKind::TapLabel);
+        return needs_quoted(ScriptVerb::TapLabel);
     }
     if (command == "type")
-        return needs_quoted(StepKind::Type);
+        return needs_quoted(ScriptVerb::Type);
     if (command == "key")
-        return needs_word(StepKind::Key);
+        return needs_word(ScriptVerb::Key);
     if (command == "wait")
-        return needs_number(StepKind::Wait, 0, 600'000);
+        return needs_number(ScriptVerb::Wait, 0, 600'000);
     if (command == "advance")
-        return needs_number(StepKind::Advance, 0, 86'400);
+        return needs_number(ScriptVerb::Advance, 0, 86'400);
     if (command == "expect-screen") {
         if (!screen_from_name(arg))
             return fail("unknown screen '" + std::string(arg) + "'");
-        return needs_word(StepKind::ExpectScreen);
+        return needs_word(ScriptVerb::ExpectScreen);
     }
     if (command == "expect-text")
-        return needs_quoted(StepKind::ExpectText);
+        return needs_quoted(ScriptVerb::ExpectText);
     if (command == "expect-no-text")
-        return needs_quoted(StepKind::ExpectNoText);
+        return needs_quoted(ScriptVerb::ExpectNoText);
     if (command == "screenshot") {
         if (!arg.ends_with(".png"))
             return fail("'screenshot' takes a file name ending in .png");
-        return needs_word(StepKind::Screenshot);
+        return needs_word(ScriptVerb::Screenshot);
     }
     if (command == "dump-ui") {
         if (!arg.ends_with(".json"))
             return fail("'dump-ui' takes a file name ending in .json");
-        return needs_word(StepKind::DumpUi);
+        return needs_word(ScriptVerb::DumpUi);
     }
     if (command == "wait-sync") {
         if (!arg.empty())
             return fail("'wait-sync' takes no argument");
-        step.kind = StepKind::WaitSync;
+        step.kind = ScriptVerb::WaitSync;
         return step;
     }
     if (command == "resize") {
@@ -126,7 +126,7 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
         auto height = parse_number(arg.substr(x + 1), 240, 7680);
         if (!width || !height)
             return fail("'resize' takes a size such as 1080x1920 (each side from 240 to 7680)");
-        step.kind = StepKind::Resize;
+        step.kind = ScriptVerb::Resize;
         step.number = *width;
         step.second_number = *height;
         return step;

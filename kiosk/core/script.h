@@ -10,7 +10,7 @@
 
 namespace guichet {
 
-enum class StepKind {
+enum class ScriptVerb {
     TapLabel,     // tap "<label>"
     TapId,        // tap id:<id>
     Type,         // type "<text>"
@@ -28,7 +28,7 @@ enum class StepKind {
 
 struct ScriptStep {
     int line = 0;
-    StepKind kind;
+    ScriptVerb kind;
     std::string text;    // label, id, text, key name, screen name or file
     int number = 0;      // milliseconds, seconds, or width
     int second_number = 0; // height

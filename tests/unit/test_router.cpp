@@ -9,7 +9,7 @@ TEST_CASE("the kiosk starts on the welcome screen", "[router]")
 {
     Router router;
     CHECK(router.current() == ScreenId::Welcome);
-    CHECK(router.stack().size() == 1);
+    CHECK(router.depth() == 1);
 }
 
 TEST_CASE("start leads to the catalog and back returns", "[router]")
@@ -33,7 +33,7 @@ TEST_CASE("start from the catalog does not stack a second catalog", "[router]")
     Router router;
     router.apply(intent::StartJourney {});
     CHECK_FALSE(router.apply(intent::StartJourney {}));
-    CHECK(router.stack().size() == 2);
+    CHECK(router.depth() == 2);
 }
 
 TEST_CASE("ending the session returns to the welcome screen with no history", "[router]")
@@ -42,7 +42,7 @@ TEST_CASE("ending the session returns to the welcome screen with no history", "[
     router.apply(intent::StartJourney {});
     CHECK(router.apply(intent::EndSession {}));
     CHECK(router.current() == ScreenId::Welcome);
-    CHECK(router.stack().size() == 1);
+    CHECK(router.depth() == 1);
 }
 
 TEST_CASE("intents that are not navigation leave the screen alone", "[router]")

@@ -27,19 +27,19 @@ wait-sync
     REQUIRE(steps);
     REQUIRE(steps->size() == 13);
     auto& s = *steps;
-    CHECK((s[0].kind == StepKind::TapLabel && s[0].text == "Commencer" && s[0].line == 2));
-    CHECK((s[1].kind == StepKind::TapId && s[1].text == "welcome.start"));
-    CHECK((s[2].kind == StepKind::Type && s[2].text == "Élodie d’Arc \"la\""));
-    CHECK((s[3].kind == StepKind::Key && s[3].text == "Return"));
-    CHECK((s[4].kind == StepKind::Wait && s[4].number == 250));
-    CHECK((s[5].kind == StepKind::Advance && s[5].number == 90));
-    CHECK((s[6].kind == StepKind::ExpectScreen && s[6].text == "catalog" && s[6].line == 9));
-    CHECK(s[7].kind == StepKind::ExpectText);
-    CHECK(s[8].kind == StepKind::ExpectNoText);
-    CHECK((s[9].kind == StepKind::Screenshot && s[9].text == "shots/welcome.png"));
-    CHECK((s[10].kind == StepKind::Resize && s[10].number == 1080 && s[10].second_number == 1920));
-    CHECK(s[11].kind == StepKind::DumpUi);
-    CHECK(s[12].kind == StepKind::WaitSync);
+    CHECK((s[0].kind == ScriptVerb::TapLabel && s[0].text == "Commencer" && s[0].line == 2));
+    CHECK((s[1].kind == ScriptVerb::TapId && s[1].text == "welcome.start"));
+    CHECK((s[2].kind == ScriptVerb::Type && s[2].text == "Élodie d’Arc \"la\""));
+    CHECK((s[3].kind == ScriptVerb::Key && s[3].text == "Return"));
+    CHECK((s[4].kind == ScriptVerb::Wait && s[4].number == 250));
+    CHECK((s[5].kind == ScriptVerb::Advance && s[5].number == 90));
+    CHECK((s[6].kind == ScriptVerb::ExpectScreen && s[6].text == "catalog" && s[6].line == 9));
+    CHECK(s[7].kind == ScriptVerb::ExpectText);
+    CHECK(s[8].kind == ScriptVerb::ExpectNoText);
+    CHECK((s[9].kind == ScriptVerb::Screenshot && s[9].text == "shots/welcome.png"));
+    CHECK((s[10].kind == ScriptVerb::Resize && s[10].number == 1080 && s[10].second_number == 1920));
+    CHECK(s[11].kind == ScriptVerb::DumpUi);
+    CHECK(s[12].kind == ScriptVerb::WaitSync);
 }
 
 TEST_CASE("script errors name the file and the line and the problem", "[script]")

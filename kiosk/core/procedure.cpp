@@ -1,0 +1,607 @@
+// Reading procedure files: the shape of docs/procedures.md, then what a schema cannot check (references,
+// conditions, translations, reachability). Every problem found is reported, not only the first.
+// [SECTION] model  [SECTION] reader  [SECTION] fields and steps  [SECTION] cross-checks  [SECTION] catalog
+#include "kiosk/core/procedure.h"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace guichet {
+
+// [SECTION] model
+
+const std::string& localized(const LocalizedText& text, std::string_view language)
+{
+    static const std::string empty;
+    if (auto found = text.find(language); found != text.end())
+        return found->second;
+    if (auto found = text.find("fr"); found != text.end())
+        return found->second;
+    return text.empty() ? empty : text.begin()->second;
+}
+
+const Option* Field::find_option(std::string_view value) const
+{
+    for (auto& option : options) {
+        if (option.value == value)
+            return &option;
+    }
+    return nullptr;
+}
+
+const Step* Procedure::find_step(std::string_view wanted) const
+{
+    for (auto& step : steps) {
+        if (step.id == wanted)
+            return &step;
+    }
+    return nullptr;
+}
+
+const std::vector<std::string_view>& procedure_categories()
+{
+    static const std::vector<std::string_view> categories { "civil_status", "housing", "appointments", "public_space",
+        "benefits", "other" };
+    return categories;
+}
+
+const std::vector<std::string_view>& procedure_icons()
+{
+    static const std::vector<std::string_view> icons { "document", "home", "calendar", "warning", "euro", "person" };
+    return icons;
+}
+
+std::string to_string(const Problem& problem)
+{
+    std::string text;
+    if (!problem.file.empty())
+        text += problem.file + ": ";
+    return text + problem.path + ": " + problem.message;
+}
+
+std::shared_ptr<const Procedure> Catalog::find(std::string_view id) const
+{
+    for (auto& procedure : procedures) {
+        if (procedure->id == id)
+            return procedure;
+    }
+    return nullptr;
+}
+
+// [SECTION] reader
+
+namespace {
+
+using nlohmann::json;
+
+// Walks one file's JSON, collecting problems at their JSON paths.
+class Reader {
+public:
+    Reader(std::string_view file, const ValidationOptions& options)
+        : m_file(file)
+        , m_options(options)
+    {
+    }
+
+    void problem(const std::string& path, std::string message) { m_problems.push_back({ m_file, path, std::move(message) }); }
+    std::vector<Problem>& problems() { return m_problems; }
+    const ValidationOptions& options() const { return m_options; }
+    std::vector<std::string> languages; // the file's own, once read
+
+    // Reports keys of `object` that are not in `known`.
+    void only_keys(const json& object, const std::string& path, std::initializer_list<std::string_view> known)
+    {
+        for (auto& [key, value] : object.items()) {
+            if (std::find(known.begin(), known.end(), key) == known.end())
+                problem(path, "unknown key '" + key + "'");
+        }
+    }
+
+    const json* member(const json& object, const std::string& path, std::string_view key, bool required)
+    {
+        if (auto found = object.find(key); found != object.end())
+            return &*found;
+        if (required)
+            problem(path, "missing key '" + std::string(key) + "'");
+        return nullptr;
+    }
+
+    std::optional<std::string> string(const json& object, const std::string& path, std::string_view key, bool required,
+        const std::regex* pattern = nullptr, std::string_view pattern_text = {})
+    {
+        auto* value = member(object, path, key, required);
+        if (!value)
+            return std::nullopt;
+        auto at = path + "." + std::string(key);
+        if (!value->is_string()) {
+            problem(at, "must be a string");
+            return std::nullopt;
+        }
+        auto text = value->get<std::string>();
+        if (pattern && !std::regex_match(text, *pattern)) {
+            problem(at, "'" + text + "' must match " + std::string(pattern_text));
+            return std::nullopt;
+        }
+        return text;
+    }
+
+    std::optional<int64_t> integer(const json& object, const std::string& path, std::string_view key, bool required,
+        int64_t min, int64_t max)
+    {
+        auto* value = member(object, path, key, required);
+        if (!value)
+            return std::nullopt;
+        auto at = path + "." + std::string(key);
+        if (!value->is_number_integer()) {
+            problem(at, "must be an integer");
+            return std::nullopt;
+        }
+        auto number = value->get<int64_t>();
+        if (number < min || number > max) {
+            problem(at, std::to_string(number) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
+            return std::nullopt;
+        }
+        return number;
+    }
+
+    std::optional<bool> boolean(const json& object, const std::string& path, std::string_view key)
+    {
+        auto* value = member(object, path, key, false);
+        if (!value)
+            return std::nullopt;
+        if (!value->is_boolean()) {
+            problem(path + "." + std::string(key), "must be true or false");
+            return std::nullopt;
+        }
+        return value->get<bool>();
+    }
+
+    // A localized text: every language of the file, no empty string.
+    LocalizedText text(const json& object, const std::string& path, std::string_view key, bool required)
+    {
+        auto* value = member(object, path, key, required);
+        if (!value)
+            return {};
+        return text_value(*value, path + "." + std::string(key));
+    }
+
+    LocalizedText text_value(const json& value, const std::string& at)
+    {
+        LocalizedText text;
+        if (!value.is_object()) {
+            problem(at, "must be a localized text: an object from language code to text");
+            return text;
+        }
+        for (auto& [language, entry] : value.items()) {
+            if (!entry.is_string() || entry.get<std::string>().empty()) {
+                problem(at + "." + language, "must be a non-empty string");
+                continue;
+            }
+            text[language] = entry.get<std::string>();
+        }
+        for (auto& language : languages) {
+            if (!text.contains(language) && value.is_object() && !value.contains(language))
+                problem(at, "missing the '" + language + "' translation");
+        }
+        return text;
+    }
+
+private:
+    std::string m_file;
+    const ValidationOptions& m_options;
+    std::vector<Problem> m_problems;
+};
+
+const std::regex procedure_id_pattern("[a-z0-9][a-z0-9-]*");
+const std::regex name_pattern("[a-z][a-z0-9_]*");
+const std::regex language_pattern("[a-z]{2}");
+
+std::string index_path(const std::string& path, std::string_view key, size_t index)
+{
+    return path + "." + std::string(key) + "[" + std::to_string(index) + "]";
+}
+
+// [SECTION] fields and steps
+
+void read_options(Reader& reader, const json& object, const std::string& path, Field& field)
+{
+    auto* options = reader.member(object, path, "options", true);
+    if (!options)
+        return;
+    if (!options->is_array()) {
+        reader.problem(path + ".options", "must be an array");
+        return;
+    }
+    std::set<std::string> seen;
+    for (size_t i = 0; i < options->size(); ++i) {
+        auto at = index_path(path, "options", i);
+        auto& entry = (*options)[i];
+        if (!entry.is_object()) {
+            reader.problem(at, "must be an object with 'value' and 'label'");
+            continue;
+        }
+        reader.only_keys(entry, at, { "value", "label" });
+        Option option;
+        option.value = reader.string(entry, at, "value", true, &name_pattern, "[a-z][a-z0-9_]*").value_or("");
+        option.label = reader.text(entry, at, "label", true);
+        if (!option.value.empty() && !seen.insert(option.value).second)
+            reader.problem(at + ".value", "'" + option.value + "' is used by an earlier option");
+        field.options.push_back(std::move(option));
+        field.rules.option_values.push_back(field.options.back().value);
+    }
+    if (options->size() < 2)
+        reader.problem(path + ".options", "needs at least two options");
+}
+
+Field read_field(Reader& reader, const json& object, const std::string& path)
+{
+    Field field;
+    if (!object.is_object()) {
+        reader.problem(path, "must be an object");
+        return field;
+    }
+    auto type_name = reader.string(object, path, "type", true);
+    if (!type_name)
+        return field;
+    auto type = field_type_from_name(*type_name);
+    if (!type) {
+        reader.problem(path + ".type",
+            "unknown field type '" + *type_name + "' (text, number, date, choice, multi_choice, yes_no, consent, address)");
+        return field;
+    }
+    field.rules.type = *type;
+    field.rules.required = reader.boolean(object, path, "required").value_or(true);
+
+    switch (*type) {
+    case FieldType::Text: {
+        reader.only_keys(object, path, { "type", "required", "errors", "preset", "max_length" });
+        if (auto preset_text = reader.string(object, path, "preset", false)) {
+            if (auto preset = preset_from_name(*preset_text))
+                field.rules.preset = *preset;
+            else
+                reader.problem(path + ".preset",
+                    "unknown preset '" + *preset_text + "' (free, person_name, postcode, phone, email, nir, tax_number, iban)");
+        }
+        if (auto length = reader.integer(object, path, "max_length", false, 1, 2000))
+            field.rules.max_length = static_cast<int>(*length);
+        break;
+    }
+    case FieldType::Number: {
+        reader.only_keys(object, path, { "type", "required", "errors", "min", "max", "unit" });
+        constexpr int64_t limit = 1'000'000'000;
+        field.rules.min = reader.integer(object, path, "min", false, -limit, limit);
+        field.rules.max = reader.integer(object, path, "max", false, -limit, limit);
+        if (field.rules.min && field.rules.max && *field.rules.min > *field.rules.max)
+            reader.problem(path, "min is greater than max");
+        field.unit = reader.text(object, path, "unit", false);
+        break;
+    }
+    case FieldType::Date: {
+        reader.only_keys(object, path, { "type", "required", "errors", "rules" });
+        if (auto* rules = reader.member(object, path, "rules", false)) {
+            auto at = path + ".rules";
+            if (!rules->is_object()) {
+                reader.problem(at, "must be an object");
+            } else {
+                reader.only_keys(*rules, at, { "past", "future", "min_age", "max_age" });
+                auto& date = field.rules.date;
+                date.past = reader.boolean(*rules, at, "past").value_or(false);
+                date.future = reader.boolean(*rules, at, "future").value_or(false);
+                if (auto age = reader.integer(*rules, at, "min_age", false, 0, 150))
+                    date.min_age = static_cast<int>(*age);
+                if (auto age = reader.integer(*rules, at, "max_age", false, 0, 150))
+                    date.max_age = static_cast<int>(*age);
+                if (date.past && date.future)
+                    reader.problem(at, "'past' and 'future' together leave only today: use one");
+                if (date.min_age && date.max_age && *date.min_age > *date.max_age)
+                    reader.problem(at, "min_age is greater than max_age");
+            }
+        }
+        break;
+    }
+    case FieldType::Choice:
+        reader.only_keys(object, path, { "type", "required", "errors", "options" });
+        read_options(reader, object, path, field);
+        break;
+    case FieldType::MultiChoice: {
+        reader.only_keys(object, path, { "type", "required", "errors", "options", "min_selected", "max_selected" });
+        read_options(reader, object, path, field);
+        auto count = static_cast<int64_t>(field.options.size());
+        if (auto min = reader.integer(object, path, "min_selected", false, 0, std::max<int64_t>(count, 0)))
+            field.rules.min_selected = static_cast<int>(*min);
+        if (auto max = reader.integer(object, path, "max_selected", false, 1, std::max<int64_t>(count, 1)))
+            field.rules.max_selected = static_cast<int>(*max);
+        if (field.rules.min_selected && field.rules.max_selected && *field.rules.min_selected > *field.rules.max_selected)
+            reader.problem(path, "min_selected is greater than max_selected");
+        break;
+    }
+    case FieldType::YesNo:
+        reader.only_keys(object, path, { "type", "required", "errors" });
+        field.rules.option_values = { "yes", "no" };
+        break;
+    case FieldType::Consent:
+        reader.only_keys(object, path, { "type", "required", "errors", "label" });
+        field.consent_label = reader.text(object, path, "label", true);
+        break;
+    case FieldType::Address:
+        reader.only_keys(object, path, { "type", "required", "errors" });
+        break;
+    }
+
+    if (auto* errors = reader.member(object, path, "errors", false)) {
+        if (!errors->is_object()) {
+            reader.problem(path + ".errors", "must be an object from error code to localized text");
+        } else {
+            for (auto& [code, message] : errors->items())
+                field.errors[code] = reader.text_value(message, path + ".errors." + code);
+        }
+    }
+    return field;
+}
+
+std::optional<Expression> read_condition(Reader& reader, const json& object, const std::string& path)
+{
+    auto text = reader.string(object, path, "show_if", false);
+    if (!text)
+        return std::nullopt;
+    auto parsed = Expression::parse(*text);
+    if (!parsed) {
+        reader.problem(path + ".show_if", "the condition does not parse: " + parsed.error().message);
+        return std::nullopt;
+    }
+    return std::move(*parsed);
+}
+
+Step read_step(Reader& reader, const json& object, const std::string& path)
+{
+    Step step;
+    if (!object.is_object()) {
+        reader.problem(path, "must be an object");
+        return step;
+    }
+    step.id = reader.string(object, path, "id", true, &name_pattern, "[a-z][a-z0-9_]*").value_or("");
+    auto kind = reader.string(object, path, "kind", true);
+    if (kind == "question") {
+        step.kind = StepKind::Question;
+        reader.only_keys(object, path, { "id", "kind", "title", "text", "help", "show_if", "field" });
+        if (auto* field = reader.member(object, path, "field", true))
+            step.field = read_field(reader, *field, path + ".field");
+    } else if (kind == "info") {
+        reader.only_keys(object, path, { "id", "kind", "title", "text", "help", "show_if" });
+    } else if (kind) {
+        reader.problem(path + ".kind", "unknown step kind '" + *kind + "' (info or question)");
+    }
+    step.title = reader.text(object, path, "title", true);
+    step.text = reader.text(object, path, "text", step.kind == StepKind::Info);
+    step.help = reader.text(object, path, "help", false);
+    step.show_if = read_condition(reader, object, path);
+    return step;
+}
+
+// [SECTION] cross-checks
+
+// A condition may read only earlier questions, and may compare a choice with one of its values only.
+void check_condition(Reader& reader, const Expression& condition, const std::string& path,
+    const std::map<std::string, const Step*, std::less<>>& earlier_questions)
+{
+    for (auto& name : condition.names()) {
+        if (!earlier_questions.contains(name))
+            reader.problem(path, "'" + name + "' is not an earlier question");
+    }
+    for (auto& [name, literal] : condition.compared_strings()) {
+        auto found = earlier_questions.find(name);
+        if (found == earlier_questions.end())
+            continue;
+        auto& rules = found->second->field.rules;
+        bool has_values = rules.type == FieldType::Choice || rules.type == FieldType::MultiChoice
+            || rules.type == FieldType::YesNo;
+        if (has_values && std::find(rules.option_values.begin(), rules.option_values.end(), literal) == rules.option_values.end())
+            reader.problem(path, "'" + literal + "' is not a value of '" + name + "': the comparison can never hold");
+    }
+    if (condition.always_false())
+        reader.problem(path, "the condition is always false: the step can never be shown");
+}
+
+void check_steps(Reader& reader, const Procedure& procedure)
+{
+    std::map<std::string, const Step*, std::less<>> earlier_questions;
+    std::set<std::string> ids;
+    bool any_question = false;
+    for (size_t i = 0; i < procedure.steps.size(); ++i) {
+        auto& step = procedure.steps[i];
+        auto at = index_path("$", "steps", i);
+        if (!step.id.empty() && !ids.insert(step.id).second)
+            reader.problem(at + ".id", "'" + step.id + "' is the id of an earlier step");
+        if (step.show_if)
+            check_condition(reader, *step.show_if, at + ".show_if", earlier_questions);
+        if (step.kind == StepKind::Question) {
+            any_question = true;
+            earlier_questions[step.id] = &step;
+        }
+    }
+    if (!any_question)
+        reader.problem("$.steps", "a procedure needs at least one question");
+    for (size_t i = 0; i < procedure.outcomes.size(); ++i) {
+        if (auto& condition = procedure.outcomes[i].show_if)
+            check_condition(reader, *condition, index_path("$", "outcomes", i) + ".show_if", earlier_questions);
+    }
+}
+
+void read_languages(Reader& reader, const json& object, Procedure& procedure)
+{
+    auto* value = reader.member(object, "$", "languages", true);
+    if (!value)
+        return;
+    if (!value->is_array()) {
+        reader.problem("$.languages", "must be an array of language codes");
+        return;
+    }
+    for (auto& code : *value) {
+        if (!code.is_string() || !std::regex_match(code.get<std::string>(), language_pattern)) {
+            reader.problem("$.languages", "holds something that is not a two-letter language code");
+            continue;
+        }
+        procedure.languages.push_back(code.get<std::string>());
+    }
+    if (std::find(procedure.languages.begin(), procedure.languages.end(), "fr") == procedure.languages.end())
+        reader.problem("$.languages", "must include 'fr', the kiosk's base language");
+    for (auto& wanted : reader.options().languages) {
+        if (std::find(procedure.languages.begin(), procedure.languages.end(), wanted) == procedure.languages.end())
+            reader.problem("$.languages", "lacks '" + wanted + "', a language this kiosk offers");
+    }
+    reader.languages = procedure.languages;
+}
+
+void read_one_of(Reader& reader, const json& object, std::string_view key, const std::vector<std::string_view>& allowed,
+    std::string& out)
+{
+    auto value = reader.string(object, "$", key, true);
+    if (!value)
+        return;
+    if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+        std::string list;
+        for (auto& name : allowed)
+            list += (list.empty() ? "" : ", ") + std::string(name);
+        reader.problem("$." + std::string(key), "unknown " + std::string(key) + " '" + *value + "' (" + list + ")");
+        return;
+    }
+    out = *value;
+}
+
+void read_outcomes(Reader& reader, const json& object, Procedure& procedure)
+{
+    auto* value = reader.member(object, "$", "outcomes", false);
+    if (!value)
+        return;
+    if (!value->is_array()) {
+        reader.problem("$.outcomes", "must be an array");
+        return;
+    }
+    for (size_t i = 0; i < value->size(); ++i) {
+        auto at = index_path("$", "outcomes", i);
+        auto& entry = (*value)[i];
+        if (!entry.is_object()) {
+            reader.problem(at, "must be an object");
+            continue;
+        }
+        reader.only_keys(entry, at, { "id", "show_if", "title", "text" });
+        Outcome outcome;
+        outcome.id = reader.string(entry, at, "id", true, &name_pattern, "[a-z][a-z0-9_]*").value_or("");
+        outcome.show_if = read_condition(reader, entry, at);
+        outcome.title = reader.text(entry, at, "title", true);
+        outcome.text = reader.text(entry, at, "text", false);
+        procedure.outcomes.push_back(std::move(outcome));
+    }
+}
+
+}
+
+Parsed parse_procedure(const nlohmann::json& object, const ValidationOptions& options, std::string_view file)
+{
+    Reader reader(file, options);
+    Procedure procedure;
+    if (!object.is_object()) {
+        reader.problem("$", "a procedure file holds one JSON object");
+        return { std::nullopt, std::move(reader.problems()) };
+    }
+    reader.only_keys(object, "$",
+        { "format", "id", "version", "category", "icon", "languages", "title", "summary", "duration_minutes",
+            "what_you_need", "data_use", "steps", "outcomes" });
+    if (auto format = reader.integer(object, "$", "format", true, 1, 1000); format && *format != procedure_format)
+        reader.problem("$.format", "format " + std::to_string(*format) + " is not one this kiosk reads (1)");
+    procedure.id = reader.string(object, "$", "id", true, &procedure_id_pattern, "[a-z0-9][a-z0-9-]*").value_or("");
+    procedure.version = reader.integer(object, "$", "version", true, 1, 1'000'000'000).value_or(0);
+    read_one_of(reader, object, "category", procedure_categories(), procedure.category);
+    read_one_of(reader, object, "icon", procedure_icons(), procedure.icon);
+    read_languages(reader, object, procedure);
+    procedure.title = reader.text(object, "$", "title", true);
+    procedure.summary = reader.text(object, "$", "summary", true);
+    procedure.duration_minutes = static_cast<int>(reader.integer(object, "$", "duration_minutes", true, 1, 120).value_or(0));
+
+    if (auto* needs = reader.member(object, "$", "what_you_need", true)) {
+        if (!needs->is_array())
+            reader.problem("$.what_you_need", "must be an array of localized texts");
+        else
+            for (size_t i = 0; i < needs->size(); ++i)
+                procedure.what_you_need.push_back(reader.text_value((*needs)[i], index_path("$", "what_you_need", i)));
+    }
+    if (auto* use = reader.member(object, "$", "data_use", true)) {
+        if (!use->is_object()) {
+            reader.problem("$.data_use", "must be an object with recipient, purpose and retention");
+        } else {
+            reader.only_keys(*use, "$.data_use", { "recipient", "purpose", "retention" });
+            procedure.data_use.recipient = reader.text(*use, "$.data_use", "recipient", true);
+            procedure.data_use.purpose = reader.text(*use, "$.data_use", "purpose", true);
+            procedure.data_use.retention = reader.text(*use, "$.data_use", "retention", true);
+        }
+    }
+    if (auto* steps = reader.member(object, "$", "steps", true)) {
+        if (!steps->is_array())
+            reader.problem("$.steps", "must be an array of steps");
+        else
+            for (size_t i = 0; i < steps->size(); ++i)
+                procedure.steps.push_back(read_step(reader, (*steps)[i], index_path("$", "steps", i)));
+    }
+    read_outcomes(reader, object, procedure);
+    check_steps(reader, procedure);
+
+    if (!reader.problems().empty())
+        return { std::nullopt, std::move(reader.problems()) };
+    return { std::move(procedure), {} };
+}
+
+Parsed load_procedure_file(const std::filesystem::path& path, const ValidationOptions& options)
+{
+    auto file = path.string();
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return { std::nullopt, { { file, "$", "cannot be read" } } };
+    std::stringstream text;
+    text << in.rdbuf();
+    auto object = nlohmann::json::parse(text.str(), nullptr, false);
+    if (object.is_discarded())
+        return { std::nullopt, { { file, "$", "is not valid JSON" } } };
+    return parse_procedure(object, options, file);
+}
+
+// [SECTION] catalog
+
+Catalog load_catalog(const std::filesystem::path& where, const ValidationOptions& options)
+{
+    Catalog catalog;
+    std::vector<std::filesystem::path> files;
+    std::error_code error;
+    if (std::filesystem::is_directory(where, error)) {
+        for (auto& entry : std::filesystem::directory_iterator(where, error)) {
+            if (entry.path().extension() == ".json")
+                files.push_back(entry.path());
+        }
+        std::sort(files.begin(), files.end());
+    } else if (std::filesystem::exists(where, error)) {
+        files.push_back(where);
+    } else {
+        catalog.problems.push_back({ where.string(), "$", "no such file or folder" });
+        return catalog;
+    }
+    for (auto& file : files) {
+        auto parsed = load_procedure_file(file, options);
+        catalog.problems.insert(catalog.problems.end(), parsed.problems.begin(), parsed.problems.end());
+        if (!parsed.procedure)
+            continue;
+        if (catalog.find(parsed.procedure->id)) {
+            catalog.problems.push_back({ file.string(), "$.id", "'" + parsed.procedure->id + "' is the id of another procedure file" });
+            continue;
+        }
+        catalog.procedures.push_back(std::make_shared<const Procedure>(std::move(*parsed.procedure)));
+    }
+    auto& categories = procedure_categories();
+    auto rank = [&](const std::string& category) { return std::find(categories.begin(), categories.end(), category) - categories.begin(); };
+    std::stable_sort(catalog.procedures.begin(), catalog.procedures.end(),
+        [&](auto& a, auto& b) { return rank(a->category) < rank(b->category); });
+    return catalog;
+}
+
+}

@@ -1,0 +1,118 @@
+// A procedure ("démarche") as data (docs/procedures.md): parsed from its JSON file into a model the
+// journey walks through. Parsing is also validating: every problem is reported with its JSON path, so
+// the same code serves the kiosk (which skips a bad file) and `guichetctl validate`.
+#pragma once
+#include "kiosk/core/expression.h"
+#include "kiosk/core/field_check.h"
+#include "kiosk/core/result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet {
+
+// Language code -> text.
+using LocalizedText = std::map<std::string, std::string, std::less<>>;
+// The text in `language`, else French, else any; empty when there is none.
+const std::string& localized(const LocalizedText&, std::string_view language);
+
+struct Option {
+    std::string value;
+    LocalizedText label;
+};
+
+struct Field {
+    FieldRules rules;
+    std::vector<Option> options; // choice, multi_choice
+    LocalizedText unit;          // number, optional
+    LocalizedText consent_label; // consent
+    std::map<std::string, LocalizedText, std::less<>> errors; // error code -> message for this field
+
+    const Option* find_option(std::string_view value) const;
+};
+
+enum class StepKind {
+    Info,
+    Question,
+};
+
+struct Step {
+    std::string id;
+    StepKind kind = StepKind::Info;
+    LocalizedText title, text, help;
+    std::optional<Expression> show_if;
+    Field field; // questions only
+};
+
+struct DataUse {
+    LocalizedText recipient, purpose, retention;
+};
+
+// Something to tell the citizen at the end, when its condition holds over the answers (the aids a
+// benefits pre-check suggests asking a mediator about). Indicative, never a decision.
+struct Outcome {
+    std::string id;
+    std::optional<Expression> show_if;
+    LocalizedText title, text;
+};
+
+inline constexpr int procedure_format = 1;
+
+struct Procedure {
+    std::string id;
+    int64_t version = 0;
+    std::string category;
+    std::string icon;
+    std::vector<std::string> languages;
+    LocalizedText title, summary;
+    int duration_minutes = 0;
+    std::vector<LocalizedText> what_you_need;
+    DataUse data_use;
+    std::vector<Step> steps;
+    std::vector<Outcome> outcomes;
+
+    const Step* find_step(std::string_view id) const;
+};
+
+const std::vector<std::string_view>& procedure_categories(); // in catalog order
+const std::vector<std::string_view>& procedure_icons();
+
+// One problem in a procedure file, where it is.
+struct Problem {
+    std::string file;
+    std::string path; // a JSON path: "$.steps[3].field.type"
+    std::string message;
+};
+std::string to_string(const Problem&);
+
+struct ValidationOptions {
+    std::vector<std::string> languages { "fr", "en", "pt", "es" }; // the kiosk's configured languages
+};
+
+// A procedure when it has no problem; otherwise the problems, every one that was found.
+struct Parsed {
+    std::optional<Procedure> procedure;
+    std::vector<Problem> problems;
+};
+Parsed parse_procedure(const nlohmann::json&, const ValidationOptions&, std::string_view file = {});
+Parsed load_procedure_file(const std::filesystem::path&, const ValidationOptions&);
+
+// Every procedure of a folder (its *.json files, in name order). A file with a problem is left out and
+// its problems listed; so is a second file with an id already taken.
+struct Catalog {
+    std::vector<std::shared_ptr<const Procedure>> procedures; // by category, then file name
+    std::vector<Problem> problems;
+
+    std::shared_ptr<const Procedure> find(std::string_view id) const;
+};
+Catalog load_catalog(const std::filesystem::path& dir_or_file, const ValidationOptions&);
+
+}
