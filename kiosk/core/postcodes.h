@@ -4,6 +4,8 @@
 #pragma once
 #include "kiosk/core/result.h"
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -28,11 +30,15 @@ public:
     size_t row_count() const;
 
 private:
+    // One flat array of communes and a small index into it: one allocation per name instead of one
+    // vector per postcode, which keeps the load at a few milliseconds.
     struct Entry {
-        std::string postcode;
-        std::vector<Commune> communes;
+        std::array<char, 5> postcode;
+        uint32_t first; // index of the postcode's first commune in m_communes
+        uint32_t count;
     };
-    std::vector<Entry> m_entries; // sorted by postcode
+    std::vector<Entry> m_entries; // sorted by postcode, each postcode once
+    std::vector<Commune> m_communes;
 };
 
 }
