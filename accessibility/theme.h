@@ -21,9 +21,9 @@ double relative_luminance(Color);               // WCAG 2.x definition
 double contrast_ratio(Color, Color);            // 1.0 to 21.0
 
 // Every token a theme must define.
-inline constexpr std::array<std::string_view, 13> theme_tokens {
+inline constexpr std::array<std::string_view, 14> theme_tokens {
     "background", "text", "text_muted", "surface", "on_surface", "border", "primary", "on_primary",
-    "primary_pressed", "selected", "on_selected", "focus", "backdrop",
+    "primary_pressed", "selected", "on_selected", "focus", "backdrop", "error",
 };
 
 struct TokenPair {
@@ -32,8 +32,11 @@ struct TokenPair {
 };
 
 // The pairs in which text is drawn over a background (WCAG 1.4.3 / 1.4.6 apply to them).
-inline constexpr std::array<TokenPair, 7> text_pairs { {
+inline constexpr std::array<TokenPair, 10> text_pairs { {
     { "text", "background" },
+    { "text_muted", "surface" }, // a card's small line
+    { "error", "background" }, // a refused answer's message, next to its field
+    { "error", "surface" },
     { "text_muted", "background" },
     { "on_surface", "surface" },
     { "on_primary", "primary" },

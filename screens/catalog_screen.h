@@ -1,5 +1,5 @@
-// The catalog of procedures. Until procedures are installed it tells the citizen so, plainly, and
-// offers the way back and the way out.
+// The catalog: the installed procedures as large cards (icon, category, title, one-line summary,
+// duration), grouped by category, a page at a time when they do not all fit.
 #pragma once
 #include "screens/screen.h"
 
@@ -11,9 +11,13 @@ public:
         : Screen(ScreenId::Catalog)
     {
     }
+    void reset() override { m_page = 0; }
 
 protected:
     void draw_content(FrameContext&, float width) override;
+
+private:
+    int m_page = 0;
 };
 
 }

@@ -4,6 +4,9 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/i18n.h"
 #include "kiosk/core/intents.h"
+#include "kiosk/core/journey.h"
+#include "kiosk/core/postcodes.h"
+#include "kiosk/core/procedure.h"
 #include "kiosk/core/router.h"
 #include "kiosk/core/session.h"
 #include "screens/ui.h"
@@ -23,8 +26,13 @@ struct FrameContext {
     const KioskSection& kiosk;
     std::vector<Intent>& intents;
     const sync::SyncStatus* sync = nullptr; // nullptr: this kiosk takes no submissions
+    const Catalog* catalog = nullptr;
+    const Journey* journey = nullptr;       // inside a procedure
+    const PostcodeTable* postcodes = nullptr;
 
-    const std::string& tr(std::string_view key) const { return strings.get(session.preferences().language, key); }
+    const std::string& language() const { return session.preferences().language; }
+    const std::string& tr(std::string_view key) const { return strings.get(language(), key); }
+    const std::string& text(const LocalizedText& text) const { return localized(text, language()); }
     void emit(Intent intent) { intents.push_back(std::move(intent)); }
 };
 

@@ -1,6 +1,8 @@
 // Drawing and recording the kiosk widgets.
 #include "screens/ui.h"
 
+#include "screens/icons.h"
+
 #include <imgui_internal.h> // IM_PI
 
 #include <algorithm>
@@ -226,6 +228,7 @@ bool button(Ui& ui, const ButtonSpec& spec)
     node.rect = { origin.x, origin.y, size.x, size.y };
     node.selected = spec.selected;
     node.focused = focused;
+    node.value = spec.value;
     ui.tree.add(std::move(node));
     return activated;
 }
@@ -234,6 +237,106 @@ void gap(Ui& ui, float design_pixels)
 {
     ui.gap_total += ui.px(design_pixels);
     ImGui::Dummy(ImVec2(1, ui.px(design_pixels) * ui.gap_scale));
+}
+
+int button_pair(Ui& ui, ButtonSpec first, ButtonSpec second, float width)
+{
+    auto row = grid_for(2, ui.px(360), std::min(width, ui.px(1000)), ui.px(32));
+    first.width = second.width = row.item_width;
+    first.min_height = second.min_height = std::max(button_height(ui, first), button_height(ui, second));
+    float row_width = row.columns == 2 ? 2 * row.item_width + row.gap : row.item_width;
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (width - row_width) / 2);
+    int pressed = button(ui, first) ? 1 : 0;
+    if (row.columns == 2) {
+        ImGui::SameLine(0, row.gap);
+    } else {
+        gap(ui, 24);
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (width - row_width) / 2);
+    }
+    if (button(ui, second))
+        pressed = 2;
+    return pressed;
+}
+
+namespace {
+
+struct CardLayout {
+    float padding, icon, text_x, text_width;
+    std::vector<Line> overline, title, summary;
+    float height;
+};
+
+CardLayout card_layout(const Ui& ui, const CardSpec& spec)
+{
+    CardLayout layout;
+    layout.padding = ui.px(28);
+    layout.icon = ui.px(88) * ui.text_scale;
+    layout.text_x = layout.padding * 2 + layout.icon;
+    layout.text_width = spec.width - layout.text_x - layout.padding;
+    layout.overline = wrap(ui.fonts.small, spec.overline, layout.text_width);
+    layout.title = wrap(ui.fonts.button, spec.title, layout.text_width);
+    layout.summary = wrap(ui.fonts.body, spec.summary, layout.text_width);
+    float text = text_block_height(ui.fonts.small, layout.overline) + text_block_height(ui.fonts.button, layout.title)
+        + text_block_height(ui.fonts.body, layout.summary) + ui.px(8);
+    layout.height = std::max({ spec.min_height, text + 2 * layout.padding, layout.icon + 2 * layout.padding });
+    return layout;
+}
+
+float draw_lines(ImFont* font, const std::vector<Line>& lines, ImVec2 at, ImU32 color)
+{
+    float line_height = font->FontSize * 1.25f;
+    auto* draw = ImGui::GetWindowDrawList();
+    for (auto& line : lines) {
+        draw->AddText(font, font->FontSize, ImVec2(at.x, at.y + (line_height - font->FontSize) / 2), color, line.begin, line.end);
+        at.y += line_height;
+    }
+    return text_block_height(font, lines);
+}
+
+}
+
+float card_height(const Ui& ui, const CardSpec& spec) { return card_layout(ui, spec).height; }
+
+bool card(Ui& ui, const CardSpec& spec)
+{
+    auto layout = card_layout(ui, spec);
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImVec2 size(spec.width, layout.height);
+    ImGui::PushID(spec.id.data(), spec.id.data() + spec.id.size());
+    bool activated = ImGui::InvisibleButton("##card", size);
+    bool pressed = ImGui::IsItemActive();
+    bool focused = ImGui::IsItemFocused() && ImGui::GetIO().NavVisible;
+    ImGui::PopID();
+
+    auto* draw = ImGui::GetWindowDrawList();
+    ImVec2 max(origin.x + size.x, origin.y + size.y);
+    float rounding = ui.px(18);
+    if (focused) {
+        float ring = ui.px(8);
+        fill_frame(draw, ImVec2(origin.x - 2 * ring, origin.y - 2 * ring), ImVec2(max.x + 2 * ring, max.y + 2 * ring),
+            ui.color("focus"), ui.color("background"), rounding + 2 * ring, ring);
+    }
+    fill_frame(draw, origin, max, ui.color("border"), ui.color("surface"), rounding, ui.px(3));
+    if (pressed)
+        fill_rounded_rect(draw, origin, max, IM_COL32(0, 0, 0, 40), rounding);
+    draw_icon(draw, spec.icon, ImVec2(origin.x + layout.padding, origin.y + (size.y - layout.icon) / 2), layout.icon,
+        ui.color("primary"), ui.color("surface"));
+    float text_height = text_block_height(ui.fonts.small, layout.overline) + text_block_height(ui.fonts.button, layout.title)
+        + text_block_height(ui.fonts.body, layout.summary) + ui.px(8);
+    ImVec2 at(origin.x + layout.text_x, origin.y + (size.y - text_height) / 2);
+    at.y += draw_lines(ui.fonts.small, layout.overline, at, ui.color("text_muted"));
+    at.y += draw_lines(ui.fonts.button, layout.title, at, ui.color("on_surface")) + ui.px(8);
+    draw_lines(ui.fonts.body, layout.summary, at, ui.color("on_surface"));
+
+    UiNode node;
+    node.id = spec.id;
+    node.role = Role::Button;
+    node.label = spec.title;
+    node.value = spec.summary;
+    node.rect = { origin.x, origin.y, size.x, size.y };
+    node.focused = focused;
+    ui.tree.add(std::move(node));
+    return activated;
 }
 
 }

@@ -44,6 +44,7 @@ struct ButtonSpec {
     ButtonStyle style = ButtonStyle::Secondary;
     Role role = Role::Button;
     bool selected = false;
+    std::string_view value; // more for speech and tests, when the label alone is ambiguous ("Change")
 };
 
 namespace widgets {
@@ -61,6 +62,24 @@ float button_height(const Ui&, const ButtonSpec&);
 
 // Vertical space in design pixels.
 void gap(Ui&, float design_pixels);
+
+// Two buttons side by side (or stacked when the column is narrow), sharing one height, centred in
+// `width`. Returns 1 when the first is activated, 2 for the second, 0 otherwise.
+int button_pair(Ui&, ButtonSpec first, ButtonSpec second, float width);
+
+// A large card for a procedure: icon, a small line above the title, the title, a one-line summary.
+// Recorded as a button labelled with the title, its summary as the value.
+struct CardSpec {
+    std::string_view id;
+    std::string_view icon;
+    std::string_view overline; // "Housing · About 5 min"
+    std::string_view title;
+    std::string_view summary;
+    float width = 0;
+    float min_height = 0;
+};
+bool card(Ui&, const CardSpec&);
+float card_height(const Ui&, const CardSpec&);
 
 }
 

@@ -30,6 +30,16 @@ CREATE TABLE submissions (
 ) STRICT;
 CREATE INDEX submissions_due ON submissions (state, next_attempt_at);
 )sql",
+    // The one-tap "was it easy?" after a receipt: counts per day, never linked to a submission.
+    R"sql(
+CREATE TABLE ratings (
+    day TEXT NOT NULL,                 -- YYYY-MM-DD, kiosk clock
+    procedure TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 3),
+    count INTEGER NOT NULL,
+    PRIMARY KEY (day, procedure, score)
+) STRICT;
+)sql",
 };
 
 // update_each() binds each id to ?9, whatever the other parameters are.
@@ -239,6 +249,34 @@ Result<bool> Outbox::requeue(std::string_view id_or_receipt, int64_t now)
     if (auto done = update->bind(1, now).bind(2, id_or_receipt).bind(3, receipt.value_or("")).run(); !done)
         return std::unexpected(done.error());
     return m_db.changes() > 0;
+}
+
+Result<void> Outbox::record_rating(std::string_view procedure, int score, std::string_view day)
+{
+    if (score < 1 || score > 3)
+        return fail("a rating is 1, 2 or 3");
+    std::lock_guard lock(m_mutex);
+    auto upsert = m_db.prepare("INSERT INTO ratings (day, procedure, score, count) VALUES (?, ?, ?, 1) "
+                               "ON CONFLICT (day, procedure, score) DO UPDATE SET count = count + 1");
+    if (!upsert)
+        return std::unexpected(upsert.error());
+    return upsert->bind(1, day).bind(2, procedure).bind(3, static_cast<int64_t>(score)).run();
+}
+
+Result<std::vector<RatingCount>> Outbox::ratings()
+{
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT day, procedure, score, count FROM ratings ORDER BY day, procedure, score");
+    if (!query)
+        return std::unexpected(query.error());
+    std::vector<RatingCount> counts;
+    auto done = query->each_row([&](const Statement& row) {
+        counts.push_back({ row.text(0), row.text(1), static_cast<int>(row.int64(2)), row.int64(3) });
+        return true;
+    });
+    if (!done)
+        return std::unexpected(done.error());
+    return counts;
 }
 
 Result<int64_t> Outbox::purge_acknowledged(int64_t now)

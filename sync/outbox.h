@@ -65,6 +65,14 @@ struct QueueEntry {
     bool sealed_kept = true;
 };
 
+// How many citizens found a procedure easy (3), so-so (2) or hard (1) on a day.
+struct RatingCount {
+    std::string day;
+    std::string procedure;
+    int score = 0;
+    int64_t count = 0;
+};
+
 struct OutboxCounts {
     int64_t queued = 0;
     int64_t sent = 0;
@@ -94,6 +102,9 @@ public:
     Result<int64_t> purge_acknowledged(int64_t now);
 
     Result<OutboxCounts> counts();
+    // The satisfaction answers: a counter per day, procedure and score, unlinked to any submission.
+    Result<void> record_rating(std::string_view procedure, int score, std::string_view day);
+    Result<std::vector<RatingCount>> ratings();
     Result<std::vector<QueueEntry>> entries(size_t limit = 1000);
     Result<std::optional<QueueEntry>> find_by_receipt(std::string_view code);
 

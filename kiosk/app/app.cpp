@@ -3,6 +3,10 @@
 
 #include "kiosk/app/draw_data.h"
 #include "screens/catalog_screen.h"
+#include "screens/intro_screen.h"
+#include "screens/receipt_screen.h"
+#include "screens/review_screen.h"
+#include "screens/step_screen.h"
 #include "screens/welcome_screen.h"
 
 #include <imgui.h>
@@ -74,8 +78,19 @@ Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clo
     if (auto synced = app->open_sync(); !synced)
         return std::unexpected(synced.error());
 
+    // A procedure file with a problem is left out, and says why; the others stay available. Texts a
+    // file lacks in the session's language fall back to French, so only French is required here.
+    app->m_catalog = load_catalog(assets / "procedures", { .languages = { std::string(base_language) } });
+    for (auto& problem : app->m_catalog.problems)
+        std::fprintf(stderr, "guichet: procedure skipped: %s\n", to_string(problem).c_str());
+    app->m_router.set_catalog(&app->m_catalog);
+
     app->m_screens.push_back(std::make_unique<screens::WelcomeScreen>());
     app->m_screens.push_back(std::make_unique<screens::CatalogScreen>());
+    app->m_screens.push_back(std::make_unique<screens::IntroScreen>());
+    app->m_screens.push_back(std::make_unique<screens::StepScreen>());
+    app->m_screens.push_back(std::make_unique<screens::ReviewScreen>());
+    app->m_screens.push_back(std::make_unique<screens::ReceiptScreen>());
     app->m_last_frame = clock.now();
     return app;
 }
@@ -198,7 +213,7 @@ void App::render_frame()
         m_tree.begin_frame(screen_name(m_router.current()));
         screens::Ui ui { m_tree, theme, m_fonts, unit, text_scale(m_session.preferences().text_size) };
         screens::FrameContext context { ui, m_strings, m_session, m_setup.config.kiosk, intents,
-            m_outbox ? &m_sync_status : nullptr };
+            m_outbox ? &m_sync_status : nullptr, &m_catalog, m_router.journey(), m_postcodes ? &*m_postcodes : nullptr };
         bool changed = screen(m_router.current()).draw(context);
         if (m_session.phase() == SessionPhase::Warning)
             changed = m_inactivity.draw(context) || changed;
@@ -220,8 +235,25 @@ void App::present() { m_display->present(); }
 
 // [SECTION] intents
 
+namespace {
+
+Date today_local()
+{
+    std::time_t now = std::time(nullptr);
+    std::tm local {};
+    localtime_r(&now, &local);
+    return { local.tm_year + 1900, local.tm_mon + 1, local.tm_mday };
+}
+
+}
+
 void App::apply(const Intent& intent)
 {
+    if (auto* start = std::get_if<intent::StartProcedure>(&intent)) {
+        if (auto procedure = m_catalog.find(start->id))
+            ensure_postcodes(*procedure);
+    }
+    m_router.check_context().today = today_local();
     m_router.apply(intent);
     std::visit(
         [this](auto& wanted) {
@@ -239,9 +271,62 @@ void App::apply(const Intent& intent)
                 prefs.text_size = next_text_size(prefs.text_size);
             } else if constexpr (std::is_same_v<T, intent::ToggleContrast>) {
                 prefs.high_contrast = !prefs.high_contrast;
+            } else if constexpr (std::is_same_v<T, intent::Submit>) {
+                submit_journey();
+            } else if constexpr (std::is_same_v<T, intent::Rate>) {
+                record_rating(wanted.score);
             }
         },
         intent);
+}
+
+void App::submit_journey()
+{
+    auto* journey = m_router.journey();
+    if (!journey || journey->stage() != JourneyStage::Review)
+        return;
+    nlohmann::json body { { "language", m_session.preferences().language }, { "answers", journey->answers() } };
+    sync::NewSubmission submission { .procedure = journey->procedure().id, .version = journey->procedure().version,
+        .assisted = false, .answers_json = body.dump() };
+    wipe_json(body);
+    auto receipt = submit(submission);
+    if (!receipt) {
+        // Nothing is lost: the answers stay in the journey and the review says what happened.
+        std::fprintf(stderr, "guichet: a submission could not be stored: %s\n", receipt.error().message.c_str());
+        journey->submit_failed(receipt.error().message);
+        return;
+    }
+    journey->submitted(receipt->code);
+}
+
+void App::record_rating(int score)
+{
+    auto* journey = m_router.journey();
+    if (!journey || !m_outbox)
+        return;
+    char day[16];
+    auto today = today_local();
+    std::snprintf(day, sizeof day, "%04d-%02d-%02d", today.year, today.month, today.day);
+    if (auto recorded = m_outbox->record_rating(journey->procedure().id, score, day); !recorded)
+        std::fprintf(stderr, "guichet: a rating could not be stored: %s\n", recorded.error().message.c_str());
+}
+
+void App::ensure_postcodes(const Procedure& procedure)
+{
+    bool needed = std::any_of(procedure.steps.begin(), procedure.steps.end(), [](const Step& step) {
+        return step.field.rules.type == FieldType::Address || step.field.rules.preset == TextPreset::Postcode;
+    });
+    if (!needed || m_postcodes_tried)
+        return;
+    m_postcodes_tried = true;
+    auto table = PostcodeTable::load(std::filesystem::path(m_setup.config.ui.assets_dir) / "data" / "postcodes.tsv");
+    if (!table) {
+        // Addresses still work: any well-formed postcode is accepted and the commune is not offered.
+        std::fprintf(stderr, "guichet: no postcode table: %s\n", table.error().message.c_str());
+        return;
+    }
+    m_postcodes = std::move(*table);
+    m_router.check_context().postcode_exists = [this](std::string_view postcode) { return m_postcodes->contains(postcode); };
 }
 
 void App::end_session()

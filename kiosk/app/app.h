@@ -7,6 +7,8 @@
 #include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/i18n.h"
+#include "kiosk/core/postcodes.h"
+#include "kiosk/core/procedure.h"
 #include "kiosk/core/router.h"
 #include "kiosk/core/session.h"
 #include "kiosk/core/ui_tree.h"
@@ -63,6 +65,7 @@ public:
     ScreenId current_screen() const { return m_router.current(); }
     const UiTree& tree() const { return m_tree; }
     const Session& session() const { return m_session; }
+    const Catalog& catalog() const { return m_catalog; }
     sync::Outbox* outbox() const { return m_outbox.get(); }
     sync::Uploader* uploader() const { return m_uploader.get(); }
     bool quit_requested() const { return m_quit; }
@@ -77,6 +80,11 @@ private:
     App(const AppSetup&, const Clock&);
     screens::Screen& screen(ScreenId);
     void apply(const Intent&);
+    // The journey's answers become a submission; the receipt screen follows only once it is stored.
+    void submit_journey();
+    void record_rating(int score);
+    // Loads the postcode table the first time a procedure needs it: it costs nothing at start-up.
+    void ensure_postcodes(const Procedure&);
     void end_session();
     float layout_unit() const;
     void ensure_fonts();
@@ -95,6 +103,9 @@ private:
     screens::FontSet m_fonts;
     float m_font_scale = 0;
     Session m_session;
+    Catalog m_catalog;
+    std::optional<PostcodeTable> m_postcodes;
+    bool m_postcodes_tried = false;
     Router m_router;
     UiTree m_tree;
     std::vector<std::unique_ptr<screens::Screen>> m_screens;

@@ -78,7 +78,8 @@ bool Router::apply(const Intent& intent)
                     m_stack.push_back(Place::Procedure);
                 }
             } else if constexpr (std::is_same_v<T, intent::Back>) {
-                if (place == Place::Procedure && m_journey->back())
+                // A stored submission cannot be gone back into: Finish is the way out of the receipt.
+                if (place == Place::Procedure && (m_journey->stage() == JourneyStage::Receipt || m_journey->back()))
                     return;
                 if (place == Place::Procedure)
                     m_journey.reset();

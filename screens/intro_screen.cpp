@@ -1,0 +1,48 @@
+// Layout of a procedure's intro screen.
+#include "screens/intro_screen.h"
+
+#include <algorithm>
+
+namespace guichet::screens {
+
+void IntroScreen::draw_content(FrameContext& context, float width)
+{
+    auto& ui = context.ui;
+    auto& procedure = context.journey->procedure();
+    widgets::heading(ui, "intro.title", context.text(procedure.title), width);
+    widgets::gap(ui, 12);
+    widgets::caption(ui, "intro.duration",
+        format_text(context.tr("intro.duration"), { { "minutes", std::to_string(procedure.duration_minutes) } }), width);
+    widgets::gap(ui, 16);
+    widgets::paragraph(ui, "intro.summary", context.text(procedure.summary), width);
+    widgets::gap(ui, 40);
+
+    float text_width = std::min(width, ui.px(1100));
+    float indent = (width - text_width) / 2;
+    ImGui::Indent(indent);
+    widgets::paragraph(ui, "intro.what_you_need", context.tr("intro.what_you_need"), text_width, Align::Left, "text");
+    widgets::gap(ui, 8);
+    if (procedure.what_you_need.empty())
+        widgets::paragraph(ui, "intro.need.none", context.tr("intro.nothing_needed"), text_width, Align::Left);
+    for (size_t i = 0; i < procedure.what_you_need.size(); ++i)
+        widgets::paragraph(ui, "intro.need." + std::to_string(i), "•  " + context.text(procedure.what_you_need[i]), text_width,
+            Align::Left);
+    widgets::gap(ui, 32);
+    widgets::paragraph(ui, "intro.data_use", context.tr("intro.data_use"), text_width, Align::Left);
+    widgets::gap(ui, 8);
+    auto& use = procedure.data_use;
+    widgets::caption(ui, "intro.recipient", context.tr("intro.recipient") + " " + context.text(use.recipient), text_width, Align::Left);
+    widgets::caption(ui, "intro.purpose", context.tr("intro.purpose") + " " + context.text(use.purpose), text_width, Align::Left);
+    widgets::caption(ui, "intro.retention", context.tr("intro.retention") + " " + context.text(use.retention), text_width, Align::Left);
+    ImGui::Unindent(indent);
+    widgets::gap(ui, 48);
+
+    int pressed = widgets::button_pair(ui, { .id = "intro.back", .label = context.tr("common.back") },
+        { .id = "intro.start", .label = context.tr("intro.start"), .style = ButtonStyle::Primary }, width);
+    if (pressed == 1)
+        context.emit(intent::Back {});
+    else if (pressed == 2)
+        context.emit(intent::BeginSteps {});
+}
+
+}

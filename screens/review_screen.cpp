@@ -1,0 +1,82 @@
+// Layout of the review screen.
+#include "screens/review_screen.h"
+
+#include "kiosk/core/answer_text.h"
+
+#include <algorithm>
+
+namespace guichet::screens {
+
+void ReviewScreen::draw_content(FrameContext& context, float width)
+{
+    auto& ui = context.ui;
+    auto& journey = *context.journey;
+    widgets::heading(ui, "review.title", context.tr("review.title"), width);
+    widgets::gap(ui, 12);
+    widgets::caption(ui, "review.intro", context.tr("review.intro"), width);
+    if (!journey.submit_error().empty()) {
+        widgets::gap(ui, 20);
+        widgets::paragraph(ui, "review.error", context.tr("review.save_failed"), width, Align::Center, "error");
+    }
+    widgets::gap(ui, 32);
+
+    auto items = journey.review();
+    // As many answers as the display holds at this text size; the rest on further pages.
+    float row_estimate = ui.px(150) * ui.text_scale + ui.px(20);
+    float room = ImGui::GetIO().DisplaySize.y - ui.px(520) * std::max(1.0f, ui.text_scale * 0.85f);
+    int per_page = std::max(1, static_cast<int>(room / row_estimate));
+    int pages = std::max(1, (static_cast<int>(items.size()) + per_page - 1) / per_page);
+    m_page = std::clamp(m_page, 0, pages - 1);
+    size_t first = static_cast<size_t>(m_page * per_page);
+    size_t last = std::min(items.size(), first + static_cast<size_t>(per_page));
+
+    float row_width = std::min(width, ui.px(1300));
+    float button_width = std::min(ui.px(240) * ui.text_scale, row_width * 0.4f);
+    float text_width = row_width - button_width - ui.px(32);
+    float indent = (width - row_width) / 2;
+    for (size_t i = first; i < last; ++i) {
+        auto& item = items[i];
+        auto& id = item.step->id;
+        if (i != first)
+            widgets::gap(ui, 20);
+        ImGui::Indent(indent);
+        float top = ImGui::GetCursorPosY();
+        ImGui::BeginGroup();
+        widgets::caption(ui, "review.question." + id, context.text(item.step->title), text_width, Align::Left);
+        widgets::paragraph(ui, "review.answer." + id, answer_text(*item.step, item.answer, context.language(), context.strings),
+            text_width, Align::Left);
+        ImGui::EndGroup();
+        float bottom = ImGui::GetCursorPosY();
+        ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + text_width + ui.px(32), top));
+        // Several "Change" buttons: each tells speech and tests which answer it changes.
+        std::string change_id = "review.change." + id;
+        std::string named = format_text(context.tr("review.change_named"), { { "question", context.text(item.step->title) } });
+        if (widgets::button(ui, { .id = change_id, .label = context.tr("review.change"), .width = button_width,
+                .min_height = ui.px(80), .value = named }))
+            context.emit(intent::ChangeAnswer { id });
+        ImGui::SetCursorPosY(std::max(bottom, ImGui::GetCursorPosY()));
+        ImGui::Unindent(indent);
+    }
+    widgets::gap(ui, 32);
+    if (pages > 1) {
+        widgets::caption(ui, "review.page",
+            format_text(context.tr("review.page"), { { "page", std::to_string(m_page + 1) }, { "pages", std::to_string(pages) } }),
+            width);
+        widgets::gap(ui, 12);
+        int pressed = widgets::button_pair(ui, { .id = "review.previous", .label = context.tr("review.previous") },
+            { .id = "review.more", .label = context.tr("review.more") }, width);
+        if (pressed == 1)
+            m_page = m_page == 0 ? pages - 1 : m_page - 1;
+        else if (pressed == 2)
+            m_page = (m_page + 1) % pages;
+        widgets::gap(ui, 24);
+    }
+    int pressed = widgets::button_pair(ui, { .id = "review.back", .label = context.tr("common.back") },
+        { .id = "review.submit", .label = context.tr("review.submit"), .style = ButtonStyle::Primary }, width);
+    if (pressed == 1)
+        context.emit(intent::Back {});
+    else if (pressed == 2)
+        context.emit(intent::Submit {});
+}
+
+}

@@ -1,0 +1,222 @@
+// Walking a procedure: visible steps, errors, back, Change from the review, the submission's answers.
+#include "kiosk/core/journey.h"
+#include "kiosk/core/router.h"
+#include "procedure_fixture.h"
+
+#include <catch2/catch.hpp>
+
+using namespace guichet;
+using nlohmann::json;
+
+namespace {
+
+CheckContext today() { return { .today = { 2026, 11, 26 } }; }
+
+// Intro -> "hello" -> "name": the state most tests start from.
+Journey& at_name(Journey& journey)
+{
+    journey.begin();
+    REQUIRE(journey.step().id == "hello");
+    REQUIRE(journey.next(nullptr, today()));
+    REQUIRE(journey.step().id == "name");
+    return journey;
+}
+
+}
+
+TEST_CASE("a journey goes through the visible steps to the review", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    CHECK(journey.stage() == JourneyStage::Intro);
+    at_name(journey);
+    CHECK(journey.position() == 2);
+    CHECK(journey.count() == 4); // children_count is hidden until children == yes
+    CHECK(journey.next("  Marie   Curie ", today()));
+    CHECK(journey.next("no", today()));
+    CHECK(journey.step().id == "phone");
+    CHECK(journey.position() == 4);
+    CHECK(journey.next("", today())); // optional
+    CHECK(journey.stage() == JourneyStage::Review);
+    CHECK(journey.answers() == json { { "name", "Marie Curie" }, { "children", "no" } });
+    auto review = journey.review();
+    REQUIRE(review.size() == 3);
+    CHECK(review[2].step->id == "phone");
+    CHECK(review[2].answer.is_null());
+}
+
+TEST_CASE("a refused answer keeps the citizen on the step with the reason", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    at_name(journey);
+    CHECK_FALSE(journey.next("", today()));
+    REQUIRE(journey.error());
+    CHECK(journey.error()->code == "required");
+    CHECK(journey.step().id == "name");
+    CHECK(journey.next("Ana", today()));
+    CHECK_FALSE(journey.error());
+}
+
+TEST_CASE("an answer can reveal a step and its answer counts only while visible", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    at_name(journey);
+    journey.next("Ana", today());
+    journey.next("yes", today());
+    CHECK(journey.step().id == "children_count");
+    CHECK(journey.count() == 5);
+    CHECK_FALSE(journey.next("20", today()));
+    CHECK(journey.error()->code == "too_large");
+    CHECK(journey.next("3", today()));
+    journey.next("06 12 34 56 78", today());
+    CHECK(journey.answers()["children_count"] == 3);
+    CHECK(journey.answers()["phone"] == "0612345678");
+    CHECK(journey.outcomes().size() == 1);
+
+    // Change "children" to no: the count disappears from the answers and the outcome with it.
+    REQUIRE(journey.change("children"));
+    CHECK(journey.changing());
+    CHECK(journey.draft() == "yes"); // what was entered is shown again
+    CHECK(journey.next("no", today()));
+    CHECK(journey.stage() == JourneyStage::Review); // nothing new to answer: straight back
+    CHECK_FALSE(journey.answers().contains("children_count"));
+    CHECK(journey.outcomes().empty());
+}
+
+TEST_CASE("change that reveals an unanswered question asks it before the review", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    at_name(journey);
+    journey.next("Ana", today());
+    journey.next("no", today());
+    journey.next("", today());
+    REQUIRE(journey.stage() == JourneyStage::Review);
+    REQUIRE(journey.change("children"));
+    CHECK(journey.next("yes", today()));
+    CHECK(journey.stage() == JourneyStage::Step);
+    CHECK(journey.step().id == "children_count"); // new: asked; phone was seen: skipped
+    CHECK(journey.next("2", today()));
+    CHECK(journey.stage() == JourneyStage::Review);
+}
+
+TEST_CASE("back while changing returns to the review and keeps the old answer", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    at_name(journey);
+    journey.next("Ana", today());
+    journey.next("no", today());
+    journey.next("", today());
+    REQUIRE(journey.change("name"));
+    CHECK(journey.back());
+    CHECK(journey.stage() == JourneyStage::Review);
+    CHECK(journey.answers()["name"] == "Ana");
+}
+
+TEST_CASE("back walks the visible steps to the intro", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    at_name(journey);
+    journey.next("Ana", today());
+    journey.next("no", today());
+    CHECK(journey.back());
+    CHECK(journey.step().id == "children");
+    CHECK(journey.draft() == "no");
+    CHECK(journey.back());
+    CHECK(journey.back());
+    CHECK(journey.step().id == "hello");
+    CHECK(journey.back());
+    CHECK(journey.stage() == JourneyStage::Intro);
+    CHECK_FALSE(journey.back());
+}
+
+TEST_CASE("back from the review goes to the last visible step", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    at_name(journey);
+    journey.next("Ana", today());
+    journey.next("no", today());
+    journey.next("", today());
+    CHECK(journey.back());
+    CHECK(journey.step().id == "phone");
+}
+
+TEST_CASE("change accepts only a visible question", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    at_name(journey);
+    journey.next("Ana", today());
+    journey.next("no", today());
+    journey.next("", today());
+    CHECK_FALSE(journey.change("children_count"));
+    CHECK_FALSE(journey.change("hello"));
+    CHECK_FALSE(journey.change("nope"));
+    CHECK(journey.stage() == JourneyStage::Review);
+}
+
+TEST_CASE("once submitted the answers are gone and the receipt stays", "[journey]")
+{
+    Journey journey(testing::fixture_procedure());
+    at_name(journey);
+    journey.next("Ana", today());
+    journey.next("yes", today());
+    journey.next("4", today());
+    journey.next("", today());
+    journey.submitted("ABC-DEF-GHK");
+    CHECK(journey.stage() == JourneyStage::Receipt);
+    CHECK(journey.receipt_code() == "ABC-DEF-GHK");
+    CHECK(journey.answers().empty());
+    CHECK(journey.final_outcomes().size() == 1);
+    CHECK_FALSE(journey.back());
+}
+
+TEST_CASE("wipe_json leaves nothing of the value", "[journey]")
+{
+    json value { { "name", "Marie" }, { "list", { "a", "b" } } };
+    wipe_json(value);
+    CHECK(value.is_null());
+}
+
+TEST_CASE("the router follows the journey from catalog to receipt", "[journey][router]")
+{
+    Catalog catalog;
+    catalog.procedures.push_back(testing::fixture_procedure());
+    Router router;
+    router.set_catalog(&catalog);
+    router.set_check_context(today());
+    router.apply(intent::StartJourney {});
+    CHECK_FALSE(router.apply(intent::StartProcedure { "unknown" }));
+    CHECK(router.apply(intent::StartProcedure { "move" }));
+    CHECK(router.current() == ScreenId::Intro);
+    CHECK(router.apply(intent::BeginSteps {}));
+    CHECK(router.current() == ScreenId::Step);
+    CHECK(router.apply(intent::Next { nullptr }));      // hello -> name: same screen, another step
+    CHECK_FALSE(router.apply(intent::Next { "" }));     // refused: stays
+    CHECK(router.journey()->error());
+    router.apply(intent::Next { "Ana" });
+    router.apply(intent::Next { "no" });
+    router.apply(intent::Next { "" });
+    CHECK(router.current() == ScreenId::Review);
+    CHECK(router.apply(intent::ChangeAnswer { "name" }));
+    CHECK(router.current() == ScreenId::Step);
+    CHECK(router.apply(intent::Back {}));
+    CHECK(router.current() == ScreenId::Review);
+    router.journey()->submitted("ABC-DEF-GHK");
+    CHECK(router.current() == ScreenId::Receipt);
+    router.apply(intent::Back {}); // there is no way back from a stored submission
+    CHECK(router.current() == ScreenId::Receipt);
+    CHECK(router.apply(intent::EndSession {}));
+    CHECK(router.current() == ScreenId::Welcome);
+    CHECK(router.journey() == nullptr);
+}
+
+TEST_CASE("back from the intro leaves the procedure for the catalog", "[journey][router]")
+{
+    Catalog catalog;
+    catalog.procedures.push_back(testing::fixture_procedure());
+    Router router;
+    router.set_catalog(&catalog);
+    router.apply(intent::StartJourney {});
+    router.apply(intent::StartProcedure { "move" });
+    CHECK(router.apply(intent::Back {}));
+    CHECK(router.current() == ScreenId::Catalog);
+    CHECK(router.journey() == nullptr);
+}
