@@ -18,43 +18,61 @@ void CatalogScreen::draw_content(FrameContext& context, float width)
         widgets::gap(ui, 64);
     } else {
         auto& procedures = catalog->procedures;
-        auto grid = grid_for(static_cast<int>(procedures.size()), ui.px(760), width, ui.px(24));
-        // As many rows as the display holds at this text size, leaving room for the title and buttons.
-        float card_estimate = ui.px(190) * ui.text_scale + ui.px(24);
-        float room = ImGui::GetIO().DisplaySize.y - ui.px(480) * std::max(1.0f, ui.text_scale * 0.85f);
-        int rows = std::max(1, static_cast<int>(room / card_estimate));
-        int per_page = rows * grid.columns;
-        int pages = (static_cast<int>(procedures.size()) + per_page - 1) / per_page;
+        int total = static_cast<int>(procedures.size());
+        std::vector<std::string> overlines, ids;
+        overlines.reserve(procedures.size());
+        ids.reserve(procedures.size());
+        for (auto& procedure : procedures) {
+            overlines.push_back(context.tr("category." + procedure->category) + " · "
+                + format_text(context.tr("catalog.duration"), { { "minutes", std::to_string(procedure->duration_minutes) } }));
+            ids.push_back("procedure." + procedure->id);
+        }
+        // One or two columns, whichever shows more cards at once on this display at this text size:
+        // as many rows as fit below the title and above the buttons, a page at a time when they do not
+        // all fit (with buttons of its own).
+        float nav = widgets::button_height(ui, { .label = "A" });
+        struct Choice {
+            Grid grid;
+            std::vector<widgets::CardSpec> cards;
+            float height = 0;
+            int rows = 1;
+        } best;
+        for (int columns = 1; columns <= 2; ++columns) {
+            Choice choice;
+            choice.grid = grid_for(columns, ui.px(560), width, ui.px(24));
+            if (choice.grid.columns != columns)
+                continue;
+            for (size_t i = 0; i < procedures.size(); ++i) {
+                auto& procedure = *procedures[i];
+                choice.cards.push_back({ .id = ids[i], .icon = procedure.icon, .overline = overlines[i],
+                    .title = context.text(procedure.title), .summary = context.text(procedure.summary),
+                    .width = choice.grid.item_width });
+                choice.height = std::max(choice.height, widgets::card_height(ui, choice.cards.back()));
+            }
+            float row = choice.height + ui.px(24);
+            float room = ImGui::GetIO().DisplaySize.y - ui.px(200) - nav + ui.px(24);
+            choice.rows = std::max(1, static_cast<int>(room / row));
+            if (choice.rows * columns < total)
+                choice.rows = std::max(1, static_cast<int>((room - ui.px(56)) / row));
+            if (best.cards.empty() || std::min(total, choice.rows * columns) > std::min(total, best.rows * best.grid.columns))
+                best = std::move(choice);
+        }
+        auto& grid = best.grid;
+        auto& cards = best.cards;
+        float height = best.height;
+        int per_page = best.rows * grid.columns;
+        int pages = (total + per_page - 1) / per_page;
         m_page = std::clamp(m_page, 0, pages - 1);
         size_t first = static_cast<size_t>(m_page * per_page);
         size_t last = std::min(procedures.size(), first + static_cast<size_t>(per_page));
-
-        std::vector<std::string> overlines;
-        std::vector<widgets::CardSpec> cards;
         for (size_t i = first; i < last; ++i) {
-            auto& procedure = *procedures[i];
-            overlines.push_back(context.tr("category." + procedure.category) + " · "
-                + format_text(context.tr("catalog.duration"), { { "minutes", std::to_string(procedure.duration_minutes) } }));
-        }
-        std::vector<std::string> ids;
-        for (size_t i = first; i < last; ++i)
-            ids.push_back("procedure." + procedures[i]->id);
-        for (size_t i = first; i < last; ++i) {
-            auto& procedure = *procedures[i];
-            cards.push_back({ .id = ids[i - first], .icon = procedure.icon, .overline = overlines[i - first],
-                .title = context.text(procedure.title), .summary = context.text(procedure.summary), .width = grid.item_width });
-        }
-        float height = 0;
-        for (auto& card : cards)
-            height = std::max(height, widgets::card_height(ui, card));
-        for (size_t i = 0; i < cards.size(); ++i) {
             cards[i].min_height = height;
-            if (i % static_cast<size_t>(grid.columns) != 0)
+            if ((i - first) % static_cast<size_t>(grid.columns) != 0)
                 ImGui::SameLine(0, grid.gap);
-            else if (i != 0)
+            else if (i != first)
                 widgets::gap(ui, 24);
             if (widgets::card(ui, cards[i]))
-                context.emit(intent::StartProcedure { procedures[first + i]->id });
+                context.emit(intent::StartProcedure { procedures[i]->id });
         }
         widgets::gap(ui, 40);
         if (pages > 1) {
@@ -62,13 +80,25 @@ void CatalogScreen::draw_content(FrameContext& context, float width)
                 format_text(context.tr("catalog.page"), { { "page", std::to_string(m_page + 1) }, { "pages", std::to_string(pages) } }),
                 width);
             widgets::gap(ui, 16);
-            int pressed = widgets::button_pair(ui, { .id = "catalog.previous", .label = context.tr("catalog.previous") },
-                { .id = "catalog.more", .label = context.tr("catalog.more") }, width);
-            if (pressed == 1)
+            ButtonSpec buttons[] = { { .id = "catalog.back", .label = context.tr("common.back") },
+                { .id = "catalog.previous", .label = context.tr("catalog.previous") },
+                { .id = "catalog.more", .label = context.tr("catalog.more") },
+                { .id = "catalog.finish", .label = context.tr("common.finish") } };
+            switch (widgets::button_row(ui, buttons, width)) {
+            case 1:
+                context.emit(intent::Back {});
+                break;
+            case 2:
                 m_page = m_page == 0 ? pages - 1 : m_page - 1;
-            else if (pressed == 2)
+                break;
+            case 3:
                 m_page = (m_page + 1) % pages;
-            widgets::gap(ui, 24);
+                break;
+            case 4:
+                context.emit(intent::EndSession {});
+                break;
+            }
+            return;
         }
     }
     int pressed = widgets::button_pair(ui, { .id = "catalog.back", .label = context.tr("common.back") },

@@ -3,9 +3,11 @@
 
 #include "screens/ui.h"
 
+#include <cfloat>
+
 namespace guichet::screens {
 
-void draw_icon(ImDrawList* draw, std::string_view name, ImVec2 min, float size, ImU32 color, ImU32 hole)
+void draw_icon(ImDrawList* draw, std::string_view name, ImVec2 min, float size, ImU32 color, ImU32 hole, ImFont* glyphs)
 {
     auto at = [&](float x, float y) { return ImVec2(min.x + x * size, min.y + y * size); };
     float line = size * 0.07f;
@@ -30,11 +32,12 @@ void draw_icon(ImDrawList* draw, std::string_view name, ImVec2 min, float size, 
         draw->AddRectFilled(at(0.45f, 0.34f), at(0.55f, 0.64f), hole);
         draw->AddRectFilled(at(0.45f, 0.71f), at(0.55f, 0.81f), hole);
     } else if (name == "euro") {
-        draw->AddCircleFilled(at(0.5f, 0.5f), size * 0.44f, color, 40);
-        draw->AddCircleFilled(at(0.55f, 0.5f), size * 0.24f, hole, 32);
-        draw->AddRectFilled(at(0.62f, 0.34f), at(0.95f, 0.66f), color);
-        draw->AddRectFilled(at(0.2f, 0.4f), at(0.6f, 0.46f), hole);
-        draw->AddRectFilled(at(0.2f, 0.54f), at(0.6f, 0.6f), hole);
+        // A coin with the euro sign in the text font: drawn shapes of "€" read poorly when small.
+        draw->AddCircleFilled(at(0.5f, 0.5f), size * 0.46f, color, 40);
+        ImFont* font = glyphs;
+        float glyph = size * 0.6f;
+        ImVec2 extent = font->CalcTextSizeA(glyph, FLT_MAX, 0, "€");
+        draw->AddText(font, glyph, ImVec2(min.x + (size - extent.x) / 2, min.y + (size - extent.y) / 2), hole, "€");
     } else { // person
         draw->AddCircleFilled(at(0.5f, 0.3f), size * 0.2f, color, 32);
         fill_rounded_rect(draw, at(0.18f, 0.56f), at(0.82f, 0.94f), color, size * 0.2f);

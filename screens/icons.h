@@ -7,7 +7,7 @@
 
 namespace guichet::screens {
 
-// Draws icon `name` centred in a square of `size` at `min`, in `color`; `hole` is the colour behind it.
-void draw_icon(ImDrawList*, std::string_view name, ImVec2 min, float size, ImU32 color, ImU32 hole);
+// Draws icon `name` centred in a square of `size` at `min`, in `color`; `hole` is the colour behind it; `glyphs` draws the signs that are characters (€).
+void draw_icon(ImDrawList*, std::string_view name, ImVec2 min, float size, ImU32 color, ImU32 hole, ImFont* glyphs);
 
 }

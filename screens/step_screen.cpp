@@ -100,10 +100,25 @@ void StepScreen::draw_content(FrameContext& context, float width)
     follow(journey);
     auto& step = *m_step;
 
-    widgets::caption(ui, "step.progress",
-        format_text(context.tr("step.progress"),
-            { { "position", std::to_string(journey.position()) }, { "count", std::to_string(journey.count()) } }),
-        width);
+    // The progress on the left and Help on the right share one line, leaving the height to the field.
+    std::string progress = format_text(context.tr("step.progress"),
+        { { "position", std::to_string(journey.position()) }, { "count", std::to_string(journey.count()) } });
+    if (step.help.empty()) {
+        widgets::caption(ui, "step.progress", progress, width);
+    } else {
+        ButtonSpec help { .id = "step.help", .label = context.tr(m_help ? "step.hide_help" : "step.help"),
+            .min_height = ui.px(80), .role = Role::Toggle, .selected = m_help };
+        help.width = std::min(width / 2, ui.px(300) * ui.text_scale);
+        float row_top = ImGui::GetCursorPosY();
+        float left = ImGui::GetCursorPosX();
+        float help_height = widgets::button_height(ui, help);
+        ImGui::SetCursorPosY(row_top + (help_height - ui.fonts.small->FontSize * 1.25f) / 2);
+        widgets::caption(ui, "step.progress", progress, width - help.width - ui.px(24), Align::Left);
+        ImGui::SetCursorPos(ImVec2(left + width - help.width, row_top));
+        if (widgets::button(ui, help))
+            m_help = !m_help;
+        ImGui::SetCursorPosX(left);
+    }
     widgets::gap(ui, 12);
     widgets::heading(ui, "step.title", context.text(step.title), width);
     if (auto& text = context.text(step.text); !text.empty()) {
@@ -114,18 +129,9 @@ void StepScreen::draw_content(FrameContext& context, float width)
         widgets::gap(ui, 8);
         widgets::caption(ui, "step.optional", context.tr("step.optional"), width);
     }
-    if (!step.help.empty()) {
+    if (m_help) {
         widgets::gap(ui, 16);
-        ButtonSpec help { .id = "step.help", .label = context.tr(m_help ? "step.hide_help" : "step.help"),
-            .min_height = ui.px(80), .role = Role::Toggle, .selected = m_help };
-        help.width = std::min(width, ui.px(360));
-        center_next(help.width, width);
-        if (widgets::button(ui, help))
-            m_help = !m_help;
-        if (m_help) {
-            widgets::gap(ui, 12);
-            widgets::paragraph(ui, "step.help_text", context.text(step.help), width);
-        }
+        widgets::paragraph(ui, "step.help_text", context.text(step.help), width, Align::Center, "text_muted");
     }
     if (auto& error = journey.error()) {
         widgets::gap(ui, 20);
@@ -303,18 +309,31 @@ void StepScreen::draw_address(FrameContext& context, float width)
 {
     auto& ui = context.ui;
     float field_width = std::min(width, ui_width(ui));
-    center_next(field_width, width);
-    widgets::caption(ui, "address.street.label", context.tr("address.street"), field_width, Align::Left);
-    center_next(field_width, width);
-    part_field(context, "address.street", context.tr("address.street"), m_draft["street"].get_ref<std::string&>(), field_width, 0,
-        120);
-    widgets::gap(ui, 16);
     float postcode_width = ui.px(300) * ui.text_scale;
+    float gap = ui.px(32);
+    // Street and postcode side by side when the column is wide enough, one above the other otherwise.
+    bool side_by_side = field_width - postcode_width - gap >= ui.px(560);
+    float street_width = side_by_side ? field_width - postcode_width - gap : field_width;
     center_next(field_width, width);
-    widgets::caption(ui, "address.postcode.label", context.tr("address.postcode"), field_width, Align::Left);
-    center_next(field_width, width);
+    float left = ImGui::GetCursorPosX();
+    float top = ImGui::GetCursorPosY();
+    ImGui::BeginGroup();
+    widgets::caption(ui, "address.street.label", context.tr("address.street"), street_width, Align::Left);
+    part_field(context, "address.street", context.tr("address.street"), m_draft["street"].get_ref<std::string&>(), street_width, 0,
+        120);
+    ImGui::EndGroup();
+    if (side_by_side) {
+        ImGui::SetCursorPos(ImVec2(left + street_width + gap, top));
+    } else {
+        widgets::gap(ui, 16);
+        center_next(field_width, width);
+    }
     auto& postcode = m_draft["postcode"].get_ref<std::string&>();
+    ImGui::BeginGroup();
+    widgets::caption(ui, "address.postcode.label", context.tr("address.postcode"), postcode_width, Align::Left);
     part_field(context, "address.postcode", context.tr("address.postcode"), postcode, postcode_width, 1, 5);
+    ImGui::EndGroup();
+    ImGui::SetCursorPosX(left - std::max(0.0f, (width - field_width) / 2));
 
     // The communes of a complete postcode, as big buttons; one commune is chosen for the citizen.
     auto digits = strip_separators(postcode);

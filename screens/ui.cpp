@@ -239,23 +239,37 @@ void gap(Ui& ui, float design_pixels)
     ImGui::Dummy(ImVec2(1, ui.px(design_pixels) * ui.gap_scale));
 }
 
+int button_row(Ui& ui, std::span<ButtonSpec> buttons, float width)
+{
+    int count = static_cast<int>(buttons.size());
+    auto grid = grid_for(count, ui.px(count > 2 ? 300 : 360), std::min(width, ui.px(count > 2 ? 1500 : 1000)), ui.px(32));
+    float height = 0;
+    for (auto& spec : buttons) {
+        spec.width = grid.item_width;
+        height = std::max(height, button_height(ui, spec));
+    }
+    float row_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
+    float left = ImGui::GetCursorPosX() + (width - row_width) / 2;
+    int pressed = 0;
+    for (int i = 0; i < count; ++i) {
+        if (i % grid.columns != 0) {
+            ImGui::SameLine(0, grid.gap);
+        } else {
+            if (i != 0)
+                gap(ui, 24);
+            ImGui::SetCursorPosX(left);
+        }
+        buttons[static_cast<size_t>(i)].min_height = height;
+        if (button(ui, buttons[static_cast<size_t>(i)]))
+            pressed = i + 1;
+    }
+    return pressed;
+}
+
 int button_pair(Ui& ui, ButtonSpec first, ButtonSpec second, float width)
 {
-    auto row = grid_for(2, ui.px(360), std::min(width, ui.px(1000)), ui.px(32));
-    first.width = second.width = row.item_width;
-    first.min_height = second.min_height = std::max(button_height(ui, first), button_height(ui, second));
-    float row_width = row.columns == 2 ? 2 * row.item_width + row.gap : row.item_width;
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (width - row_width) / 2);
-    int pressed = button(ui, first) ? 1 : 0;
-    if (row.columns == 2) {
-        ImGui::SameLine(0, row.gap);
-    } else {
-        gap(ui, 24);
-        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (width - row_width) / 2);
-    }
-    if (button(ui, second))
-        pressed = 2;
-    return pressed;
+    ButtonSpec buttons[] = { first, second };
+    return button_row(ui, buttons, width);
 }
 
 namespace {
@@ -320,7 +334,7 @@ bool card(Ui& ui, const CardSpec& spec)
     if (pressed)
         fill_rounded_rect(draw, origin, max, IM_COL32(0, 0, 0, 40), rounding);
     draw_icon(draw, spec.icon, ImVec2(origin.x + layout.padding, origin.y + (size.y - layout.icon) / 2), layout.icon,
-        ui.color("primary"), ui.color("surface"));
+        ui.color("primary"), ui.color("surface"), ui.fonts.title);
     float text_height = text_block_height(ui.fonts.small, layout.overline) + text_block_height(ui.fonts.button, layout.title)
         + text_block_height(ui.fonts.body, layout.summary) + ui.px(8);
     ImVec2 at(origin.x + layout.text_x, origin.y + (size.y - text_height) / 2);

@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include <span>
 #include <string_view>
 
 namespace guichet::screens {
@@ -66,6 +67,8 @@ void gap(Ui&, float design_pixels);
 // Two buttons side by side (or stacked when the column is narrow), sharing one height, centred in
 // `width`. Returns 1 when the first is activated, 2 for the second, 0 otherwise.
 int button_pair(Ui&, ButtonSpec first, ButtonSpec second, float width);
+// The same for any number of buttons, in balanced rows. Returns the 1-based index activated, or 0.
+int button_row(Ui&, std::span<ButtonSpec> buttons, float width);
 
 // A large card for a procedure: icon, a small line above the title, the title, a one-line summary.
 // Recorded as a button labelled with the title, its summary as the value.
