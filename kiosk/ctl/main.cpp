@@ -3,6 +3,7 @@
 // Exit codes: 0 done, 1 the action failed, 2 bad command line or configuration.
 #include "guichet/version.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/procedure.h"
 #include "sync/outbox.h"
 #include "sync/uploader.h"
 
@@ -25,6 +26,9 @@ const char* usage = R"(Usage: guichetctl [--config FILE] COMMAND
   receipt CODE           the state of one receipt (what a mediator may tell a citizen)
   sync-now               send what is due now, and report
   retry ID|RECEIPT       put a quarantined submission back in the queue
+  validate PATH [--languages fr,en,pt,es]
+                         check procedure files (a folder or one file): each problem with its file and
+                         JSON path; the languages default to the kiosk's (--config) or fr,en,pt,es
   --version
 The configuration defaults to /etc/guichet/guichet.toml.
 )";
@@ -63,15 +67,43 @@ int fail_with(int code, const std::string& message)
 
 }
 
+// Checks procedure files the way the kiosk reads them, against the languages the kiosk offers.
+int validate(const std::string& path, const std::vector<std::string>& languages)
+{
+    auto catalog = load_catalog(path, { .languages = languages });
+    for (auto& problem : catalog.problems)
+        std::printf("%s\n", to_string(problem).c_str());
+    std::printf("%zu procedure%s valid, %zu problem%s\n", catalog.procedures.size(), catalog.procedures.size() == 1 ? "" : "s",
+        catalog.problems.size(), catalog.problems.size() == 1 ? "" : "s");
+    return catalog.problems.empty() ? 0 : 1;
+}
+
+std::vector<std::string> split_languages(const std::string& list)
+{
+    std::vector<std::string> languages;
+    size_t start = 0;
+    while (start <= list.size()) {
+        size_t comma = std::min(list.find(',', start), list.size());
+        if (comma > start)
+            languages.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return languages;
+}
+
 int main(int argc, char** argv)
 {
     std::string config_path = "/etc/guichet/guichet.toml";
     std::vector<std::string> words;
     bool json = false;
+    bool config_given = false;
+    std::optional<std::string> languages;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--config" && i + 1 < argc)
-            config_path = argv[++i];
+            config_path = argv[++i], config_given = true;
+        else if (arg == "--languages" && i + 1 < argc)
+            languages = argv[++i];
         else if (arg == "--json")
             json = true;
         else if (arg == "--version")
@@ -86,6 +118,18 @@ int main(int argc, char** argv)
     if (words.empty())
         return fail_with(2, std::string("a command is needed\n") + usage);
     const std::string& command = words[0];
+    if (command == "validate") {
+        if (words.size() != 2)
+            return fail_with(2, std::string("'validate' takes one path\n") + usage);
+        if (languages)
+            return validate(words[1], split_languages(*languages));
+        if (!config_given)
+            return validate(words[1], ValidationOptions {}.languages);
+        auto config = load_config(config_path);
+        if (!config)
+            return fail_with(2, config.error().message);
+        return validate(words[1], config->kiosk.languages);
+    }
     bool takes_argument = command == "retry" || command == "receipt";
     if (command != "status" && command != "queue" && command != "sync-now" && !takes_argument)
         return fail_with(2, "unknown command '" + command + "'\n" + usage);

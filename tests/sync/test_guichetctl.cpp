@@ -98,3 +98,37 @@ TEST_CASE("guichetctl refuses bad command lines with the reason", "[ctl]")
     std::string command = std::string(GUICHETCTL) + " --config /nonexistent.toml status 2>&1";
     CHECK(test::exit_code_of(std::system(command.c_str())) == 2);
 }
+
+TEST_CASE("guichetctl validate passes the shipped procedures and names each problem of a broken one", "[ctl][procedure]")
+{
+    Kiosk kiosk; // its configuration offers French only, so --config checks fewer languages
+    auto shipped = kiosk.ctl(std::string("validate ") + GUICHET_SOURCE_DIR "/assets/procedures");
+    CHECK(shipped.exit_code == 0);
+    CHECK_THAT(shipped.out, Catch::Contains("5 procedures valid, 0 problems"));
+
+    auto dir = kiosk.dir / "procedures";
+    std::filesystem::create_directories(dir);
+    std::filesystem::copy(GUICHET_SOURCE_DIR "/assets/procedures/public-space-report.json", dir / "report.json");
+    auto text = test::read_text(dir / "report.json");
+    auto replace = [&](std::string_view from, std::string_view to) {
+        auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+    };
+    replace("\"problem == 'other'\"", "\"problem == 'othre'\"");
+    replace("\"type\": \"date\"", "\"type\": \"calendar\"");
+    test::write_text(dir / "report.json", text);
+    test::write_text(dir / "broken.json", "{ \"id\": ");
+
+    auto broken = kiosk.ctl("validate " + dir.string() + " --languages fr,en,pt,es");
+    CHECK(broken.exit_code == 1);
+    CHECK_THAT(broken.out, Catch::Contains((dir / "broken.json").string() + ": $: is not valid JSON"));
+    CHECK_THAT(broken.out, Catch::Contains("report.json: $.steps[1].show_if: 'othre' is not a value of 'problem'"));
+    CHECK_THAT(broken.out, Catch::Contains("unknown field type 'calendar'"));
+    CHECK_THAT(broken.out, Catch::Contains("0 procedures valid, 3 problems"));
+
+    auto german = kiosk.ctl(std::string("validate ") + GUICHET_SOURCE_DIR "/assets/procedures --languages fr,de");
+    CHECK(german.exit_code == 1);
+    CHECK_THAT(german.out, Catch::Contains("$.languages: lacks 'de', a language this kiosk offers"));
+    CHECK(kiosk.ctl("validate").exit_code == 2);
+}
