@@ -22,16 +22,23 @@ struct KeyboardLabels {
     std::string_view space;     // "Espace"
 };
 
+// The number of code points in UTF-8 `text`: what `max_characters` counts.
+size_t code_points(std::string_view text);
+
 namespace widgets {
 
 // A one-line text box showing `value` with a caret. Recorded as Role::TextField with its label and
-// value. While `active` is true it takes what a physical keyboard types (characters, Backspace).
+// value. While `active` is true it takes what a physical keyboard types (characters, Backspace), shows a
+// caret and a thicker frame in the focus colour. A value longer than the box shows its end.
 // Returns true when `value` changed this frame.
 bool text_field(Ui&, std::string_view id, std::string_view label, std::string& value, float width, bool active,
     size_t max_characters = 200);
 
 // Draws the keyboard `width` wide at the cursor and applies a tapped key to `value` (UTF-8).
-// Each key is recorded as Role::Key, id "<id>.key.<name>", labelled with what it types.
+// Each key is recorded as Role::Key, id "<id>.key.<name>", labelled with what it types: names are the
+// letters and digits themselves ("e", "é"), "apostrophe", "hyphen", "space", "backspace", "clear" and
+// "shift". The capitals key stays on until pressed again (recorded as selected) and is off each time the
+// keyboard appears; it capitalises the accented letters too (É, Œ).
 // Returns true when `value` changed this frame.
 bool keyboard(Ui&, std::string_view id, KeyboardLayout, std::string& value, float width, const KeyboardLabels&,
     size_t max_characters = 200);
