@@ -85,6 +85,17 @@ constexpr KeyDef bottom_keys[] = {
     { "n", "n", "N" }, { "apostrophe", "’", "’" }, { "hyphen", "-", "-" },
     { "backspace", "", "", KeyKind::Backspace, 2 },
 };
+// Addresses have numbers, e-mail addresses have @ and dots: those layouts carry a row of digits, and
+// the e-mail one its own punctuation where the apostrophe was.
+constexpr KeyDef number_keys[] = {
+    { "1", "1", "1" }, { "2", "2", "2" }, { "3", "3", "3" }, { "4", "4", "4" }, { "5", "5", "5" },
+    { "6", "6", "6" }, { "7", "7", "7" }, { "8", "8", "8" }, { "9", "9", "9" }, { "0", "0", "0" },
+};
+constexpr KeyDef email_bottom_keys[] = {
+    { "w", "w", "W" }, { "x", "x", "X" }, { "c", "c", "C" }, { "v", "v", "V" }, { "b", "b", "B" },
+    { "n", "n", "N" }, { "at", "@", "@" }, { "dot", ".", "." }, { "underscore", "_", "_" }, { "hyphen", "-", "-" },
+    { "backspace", "", "", KeyKind::Backspace, 2 },
+};
 constexpr KeyDef word_keys[] = {
     { "shift", "", "", KeyKind::Shift, 3 },
     { "space", " ", " ", KeyKind::Space, 4 },
@@ -137,7 +148,7 @@ KeyboardGeometry place(std::span<const std::span<const KeyDef>> rows, float widt
     return geometry;
 }
 
-KeyboardGeometry letters_geometry(const Ui& ui, float width)
+KeyboardGeometry letters_geometry(const Ui& ui, KeyboardLayout layout, float width)
 {
     float gap = ui.px(10);
     float key_height = std::max(ui.px(88), std::round(ui.fonts.button->FontSize * 1.45f));
@@ -145,10 +156,17 @@ KeyboardGeometry letters_geometry(const Ui& ui, float width)
     // The accents take one row when their keys stay wide enough (landscape), two rows of seven otherwise.
     float one_row_width = (width - 13 * gap) / 14;
     std::vector<std::span<const KeyDef>> rows;
-    if (one_row_width >= ui.px(80))
-        rows = { accents, top_keys, middle_keys, bottom_keys, word_keys };
-    else
-        rows = { accents.first(7), accents.subspan(7), top_keys, middle_keys, bottom_keys, word_keys };
+    if (layout != KeyboardLayout::Letters)
+        rows.push_back(number_keys);
+    if (one_row_width >= ui.px(80)) {
+        rows.push_back(accents);
+    } else {
+        rows.push_back(accents.first(7));
+        rows.push_back(accents.subspan(7));
+    }
+    rows.insert(rows.end(), { top_keys, middle_keys });
+    rows.push_back(layout == KeyboardLayout::Email ? std::span<const KeyDef>(email_bottom_keys) : std::span<const KeyDef>(bottom_keys));
+    rows.push_back(word_keys);
     // Wide enough for the widest row, and no wider than a hand spans comfortably.
     float key_width = ui.px(120);
     for (auto row : rows) {
@@ -175,7 +193,7 @@ KeyboardGeometry digits_geometry(const Ui& ui, float width)
 
 KeyboardGeometry geometry_for(const Ui& ui, KeyboardLayout layout, float width)
 {
-    return layout == KeyboardLayout::Letters ? letters_geometry(ui, width) : digits_geometry(ui, width);
+    return layout == KeyboardLayout::Digits ? digits_geometry(ui, width) : letters_geometry(ui, layout, width);
 }
 
 // [SECTION] labels
@@ -448,7 +466,7 @@ bool keyboard(Ui& ui, std::string_view id, KeyboardLayout layout, std::string& v
 
     ImGui::PushID(id.data(), id.data() + id.size());
     ShiftState shift;
-    bool capitals = layout == KeyboardLayout::Letters && shift.on();
+    bool capitals = layout != KeyboardLayout::Digits && shift.on();
     const KeyDef* tapped = nullptr;
     for (auto& key : geometry.keys) {
         KeyLook look;

@@ -10,7 +10,9 @@
 namespace guichet::screens {
 
 enum class KeyboardLayout {
-    Letters, // AZERTY, accents, ' and -, space
+    Letters, // AZERTY, accents, ' and -, space: names
+    Text,    // the same with a row of digits: addresses, free text, codes (NIR, IBAN)
+    Email,   // the same as Text with @ . _ in place of the apostrophe
     Digits,  // 0-9 keypad
 };
 

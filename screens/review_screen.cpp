@@ -22,9 +22,13 @@ void ReviewScreen::draw_content(FrameContext& context, float width)
 
     auto items = journey.review();
     // As many answers as the display holds at this text size; the rest on further pages.
-    float row_estimate = ui.px(150) * ui.text_scale + ui.px(20);
-    float room = ImGui::GetIO().DisplaySize.y - ui.px(520) * std::max(1.0f, ui.text_scale * 0.85f);
-    int per_page = std::max(1, static_cast<int>(room / row_estimate));
+    float nav = widgets::button_height(ui, { .label = "A" });
+    float row = std::max(ui.px(80), (ui.fonts.small->FontSize + ui.fonts.body->FontSize) * 1.25f) + ui.px(20);
+    float room = ImGui::GetIO().DisplaySize.y - ui.px(260) - ui.fonts.title->FontSize * 1.25f - nav
+        - (journey.submit_error().empty() ? 0 : ui.px(120) * ui.text_scale);
+    int per_page = std::max(1, static_cast<int>(room / row));
+    if (per_page < static_cast<int>(items.size())) // the page buttons need their room too
+        per_page = std::max(1, static_cast<int>((room - nav - ui.px(80)) / row));
     int pages = std::max(1, (static_cast<int>(items.size()) + per_page - 1) / per_page);
     m_page = std::clamp(m_page, 0, pages - 1);
     size_t first = static_cast<size_t>(m_page * per_page);

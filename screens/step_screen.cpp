@@ -42,8 +42,12 @@ KeyboardLayout layout_for(TextPreset preset)
     case TextPreset::Phone:
     case TextPreset::TaxNumber:
         return KeyboardLayout::Digits;
-    default:
+    case TextPreset::PersonName:
         return KeyboardLayout::Letters;
+    case TextPreset::Email:
+        return KeyboardLayout::Email;
+    default:
+        return KeyboardLayout::Text;
     }
 }
 
@@ -378,7 +382,7 @@ void StepScreen::draw_address(FrameContext& context, float width)
     }
     widgets::gap(ui, 24);
     if (m_part == 0)
-        draw_keyboard(context, m_draft["street"].get_ref<std::string&>(), KeyboardLayout::Letters, width, 120);
+        draw_keyboard(context, m_draft["street"].get_ref<std::string&>(), KeyboardLayout::Text, width, 120);
     else
         draw_keyboard(context, postcode, KeyboardLayout::Digits, width, 5);
 }

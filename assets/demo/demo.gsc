@@ -1,27 +1,58 @@
-# The demo journey: every screen of the kiosk as a citizen meets it, in landscape and portrait.
+# The demo journey: a citizen reports a problem in the street, from the welcome screen to the receipt,
+# and the submission reaches the local hub. Then the reading-comfort options, and portrait.
 expect-screen welcome
 # The kiosk reaches the local hub and says so at the bottom of the welcome screen.
 wait-sync
 expect-text "En ligne"
 screenshot 01-welcome.png
-tap "English"
-screenshot 02-welcome-english.png
-tap "Start"
+tap id:welcome.start
 expect-screen catalog
-screenshot 03-catalog.png
-advance 120
-expect-text "Are you still there?"
-screenshot 04-inactivity-warning.png
-tap "I need more time"
-tap "Back"
+screenshot 02-catalog.png
+tap id:catalog.more
+screenshot 02b-catalog-page-2.png
+tap id:procedure.public-space-report
+expect-screen intro
+screenshot 03-intro.png
+tap id:intro.start
+expect-screen step
+tap id:option.pothole
+screenshot 04-step-choice.png
+tap id:step.next
+type "Rue de la Mairie, devant l’école"
+screenshot 05-step-text.png
+tap id:step.next
+# "Since when" is optional: Next without an answer.
+tap id:step.next
+tap id:option.no
+tap id:step.next
+tap id:step.next
+tap id:option.no
+tap id:step.next
+expect-screen review
+screenshot 06-review.png
+tap id:review.change.danger
+tap id:option.yes
+tap id:step.next
+expect-text "En cas d’urgence"
+tap id:step.next
+expect-screen review
+tap id:review.submit
+expect-screen receipt
+expect-text "Votre demande est enregistrée"
+screenshot 07-receipt.png
+wait-sync
+tap id:receipt.rating_easy
+tap id:receipt.finish
+expect-screen welcome
+expect-text "Bienvenue"
+tap "English"
 tap id:welcome.text_size
 tap id:welcome.text_size
 tap id:welcome.contrast
-screenshot 05-welcome-larger-text-high-contrast.png
+screenshot 08-welcome-larger-text-high-contrast.png
 resize 1080x1920
-screenshot 06-welcome-portrait.png
+screenshot 09-welcome-portrait.png
 tap id:welcome.start
-screenshot 07-catalog-portrait.png
+screenshot 10-catalog-portrait.png
 tap id:catalog.finish
 expect-screen welcome
-expect-text "Bienvenue"

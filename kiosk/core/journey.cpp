@@ -109,8 +109,9 @@ void Journey::advance()
     for (size_t index : visible) {
         if (index <= m_index)
             continue;
-        // While changing an answer, go only through questions it has just made visible.
-        if (m_changing && (m_procedure->steps[index].kind != StepKind::Question || m_drafts.contains(m_procedure->steps[index].id)))
+        // While changing an answer, go only through the steps it has just made visible: a new question,
+        // or a new piece of information (what to do in an emergency) the citizen has not seen yet.
+        if (m_changing && m_drafts.contains(m_procedure->steps[index].id))
             continue;
         m_index = index;
         return;
