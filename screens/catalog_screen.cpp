@@ -30,7 +30,21 @@ void CatalogScreen::draw_content(FrameContext& context, float width)
         // One or two columns, whichever shows more cards at once on this display at this text size:
         // as many rows as fit below the title and above the buttons, a page at a time when they do not
         // all fit (with buttons of its own).
-        float nav = widgets::button_height(ui, { .label = "A" });
+        // The height the buttons under the cards take: Back and Finish, or those with the page buttons.
+        auto row_height = [&](std::initializer_list<std::string_view> labels) {
+            auto grid = grid_for(static_cast<int>(labels.size()), ui.px(labels.size() > 2 ? 300 : 360) * ui.text_scale,
+                std::min(width, ui.px(labels.size() > 2 ? 1500 : 1000)), ui.px(32));
+            float button = 0;
+            for (auto label : labels)
+                button = std::max(button, widgets::button_height(ui, { .label = label, .width = grid.item_width }));
+            int rows = (static_cast<int>(labels.size()) + grid.columns - 1) / grid.columns;
+            return static_cast<float>(rows) * button + static_cast<float>(rows - 1) * ui.px(24);
+        };
+        float top = ui.fonts.title->FontSize * 1.25f + ui.px(32 + 40 + 48);
+        float single = row_height({ context.tr("common.back"), context.tr("common.finish") });
+        float paged = row_height({ context.tr("common.back"), context.tr("catalog.previous"), context.tr("catalog.more"),
+                          context.tr("common.finish") })
+            + ui.fonts.small->FontSize * 1.25f + ui.px(16);
         struct Choice {
             Grid grid;
             std::vector<widgets::CardSpec> cards;
@@ -50,17 +64,21 @@ void CatalogScreen::draw_content(FrameContext& context, float width)
                 choice.height = std::max(choice.height, widgets::card_height(ui, choice.cards.back()));
             }
             float row = choice.height + ui.px(24);
-            float room = ImGui::GetIO().DisplaySize.y - ui.px(200) - nav + ui.px(24);
-            choice.rows = std::max(1, static_cast<int>(room / row));
+            float display = ImGui::GetIO().DisplaySize.y;
+            choice.rows = static_cast<int>((display - top - single + ui.px(24)) / row);
             if (choice.rows * columns < total)
-                choice.rows = std::max(1, static_cast<int>((room - ui.px(56)) / row));
-            if (best.cards.empty() || std::min(total, choice.rows * columns) > std::min(total, best.rows * best.grid.columns))
+                choice.rows = static_cast<int>((display - top - paged + ui.px(24)) / row);
+            // The layout that shows the most cards wins; when none fits a whole card, the shortest cards.
+            bool better = best.cards.empty()
+                || (choice.rows > 0 && std::min(total, choice.rows * columns) > std::min(total, best.rows * best.grid.columns))
+                || (best.rows == 0 && choice.height < best.height);
+            if (better)
                 best = std::move(choice);
         }
         auto& grid = best.grid;
         auto& cards = best.cards;
         float height = best.height;
-        int per_page = best.rows * grid.columns;
+        int per_page = std::max(1, best.rows) * grid.columns;
         int pages = (total + per_page - 1) / per_page;
         m_page = std::clamp(m_page, 0, pages - 1);
         size_t first = static_cast<size_t>(m_page * per_page);

@@ -242,7 +242,8 @@ void gap(Ui& ui, float design_pixels)
 int button_row(Ui& ui, std::span<ButtonSpec> buttons, float width)
 {
     int count = static_cast<int>(buttons.size());
-    auto grid = grid_for(count, ui.px(count > 2 ? 300 : 360), std::min(width, ui.px(count > 2 ? 1500 : 1000)), ui.px(32));
+    auto grid = grid_for(count, ui.px(count > 2 ? 300 : 360) * ui.text_scale, std::min(width, ui.px(count > 2 ? 1500 : 1000)),
+        ui.px(32));
     float height = 0;
     for (auto& spec : buttons) {
         spec.width = grid.item_width;

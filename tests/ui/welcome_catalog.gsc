@@ -6,7 +6,7 @@ screenshot welcome.png
 tap "Commencer"
 expect-screen catalog
 expect-text "Choisissez votre démarche"
-expect-text "Aucune démarche n’est encore installée"
+expect-text "Signaler un changement d’adresse"
 screenshot catalog.png
 tap "Retour"
 expect-screen welcome
