@@ -1,0 +1,380 @@
+// Every shipped procedure, end to end, as a citizen does it: the scripts in tests/procedures drive the
+// real app from the welcome screen to the receipt, and the outbox then holds exactly one submission,
+// sealed to the administration's key, whose answers are the ones given. A broken procedure file is
+// skipped while the others stay usable.
+#include "kiosk/app/app.h"
+#include "kiosk/app/headless_driver.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <ctime>
+#include <fstream>
+#include <map>
+
+using namespace guichet;
+using nlohmann::json;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path source_dir = GUICHET_SOURCE_DIR;
+const fs::path output_dir = GUICHET_TEST_OUTPUT_DIR;
+
+struct SdlEvents {
+    SdlEvents() { SDL_Init(SDL_INIT_EVENTS); }
+    ~SdlEvents() { SDL_Quit(); }
+};
+
+// The administration's key pair: the kiosk gets the public half, the test opens what it sealed.
+struct KeyPair {
+    std::array<unsigned char, crypto_box_PUBLICKEYBYTES> public_key {};
+    std::array<unsigned char, crypto_box_SECRETKEYBYTES> secret_key {};
+
+    KeyPair()
+    {
+        REQUIRE(sodium_init() >= 0);
+        crypto_box_keypair(public_key.data(), secret_key.data());
+    }
+    std::string public_base64() const
+    {
+        return sync::protocol::base64_encode(std::vector<uint8_t>(public_key.begin(), public_key.end()));
+    }
+};
+
+// A kiosk with an empty outbox of its own in `state` (and optionally other assets), at 1920x1080.
+struct Kiosk {
+    SdlEvents sdl;
+    VirtualClock clock;
+    std::unique_ptr<app::App> app;
+
+    Kiosk(const fs::path& state, const KeyPair& keys, const fs::path& assets = {})
+    {
+        fs::remove_all(state);
+        fs::create_directories(state);
+        app::AppSetup setup; // one App at a time: Dear ImGui has one current context per process
+        setup.mode = app::Mode::Headless;
+        setup.windowed = app::Size { 1920, 1080 };
+        setup.config.kiosk.id = "procedures-test";
+        setup.config.sync.submission_public_key = keys.public_base64();
+        setup.config.storage.outbox = (state / "outbox.sqlite").string();
+        if (!assets.empty())
+            setup.config.ui.assets_dir = assets.string();
+        auto created = app::App::create(setup, clock);
+        INFO((created ? "" : created.error().message));
+        REQUIRE(created);
+        app = std::move(*created);
+    }
+
+    // Runs a script file; its screenshots and UI dumps go to `screenshots`.
+    void run_file(const fs::path& script, const fs::path& screenshots)
+    {
+        fs::create_directories(screenshots);
+        auto steps = load_script(script);
+        INFO((steps ? "" : steps.error().message));
+        REQUIRE(steps);
+        app::HeadlessDriver driver(*app, clock, screenshots);
+        auto done = driver.run(*steps, script.filename().string());
+        INFO((done ? "" : done.error().message));
+        REQUIRE(done);
+    }
+};
+
+std::vector<fs::path> procedure_scripts()
+{
+    std::vector<fs::path> scripts;
+    for (auto& entry : fs::directory_iterator(source_dir / "tests" / "procedures")) {
+        if (entry.path().extension() == ".gsc")
+            scripts.push_back(entry.path());
+    }
+    std::sort(scripts.begin(), scripts.end());
+    return scripts;
+}
+
+// "change-of-address-portrait" is a journey through "change-of-address"; "-english" is one in English.
+struct ScriptName {
+    std::string procedure;
+    std::string language = "fr";
+};
+
+ScriptName parse_script_name(const fs::path& script)
+{
+    ScriptName name { script.stem().string() };
+    for (std::string_view suffix : { "-portrait", "-english" }) {
+        if (name.procedure.ends_with(suffix)) {
+            name.procedure.resize(name.procedure.size() - suffix.size());
+            if (suffix == "-english")
+                name.language = "en";
+        }
+    }
+    return name;
+}
+
+// What each procedure's scripts answer. Every variant of a procedure (portrait, English) gives the same
+// answers, so one table serves them all.
+struct Expected {
+    json values;                      // answers, exactly, after normalization
+    std::vector<std::string> present; // answered, whatever the words (they differ by language)
+    std::vector<std::string> hidden;  // questions whose show_if is false at the end: never submitted
+};
+
+const std::map<std::string, Expected, std::less<>>& expectations()
+{
+    static const std::map<std::string, Expected, std::less<>> table {
+        { "change-of-address",
+            { .values = {
+                  { "moved_on", "2025-02-15" },
+                  { "new_address",
+                      { { "street", "12 avenue du Général de Gaulle" }, { "postcode", "01000" },
+                          { "commune", "Bourg-en-Bresse" }, { "insee", "01053" } } },
+                  { "previous_postcode", "69001" },
+                  { "has_children", "no" },
+                  { "phone", "0612345678" },
+                  { "inform", { "caf", "impots", "la_poste" } },
+                  { "caf_number", "1234567" },
+                  { "tax_number", "1234567890123" },
+                  { "consent", "yes" },
+              },
+                // Answered "yes, 2 children", then changed to "no" from the review.
+                .hidden = { "children_count" } } },
+        { "civil-status-certificate",
+            { .values = {
+                  { "act_kind", "birth" },
+                  { "for_whom", "other" },
+                  { "relationship", "Petite-fille" },
+                  { "last_name", "Lefèvre" },
+                  { "first_names", "Hélène Marguerite" },
+                  { "event_date", "1941-03-12" },
+                  { "event_commune", "Saint-Étienne" },
+                  { "copy_kind", "full_copy" },
+                  { "parents_names", "Louis Lefèvre et Jeanne Martin" },
+                  { "delivery", "post" },
+                  { "consent", "yes" },
+              },
+                // The e-mail was given, then delivery changed to post; "deceased" is for deaths only.
+                .hidden = { "email", "deceased" } } },
+        { "adviser-appointment",
+            { .values = {
+                  { "topic", "pensions" },
+                  { "half_days", { "mon_am", "thu_pm" } },
+                  { "last_name", "Da Silva" },
+                  { "first_name", "Benoît" },
+                  { "phone", "0612345678" },
+                  { "needs", "yes" },
+              },
+                .present = { "needs_detail" },
+                // Typed for "something else", then the topic changed to pensions.
+                .hidden = { "topic_other" } } },
+        { "public-space-report",
+            { .values = {
+                  { "problem", "street_light" },
+                  { "location", "2 place de la Fontaine, devant la façade de l’église" },
+                  { "since", "2025-01-03" },
+                  { "danger", "yes" },
+                  { "wants_reply", "yes" },
+                  { "email", "karim.benali@exemple.fr" },
+              },
+                // Typed for "something else", then the problem changed to a street light; the optional
+                // detail was left empty, so it is not submitted either.
+                .hidden = { "problem_other", "description" } } },
+        { "benefits-precheck",
+            { .values = {
+                  { "age", 34 },
+                  { "household", "couple" },
+                  { "children_count", 2 },
+                  { "income", "from_700_to_1200" },
+                  { "housing", "hosted" },
+                  { "employment", "employed" },
+                  { "disability", "no" },
+                  { "nir", "185057800608491" },
+                  { "iban", "FR7630006000011234567890189" },
+                  { "consent", "yes" },
+              },
+                // The rent was given as a tenant, then housing changed to hosted; the optional tax
+                // number was skipped.
+                .hidden = { "rent", "tax_number" } } },
+    };
+    return table;
+}
+
+json read_json(const fs::path& path)
+{
+    std::ifstream in(path);
+    REQUIRE(in);
+    return json::parse(in);
+}
+
+std::string open_sealed(const std::vector<uint8_t>& sealed, const KeyPair& keys)
+{
+    REQUIRE(sealed.size() > crypto_box_SEALBYTES);
+    std::string plaintext(sealed.size() - crypto_box_SEALBYTES, '\0');
+    REQUIRE(crypto_box_seal_open(reinterpret_cast<unsigned char*>(plaintext.data()), sealed.data(), sealed.size(),
+                keys.public_key.data(), keys.secret_key.data())
+        == 0);
+    return plaintext;
+}
+
+void copy_assets(const fs::path& to)
+{
+    fs::remove_all(to);
+    fs::copy(source_dir / "assets", to, fs::copy_options::recursive);
+}
+
+}
+
+TEST_CASE("every shipped procedure has an end-to-end script in tests/procedures", "[ui][procedures]")
+{
+    auto catalog = load_catalog(source_dir / "assets" / "procedures", {});
+    INFO((catalog.problems.empty() ? "" : to_string(catalog.problems.front())));
+    REQUIRE(catalog.problems.empty());
+    REQUIRE(catalog.procedures.size() == 5);
+    for (auto& procedure : catalog.procedures) {
+        INFO(procedure->id);
+        CHECK(fs::exists(source_dir / "tests" / "procedures" / (procedure->id + ".gsc")));
+        CHECK(expectations().contains(procedure->id));
+    }
+    for (auto& script : procedure_scripts()) {
+        INFO(script.filename().string());
+        CHECK(catalog.find(parse_script_name(script).procedure));
+    }
+}
+
+TEST_CASE("a procedure script completes its journey and queues one sealed submission with its answers", "[ui][procedures]")
+{
+    auto script = GENERATE(from_range(procedure_scripts()));
+    auto name = parse_script_name(script);
+    auto stem = script.stem().string();
+    INFO("script " << script.filename().string() << ", procedure " << name.procedure);
+    auto found = expectations().find(name.procedure);
+    REQUIRE(found != expectations().end());
+    auto& expected = found->second;
+    auto procedure_file = read_json(source_dir / "assets" / "procedures" / (name.procedure + ".json"));
+    int64_t version = procedure_file.at("version").get<int64_t>();
+
+    KeyPair keys;
+    Kiosk kiosk(output_dir / "procedures-state" / stem, keys);
+    kiosk.run_file(script, output_dir / "procedures" / stem);
+
+    // receipt.finish ended the session: the journey and its answers are gone.
+    CHECK(kiosk.app->current_screen() == ScreenId::Welcome);
+    CHECK(kiosk.app->session().phase() == SessionPhase::None);
+
+    auto* outbox = kiosk.app->outbox();
+    REQUIRE(outbox);
+    auto counts = outbox->counts();
+    REQUIRE(counts);
+    CHECK(counts->queued == 1);
+    CHECK(counts->sent == 0);
+    CHECK(counts->quarantined == 0);
+    auto entries = outbox->entries();
+    REQUIRE(entries);
+    REQUIRE(entries->size() == 1);
+    auto& entry = entries->front();
+    CHECK(entry.procedure == name.procedure);
+    CHECK(entry.version == version);
+    CHECK(entry.state == sync::ItemState::Queued);
+    // The rating is a counter for the procedure, never linked to the submission.
+    auto ratings = outbox->ratings();
+    REQUIRE(ratings);
+    REQUIRE(ratings->size() == 1);
+    CHECK(ratings->front().procedure == name.procedure);
+    CHECK(ratings->front().count == 1);
+
+    auto due = outbox->due(static_cast<int64_t>(std::time(nullptr)) + 60, 10, 1 << 20);
+    REQUIRE(due);
+    REQUIRE(due->size() == 1);
+    auto& item = due->front();
+    CHECK(item.id == entry.id);
+    CHECK(item.procedure == name.procedure);
+    CHECK(item.version == version);
+
+    // Sealed: the envelope's metadata, and under "answers" what the kiosk submitted, itself
+    // { "language": …, "answers": { question id: answer } }.
+    auto plaintext = open_sealed(item.sealed, keys);
+    auto payload = json::parse(plaintext);
+    INFO("sealed payload: " << plaintext);
+    CHECK(payload.at("id") == entry.id);
+    CHECK(payload.at("kiosk") == "procedures-test");
+    CHECK(payload.at("procedure") == name.procedure);
+    CHECK(payload.at("version") == version);
+    CHECK(payload.at("assisted") == false);
+    auto& submitted = payload.at("answers");
+    REQUIRE(submitted.is_object());
+    CHECK(submitted.at("language") == name.language);
+    REQUIRE(submitted.contains("answers"));
+    auto& answers = submitted.at("answers");
+    REQUIRE(answers.is_object());
+    for (auto& [id, value] : expected.values.items()) {
+        INFO("answer " << id);
+        REQUIRE(answers.contains(id));
+        CHECK(answers.at(id) == value);
+    }
+    for (auto& id : expected.present) {
+        INFO("answer " << id);
+        CHECK(answers.contains(id));
+    }
+    for (auto& id : expected.hidden) {
+        INFO("hidden or skipped question " << id);
+        CHECK_FALSE(answers.contains(id));
+    }
+    // Nothing but the questions of the file: info steps have no answer.
+    for (auto& [id, value] : answers.items()) {
+        INFO("submitted " << id);
+        auto& steps = procedure_file.at("steps");
+        auto step = std::find_if(steps.begin(), steps.end(), [&](const json& s) { return s.at("id") == id; });
+        REQUIRE(step != steps.end());
+        CHECK(step->at("kind") == "question");
+    }
+}
+
+TEST_CASE("a procedure file with an error is skipped and the other procedures stay usable", "[ui][procedures]")
+{
+    auto assets = output_dir / "procedures-broken-assets";
+    copy_assets(assets);
+    // One file that is not JSON at all, one whose condition names a question that does not exist.
+    {
+        std::ofstream(assets / "procedures" / "public-space-report.json", std::ios::trunc) << "{ \"format\": 1, \"id\": ";
+    }
+    auto civil = read_json(assets / "procedures" / "civil-status-certificate.json");
+    for (auto& step : civil.at("steps")) {
+        if (step.at("id") == "email")
+            step["show_if"] = "delivry == 'email'";
+    }
+    std::ofstream(assets / "procedures" / "civil-status-certificate.json", std::ios::trunc) << civil.dump(2);
+
+    KeyPair keys;
+    Kiosk kiosk(output_dir / "procedures-state" / "broken-assets", keys, assets);
+    auto& catalog = kiosk.app->catalog();
+    std::vector<std::string> ids;
+    for (auto& procedure : catalog.procedures)
+        ids.push_back(procedure->id);
+    std::sort(ids.begin(), ids.end());
+    CHECK(ids == std::vector<std::string> { "adviser-appointment", "benefits-precheck", "change-of-address" });
+    CHECK_FALSE(catalog.find("public-space-report"));
+    CHECK_FALSE(catalog.find("civil-status-certificate"));
+    REQUIRE_FALSE(catalog.problems.empty());
+    bool names_public = false, names_civil = false, names_condition = false;
+    for (auto& problem : catalog.problems) {
+        names_public = names_public || problem.file.find("public-space-report.json") != std::string::npos;
+        names_civil = names_civil || problem.file.find("civil-status-certificate.json") != std::string::npos;
+        names_condition = names_condition || to_string(problem).find("delivry") != std::string::npos;
+    }
+    CHECK(names_public);
+    CHECK(names_civil);
+    CHECK(names_condition);
+
+    // The catalog shows what is left, and a remaining procedure goes all the way to its receipt.
+    kiosk.run_file(source_dir / "tests" / "procedures" / "change-of-address.gsc", output_dir / "procedures" / "broken-assets");
+    CHECK(kiosk.app->current_screen() == ScreenId::Welcome);
+    auto counts = kiosk.app->outbox()->counts();
+    REQUIRE(counts);
+    CHECK(counts->queued == 1);
+    auto entries = kiosk.app->outbox()->entries();
+    REQUIRE(entries);
+    REQUIRE(entries->size() == 1);
+    CHECK(entries->front().procedure == "change-of-address");
+}
