@@ -18,8 +18,8 @@ void IntroScreen::draw_content(FrameContext& context, float width)
     widgets::gap(ui, 40);
 
     float text_width = std::min(width, ui.px(1100));
-    float indent = (width - text_width) / 2;
-    ImGui::Indent(indent);
+    float margin = (width - text_width) / 2;
+    indent(margin);
     widgets::paragraph(ui, "intro.what_you_need", context.tr("intro.what_you_need"), text_width, Align::Left, "text");
     widgets::gap(ui, 8);
     if (procedure.what_you_need.empty())
@@ -34,7 +34,7 @@ void IntroScreen::draw_content(FrameContext& context, float width)
     widgets::caption(ui, "intro.recipient", context.tr("intro.recipient") + " " + context.text(use.recipient), text_width, Align::Left);
     widgets::caption(ui, "intro.purpose", context.tr("intro.purpose") + " " + context.text(use.purpose), text_width, Align::Left);
     widgets::caption(ui, "intro.retention", context.tr("intro.retention") + " " + context.text(use.retention), text_width, Align::Left);
-    ImGui::Unindent(indent);
+    unindent(margin);
     widgets::gap(ui, 48);
 
     int pressed = widgets::button_pair(ui, { .id = "intro.back", .label = context.tr("common.back") },

@@ -158,7 +158,9 @@ KeyboardGeometry letters_geometry(const Ui& ui, KeyboardLayout layout, float wid
     std::vector<std::span<const KeyDef>> rows;
     if (layout != KeyboardLayout::Letters)
         rows.push_back(number_keys);
-    if (one_row_width >= ui.px(80)) {
+    if (layout == KeyboardLayout::Code) {
+        // no accents in a code
+    } else if (one_row_width >= ui.px(80)) {
         rows.push_back(accents);
     } else {
         rows.push_back(accents.first(7));

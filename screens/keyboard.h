@@ -13,6 +13,7 @@ enum class KeyboardLayout {
     Letters, // AZERTY, accents, ' and -, space: names
     Text,    // the same with a row of digits: addresses, free text, codes (NIR, IBAN)
     Email,   // the same as Text with @ . _ in place of the apostrophe
+    Code,    // digits and letters without accents: NIR, IBAN (shorter, so the screen keeps its room)
     Digits,  // 0-9 keypad
 };
 

@@ -14,72 +14,103 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
     auto& code = journey.receipt_code();
     widgets::heading(ui, "receipt.title", context.tr("receipt.title"), width);
     widgets::gap(ui, 24);
-    widgets::paragraph(ui, "receipt.code_label", context.tr("receipt.code_label"), width);
-    widgets::gap(ui, 8);
-    widgets::heading(ui, "receipt.code", code, width);
-    widgets::gap(ui, 16);
-    float qr_size = ui.px(240) * std::min(ui.text_scale, 1.25f);
-    center_next(qr_size, width);
-    widgets::qr_code(ui, "receipt.qr", code, qr_size, format_text(context.tr("receipt.qr"), { { "code", code } }));
-    widgets::gap(ui, 24);
 
-    float text_width = std::min(width, ui.px(1100));
-    center_next(text_width, width);
-    widgets::paragraph(ui, "receipt.keep", context.tr("receipt.keep"), text_width);
-    widgets::gap(ui, 12);
-    bool online = context.sync && context.sync->link == sync::LinkState::Online;
-    center_next(text_width, width);
-    widgets::paragraph(ui, "receipt.sending", context.tr(online ? "receipt.sending" : "receipt.offline"), text_width);
-
+    // The code and what happens next; then, after a pre-check, the aids to ask about. Side by side on a
+    // wide display, so the rating and Finish stay on the screen.
+    auto draw_code = [&](float column) {
+        widgets::paragraph(ui, "receipt.code_label", context.tr("receipt.code_label"), column);
+        widgets::gap(ui, 8);
+        widgets::heading(ui, "receipt.code", code, column);
+        widgets::gap(ui, 16);
+        float qr_size = ui.px(240) * std::min(ui.text_scale, 1.25f);
+        center_next(qr_size, column);
+        widgets::qr_code(ui, "receipt.qr", code, qr_size, format_text(context.tr("receipt.qr"), { { "code", code } }));
+        widgets::gap(ui, 24);
+        float text_width = std::min(column, ui.px(1100));
+        center_next(text_width, column);
+        widgets::paragraph(ui, "receipt.keep", context.tr("receipt.keep"), text_width);
+        widgets::gap(ui, 12);
+        bool online = context.sync && context.sync->link == sync::LinkState::Online;
+        center_next(text_width, column);
+        widgets::paragraph(ui, "receipt.sending", context.tr(online ? "receipt.sending" : "receipt.offline"), text_width);
+    };
     auto& outcomes = journey.final_outcomes();
-    if (!outcomes.empty()) {
-        widgets::gap(ui, 28);
-        widgets::paragraph(ui, "receipt.outcomes_title", context.tr("receipt.outcomes_title"), width);
+    auto draw_outcomes = [&](float column) {
+        float text_width = std::min(column, ui.px(1100));
+        widgets::paragraph(ui, "receipt.outcomes_title", context.tr("receipt.outcomes_title"), column);
         widgets::gap(ui, 8);
         for (auto* outcome : outcomes) {
-            center_next(text_width, width);
+            center_next(text_width, column);
             widgets::paragraph(ui, "outcome." + outcome->id, "•  " + context.text(outcome->title), text_width, Align::Left);
             if (auto& text = context.text(outcome->text); !text.empty()) {
-                center_next(text_width, width);
+                center_next(text_width, column);
                 widgets::caption(ui, "outcome." + outcome->id + ".text", text, text_width, Align::Left);
             }
+            widgets::gap(ui, 6);
         }
         widgets::gap(ui, 8);
-        center_next(text_width, width);
+        center_next(text_width, column);
         widgets::caption(ui, "receipt.outcomes_note", context.tr("receipt.outcomes_note"), text_width);
-    }
-
-    widgets::gap(ui, 32);
-    if (m_rated) {
-        widgets::caption(ui, "receipt.rating_thanks", context.tr("receipt.rating_thanks"), width);
-    } else {
-        widgets::caption(ui, "receipt.rating_question", context.tr("receipt.rating_question"), width);
-        widgets::gap(ui, 12);
-        const std::pair<const char*, int> ratings[] = { { "receipt.rating_easy", 3 }, { "receipt.rating_ok", 2 },
-            { "receipt.rating_hard", 1 } };
-        auto grid = grid_for(3, ui.px(220), std::min(width, ui.px(900)), ui.px(20));
-        float row = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
-        for (int i = 0; i < 3; ++i) {
-            if (i % grid.columns != 0) {
-                ImGui::SameLine(0, grid.gap);
-            } else {
-                if (i != 0)
-                    widgets::gap(ui, 16);
-                center_next(row, width);
-            }
-            if (widgets::button(ui, { .id = ratings[i].first, .label = context.tr(ratings[i].first), .width = grid.item_width,
-                    .min_height = ui.px(80) })) {
-                context.emit(intent::Rate { ratings[i].second });
-                m_rated = true;
+    };
+    // The optional one-tap rating, then Finish.
+    auto draw_end = [&](float column) {
+        widgets::gap(ui, 32);
+        if (m_rated) {
+            widgets::caption(ui, "receipt.rating_thanks", context.tr("receipt.rating_thanks"), column);
+        } else {
+            widgets::caption(ui, "receipt.rating_question", context.tr("receipt.rating_question"), column);
+            widgets::gap(ui, 12);
+            const std::pair<const char*, int> ratings[] = { { "receipt.rating_easy", 3 }, { "receipt.rating_ok", 2 },
+                { "receipt.rating_hard", 1 } };
+            auto grid = grid_for(3, ui.px(220), std::min(column, ui.px(900)), ui.px(20));
+            float row = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
+            for (int i = 0; i < 3; ++i) {
+                if (i % grid.columns != 0) {
+                    ImGui::SameLine(0, grid.gap);
+                } else {
+                    if (i != 0)
+                        widgets::gap(ui, 16);
+                    center_next(row, column);
+                }
+                if (widgets::button(ui, { .id = ratings[i].first, .label = context.tr(ratings[i].first), .width = grid.item_width,
+                        .min_height = ui.px(80) })) {
+                    context.emit(intent::Rate { ratings[i].second });
+                    m_rated = true;
+                }
             }
         }
+        widgets::gap(ui, 40);
+        ButtonSpec finish { .id = "receipt.finish", .label = context.tr("receipt.finish"), .width = std::min(column, ui.px(600)),
+            .style = ButtonStyle::Primary };
+        center_next(finish.width, column);
+        if (widgets::button(ui, finish))
+            context.emit(intent::EndSession {});
+    };
+    bool landscape = ImGui::GetIO().DisplaySize.x > ImGui::GetIO().DisplaySize.y;
+    if (!outcomes.empty() && landscape) {
+        float gutter = ui.px(48);
+        float column = (width - gutter) / 2;
+        float left = ImGui::GetCursorPosX();
+        float top = ImGui::GetCursorPosY();
+        ImGui::BeginGroup();
+        draw_code(column);
+        draw_end(column);
+        ImGui::EndGroup();
+        float bottom = ImGui::GetCursorPosY();
+        ImGui::SetCursorPos(ImVec2(left + column + gutter, top));
+        ImGui::BeginGroup();
+        draw_outcomes(column);
+        ImGui::EndGroup();
+        ImGui::SetCursorPos(ImVec2(left, std::max(bottom, ImGui::GetCursorPosY())));
+    } else {
+        draw_code(width);
+        if (!outcomes.empty()) {
+            widgets::gap(ui, 28);
+            draw_outcomes(width);
+        }
+        draw_end(width);
     }
-    widgets::gap(ui, 40);
-    ButtonSpec finish { .id = "receipt.finish", .label = context.tr("receipt.finish"), .width = std::min(width, ui.px(600)),
-        .style = ButtonStyle::Primary };
-    center_next(finish.width, width);
-    if (widgets::button(ui, finish))
-        context.emit(intent::EndSession {});
+
 }
 
 }

@@ -37,13 +37,13 @@ void ReviewScreen::draw_content(FrameContext& context, float width)
     float row_width = std::min(width, ui.px(1300));
     float button_width = std::min(ui.px(240) * ui.text_scale, row_width * 0.4f);
     float text_width = row_width - button_width - ui.px(32);
-    float indent = (width - row_width) / 2;
+    float margin = (width - row_width) / 2;
     for (size_t i = first; i < last; ++i) {
         auto& item = items[i];
         auto& id = item.step->id;
         if (i != first)
             widgets::gap(ui, 20);
-        ImGui::Indent(indent);
+        indent(margin);
         float top = ImGui::GetCursorPosY();
         ImGui::BeginGroup();
         widgets::caption(ui, "review.question." + id, context.text(item.step->title), text_width, Align::Left);
@@ -59,7 +59,7 @@ void ReviewScreen::draw_content(FrameContext& context, float width)
                 .min_height = ui.px(80), .value = named }))
             context.emit(intent::ChangeAnswer { id });
         ImGui::SetCursorPosY(std::max(bottom, ImGui::GetCursorPosY()));
-        ImGui::Unindent(indent);
+        unindent(margin);
     }
     widgets::gap(ui, 32);
     if (pages > 1) {

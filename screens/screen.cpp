@@ -55,6 +55,18 @@ bool Screen::draw(FrameContext& context)
     return changed;
 }
 
+void indent(float width)
+{
+    if (width > 0)
+        ImGui::Indent(width);
+}
+
+void unindent(float width)
+{
+    if (width > 0)
+        ImGui::Unindent(width);
+}
+
 void center_next(float item_width, float column_width)
 {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, (column_width - item_width) / 2));

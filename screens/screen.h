@@ -66,6 +66,10 @@ private:
     bool m_tight = false; // the content does not fit with the normal margins
 };
 
+// Moves the left edge by exactly `width`, 0 included (ImGui::Indent(0) would use the style's default).
+void indent(float width);
+void unindent(float width);
+
 // Centres the next item of `item_width` in a column of `column_width`.
 void center_next(float item_width, float column_width);
 

@@ -46,6 +46,9 @@ KeyboardLayout layout_for(TextPreset preset)
         return KeyboardLayout::Letters;
     case TextPreset::Email:
         return KeyboardLayout::Email;
+    case TextPreset::Nir:
+    case TextPreset::Iban:
+        return KeyboardLayout::Code;
     default:
         return KeyboardLayout::Text;
     }
@@ -60,7 +63,7 @@ size_t max_characters_for(const FieldRules& rules)
     case TextPreset::Postcode:
         return 5;
     case TextPreset::Phone:
-        return 16;
+        return 24; // "+33 (0)6 12 34 56 78" with the spaces people type
     case TextPreset::Nir:
         return 21;
     case TextPreset::TaxNumber:
@@ -81,6 +84,7 @@ void StepScreen::reset()
     m_step = nullptr;
     m_part = 0;
     m_help = false;
+    m_keypad = false;
 }
 
 // A new step (or a new journey) starts from what the journey kept for it, or an empty draft.
@@ -108,7 +112,7 @@ void StepScreen::draw_content(FrameContext& context, float width)
     std::string progress = format_text(context.tr("step.progress"),
         { { "position", std::to_string(journey.position()) }, { "count", std::to_string(journey.count()) } });
     if (step.help.empty()) {
-        widgets::caption(ui, "step.progress", progress, width);
+        widgets::caption(ui, "step.progress", progress, width, Align::Left);
     } else {
         ButtonSpec help { .id = "step.help", .label = context.tr(m_help ? "step.hide_help" : "step.help"),
             .min_height = ui.px(80), .role = Role::Toggle, .selected = m_help };
@@ -166,13 +170,14 @@ void StepScreen::draw_field(FrameContext& context, const Step& step, float width
     case FieldType::Number: {
         auto layout = rules.type == FieldType::Number ? KeyboardLayout::Digits : layout_for(rules.preset);
         size_t limit = rules.type == FieldType::Number ? 12 : max_characters_for(rules);
-        center_next(field_width, width);
-        auto& value = part_field(context, "step.answer", context.text(step.title), m_draft.get_ref<std::string&>(),
-            field_width, 0, limit);
-        if (auto& unit = context.text(step.field.unit); !unit.empty())
-            widgets::caption(context.ui, "step.unit", unit, width);
-        widgets::gap(context.ui, 24);
-        draw_keyboard(context, value, layout, width, limit);
+        auto& value = m_draft.get_ref<std::string&>();
+        field_and_keys(context, width, layout == KeyboardLayout::Digits, [&](float column) {
+            float box = std::min(field_width, column);
+            center_next(box, column);
+            part_field(context, "step.answer", context.text(step.title), value, box, 0, limit);
+            if (auto& unit = context.text(step.field.unit); !unit.empty())
+                widgets::caption(context.ui, "step.unit", unit, column);
+        }, [&](float column) { draw_keyboard(context, value, layout, column, limit); });
         break;
     }
     case FieldType::Date:
@@ -245,16 +250,17 @@ void StepScreen::draw_options(FrameContext& context, const Field& field, float w
     }
 }
 
-std::string& StepScreen::part_field(FrameContext& context, std::string_view id, std::string_view label, std::string& value,
+bool StepScreen::part_field(FrameContext& context, std::string_view id, std::string_view label, std::string& value,
     float width, int part, size_t max_characters)
 {
     widgets::text_field(context.ui, id, label, value, width, m_part == part, max_characters);
     auto& rect = context.ui.tree.nodes().back().rect;
     ImVec2 mouse = ImGui::GetIO().MousePos;
-    if (ImGui::IsMouseClicked(0) && mouse.x >= rect.x && mouse.x < rect.x + rect.w && mouse.y >= rect.y
-        && mouse.y < rect.y + rect.h)
+    bool tapped = ImGui::IsMouseClicked(0) && mouse.x >= rect.x && mouse.x < rect.x + rect.w && mouse.y >= rect.y
+        && mouse.y < rect.y + rect.h;
+    if (tapped)
         m_part = part;
-    return value;
+    return tapped;
 }
 
 void StepScreen::draw_keyboard(FrameContext& context, std::string& value, KeyboardLayout layout, float width, size_t max_characters)
@@ -264,6 +270,32 @@ void StepScreen::draw_keyboard(FrameContext& context, std::string& value, Keyboa
     float keyboard_width = std::min(width, context.ui.px(layout == KeyboardLayout::Digits ? 620 : 1500));
     center_next(keyboard_width, width);
     widgets::keyboard(context.ui, "keyboard", layout, value, keyboard_width, labels, max_characters);
+}
+
+void StepScreen::field_and_keys(FrameContext& context, float width, bool keypad, const std::function<void(float)>& field,
+    const std::function<void(float)>& keys)
+{
+    auto& ui = context.ui;
+    ImVec2 display = ImGui::GetIO().DisplaySize;
+    if (!keypad || display.x <= display.y) {
+        field(width);
+        widgets::gap(ui, 24);
+        keys(width);
+        return;
+    }
+    float gutter = ui.px(48);
+    float column = (width - gutter) / 2;
+    float left = ImGui::GetCursorPosX();
+    float top = ImGui::GetCursorPosY();
+    ImGui::BeginGroup();
+    field(column);
+    ImGui::EndGroup();
+    float bottom = ImGui::GetCursorPosY();
+    ImGui::SetCursorPos(ImVec2(left + column + gutter, top));
+    ImGui::BeginGroup();
+    keys(column);
+    ImGui::EndGroup();
+    ImGui::SetCursorPos(ImVec2(left, std::max(bottom, ImGui::GetCursorPosY())));
 }
 
 void StepScreen::draw_date(FrameContext& context, float width)
@@ -276,37 +308,41 @@ void StepScreen::draw_date(FrameContext& context, float width)
         size_t length;
     };
     const Part parts[] = { { "day", "date.day", 200, 2 }, { "month", "date.month", 200, 2 }, { "year", "date.year", 280, 4 } };
-    float gap = ui.px(32);
-    float row = gap * 2;
-    for (auto& part : parts)
-        row += ui.px(part.width) * ui.text_scale;
-    float start = ImGui::GetCursorPosX() + std::max(0.0f, (width - row) / 2);
-    float top = ImGui::GetCursorPosY();
-    float bottom = top;
-    float x = start;
-    for (int i = 0; i < 3; ++i) {
-        auto& part = parts[i];
-        float part_width = ui.px(part.width) * ui.text_scale;
-        ImGui::SetCursorPos(ImVec2(x, top));
-        ImGui::BeginGroup();
-        widgets::caption(ui, std::string("date.label.") + part.key, context.tr(part.label), part_width);
-        auto& value = m_draft[part.key].get_ref<std::string&>();
-        auto before = value.size();
-        part_field(context, std::string("date.") + part.key, context.tr(part.label), value, part_width, i, part.length);
-        // Typing a full day or month moves on to the next box, as on a paper form with boxes.
-        if (i < 2 && m_part == i && value.size() == part.length && value.size() != before)
-            m_part = i + 1;
-        ImGui::EndGroup();
-        bottom = std::max(bottom, ImGui::GetCursorPosY());
-        x += part_width + gap;
-    }
-    ImGui::SetCursorPos(ImVec2(start - std::max(0.0f, (width - row) / 2), bottom));
-    widgets::gap(ui, 24);
-    auto& active = m_draft[parts[m_part].key].get_ref<std::string&>();
-    auto before = active.size();
-    draw_keyboard(context, active, KeyboardLayout::Digits, width, parts[m_part].length);
-    if (m_part < 2 && active.size() == parts[m_part].length && active.size() != before)
-        m_part += 1;
+    auto fields = [&](float column) {
+        float gap = ui.px(32);
+        float row = gap * 2;
+        for (auto& part : parts)
+            row += ui.px(part.width) * ui.text_scale;
+        float origin = ImGui::GetCursorPosX();
+        float top = ImGui::GetCursorPosY();
+        float bottom = top;
+        float x = origin + std::max(0.0f, (column - row) / 2);
+        for (int i = 0; i < 3; ++i) {
+            auto& part = parts[i];
+            float part_width = ui.px(part.width) * ui.text_scale;
+            ImGui::SetCursorPos(ImVec2(x, top));
+            ImGui::BeginGroup();
+            widgets::caption(ui, std::string("date.label.") + part.key, context.tr(part.label), part_width);
+            auto& value = m_draft[part.key].get_ref<std::string&>();
+            auto before = value.size();
+            part_field(context, std::string("date.") + part.key, context.tr(part.label), value, part_width, i, part.length);
+            // Typing a full day or month moves on to the next box, as on a paper form with boxes.
+            if (i < 2 && m_part == i && value.size() == part.length && value.size() != before)
+                m_part = i + 1;
+            ImGui::EndGroup();
+            bottom = std::max(bottom, ImGui::GetCursorPosY());
+            x += part_width + gap;
+        }
+        ImGui::SetCursorPos(ImVec2(origin, bottom));
+    };
+    auto keys = [&](float column) {
+        auto& active = m_draft[parts[m_part].key].get_ref<std::string&>();
+        auto before = active.size();
+        draw_keyboard(context, active, KeyboardLayout::Digits, column, parts[m_part].length);
+        if (m_part < 2 && active.size() == parts[m_part].length && active.size() != before)
+            m_part += 1;
+    };
+    field_and_keys(context, width, true, fields, keys);
 }
 
 void StepScreen::draw_address(FrameContext& context, float width)
@@ -333,9 +369,11 @@ void StepScreen::draw_address(FrameContext& context, float width)
         center_next(field_width, width);
     }
     auto& postcode = m_draft["postcode"].get_ref<std::string&>();
+    size_t typed = postcode.size();
     ImGui::BeginGroup();
     widgets::caption(ui, "address.postcode.label", context.tr("address.postcode"), postcode_width, Align::Left);
-    part_field(context, "address.postcode", context.tr("address.postcode"), postcode, postcode_width, 1, 5);
+    if (part_field(context, "address.postcode", context.tr("address.postcode"), postcode, postcode_width, 1, 5))
+        m_keypad = true; // tapped: the citizen wants to type or correct it
     ImGui::EndGroup();
     ImGui::SetCursorPosX(left - std::max(0.0f, (width - field_width) / 2));
 
@@ -355,14 +393,27 @@ void StepScreen::draw_address(FrameContext& context, float width)
             insee = communes[0].insee;
         }
     }
-    if (digits.size() == 5 && context.postcodes && communes.empty()) {
+    // Below the fields, one thing at a time so the screen never overflows: the keyboard for the street,
+    // the keypad while the postcode is being typed, then the communes of the complete postcode.
+    bool complete = digits.size() == 5;
+    if (complete && postcode.size() != typed)
+        m_keypad = false; // the fifth digit: show the communes
+    if (complete && context.postcodes && communes.empty()) {
         widgets::gap(ui, 16);
         widgets::paragraph(ui, "address.unknown", context.tr("address.unknown_postcode"), width, Align::Center, "error");
-    } else if (!communes.empty()) {
-        widgets::gap(ui, 24);
+    }
+    widgets::gap(ui, 24);
+    if (m_part == 0) {
+        draw_keyboard(context, m_draft["street"].get_ref<std::string&>(), KeyboardLayout::Text, width, 120);
+    } else if (!complete || m_keypad || communes.empty()) {
+        size_t before = postcode.size();
+        draw_keyboard(context, postcode, KeyboardLayout::Digits, std::min(width, ui.px(620)), 5);
+        if (postcode.size() != before && strip_separators(postcode).size() == 5)
+            m_keypad = false; // the fifth digit: the communes come next frame
+    } else {
         widgets::caption(ui, "address.choose", context.tr("address.choose_commune"), width);
         widgets::gap(ui, 12);
-        auto grid = grid_for(static_cast<int>(communes.size()), ui.px(340), field_width, ui.px(16));
+        auto grid = grid_for(static_cast<int>(communes.size()), ui.px(340) * ui.text_scale, field_width, ui.px(16));
         float grid_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
         for (size_t i = 0; i < communes.size(); ++i) {
             if (i % static_cast<size_t>(grid.columns) != 0) {
@@ -380,11 +431,6 @@ void StepScreen::draw_address(FrameContext& context, float width)
             }
         }
     }
-    widgets::gap(ui, 24);
-    if (m_part == 0)
-        draw_keyboard(context, m_draft["street"].get_ref<std::string&>(), KeyboardLayout::Text, width, 120);
-    else
-        draw_keyboard(context, postcode, KeyboardLayout::Digits, width, 5);
 }
 
 }

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 namespace guichet::screens {
 
 class StepScreen final : public Screen {
@@ -26,9 +28,12 @@ private:
     void draw_field(FrameContext&, const Step&, float width);
     void draw_options(FrameContext&, const Field&, float width, bool several);
     void draw_date(FrameContext&, float width);
+    // The field and its keypad: side by side on a landscape display, one above the other otherwise.
+    void field_and_keys(FrameContext&, float width, bool keypad, const std::function<void(float)>& field,
+        const std::function<void(float)>& keys);
     void draw_address(FrameContext&, float width);
-    // A text box that becomes the keyboard's target when tapped. Returns the part's text.
-    std::string& part_field(FrameContext&, std::string_view id, std::string_view label, std::string& value, float width,
+    // A text box that becomes the keyboard's target when tapped. Returns true on the frame it is tapped.
+    bool part_field(FrameContext&, std::string_view id, std::string_view label, std::string& value, float width,
         int part, size_t max_characters);
     void draw_keyboard(FrameContext&, std::string& value, KeyboardLayout, float width, size_t max_characters);
 
@@ -37,6 +42,7 @@ private:
     nlohmann::json m_draft;
     int m_part = 0;      // which text box the keyboard types into (date: day, month, year; address: street, postcode)
     bool m_help = false; // the help text is shown
+    bool m_keypad = false; // address: the keypad is shown for a complete postcode (to correct it)
 };
 
 }

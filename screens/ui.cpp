@@ -92,6 +92,14 @@ float label_width(const Ui& ui, const ButtonSpec& spec)
     return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, spec.label.data(), spec.label.data() + spec.label.size()).x;
 }
 
+// Room for the tick of a chosen option. Options reserve it chosen or not, so choosing one never
+// re-wraps its label or changes its height.
+float tick_space(const Ui& ui, const ButtonSpec& spec)
+{
+    bool option = spec.selected || spec.role == Role::Choice || spec.role == Role::Toggle;
+    return option ? 2 * font_size_of(ui) * 0.6f : 0;
+}
+
 float resolved_width(const Ui& ui, const ButtonSpec& spec)
 {
     return spec.width > 0 ? spec.width : label_width(ui, spec) + 2 * button_padding(ui) + ui.px(16);
@@ -159,7 +167,7 @@ void caption(Ui& ui, std::string_view id, std::string_view text, float width, Al
 float button_height(const Ui& ui, const ButtonSpec& spec)
 {
     float min_height = spec.min_height > 0 ? spec.min_height : ui.px(96); // well above 64 px at 1080p
-    float inner = resolved_width(ui, spec) - 2 * button_padding(ui);
+    float inner = resolved_width(ui, spec) - 2 * button_padding(ui) - tick_space(ui, spec);
     auto lines = wrap(button_font(ui), spec.label, inner);
     return std::max(min_height, text_block_height(button_font(ui), lines) + 2 * ui.px(20));
 }
@@ -210,7 +218,7 @@ bool button(Ui& ui, const ButtonSpec& spec)
     }
 
     ImFont* font = button_font(ui);
-    float inner = size.x - 2 * button_padding(ui) - (spec.selected ? 2 * font_size_of(ui) * 0.6f : 0);
+    float inner = size.x - 2 * button_padding(ui) - tick_space(ui, spec);
     auto lines = wrap(font, spec.label, inner);
     float line_height = font->FontSize * 1.25f;
     float y = origin.y + (size.y - text_block_height(font, lines)) / 2;

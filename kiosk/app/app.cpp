@@ -211,6 +211,7 @@ void App::render_frame()
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui::NewFrame();
         m_tree.begin_frame(screen_name(m_router.current()));
+        m_tree.set_viewport(static_cast<float>(width), static_cast<float>(height));
         screens::Ui ui { m_tree, theme, m_fonts, unit, text_scale(m_session.preferences().text_size) };
         screens::FrameContext context { ui, m_strings, m_session, m_setup.config.kiosk, intents,
             m_outbox ? &m_sync_status : nullptr, &m_catalog, m_router.journey(), m_postcodes ? &*m_postcodes : nullptr };

@@ -66,6 +66,10 @@ Result<void> HeadlessDriver::tap(const UiNode& node)
     if (!node.enabled)
         return fail("\"" + node.label + "\" is disabled");
     auto [width, height] = m_app.size();
+    if (!m_app.tree().on_screen(node))
+        return fail("\"" + node.label + "\" is off the screen (it spans y " + std::to_string(static_cast<int>(node.rect.y)) + " to "
+            + std::to_string(static_cast<int>(node.rect.y + node.rect.h)) + " on a display " + std::to_string(height)
+            + " pixels high): a citizen cannot reach it");
     SDL_Event event {};
     event.tfinger.touchId = 1;
     event.tfinger.fingerId = 0;

@@ -63,10 +63,19 @@ std::vector<const UiNode*> UiTree::find_by_label(std::string_view label) const
     return found;
 }
 
+bool UiTree::on_screen(const UiNode& node) const
+{
+    if (m_viewport.w <= 0)
+        return true;
+    constexpr float slack = 0.5f; // rounding of the layout
+    return node.rect.x >= -slack && node.rect.y >= -slack && node.rect.x + node.rect.w <= m_viewport.w + slack
+        && node.rect.y + node.rect.h <= m_viewport.h + slack;
+}
+
 bool UiTree::shows_text(std::string_view text) const
 {
     for (auto& node : m_nodes) {
-        if (!node.inert && (node.label.find(text) != std::string::npos || node.value.find(text) != std::string::npos))
+        if (!node.inert && on_screen(node) && (node.label.find(text) != std::string::npos || node.value.find(text) != std::string::npos))
             return true;
     }
     return false;

@@ -50,6 +50,9 @@ struct UiNode {
 class UiTree {
 public:
     void begin_frame(std::string_view screen);
+    // The display's size: an element outside it is drawn but cannot be seen or touched.
+    void set_viewport(float width, float height) { m_viewport = { 0, 0, width, height }; }
+    bool on_screen(const UiNode&) const;
     void add(UiNode node);
     // A modal dialog opens: everything recorded so far becomes inert.
     void begin_modal();
@@ -58,7 +61,7 @@ public:
     const std::vector<UiNode>& nodes() const { return m_nodes; }
     const UiNode* find_by_id(std::string_view id) const;
     std::vector<const UiNode*> find_by_label(std::string_view label) const;
-    // True when a visible, non-inert element shows `text` in its label or value.
+    // True when a non-inert element wholly on the screen shows `text` in its label or value.
     bool shows_text(std::string_view text) const;
 
     nlohmann::json to_json() const;
@@ -66,6 +69,7 @@ public:
 private:
     std::string m_screen;
     std::vector<UiNode> m_nodes;
+    Rect m_viewport; // empty: unknown, everything counts as on screen
 };
 
 }

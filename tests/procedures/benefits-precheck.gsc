@@ -126,10 +126,7 @@ expect-no-text "Aide au logement (APL ou ALS)"
 expect-no-text "Allocation aux adultes handicapés (AAH)"
 expect-no-text "Chèque énergie"
 expect-text "Ces pistes sont indicatives"
-# WORKAROUND: at 1920x1080 this receipt is taller than the display (the outcomes list pushes the
-# rating buttons and Terminer below the bottom edge, where a tap does nothing). The display is turned
-# to portrait, where it fits, to finish; remove this line once the receipt fits landscape.
-resize 1080x1920
+screenshot receipt-with-outcomes.png
 tap id:receipt.rating_easy
 tap id:receipt.finish
 expect-screen welcome
