@@ -64,7 +64,7 @@ void CatalogScreen::draw_content(FrameContext& context, float width)
                 choice.height = std::max(choice.height, widgets::card_height(ui, choice.cards.back()));
             }
             float row = choice.height + ui.px(24);
-            float display = ImGui::GetIO().DisplaySize.y;
+            float display = ui.room;
             choice.rows = static_cast<int>((display - top - single + ui.px(24)) / row);
             if (choice.rows * columns < total)
                 choice.rows = static_cast<int>((display - top - paged + ui.px(24)) / row);

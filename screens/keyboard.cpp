@@ -286,9 +286,10 @@ bool draw_key(Ui& ui, std::string_view keyboard_id, const PlacedKey& key, ImVec2
     ImVec2 max(origin.x + key.max.x, origin.y + key.max.y);
     ImGui::SetCursorScreenPos(min);
     ImGui::PushID(key.def->name.data(), key.def->name.data() + key.def->name.size());
-    bool tapped = ImGui::InvisibleButton("##key", ImVec2(max.x - min.x, max.y - min.y));
+    std::string node_id = std::string(keyboard_id) + ".key." + std::string(key.def->name);
+    bool tapped = ImGui::InvisibleButton("##key", ImVec2(max.x - min.x, max.y - min.y)) || activated_by_key(ui, node_id);
     bool pressed = ImGui::IsItemActive();
-    bool focused = ImGui::IsItemFocused() && ImGui::GetIO().NavVisible;
+    bool focused = has_focus(ui, node_id);
     ImGui::PopID();
 
     // A pressed key turns the primary colour under the finger, so the citizen sees which key they hit.
@@ -407,7 +408,7 @@ bool text_field(Ui& ui, std::string_view id, std::string_view label, std::string
     ImGui::SetCursorScreenPos(origin);
     ImGui::PushID(id.data(), id.data() + id.size());
     ImGui::InvisibleButton("##field", size); // a tap lands on the field, not on what lies behind it
-    bool focused = ImGui::IsItemFocused() && ImGui::GetIO().NavVisible;
+    bool focused = has_focus(ui, id);
     ImGui::PopID();
 
     // The field being typed into has a thicker frame in the focus colour.

@@ -24,7 +24,7 @@ void ReviewScreen::draw_content(FrameContext& context, float width)
     // As many answers as the display holds at this text size; the rest on further pages.
     float nav = widgets::button_height(ui, { .label = "A" });
     float row = std::max(ui.px(80), (ui.fonts.small->FontSize + ui.fonts.body->FontSize) * 1.25f) + ui.px(20);
-    float room = ImGui::GetIO().DisplaySize.y - ui.px(260) - ui.fonts.title->FontSize * 1.25f - nav
+    float room = ui.room - ui.px(260) - ui.fonts.title->FontSize * 1.25f - nav
         - (journey.submit_error().empty() ? 0 : ui.px(120) * ui.text_scale);
     int per_page = std::max(1, static_cast<int>(room / row));
     if (per_page < static_cast<int>(items.size())) // the page buttons need their room too

@@ -22,26 +22,40 @@ bool Screen::draw(FrameContext& context)
             | ImGuiWindowFlags_NoBringToFrontOnFocus);
 
     float side_margin = ui.px(64);
-    float width = std::min(display.x - 2 * side_margin, ui.px(1500));
+    float width = std::min(display.x - 2 * side_margin, ui.px(1420));
+    // "Listen again", on every screen while the voice is on: in the top-left corner, beside the content
+    // when the side margin holds it (landscape), above it otherwise.
+    bool listen = context.session.preferences().voice && id() != ScreenId::Welcome;
+    ButtonSpec listen_spec { .id = "common.listen", .label = context.tr("common.listen"), .min_height = ui.px(72) };
+    float corner = ui.px(12);
+    float listen_width = widgets::button_width(ui, listen_spec);
+    bool listen_beside = (display.x - width) / 2 >= listen_width + 3 * corner;
+    float listen_room = listen && !listen_beside ? corner + widgets::button_height(ui, listen_spec) + ui.px(16) : 0;
     float left = std::floor((display.x - width) / 2);
     // Content taller than the display (large text on a short screen) first tightens its spacing, and
     // uses thinner top and bottom margins, so nothing ends up below the edge.
     float margin = m_tight ? ui.px(24) : ui.px(64);
-    float top = std::max(margin, std::floor((display.y - m_content_height) / 2));
+    float top = std::max(std::max(margin, listen_room), std::floor((display.y - m_content_height - listen_room) / 2) + listen_room);
     ImGui::SetCursorPosY(top);
     ImGui::Indent(left);
     float start = ImGui::GetCursorPosY();
     ui.gap_scale = m_gap_scale;
     ui.gap_total = 0;
+    ui.room = display.y - listen_room;
     draw_content(context, width);
     float height = ImGui::GetCursorPosY() - start;
     ImGui::Unindent(left);
+    if (listen) {
+        listen_spec.width = listen_width;
+        ImGui::SetCursorPos(ImVec2(corner, corner));
+        if (widgets::button(ui, listen_spec))
+            context.emit(intent::ListenAgain {});
+    }
 
     float fixed = height - ui.gap_total * m_gap_scale;
-    bool tight = fixed + ui.gap_total > display.y - 2 * ui.px(64);
-    float gap_scale = tight && ui.gap_total > 0
-        ? std::clamp((display.y - 2 * ui.px(24) - fixed) / ui.gap_total, 0.2f, 1.0f)
-        : 1.0f;
+    float room = display.y - listen_room;
+    bool tight = fixed + ui.gap_total > room - 2 * ui.px(64);
+    float gap_scale = tight && ui.gap_total > 0 ? std::clamp((room - 2 * ui.px(24) - fixed) / ui.gap_total, 0.2f, 1.0f) : 1.0f;
     ui.gap_scale = 1.0f;
 
     ImGui::End();

@@ -111,6 +111,8 @@ void StepScreen::draw_content(FrameContext& context, float width)
     // The progress on the left and Help on the right share one line, leaving the height to the field.
     std::string progress = format_text(context.tr("step.progress"),
         { { "position", std::to_string(journey.position()) }, { "count", std::to_string(journey.count()) } });
+    if (ui.help_requested && !step.help.empty())
+        m_help = true; // the Help key shows the help (and speech reads it)
     if (step.help.empty()) {
         widgets::caption(ui, "step.progress", progress, width, Align::Left);
     } else {
@@ -256,8 +258,9 @@ bool StepScreen::part_field(FrameContext& context, std::string_view id, std::str
     widgets::text_field(context.ui, id, label, value, width, m_part == part, max_characters);
     auto& rect = context.ui.tree.nodes().back().rect;
     ImVec2 mouse = ImGui::GetIO().MousePos;
-    bool tapped = ImGui::IsMouseClicked(0) && mouse.x >= rect.x && mouse.x < rect.x + rect.w && mouse.y >= rect.y
-        && mouse.y < rect.y + rect.h;
+    bool tapped = (ImGui::IsMouseClicked(0) && mouse.x >= rect.x && mouse.x < rect.x + rect.w && mouse.y >= rect.y
+                      && mouse.y < rect.y + rect.h)
+        || activated_by_key(context.ui, id);
     if (tapped)
         m_part = part;
     return tapped;

@@ -11,6 +11,10 @@
 
 namespace guichet::screens {
 
+bool has_focus(const Ui& ui, std::string_view id) { return !ui.focus_id.empty() && ui.focus_id == id; }
+
+bool activated_by_key(const Ui& ui, std::string_view id) { return !ui.activate_id.empty() && ui.activate_id == id; }
+
 ImU32 Ui::color(std::string_view token) const
 {
     auto c = theme[token];
@@ -97,7 +101,7 @@ float label_width(const Ui& ui, const ButtonSpec& spec)
 float tick_space(const Ui& ui, const ButtonSpec& spec)
 {
     bool option = spec.selected || spec.role == Role::Choice || spec.role == Role::Toggle;
-    return option ? 2 * font_size_of(ui) * 0.6f : 0;
+    return option ? font_size_of(ui) * 0.8f : 0;
 }
 
 float resolved_width(const Ui& ui, const ButtonSpec& spec)
@@ -164,6 +168,23 @@ void caption(Ui& ui, std::string_view id, std::string_view text, float width, Al
     record_text(ui, id, Role::Text, text, rect);
 }
 
+float button_width(const Ui& ui, const ButtonSpec& spec) { return resolved_width(ui, spec); }
+
+float narrowest_button(const Ui& ui, const ButtonSpec& spec)
+{
+    ImFont* font = button_font(ui);
+    float widest_word = 0;
+    std::string_view label = spec.label;
+    size_t start = 0;
+    while (start < label.size()) {
+        size_t end = std::min(label.find(' ', start), label.size());
+        widest_word = std::max(widest_word,
+            font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, label.data() + start, label.data() + end).x);
+        start = end + 1;
+    }
+    return widest_word + 2 * button_padding(ui) + tick_space(ui, spec) + ui.px(8);
+}
+
 float button_height(const Ui& ui, const ButtonSpec& spec)
 {
     float min_height = spec.min_height > 0 ? spec.min_height : ui.px(96); // well above 64 px at 1080p
@@ -177,9 +198,9 @@ bool button(Ui& ui, const ButtonSpec& spec)
     ImVec2 size(resolved_width(ui, spec), button_height(ui, spec));
     ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::PushID(spec.id.data(), spec.id.data() + spec.id.size());
-    bool activated = ImGui::InvisibleButton("##button", size);
+    bool activated = ImGui::InvisibleButton("##button", size) || activated_by_key(ui, spec.id);
     bool pressed = ImGui::IsItemActive();
-    bool focused = ImGui::IsItemFocused() && ImGui::GetIO().NavVisible;
+    bool focused = has_focus(ui, spec.id);
     ImGui::PopID();
 
     std::string_view fill_token, text_token;
@@ -224,7 +245,9 @@ bool button(Ui& ui, const ButtonSpec& spec)
     float y = origin.y + (size.y - text_block_height(font, lines)) / 2;
     for (auto& line : lines) {
         float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, line.begin, line.end).x;
-        draw->AddText(font, font->FontSize, ImVec2(origin.x + (size.x - width) / 2, y + (line_height - font->FontSize) / 2),
+        // Centred in the room the tick leaves, so a long label never runs into the tick.
+        float room_left = origin.x + button_padding(ui) + tick_space(ui, spec);
+        draw->AddText(font, font->FontSize, ImVec2(room_left + (inner - width) / 2, y + (line_height - font->FontSize) / 2),
             ui.color(text_token), line.begin, line.end);
         y += line_height;
     }
@@ -250,8 +273,11 @@ void gap(Ui& ui, float design_pixels)
 int button_row(Ui& ui, std::span<ButtonSpec> buttons, float width)
 {
     int count = static_cast<int>(buttons.size());
-    auto grid = grid_for(count, ui.px(count > 2 ? 300 : 360) * ui.text_scale, std::min(width, ui.px(count > 2 ? 1500 : 1000)),
-        ui.px(32));
+    // Never narrower than a label's longest word: a word is not cut in two.
+    float min_width = ui.px(count > 2 ? 240 : 360);
+    for (auto& spec : buttons)
+        min_width = std::max(min_width, narrowest_button(ui, spec));
+    auto grid = grid_for(count, min_width, std::min(width, ui.px(count > 2 ? 1500 : count == 2 ? 1000 : 560)), ui.px(count > 4 ? 20 : 32));
     float height = 0;
     for (auto& spec : buttons) {
         spec.width = grid.item_width;
@@ -326,9 +352,9 @@ bool card(Ui& ui, const CardSpec& spec)
     ImVec2 origin = ImGui::GetCursorScreenPos();
     ImVec2 size(spec.width, layout.height);
     ImGui::PushID(spec.id.data(), spec.id.data() + spec.id.size());
-    bool activated = ImGui::InvisibleButton("##card", size);
+    bool activated = ImGui::InvisibleButton("##card", size) || activated_by_key(ui, spec.id);
     bool pressed = ImGui::IsItemActive();
-    bool focused = ImGui::IsItemFocused() && ImGui::GetIO().NavVisible;
+    bool focused = has_focus(ui, spec.id);
     ImGui::PopID();
 
     auto* draw = ImGui::GetWindowDrawList();

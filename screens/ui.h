@@ -22,6 +22,12 @@ struct Ui {
     float text_scale = 1.0f; // the citizen's text size choice, already applied to the fonts
     float gap_scale = 1.0f;  // below 1 when the content must tighten its spacing to fit the display
     float gap_total = 0.0f;  // the spacing asked for so far this frame, before gap_scale
+    float room = 0.0f;       // the height the screen's content may take (the display less the top bar)
+    // Navigation without touch (kiosk/core/focus.h): the element with the focus ring, and the one the
+    // Enter key activates this frame (empty: none).
+    std::string_view focus_id;
+    std::string_view activate_id;
+    bool help_requested = false; // the Help key (F1) was pressed this frame
 
     ImU32 color(std::string_view token) const;
     float px(float design_pixels) const { return design_pixels * unit; }
@@ -48,6 +54,10 @@ struct ButtonSpec {
     std::string_view value; // more for speech and tests, when the label alone is ambiguous ("Change")
 };
 
+// Whether the element `id` carries the focus ring, and whether the Enter key activated it this frame.
+bool has_focus(const Ui&, std::string_view id);
+bool activated_by_key(const Ui&, std::string_view id);
+
 namespace widgets {
 
 // Text. Wrapped to `width` (0: the rest of the line), recorded as one node.
@@ -60,6 +70,10 @@ void caption(Ui&, std::string_view id, std::string_view text, float width, Align
 bool button(Ui&, const ButtonSpec&);
 // The height `button` will take for this spec, so a row of buttons can share one height.
 float button_height(const Ui&, const ButtonSpec&);
+// The width it will take: `spec.width`, or what its label needs.
+float button_width(const Ui&, const ButtonSpec&);
+// The narrowest it can be without cutting its longest word.
+float narrowest_button(const Ui&, const ButtonSpec&);
 
 // Vertical space in design pixels.
 void gap(Ui&, float design_pixels);

@@ -9,13 +9,30 @@ namespace guichet::screens {
 void WelcomeScreen::draw_content(FrameContext& context, float width)
 {
     auto& ui = context.ui;
-    auto& prefs = context.session.preferences();
+    draw_greeting(context, width);
+    widgets::gap(ui, 64);
+    draw_languages(context, width);
+    widgets::gap(ui, 56);
+    draw_comfort(context, width);
+    if (context.sync && (context.sync->link != sync::LinkState::Unknown || context.sync->queued > 0)) {
+        widgets::gap(ui, 40);
+        draw_link_status(context, width);
+    }
+}
 
+void WelcomeScreen::draw_greeting(FrameContext& context, float width)
+{
+    auto& ui = context.ui;
     widgets::caption(ui, "welcome.place", context.kiosk.place_name, width);
     widgets::gap(ui, 20);
     widgets::heading(ui, "welcome.title", context.tr("welcome.title"), width);
-    widgets::gap(ui, 16);
-    widgets::paragraph(ui, "welcome.subtitle", context.tr("welcome.subtitle"), width);
+    // On a landscape display with the largest text, the subtitle gives way so the choices fit; the
+    // voice reads it all the same.
+    ImVec2 display = ImGui::GetIO().DisplaySize;
+    if (ui.text_scale < 1.4f || display.x < display.y) {
+        widgets::gap(ui, 16);
+        widgets::paragraph(ui, "welcome.subtitle", context.tr("welcome.subtitle"), width);
+    }
     widgets::gap(ui, 56);
 
     ButtonSpec start { .id = "welcome.start", .label = context.tr("welcome.start"),
@@ -23,12 +40,20 @@ void WelcomeScreen::draw_content(FrameContext& context, float width)
     center_next(start.width, width);
     if (widgets::button(ui, start))
         context.emit(intent::StartJourney {});
-    widgets::gap(ui, 64);
+}
 
+void WelcomeScreen::draw_languages(FrameContext& context, float width)
+{
+    auto& ui = context.ui;
+    auto& prefs = context.session.preferences();
     widgets::caption(ui, "welcome.language_prompt", context.tr("welcome.language_prompt"), width);
     widgets::gap(ui, 16);
     auto& languages = context.kiosk.languages;
-    auto grid = grid_for(static_cast<int>(languages.size()), ui.px(300), width, ui.px(24));
+    float narrowest = ui.px(260);
+    for (auto& code : languages)
+        narrowest = std::max(narrowest,
+            widgets::narrowest_button(ui, { .label = context.strings.get(code, "language.name"), .role = Role::Choice }));
+    auto grid = grid_for(static_cast<int>(languages.size()), narrowest, width, ui.px(24));
     float row_height = 0;
     for (auto& code : languages)
         row_height = std::max(row_height,
@@ -46,29 +71,41 @@ void WelcomeScreen::draw_content(FrameContext& context, float width)
                 .selected = prefs.language == languages[i] }))
             context.emit(intent::SetLanguage { languages[i] });
     }
-    widgets::gap(ui, 56);
+}
 
+void WelcomeScreen::draw_comfort(FrameContext& context, float width)
+{
+    auto& ui = context.ui;
+    auto& prefs = context.session.preferences();
+
+    // The citizen's reading and listening comfort, chosen before anything else and kept for the session.
+    // "Listen" sits here rather than in the corner: this screen is the fullest.
     std::string size_label
         = format_text(context.tr("welcome.text_size"), { { "size", context.tr(text_size_key(prefs.text_size)) } });
-    ButtonSpec text_size { .id = "welcome.text_size", .label = size_label, .width = 0 };
-    ButtonSpec contrast { .id = "welcome.contrast", .label = context.tr("welcome.contrast"), .width = 0,
-        .role = Role::Toggle, .selected = prefs.high_contrast };
-    auto options = grid_for(2, ui.px(420), width, ui.px(24));
-    text_size.width = contrast.width = options.item_width;
-    float options_height = std::max(widgets::button_height(ui, text_size), widgets::button_height(ui, contrast));
-    text_size.min_height = contrast.min_height = options_height;
-    if (widgets::button(ui, text_size))
+    ButtonSpec comfort[] = {
+        { .id = "welcome.text_size", .label = size_label },
+        { .id = "welcome.contrast", .label = context.tr("welcome.contrast"), .role = Role::Toggle, .selected = prefs.high_contrast },
+        { .id = "welcome.voice", .label = context.tr(prefs.voice ? "voice.on" : "voice.off"), .role = Role::Toggle,
+            .selected = prefs.voice },
+        { .id = "common.listen", .label = context.tr("common.listen") },
+    };
+    // With the largest text on a landscape display, one row must do: Listen gives way (F1 and the
+    // corner button of every other screen remain).
+    ImVec2 display = ImGui::GetIO().DisplaySize;
+    bool listen = prefs.voice && (ui.text_scale < 1.4f || display.x < display.y);
+    switch (widgets::button_row(ui, std::span<ButtonSpec>(comfort, listen ? 4 : 3), width)) {
+    case 1:
         context.emit(intent::CycleTextSize {});
-    if (options.columns == 2)
-        ImGui::SameLine(0, options.gap);
-    else
-        widgets::gap(ui, 24);
-    if (widgets::button(ui, contrast))
+        break;
+    case 2:
         context.emit(intent::ToggleContrast {});
-
-    if (context.sync && (context.sync->link != sync::LinkState::Unknown || context.sync->queued > 0)) {
-        widgets::gap(ui, 40);
-        draw_link_status(context, width);
+        break;
+    case 3:
+        context.emit(intent::ToggleVoice {});
+        break;
+    case 4:
+        context.emit(intent::ListenAgain {});
+        break;
     }
 }
 

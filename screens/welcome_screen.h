@@ -16,7 +16,11 @@ protected:
     void draw_content(FrameContext&, float width) override;
 
 private:
+    void draw_greeting(FrameContext&, float width); // who, what, Start
+    void draw_languages(FrameContext&, float width);
+    void draw_comfort(FrameContext&, float width); // text size, contrast, voice, listen again
     void draw_link_status(FrameContext&, float width);
+
 };
 
 }

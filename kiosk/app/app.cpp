@@ -24,10 +24,25 @@ namespace guichet::app {
 
 // [SECTION] creation
 
+namespace {
+
+SpeechPace pace_from_config(const std::string& rate)
+{
+    return rate == "slow" ? SpeechPace::Slow : rate == "fast" ? SpeechPace::Fast : SpeechPace::Normal;
+}
+
+Preferences kiosk_defaults(const Config& config)
+{
+    return { .language = config.kiosk.default_language, .voice = config.speech.enabled,
+        .pace = pace_from_config(config.speech.rate), .volume = config.speech.volume };
+}
+
+}
+
 App::App(const AppSetup& setup, const Clock& clock)
     : m_setup(setup)
     , m_clock(clock)
-    , m_session(setup.config.session, clock, Preferences { .language = setup.config.kiosk.default_language })
+    , m_session(setup.config.session, clock, kiosk_defaults(setup.config))
 {
 }
 
@@ -77,6 +92,22 @@ Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clo
 
     if (auto synced = app->open_sync(); !synced)
         return std::unexpected(synced.error());
+
+    // The EZ-Access keys of a kiosk keypad, if the configuration names them.
+    auto& keys = config.keys;
+    const std::pair<const std::string*, Input::NavKey> mapped[] = { { &keys.up, Input::NavKey::Previous },
+        { &keys.down, Input::NavKey::Next }, { &keys.enter, Input::NavKey::Activate }, { &keys.back, Input::NavKey::Back },
+        { &keys.help, Input::NavKey::Help } };
+    const char* names[] = { "up", "down", "enter", "back", "help" };
+    for (size_t i = 0; i < std::size(mapped); ++i) {
+        if (mapped[i].first->empty())
+            continue;
+        SDL_Keycode key = SDL_GetKeyFromName(mapped[i].first->c_str());
+        if (key == SDLK_UNKNOWN)
+            return fail("'keys." + std::string(names[i]) + "': \"" + *mapped[i].first
+                + "\" is not an SDL key name (e.g. \"Keypad 8\", \"F13\", \"Page Down\")");
+        app->m_input.map_key(key, mapped[i].second);
+    }
 
     // A procedure file with a problem is left out, and says why; the others stay available. Texts a
     // file lacks in the session's language fall back to French, so only French is required here.
@@ -189,6 +220,12 @@ void App::render_frame()
     m_quit = m_quit || input.quit;
     if (input.user_input)
         m_session.on_input();
+    if (input.touched) {
+        m_voice.touched();
+        m_focus.clear(); // a touch user sees no focus ring
+    }
+    std::vector<Intent> intents;
+    handle_keys(input.keys, intents);
     if (m_session.update() == Session::Event::Expired)
         end_session();
     ensure_fonts();
@@ -202,7 +239,6 @@ void App::render_frame()
     float unit = layout_unit();
     const Theme& theme = m_session.preferences().high_contrast ? m_high_contrast : m_theme;
 
-    std::vector<Intent> intents;
     // A second pass lays out content whose height changed (a new screen, language or text size), so
     // what is shown is never the first, uncentred guess.
     for (int pass = 0; pass < 2; ++pass) {
@@ -213,6 +249,11 @@ void App::render_frame()
         m_tree.begin_frame(screen_name(m_router.current()));
         m_tree.set_viewport(static_cast<float>(width), static_cast<float>(height));
         screens::Ui ui { m_tree, theme, m_fonts, unit, text_scale(m_session.preferences().text_size) };
+        ui.focus_id = m_focus.id();
+        if (pass == 0) { // an activation acts once, not again in the layout pass
+            ui.activate_id = m_activate;
+            ui.help_requested = m_help_key;
+        }
         screens::FrameContext context { ui, m_strings, m_session, m_setup.config.kiosk, intents,
             m_outbox ? &m_sync_status : nullptr, &m_catalog, m_router.journey(), m_postcodes ? &*m_postcodes : nullptr };
         bool changed = screen(m_router.current()).draw(context);
@@ -227,9 +268,84 @@ void App::render_frame()
     SDL_RenderClear(m_display->renderer());
     render_draw_data(m_display->renderer(), ImGui::GetDrawData());
 
+    m_activate.clear();
+    m_help_key = false;
     for (auto& intent : intents)
         apply(intent);
+    m_focus.follow(m_tree);
+    m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, screen_key());
     dump_ui_if_changed();
+    start_speech();
+}
+
+void App::handle_keys(const std::vector<Input::NavKey>& keys, std::vector<Intent>& intents)
+{
+    for (auto key : keys) {
+        switch (key) {
+        case Input::NavKey::Next:
+            m_focus.move(m_tree, FocusMove::Next);
+            break;
+        case Input::NavKey::Previous:
+            m_focus.move(m_tree, FocusMove::Previous);
+            break;
+        case Input::NavKey::Up:
+            m_focus.move(m_tree, FocusMove::Up);
+            break;
+        case Input::NavKey::Down:
+            m_focus.move(m_tree, FocusMove::Down);
+            break;
+        case Input::NavKey::Left:
+            m_focus.move(m_tree, FocusMove::Left);
+            break;
+        case Input::NavKey::Right:
+            m_focus.move(m_tree, FocusMove::Right);
+            break;
+        case Input::NavKey::Activate:
+            if (m_focus.focused(m_tree))
+                m_activate = m_focus.id();
+            else
+                m_focus.move(m_tree, FocusMove::Next); // Enter with no focus: start where the focus starts
+            break;
+        case Input::NavKey::Back:
+            // During the "are you still there?" warning, any key already answered it.
+            if (m_session.phase() != SessionPhase::Warning)
+                intents.push_back(intent::Back {});
+            break;
+        case Input::NavKey::Help:
+            m_help_key = true;
+            m_voice.repeat();
+            break;
+        }
+    }
+}
+
+std::string App::screen_key() const
+{
+    std::string key(screen_name(m_router.current()));
+    if (auto* journey = m_router.journey(); journey && journey->stage() == JourneyStage::Step)
+        key += "/" + journey->step().id;
+    if (m_session.phase() == SessionPhase::Warning)
+        key += "/warning";
+    return key + "/" + m_session.preferences().language;
+}
+
+void App::start_speech()
+{
+    if (m_speech_tried || !m_setup.config.speech.enabled)
+        return;
+    m_speech_tried = true;
+    auto& config = m_setup.config.speech;
+    auto speech = accessibility::Speech::create({ .espeak_data = config.espeak_data, .audio_device = config.audio_device,
+        .recordings_dir = config.recordings_dir });
+    if (!speech) {
+        // The kiosk works without a voice; the reason is kept for the technician.
+        m_speech_problem = speech.error().message;
+        std::fprintf(stderr, "guichet: no voice guidance: %s\n", m_speech_problem.c_str());
+        return;
+    }
+    m_speech = std::move(*speech);
+    m_voice.attach(m_speech.get());
+    m_voice.repeat(); // the screen already shown is read now
 }
 
 void App::present() { m_display->present(); }
@@ -276,6 +392,17 @@ void App::apply(const Intent& intent)
                 submit_journey();
             } else if constexpr (std::is_same_v<T, intent::Rate>) {
                 record_rating(wanted.score);
+            } else if constexpr (std::is_same_v<T, intent::ToggleVoice>) {
+                prefs.voice = !prefs.voice;
+                m_voice.repeat(); // turned on: say where we are; turned off: silence
+            } else if constexpr (std::is_same_v<T, intent::CyclePace>) {
+                prefs.pace = next_pace(prefs.pace);
+                m_voice.repeat(); // hear the new pace at once
+            } else if constexpr (std::is_same_v<T, intent::CycleVolume>) {
+                prefs.volume = next_volume(prefs.volume);
+                m_voice.repeat();
+            } else if constexpr (std::is_same_v<T, intent::ListenAgain>) {
+                m_voice.repeat();
             }
         },
         intent);
@@ -332,6 +459,8 @@ void App::ensure_postcodes(const Procedure& procedure)
 
 void App::end_session()
 {
+    m_voice.reset();
+    m_focus.clear();
     m_session.end();
     m_router.reset();
     for (auto& screen : m_screens)

@@ -4,8 +4,10 @@
 #include "accessibility/theme.h"
 #include "kiosk/app/display.h"
 #include "kiosk/app/input.h"
+#include "kiosk/app/voice_guide.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/focus.h"
 #include "kiosk/core/i18n.h"
 #include "kiosk/core/postcodes.h"
 #include "kiosk/core/procedure.h"
@@ -66,6 +68,11 @@ public:
     const UiTree& tree() const { return m_tree; }
     const Session& session() const { return m_session; }
     const Catalog& catalog() const { return m_catalog; }
+    const Focus& focus() const { return m_focus; }
+    // The voice, once started (after the first frame); null when it is off or could not start.
+    accessibility::Speech* speech() const { return m_speech.get(); }
+    // Why there is no voice ("the audio device could not be opened: …"), for the technician; empty if none.
+    const std::string& speech_problem() const { return m_speech_problem; }
     sync::Outbox* outbox() const { return m_outbox.get(); }
     sync::Uploader* uploader() const { return m_uploader.get(); }
     bool quit_requested() const { return m_quit; }
@@ -86,6 +93,11 @@ private:
     // Loads the postcode table the first time a procedure needs it: it costs nothing at start-up.
     void ensure_postcodes(const Procedure&);
     void end_session();
+    // Starts the speech service once the first frame is on screen, so it never delays start-up.
+    void start_speech();
+    void handle_keys(const std::vector<Input::NavKey>&, std::vector<Intent>&);
+    // What is on the screen, for the voice guide: the screen, the step, the dialog, the language.
+    std::string screen_key() const;
     float layout_unit() const;
     void ensure_fonts();
     void dump_ui_if_changed();
@@ -111,6 +123,13 @@ private:
     std::vector<std::unique_ptr<screens::Screen>> m_screens;
     screens::InactivityDialog m_inactivity;
     Input m_input;
+    Focus m_focus;
+    std::string m_activate;   // the id the Enter key activates in the next frame
+    bool m_help_key = false;  // the Help key was pressed: the next frame shows and says the help
+    std::unique_ptr<accessibility::Speech> m_speech;
+    bool m_speech_tried = false;
+    std::string m_speech_problem;
+    VoiceGuide m_voice;
     std::unique_ptr<sync::Outbox> m_outbox;
     std::unique_ptr<sync::Uploader> m_uploader; // after the outbox: stopped before it closes
     sync::SyncStatus m_sync_status;

@@ -10,7 +10,7 @@ Input::Input() = default;
 void Input::configure(ImGuiIO& io)
 {
     io.BackendPlatformName = "guichet";
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    // Focus moves through the kiosk's own semantic tree (kiosk/core/focus.h), not Dear ImGui's nav.
     io.KeyMap[ImGuiKey_Tab] = SDL_SCANCODE_TAB;
     io.KeyMap[ImGuiKey_LeftArrow] = SDL_SCANCODE_LEFT;
     io.KeyMap[ImGuiKey_RightArrow] = SDL_SCANCODE_RIGHT;
@@ -33,6 +33,36 @@ void Input::configure(ImGuiIO& io)
     io.KeyMap[ImGuiKey_X] = SDL_SCANCODE_X;
     io.KeyMap[ImGuiKey_Y] = SDL_SCANCODE_Y;
     io.KeyMap[ImGuiKey_Z] = SDL_SCANCODE_Z;
+}
+
+void Input::map_key(SDL_Keycode key, NavKey action) { m_extra_keys[key] = action; }
+
+std::optional<Input::NavKey> Input::nav_key(SDL_Keycode key, bool shift) const
+{
+    if (auto found = m_extra_keys.find(key); found != m_extra_keys.end())
+        return found->second;
+    switch (key) {
+    case SDLK_TAB:
+        return shift ? NavKey::Previous : NavKey::Next;
+    case SDLK_UP:
+        return NavKey::Up;
+    case SDLK_DOWN:
+        return NavKey::Down;
+    case SDLK_LEFT:
+        return NavKey::Left;
+    case SDLK_RIGHT:
+        return NavKey::Right;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return NavKey::Activate;
+    case SDLK_ESCAPE:
+        return NavKey::Back;
+    case SDLK_F1:
+    case SDLK_HELP:
+        return NavKey::Help;
+    default:
+        return std::nullopt;
+    }
 }
 
 Input::FrameInput Input::apply(ImGuiIO& io)
@@ -66,6 +96,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             if (!synthetic_mouse && event.button.button == SDL_BUTTON_LEFT) {
                 io.MousePos = ImVec2(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
                 io.MouseDown[0] = event.type == SDL_MOUSEBUTTONDOWN;
+                result.touched = result.touched || event.type == SDL_MOUSEBUTTONDOWN;
                 transitioned = true;
                 result.user_input = true;
             }
@@ -82,6 +113,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             io.MousePos = ImVec2(event.tfinger.x * io.DisplaySize.x, event.tfinger.y * io.DisplaySize.y);
             if (event.type != SDL_FINGERMOTION) {
                 io.MouseDown[0] = event.type == SDL_FINGERDOWN;
+                result.touched = result.touched || event.type == SDL_FINGERDOWN;
                 transitioned = true;
                 m_touch_released = event.type == SDL_FINGERUP;
             }
@@ -102,6 +134,10 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             io.KeyCtrl = (mods & KMOD_CTRL) != 0;
             io.KeyAlt = (mods & KMOD_ALT) != 0;
             result.user_input = true;
+            if (event.type == SDL_KEYDOWN) {
+                if (auto nav = nav_key(event.key.keysym.sym, (mods & KMOD_SHIFT) != 0))
+                    result.keys.push_back(*nav);
+            }
             break;
         }
         default:

@@ -5,6 +5,9 @@
 #include <imgui.h>
 
 #include <deque>
+#include <map>
+#include <optional>
+#include <vector>
 
 namespace guichet::app {
 
@@ -15,10 +18,27 @@ public:
     void push(const SDL_Event& event) { m_pending.push_back(event); }
     bool pending() const { return !m_pending.empty(); }
 
+    // Keys that navigate without touch: a keyboard's Tab, arrows, Enter, Escape and F1, and the
+    // EZ-Access keys of a kiosk keypad (up, down, enter, back, help) mapped in the configuration.
+    enum class NavKey {
+        Next,
+        Previous,
+        Up,
+        Down,
+        Left,
+        Right,
+        Activate,
+        Back,
+        Help,
+    };
     struct FrameInput {
         bool user_input = false; // a touch, click, key or text: someone is here
+        bool touched = false;    // a finger or the mouse went down: speech stops at once
         bool quit = false;
+        std::vector<NavKey> keys;
     };
+    // Extra keys (SDL key names, e.g. "Keypad 8") for the EZ-Access actions.
+    void map_key(SDL_Keycode, NavKey);
     // Feeds this frame's events to `io`. A press and its release never land in the same frame (Dear
     // ImGui 1.86 would miss the click), so events after a button or key change wait for the next frame.
     FrameInput apply(ImGuiIO& io);
@@ -26,7 +46,10 @@ public:
     static void configure(ImGuiIO& io);
 
 private:
+    std::optional<NavKey> nav_key(SDL_Keycode, bool shift) const;
+
     std::deque<SDL_Event> m_pending;
+    std::map<SDL_Keycode, NavKey> m_extra_keys;
     bool m_touch_released = false;
 };
 

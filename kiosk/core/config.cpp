@@ -170,6 +170,23 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
             {
                 { "outbox", string_key(config.storage.outbox) },
             } },
+        { "speech",
+            {
+                { "enabled", bool_key(config.speech.enabled) },
+                { "rate", choice_key(config.speech.rate, { "slow", "normal", "fast" }) },
+                { "volume", int_key(config.speech.volume, 10, 100) },
+                { "audio_device", string_key(config.speech.audio_device, true) },
+                { "espeak_data", string_key(config.speech.espeak_data, true) },
+                { "recordings_dir", string_key(config.speech.recordings_dir, true) },
+            } },
+        { "keys",
+            {
+                { "up", string_key(config.keys.up, true) },
+                { "down", string_key(config.keys.down, true) },
+                { "enter", string_key(config.keys.enter, true) },
+                { "back", string_key(config.keys.back, true) },
+                { "help", string_key(config.keys.help, true) },
+            } },
     };
 
     for (auto& [section_key, section_node] : root) {

@@ -52,6 +52,23 @@ struct SyncSection {
     int retention_days = 30;           // sealed bytes kept this long after the hub's acknowledgement
 };
 
+// Voice guidance (espeak-ng through SDL audio). The citizen may turn it off, slow it down or change
+// its volume for their session; these are the kiosk's defaults.
+struct SpeechSection {
+    bool enabled = true;
+    std::string rate = "normal"; // "slow", "normal", "fast"
+    int volume = 80;             // 10 to 100
+    std::string audio_device;    // an SDL output device name; empty: the default device
+    std::string espeak_data;     // a folder holding espeak-ng's phontab; empty: espeak-ng's default
+    std::string recordings_dir;  // <dir>/<language>/<string id>.wav replaces synthesis; empty: none
+};
+
+// The EZ-Access keys of a kiosk keypad, as SDL key names ("Keypad 8", "F13"); empty: not mapped.
+// A keyboard's Tab, arrows, Enter, Escape and F1 always work.
+struct KeysSection {
+    std::string up, down, enter, back, help;
+};
+
 struct StorageSection {
     std::string outbox = "/var/lib/guichet/outbox.sqlite";
 };
@@ -63,6 +80,8 @@ struct Config {
     UiSection ui;
     SyncSection sync;
     StorageSection storage;
+    SpeechSection speech;
+    KeysSection keys;
 };
 
 // `source` names the text in error messages (usually the file's path).

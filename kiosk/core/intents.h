@@ -21,10 +21,15 @@ struct Next { nlohmann::json draft; }; // the current step's answer as entered (
 struct ChangeAnswer { std::string step; }; // review -> that question, then back to the review
 struct Submit { };                    // review -> stored -> receipt
 struct Rate { int score; };           // the optional one-tap satisfaction answer: 1 hard, 2 so-so, 3 easy
+struct ToggleVoice { };               // voice guidance on or off for this session
+struct CyclePace { };                 // slow -> normal -> fast
+struct CycleVolume { };               // 40 -> 60 -> 80 -> 100 %
+struct ListenAgain { };               // say the screen again
 }
 
 using Intent = std::variant<intent::StartJourney, intent::Back, intent::EndSession, intent::ExtendSession,
     intent::SetLanguage, intent::CycleTextSize, intent::ToggleContrast, intent::StartProcedure, intent::BeginSteps,
-    intent::Next, intent::ChangeAnswer, intent::Submit, intent::Rate>;
+    intent::Next, intent::ChangeAnswer, intent::Submit, intent::Rate, intent::ToggleVoice, intent::CyclePace,
+    intent::CycleVolume, intent::ListenAgain>;
 
 }

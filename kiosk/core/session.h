@@ -21,11 +21,23 @@ float text_scale(TextSize);
 TextSize next_text_size(TextSize);
 std::string_view text_size_key(TextSize); // the UI string id naming the size
 
+enum class SpeechPace {
+    Slow,
+    Normal,
+    Fast,
+};
+SpeechPace next_pace(SpeechPace);
+std::string_view pace_key(SpeechPace); // the UI string id naming the pace
+int next_volume(int volume);           // 40 -> 60 -> 80 -> 100 -> 40
+
 // The citizen's own choices for this session; reset to the kiosk's defaults when it ends.
 struct Preferences {
     std::string language;
     TextSize text_size = TextSize::Normal;
     bool high_contrast = false;
+    bool voice = true;                      // voice guidance; once turned off it stays off this session
+    SpeechPace pace = SpeechPace::Normal;
+    int volume = 80;                        // percent
 
     bool operator==(const Preferences&) const = default;
 };
