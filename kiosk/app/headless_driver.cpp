@@ -194,6 +194,18 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
         settle();
         return {};
     }
+    case ScriptVerb::WaitSpeech: {
+        // Real time: the audio device plays (or, with SDL's disk driver, writes) at its own pace.
+        auto* speech = m_app.speech();
+        if (!speech)
+            return fail("'wait-speech' needs the voice: " + (m_app.speech_problem().empty() ? std::string("it is off") : m_app.speech_problem()));
+        for (int waited = 0; speech->speaking(); waited += 10) {
+            if (waited >= 30'000)
+                return fail("the voice was still speaking after 30 s");
+            SDL_Delay(10);
+        }
+        return {};
+    }
     case ScriptVerb::DumpUi:
         return m_app.write_ui_dump(m_screenshot_dir / step.text);
     }

@@ -112,6 +112,12 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
             return fail("'dump-ui' takes a file name ending in .json");
         return needs_word(ScriptVerb::DumpUi);
     }
+    if (command == "wait-speech") {
+        if (!arg.empty())
+            return fail("'wait-speech' takes no argument");
+        step.kind = ScriptVerb::WaitSpeech;
+        return step;
+    }
     if (command == "wait-sync") {
         if (!arg.empty())
             return fail("'wait-sync' takes no argument");
@@ -132,7 +138,7 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
         return step;
     }
     return fail("unknown command '" + std::string(command)
-        + "' (known: tap, type, key, wait, advance, expect-screen, expect-text, expect-no-text, screenshot, resize, dump-ui, wait-sync)");
+        + "' (known: tap, type, key, wait, advance, expect-screen, expect-text, expect-no-text, screenshot, resize, dump-ui, wait-sync, wait-speech)");
 }
 
 }

@@ -24,6 +24,7 @@ enum class ScriptVerb {
     Resize,       // resize <W>x<H>
     DumpUi,       // dump-ui <file.json>
     WaitSync,     // wait-sync             (real time, at most 30 s: the uploader finishes a pass)
+    WaitSpeech,   // wait-speech           (real time, at most 30 s: the voice has said everything)
 };
 
 struct ScriptStep {
