@@ -1,7 +1,7 @@
 // The "are you still there?" dialog (WCAG 2.2.1): shown over the current screen when the session has
 // been quiet, with a live countdown, a big "I need more time" button and a way to finish now.
 #pragma once
-#include "screens/screen.h"
+#include "screens/dialog.h"
 
 namespace guichet::screens {
 
@@ -11,7 +11,7 @@ public:
     bool draw(FrameContext&);
 
 private:
-    float m_card_height = 0; // measured on the previous frame, to centre the card
+    DialogFrame m_frame;
 };
 
 }

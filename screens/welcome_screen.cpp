@@ -82,11 +82,12 @@ void WelcomeScreen::draw_comfort(FrameContext& context, float width)
     // "Listen" sits here rather than in the corner: this screen is the fullest.
     std::string size_label
         = format_text(context.tr("welcome.text_size"), { { "size", context.tr(text_size_key(prefs.text_size)) } });
+    std::string voice_label
+        = format_text(context.tr("voice.settings"), { { "state", context.tr(prefs.voice ? "voice.state_on" : "voice.state_off") } });
     ButtonSpec comfort[] = {
         { .id = "welcome.text_size", .label = size_label },
         { .id = "welcome.contrast", .label = context.tr("welcome.contrast"), .role = Role::Toggle, .selected = prefs.high_contrast },
-        { .id = "welcome.voice", .label = context.tr(prefs.voice ? "voice.on" : "voice.off"), .role = Role::Toggle,
-            .selected = prefs.voice },
+        { .id = "welcome.voice", .label = voice_label },
         { .id = "common.listen", .label = context.tr("common.listen") },
     };
     // With the largest text on a landscape display, one row must do: Listen gives way (F1 and the
@@ -101,7 +102,7 @@ void WelcomeScreen::draw_comfort(FrameContext& context, float width)
         context.emit(intent::ToggleContrast {});
         break;
     case 3:
-        context.emit(intent::ToggleVoice {});
+        context.emit(intent::OpenVoiceSettings {});
         break;
     case 4:
         context.emit(intent::ListenAgain {});

@@ -7,6 +7,7 @@
 #include "screens/receipt_screen.h"
 #include "screens/review_screen.h"
 #include "screens/step_screen.h"
+#include "screens/voice_dialog.h"
 #include "screens/welcome_screen.h"
 
 #include <imgui.h>
@@ -257,6 +258,8 @@ void App::render_frame()
         screens::FrameContext context { ui, m_strings, m_session, m_setup.config.kiosk, intents,
             m_outbox ? &m_sync_status : nullptr, &m_catalog, m_router.journey(), m_postcodes ? &*m_postcodes : nullptr };
         bool changed = screen(m_router.current()).draw(context);
+        if (m_voice_settings && m_router.current() == ScreenId::Welcome)
+            changed = m_voice_dialog.draw(context) || changed;
         if (m_session.phase() == SessionPhase::Warning)
             changed = m_inactivity.draw(context) || changed;
         ImGui::Render();
@@ -324,6 +327,8 @@ std::string App::screen_key() const
     std::string key(screen_name(m_router.current()));
     if (auto* journey = m_router.journey(); journey && journey->stage() == JourneyStage::Step)
         key += "/" + journey->step().id;
+    if (m_voice_settings && m_router.current() == ScreenId::Welcome)
+        key += "/voice";
     if (m_session.phase() == SessionPhase::Warning)
         key += "/warning";
     return key + "/" + m_session.preferences().language;
@@ -395,11 +400,15 @@ void App::apply(const Intent& intent)
             } else if constexpr (std::is_same_v<T, intent::ToggleVoice>) {
                 prefs.voice = !prefs.voice;
                 m_voice.repeat(); // turned on: say where we are; turned off: silence
-            } else if constexpr (std::is_same_v<T, intent::CyclePace>) {
-                prefs.pace = next_pace(prefs.pace);
+            } else if constexpr (std::is_same_v<T, intent::OpenVoiceSettings>) {
+                m_voice_settings = true;
+            } else if constexpr (std::is_same_v<T, intent::CloseVoiceSettings>) {
+                m_voice_settings = false;
+            } else if constexpr (std::is_same_v<T, intent::SetPace>) {
+                prefs.pace = wanted.pace;
                 m_voice.repeat(); // hear the new pace at once
-            } else if constexpr (std::is_same_v<T, intent::CycleVolume>) {
-                prefs.volume = next_volume(prefs.volume);
+            } else if constexpr (std::is_same_v<T, intent::SetVolume>) {
+                prefs.volume = std::clamp(wanted.volume, 10, 100);
                 m_voice.repeat();
             } else if constexpr (std::is_same_v<T, intent::ListenAgain>) {
                 m_voice.repeat();
@@ -459,6 +468,7 @@ void App::ensure_postcodes(const Procedure& procedure)
 
 void App::end_session()
 {
+    m_voice_settings = false;
     m_voice.reset();
     m_focus.clear();
     m_session.end();

@@ -16,6 +16,7 @@
 #include "kiosk/core/ui_tree.h"
 #include "screens/fonts.h"
 #include "screens/inactivity_dialog.h"
+#include "screens/voice_dialog.h"
 #include "screens/screen.h"
 #include "sync/outbox.h"
 #include "sync/uploader.h"
@@ -122,6 +123,8 @@ private:
     UiTree m_tree;
     std::vector<std::unique_ptr<screens::Screen>> m_screens;
     screens::InactivityDialog m_inactivity;
+    screens::VoiceDialog m_voice_dialog;
+    bool m_voice_settings = false; // the voice dialog is open over the welcome screen
     Input m_input;
     Focus m_focus;
     std::string m_activate;   // the id the Enter key activates in the next frame

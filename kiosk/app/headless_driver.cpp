@@ -206,8 +206,11 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
         }
         return {};
     }
-    case ScriptVerb::DumpUi:
+    case ScriptVerb::DumpUi: {
+        std::error_code ignored; // a missing folder is reported by the write itself
+        std::filesystem::create_directories(m_screenshot_dir, ignored);
         return m_app.write_ui_dump(m_screenshot_dir / step.text);
+    }
     }
     return {};
 }

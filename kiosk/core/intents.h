@@ -1,5 +1,7 @@
 // What a screen can ask for. Screens emit intents; the router and the session decide what follows.
 #pragma once
+#include "kiosk/core/session.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -22,14 +24,16 @@ struct ChangeAnswer { std::string step; }; // review -> that question, then back
 struct Submit { };                    // review -> stored -> receipt
 struct Rate { int score; };           // the optional one-tap satisfaction answer: 1 hard, 2 so-so, 3 easy
 struct ToggleVoice { };               // voice guidance on or off for this session
-struct CyclePace { };                 // slow -> normal -> fast
-struct CycleVolume { };               // 40 -> 60 -> 80 -> 100 %
+struct OpenVoiceSettings { };         // the voice dialog over the welcome screen
+struct CloseVoiceSettings { };
+struct SetPace { SpeechPace pace; };
+struct SetVolume { int volume; };     // percent
 struct ListenAgain { };               // say the screen again
 }
 
 using Intent = std::variant<intent::StartJourney, intent::Back, intent::EndSession, intent::ExtendSession,
     intent::SetLanguage, intent::CycleTextSize, intent::ToggleContrast, intent::StartProcedure, intent::BeginSteps,
-    intent::Next, intent::ChangeAnswer, intent::Submit, intent::Rate, intent::ToggleVoice, intent::CyclePace,
-    intent::CycleVolume, intent::ListenAgain>;
+    intent::Next, intent::ChangeAnswer, intent::Submit, intent::Rate, intent::ToggleVoice,
+    intent::OpenVoiceSettings, intent::CloseVoiceSettings, intent::SetPace, intent::SetVolume, intent::ListenAgain>;
 
 }

@@ -141,19 +141,6 @@ std::optional<Millis> Session::next_deadline() const
     return std::nullopt;
 }
 
-SpeechPace next_pace(SpeechPace pace)
-{
-    switch (pace) {
-    case SpeechPace::Slow:
-        return SpeechPace::Normal;
-    case SpeechPace::Normal:
-        return SpeechPace::Fast;
-    case SpeechPace::Fast:
-        break;
-    }
-    return SpeechPace::Slow;
-}
-
 std::string_view pace_key(SpeechPace pace)
 {
     switch (pace) {
@@ -167,13 +154,5 @@ std::string_view pace_key(SpeechPace pace)
     return "voice.pace_fast";
 }
 
-int next_volume(int volume)
-{
-    for (int step : { 40, 60, 80, 100 }) {
-        if (volume < step)
-            return step;
-    }
-    return 40;
-}
 
 }

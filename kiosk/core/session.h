@@ -26,9 +26,7 @@ enum class SpeechPace {
     Normal,
     Fast,
 };
-SpeechPace next_pace(SpeechPace);
 std::string_view pace_key(SpeechPace); // the UI string id naming the pace
-int next_volume(int volume);           // 40 -> 60 -> 80 -> 100 -> 40
 
 // The citizen's own choices for this session; reset to the kiosk's defaults when it ends.
 struct Preferences {
