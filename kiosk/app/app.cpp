@@ -275,8 +275,15 @@ void App::render_frame()
     m_help_key = false;
     for (auto& intent : intents)
         apply(intent);
+    // A new screen or step starts with no focus: the first key press lands at its top, as its
+    // reading starts there too.
+    auto key = screen_key();
+    if (key != m_screen_key) {
+        m_focus.clear();
+        m_screen_key = key;
+    }
     m_focus.follow(m_tree);
-    m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, screen_key());
+    m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, key);
     dump_ui_if_changed();
     start_speech();
 }

@@ -127,6 +127,7 @@ private:
     bool m_voice_settings = false; // the voice dialog is open over the welcome screen
     Input m_input;
     Focus m_focus;
+    std::string m_screen_key; // what the focus belongs to (screen, step, dialog, language)
     std::string m_activate;   // the id the Enter key activates in the next frame
     bool m_help_key = false;  // the Help key was pressed: the next frame shows and says the help
     std::unique_ptr<accessibility::Speech> m_speech;

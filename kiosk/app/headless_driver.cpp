@@ -86,11 +86,16 @@ Result<void> HeadlessDriver::tap(const UiNode& node)
 
 Result<void> HeadlessDriver::key(std::string_view name)
 {
+    // "Shift+Tab": the one modifier navigation needs.
+    bool shift = name.starts_with("Shift+");
+    if (shift)
+        name.remove_prefix(6);
     SDL_Keycode keycode = SDL_GetKeyFromName(std::string(name).c_str());
     if (keycode == SDLK_UNKNOWN)
-        return fail("unknown key name '" + std::string(name) + "' (SDL names such as Return, Escape, Tab, F1, Down)");
+        return fail("unknown key name '" + std::string(name) + "' (SDL names such as Return, Escape, Tab, F1, Down; Shift+Tab)");
     SDL_Event event {};
     event.key.keysym.sym = keycode;
+    event.key.keysym.mod = shift ? KMOD_LSHIFT : KMOD_NONE;
     event.key.keysym.scancode = SDL_GetScancodeFromKey(keycode);
     event.key.state = SDL_PRESSED;
     event.type = SDL_KEYDOWN;
