@@ -1,0 +1,491 @@
+// The voice guide in the real app: the kiosk runs in this process on the headless renderer with the real
+// espeak-ng, and SDL's disk audio driver writes to a raw file, in real time, what a citizen would hear.
+// The tests tap and press keys as a citizen would and measure that file.
+#include "accessibility/speech.h"
+#include "kiosk/app/app.h"
+#include "kiosk/app/headless_driver.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace guichet;
+using namespace std::chrono_literals;
+using accessibility::Speech;
+
+namespace {
+
+constexpr int audible = 100; // |sample| from which a sample counts as sound (as in test_speech.cpp)
+constexpr int rate = 22050;  // espeak-ng's rate: the device is opened at it
+
+std::filesystem::path temp_file(const std::string& name)
+{
+    return std::filesystem::temp_directory_path()
+        / ("guichet_voice_" + name + "_" + std::to_string(::getpid()) + ".raw");
+}
+
+// Points SDL's disk driver at a fresh file for the next App's voice, and removes it afterwards. Must exist
+// before the App: SDL reads the variables when the voice opens the audio device, after the first frame.
+class Capture {
+public:
+    explicit Capture(const std::string& name)
+        : m_file(temp_file(name))
+    {
+        std::filesystem::remove(m_file);
+        ::setenv("SDL_AUDIODRIVER", "disk", 1);
+        ::setenv("SDL_DISKAUDIOFILE", m_file.c_str(), 1);
+    }
+    ~Capture() { std::filesystem::remove(m_file); }
+    Capture(const Capture&) = delete;
+    Capture& operator=(const Capture&) = delete;
+
+    // Samples in the file so far. The disk driver writes one device period (512 samples) after another,
+    // in real time, through stdio: the file lags what the device played by up to 4 KiB (93 ms).
+    size_t written() const
+    {
+        std::error_code error;
+        auto bytes = std::filesystem::file_size(m_file, error);
+        return error ? 0 : size_t(bytes / 2);
+    }
+
+    // Everything from sample `from` on. Only complete once the App that spoke is destroyed (the device
+    // closed the file).
+    std::vector<int16_t> samples(size_t from = 0) const
+    {
+        std::ifstream in(m_file, std::ios::binary);
+        std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::vector<int16_t> result(bytes.size() / 2);
+        std::memcpy(result.data(), bytes.data(), result.size() * 2);
+        from = std::min(from, result.size());
+        return { result.begin() + long(from), result.end() };
+    }
+
+private:
+    std::filesystem::path m_file;
+};
+
+struct SdlEvents {
+    SdlEvents() { SDL_Init(SDL_INIT_EVENTS); }
+    ~SdlEvents() { SDL_Quit(); }
+};
+
+// The real app, headless, driven by script lines; its voice starts after the first frame.
+struct Kiosk {
+    SdlEvents sdl;
+    VirtualClock clock;
+    std::unique_ptr<app::App> app;
+    std::unique_ptr<app::HeadlessDriver> driver;
+
+    Kiosk()
+    {
+        app::AppSetup setup;
+        setup.mode = app::Mode::Headless;
+        setup.windowed = app::Size { 1920, 1080 };
+        auto created = app::App::create(setup, clock);
+        REQUIRE(created);
+        app = std::move(*created);
+        driver = std::make_unique<app::HeadlessDriver>(*app, clock, std::filesystem::temp_directory_path());
+        run(""); // the first interactive frame; the voice starts reading the welcome screen
+    }
+
+    void run(std::string_view script)
+    {
+        auto steps = parse_script(script, "inline");
+        REQUIRE(steps);
+        auto done = driver->run(*steps, "inline");
+        INFO((done ? "" : done.error().message));
+        REQUIRE(done);
+    }
+
+    Speech& speech()
+    {
+        INFO("no voice: " << app->speech_problem());
+        REQUIRE(app->speech());
+        return *app->speech();
+    }
+
+    // Silences what is being said now and lets the device's last period reach the file (a period, then
+    // a stdio buffer: 23 + 93 ms), so that what the file holds from here on belongs to what comes next.
+    void hush()
+    {
+        speech().stop();
+        std::this_thread::sleep_for(200ms);
+    }
+
+    // A finger down and up on `node`, as the touch screen sends them; no frame is rendered.
+    void push_touch(const UiNode& node)
+    {
+        auto [width, height] = app->size();
+        SDL_Event event {};
+        event.tfinger.touchId = 1;
+        event.tfinger.fingerId = 0;
+        event.tfinger.x = node.rect.center_x() / static_cast<float>(width);
+        event.tfinger.y = node.rect.center_y() / static_cast<float>(height);
+        event.tfinger.pressure = 1.0f;
+        event.type = SDL_FINGERDOWN;
+        app->push_event(event);
+        event.type = SDL_FINGERUP;
+        app->push_event(event);
+    }
+
+    void frame()
+    {
+        clock.advance(Millis(16));
+        app->render_frame();
+        app->present();
+    }
+
+    // Destroys the app, which closes the audio device: the capture is then complete.
+    void close()
+    {
+        driver.reset();
+        app.reset();
+    }
+};
+
+// The disk driver plays in real time: wait for the voice to finish, with a bound.
+void wait_until_quiet(const Speech& speech, std::chrono::milliseconds limit = 30s)
+{
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (speech.speaking() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(10ms);
+    INFO("still speaking after " << limit.count() << " ms; the utterance is "
+                                 << double(speech.stats().samples_queued) / rate << " s long");
+    REQUIRE_FALSE(speech.speaking());
+    std::this_thread::sleep_for(150ms); // the device's last period reaches the file
+}
+
+// Synthesis runs far ahead of playback: waits until the utterance is wholly queued (its sample count
+// stops growing) and returns its length in samples.
+uint64_t wait_synthesized(const Speech& speech, std::chrono::milliseconds limit = 10s)
+{
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    uint64_t last = 0;
+    for (int stable = 0; stable < 5 && std::chrono::steady_clock::now() < deadline;) {
+        std::this_thread::sleep_for(10ms);
+        uint64_t now = speech.stats().samples_queued;
+        stable = (now == last && now > 0) ? stable + 1 : 0;
+        last = now;
+    }
+    return last;
+}
+
+struct Span {
+    size_t first = 0;
+    size_t last = 0; // one past the last audible sample
+    size_t length() const { return last - first; }
+    double seconds() const { return double(length()) / rate; }
+};
+
+// From the first to the last audible sample.
+Span audible_span(const std::vector<int16_t>& pcm)
+{
+    Span span;
+    size_t i = 0;
+    while (i < pcm.size() && std::abs(pcm[i]) < audible)
+        ++i;
+    if (i == pcm.size())
+        return span;
+    span.first = i;
+    size_t j = pcm.size();
+    while (j > i && std::abs(pcm[j - 1]) < audible)
+        --j;
+    span.last = j;
+    return span;
+}
+
+std::vector<int16_t> trimmed(const std::vector<int16_t>& pcm)
+{
+    Span span = audible_span(pcm);
+    return { pcm.begin() + long(span.first), pcm.begin() + long(span.last) };
+}
+
+int peak(const std::vector<int16_t>& pcm)
+{
+    int most = 0;
+    for (int16_t s : pcm)
+        most = std::max(most, std::abs(int(s)));
+    return most;
+}
+
+double rms(const std::vector<int16_t>& pcm)
+{
+    if (pcm.empty())
+        return 0;
+    double sum = 0;
+    for (int16_t s : pcm)
+        sum += double(s) * s;
+    return std::sqrt(sum / double(pcm.size()));
+}
+
+double pearson(const std::vector<double>& x, const std::vector<double>& y)
+{
+    double mx = 0, my = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        mx += x[i] / double(x.size());
+        my += y[i] / double(y.size());
+    }
+    double sxy = 0, sxx = 0, syy = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+        syy += (y[i] - my) * (y[i] - my);
+    }
+    return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0;
+}
+
+// How alike two utterances are (as in test_speech.cpp): the mean correlation of their loudness
+// envelopes and zero-crossing rates over 10 ms windows, from their first sample. 1 for the same speech.
+double similarity(const std::vector<int16_t>& a, const std::vector<int16_t>& b)
+{
+    const size_t window = rate / 100;
+    std::vector<double> loud_a, loud_b, zcr_a, zcr_b;
+    auto measure = [&](const std::vector<int16_t>& pcm, size_t at, std::vector<double>& loud, std::vector<double>& zcr) {
+        std::vector<int16_t> part(pcm.begin() + long(at), pcm.begin() + long(at + window));
+        int crossings = 0;
+        for (size_t k = 1; k < part.size(); ++k)
+            crossings += (part[k - 1] < 0) != (part[k] < 0);
+        loud.push_back(rms(part));
+        zcr.push_back(crossings);
+    };
+    for (size_t i = 0; i + window <= std::min(a.size(), b.size()); i += window) {
+        measure(a, i, loud_a, zcr_a);
+        measure(b, i, loud_b, zcr_b);
+    }
+    return (pearson(loud_a, loud_b) + pearson(zcr_a, zcr_b)) / 2;
+}
+
+// What the first step of the change-of-address procedure sounds like, in the welcome screen's language
+// or in English.
+struct StepReading {
+    std::vector<int16_t> pcm; // trimmed to the audible span
+    uint64_t queued = 0;      // samples synthesized for the step's summary
+    std::string language;     // the session's language when it was read
+};
+
+StepReading read_first_step(const std::string& name, bool english)
+{
+    Capture capture(name);
+    StepReading reading;
+    size_t from = 0;
+    {
+        Kiosk kiosk;
+        if (english)
+            kiosk.run("tap \"English\"");
+        kiosk.run("tap id:welcome.start\ntap id:procedure.change-of-address\nexpect-screen intro");
+        kiosk.hush(); // the intro's reading is not what this measures
+        from = capture.written();
+        uint64_t before = kiosk.speech().stats().utterances;
+        kiosk.run("tap id:intro.start\nexpect-screen step");
+        CHECK(kiosk.speech().stats().utterances == before + 1);
+        wait_until_quiet(kiosk.speech());
+        reading.queued = kiosk.speech().stats().samples_queued;
+        reading.language = kiosk.app->session().preferences().language;
+        kiosk.close();
+    }
+    reading.pcm = trimmed(capture.samples(from));
+    return reading;
+}
+
+}
+
+TEST_CASE("Entering a procedure step reads it aloud in the session language", "[audio][voice]")
+{
+    auto french = read_first_step("step_fr", false);
+    auto english = read_first_step("step_en", true);
+    CHECK(french.language == "fr");
+    CHECK(english.language == "en");
+
+    double french_seconds = double(french.pcm.size()) / rate;
+    double english_seconds = double(english.pcm.size()) / rate;
+    double ratio = french.pcm.empty() ? 0 : double(english.pcm.size()) / double(french.pcm.size());
+    double alike = similarity(french.pcm, english.pcm);
+    INFO("French: heard " << french_seconds << " s of " << double(french.queued) / rate << " s synthesized; English: heard "
+                          << english_seconds << " s of " << double(english.queued) / rate
+                          << " s; length ratio " << ratio << ", similarity " << alike);
+    // A step's summary (its progress, title and text): a sentence or a few, not a word, not a novel.
+    CHECK(french_seconds > 1.5);
+    CHECK(french_seconds < 30);
+    CHECK(english_seconds > 1.5);
+    CHECK(english_seconds < 30);
+    // What was synthesized is what was heard: nothing cut, nothing left over from another screen.
+    CHECK(french.pcm.size() <= french.queued);
+    CHECK(french.pcm.size() > french.queued * 8 / 10);
+    CHECK(rms(french.pcm) > 500);
+    // Another language is another text and another voice: the audio differs in length or in content.
+    CHECK((std::abs(ratio - 1.0) > 0.05 || alike < 0.8));
+}
+
+TEST_CASE("A tap anywhere cuts the reading short", "[audio][voice]")
+{
+    Capture capture("cut");
+    size_t from = 0;
+    uint64_t whole = 0;
+    std::chrono::microseconds to_silence { 0 };
+    {
+        Kiosk kiosk;
+        kiosk.run("tap id:welcome.start\ntap id:procedure.change-of-address\nexpect-screen intro");
+        kiosk.hush();
+        from = capture.written();
+        // "Listen again": the intro itself, long, is read (whatever arriving on it said: that is the
+        // business of the test on arrivals).
+        kiosk.run("tap id:common.listen");
+        auto read_from = std::chrono::steady_clock::now();
+        Speech& speech = kiosk.speech();
+        std::this_thread::sleep_until(read_from + 300ms);
+        REQUIRE(speech.speaking());
+        // Synthesis runs far ahead of playback: by now most (if not all) of the reading is queued.
+        whole = speech.stats().samples_queued;
+
+        // The intro's title: a heading, not a control, so the tap does nothing but touch the screen.
+        auto* title = kiosk.app->tree().find_by_id("intro.title");
+        REQUIRE(title);
+        REQUIRE_FALSE(title->interactive());
+        kiosk.push_touch(*title);
+        // A watcher sees the instant the voice stops, even in the middle of the frame.
+        std::chrono::steady_clock::time_point silent_at {};
+        auto tapped = std::chrono::steady_clock::now();
+        std::thread watcher([&] {
+            while (speech.speaking() && std::chrono::steady_clock::now() - tapped < 5s)
+                std::this_thread::sleep_for(100us);
+            silent_at = std::chrono::steady_clock::now();
+        });
+        kiosk.frame(); // the finger down: the voice stops at the start of this frame
+        watcher.join();
+        to_silence = std::chrono::duration_cast<std::chrono::microseconds>(silent_at - tapped);
+        INFO("speaking() was false " << to_silence.count() / 1000.0 << " ms after the tap was handed to the app");
+        CHECK_FALSE(speech.speaking());
+        CHECK(to_silence < 100ms);
+
+        // The finger's release, then frames: nothing starts again, and the intro stays.
+        kiosk.run("");
+        std::this_thread::sleep_for(500ms);
+        CHECK_FALSE(speech.speaking());
+        CHECK(kiosk.app->current_screen() == ScreenId::Intro);
+        kiosk.close();
+    }
+    auto pcm = capture.samples(from);
+    Span span = audible_span(pcm);
+    INFO("heard " << span.seconds() << " s of the intro, whose reading is " << double(whole) / rate << " s; silent after "
+                  << to_silence.count() / 1000.0 << " ms");
+    REQUIRE(whole > uint64_t(3 * rate)); // the intro is long enough for the comparison to mean something
+    CHECK(span.length() > 0);            // it had started...
+    CHECK(span.seconds() < 1.0);         // ...and stopped about 0.3 s in
+    CHECK(span.length() < whole / 3);
+}
+
+TEST_CASE("Turning the voice off makes the next screens silent", "[audio][voice]")
+{
+    Capture capture("off");
+    size_t from = 0;
+    {
+        Kiosk kiosk;
+        REQUIRE(kiosk.app->session().preferences().voice);
+        kiosk.run("tap id:welcome.voice");
+        // The welcome's voice button is either the toggle itself or opens the voice settings, whose
+        // first control is the toggle.
+        if (kiosk.app->session().preferences().voice && kiosk.app->tree().find_by_id("voice.toggle"))
+            kiosk.run("tap id:voice.toggle\ntap id:voice.close");
+        REQUIRE_FALSE(kiosk.app->session().preferences().voice);
+        Speech& speech = kiosk.speech();
+        std::this_thread::sleep_for(200ms); // a period already taken by the device may still be written
+        from = capture.written();
+        uint64_t utterances = speech.stats().utterances;
+        kiosk.run("tap id:welcome.start\nexpect-screen catalog\ntap id:procedure.change-of-address\nexpect-screen intro");
+        std::this_thread::sleep_for(1500ms); // time enough for a reading to be heard, were there one
+        CHECK_FALSE(speech.speaking());
+        CHECK(speech.stats().utterances == utterances);
+        kiosk.close();
+    }
+    auto pcm = capture.samples(from);
+    INFO("captured " << double(pcm.size()) / rate << " s after the toggle; peak " << peak(pcm));
+    CHECK(pcm.size() > size_t(rate)); // the capture covers the two screens
+    CHECK(peak(pcm) < audible);
+    CHECK(audible_span(pcm).length() == 0);
+}
+
+TEST_CASE("Tab on the welcome screen says the focused element", "[audio][voice]")
+{
+    Capture capture("focus");
+    size_t from = 0;
+    uint64_t queued = 0;
+    {
+        Kiosk kiosk;
+        kiosk.hush(); // the welcome screen's reading
+        from = capture.written();
+        Speech& speech = kiosk.speech();
+        uint64_t before = speech.stats().utterances;
+        REQUIRE(kiosk.app->focus().id().empty());
+        kiosk.run("key Tab");
+        INFO("focus on " << kiosk.app->focus().id());
+        CHECK_FALSE(kiosk.app->focus().id().empty());
+        CHECK(speech.stats().utterances == before + 1); // one utterance: the element, not the screen again
+        wait_until_quiet(speech);
+        queued = speech.stats().samples_queued;
+        kiosk.close();
+    }
+    auto pcm = capture.samples(from);
+    Span span = audible_span(pcm);
+    INFO("heard " << span.seconds() << " s; synthesized " << double(queued) / rate << " s");
+    CHECK(queued > 0);
+    // "Bouton, Commencer": a second or so.
+    CHECK(span.seconds() > 0.3);
+    CHECK(span.seconds() < 6.0);
+}
+
+TEST_CASE("Without an audio device the kiosk runs silent and says why", "[audio][voice]")
+{
+    Capture capture("no_device");
+    ::setenv("SDL_AUDIODRIVER", "no_such_driver", 1);
+    Kiosk kiosk;
+    CHECK(kiosk.app->speech() == nullptr);
+    INFO("speech_problem: " << kiosk.app->speech_problem());
+    CHECK_THAT(kiosk.app->speech_problem(), Catch::Contains("audio"));
+    kiosk.run("tap id:welcome.start\nexpect-screen catalog\ntap id:procedure.change-of-address\nexpect-screen intro");
+    // A script that waits for the voice is told why there is none.
+    auto steps = parse_script("wait-speech", "inline");
+    REQUIRE(steps);
+    auto waited = kiosk.driver->run(*steps, "inline");
+    REQUIRE_FALSE(waited);
+    CHECK_THAT(waited.error().message, Catch::Contains(kiosk.app->speech_problem()));
+}
+
+TEST_CASE("Arriving on a screen reads that screen and not the one left", "[audio][voice]")
+{
+    // "Listen again" reads the screen as it is: arriving must read the same, not the previous screen.
+    Capture capture("arrival");
+    Kiosk kiosk;
+    Speech& speech = kiosk.speech();
+    kiosk.hush();
+    struct Visit {
+        const char* go;
+        const char* name;
+    };
+    // A language chosen on the welcome screen is a new screen for the voice too.
+    for (auto [go, name] : { Visit { "tap \"English\"", "welcome" },
+             Visit { "tap id:welcome.start\ntap id:procedure.change-of-address", "intro" },
+             Visit { "tap id:intro.start", "step" } }) {
+        kiosk.run(std::string(go) + "\nexpect-screen " + name);
+        uint64_t arrival = wait_synthesized(speech);
+        kiosk.hush();
+        uint64_t before = speech.stats().utterances;
+        kiosk.run("tap id:common.listen");
+        CHECK(speech.stats().utterances == before + 1);
+        uint64_t again = wait_synthesized(speech);
+        kiosk.hush();
+        INFO("on " << name << ": arriving said " << double(arrival) / rate << " s, listen again said " << double(again) / rate << " s");
+        REQUIRE(again > 0);
+        CHECK(double(arrival) / double(again) == Approx(1.0).epsilon(0.03));
+    }
+}
