@@ -282,8 +282,12 @@ void App::render_frame()
         m_focus.clear();
         m_screen_key = key;
     }
-    m_focus.follow(m_tree);
-    m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, key);
+    // This frame's tree shows the state before its intents: when they changed something, the voice
+    // and the focus wait for the next frame, which shows what the citizen now sees.
+    if (intents.empty()) {
+        m_focus.follow(m_tree);
+        m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, key);
+    }
     dump_ui_if_changed();
     start_speech();
 }
