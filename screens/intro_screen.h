@@ -12,8 +12,17 @@ public:
     {
     }
 
+    void reset() override { m_layout_key.clear(); }
+
 protected:
     void draw_content(FrameContext&, float width) override;
+
+private:
+    // Large text on a short display: the intro is shown in three parts (what the procedure is, what
+    // you need, what happens to the answers), each with its own buttons.
+    bool m_split = false;
+    int m_part = 0;
+    std::string m_layout_key; // the journey, text size and display the split was decided for
 };
 
 }
