@@ -128,6 +128,16 @@ float row_units(std::span<const KeyDef> row)
 }
 
 // Rows are centred; every key of one unit has the same width, so the columns line up.
+// Keys lower than they would like when the screen is short (large text on a landscape display), but
+// never below the 64-pixel touch target.
+float fitted_key_height(const Ui& ui, float key_height, size_t rows, float gap)
+{
+    if (ui.keyboard_room <= 0 || rows == 0)
+        return key_height;
+    float fit = std::floor((ui.keyboard_room - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows));
+    return std::max(ui.px(64), std::min(key_height, fit));
+}
+
 KeyboardGeometry place(std::span<const std::span<const KeyDef>> rows, float width, float key_width, float key_height,
     float gap)
 {
@@ -175,6 +185,7 @@ KeyboardGeometry letters_geometry(const Ui& ui, KeyboardLayout layout, float wid
         float units = row_units(row);
         key_width = std::min(key_width, (width - (units - 1) * gap) / units);
     }
+    key_height = fitted_key_height(ui, key_height, rows.size(), gap);
     auto geometry = place(rows, width, std::floor(key_width), key_height, gap);
     geometry.character_font = ui.fonts.button;
     return geometry;
@@ -188,6 +199,7 @@ KeyboardGeometry digits_geometry(const Ui& ui, float width)
     std::vector<std::span<const KeyDef>> rows;
     for (auto& row : digit_rows)
         rows.emplace_back(row);
+    key_height = fitted_key_height(ui, key_height, rows.size(), gap);
     auto geometry = place(rows, width, std::floor(key_width), key_height, gap);
     geometry.character_font = ui.fonts.title;
     return geometry;

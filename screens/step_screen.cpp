@@ -93,6 +93,7 @@ void StepScreen::follow(const Journey& journey)
     if (&journey == m_journey && &journey.step() == m_step)
         return;
     reset();
+    m_content_height = m_keyboard_height = m_keyboard_room = 0; // measured afresh for this step
     m_journey = &journey;
     m_step = &journey.step();
     auto kept = journey.draft();
@@ -107,6 +108,17 @@ void StepScreen::draw_content(FrameContext& context, float width)
     auto& journey = *context.journey;
     follow(journey);
     auto& step = *m_step;
+    float start = ImGui::GetCursorPosY();
+    // When the step did not fit last frame, the keyboard gives up height: the room on the screen less
+    // everything else on it. Only ever downwards for a step, so the layout settles instead of swinging.
+    float room = ui.room - ui.px(56);
+    if (m_content_height > room) {
+        float fit = room - (m_content_height - m_keyboard_height);
+        if (m_keyboard_room == 0 || fit < m_keyboard_room)
+            m_keyboard_room = std::max(fit, 1.0f);
+    }
+    ui.keyboard_room = m_keyboard_room;
+    m_keyboard_height = 0;
 
     // The progress on the left and Help on the right share one line, leaving the height to the field.
     std::string progress = format_text(context.tr("step.progress"),
@@ -159,6 +171,8 @@ void StepScreen::draw_content(FrameContext& context, float width)
         context.emit(intent::Back {});
     else if (pressed == 2)
         context.emit(intent::Next { step.kind == StepKind::Question ? m_draft : nlohmann::json() });
+    m_content_height = ImGui::GetCursorPosY() - start;
+    ui.keyboard_room = 0;
 }
 
 // [SECTION] fields
@@ -173,7 +187,7 @@ void StepScreen::draw_field(FrameContext& context, const Step& step, float width
         auto layout = rules.type == FieldType::Number ? KeyboardLayout::Digits : layout_for(rules.preset);
         size_t limit = rules.type == FieldType::Number ? 12 : max_characters_for(rules);
         auto& value = m_draft.get_ref<std::string&>();
-        field_and_keys(context, width, layout == KeyboardLayout::Digits, [&](float column) {
+        field_and_keys(context, width, layout == KeyboardLayout::Digits, ui_width(context.ui) * 0.5f, [&](float column) {
             float box = std::min(field_width, column);
             center_next(box, column);
             part_field(context, "step.answer", context.text(step.title), value, box, 0, limit);
@@ -272,22 +286,24 @@ void StepScreen::draw_keyboard(FrameContext& context, std::string& value, Keyboa
         context.tr("keyboard.space") };
     float keyboard_width = std::min(width, context.ui.px(layout == KeyboardLayout::Digits ? 620 : 1500));
     center_next(keyboard_width, width);
+    float top = ImGui::GetCursorPosY();
     widgets::keyboard(context.ui, "keyboard", layout, value, keyboard_width, labels, max_characters);
+    m_keyboard_height += ImGui::GetCursorPosY() - top;
 }
 
-void StepScreen::field_and_keys(FrameContext& context, float width, bool keypad, const std::function<void(float)>& field,
-    const std::function<void(float)>& keys)
+void StepScreen::field_and_keys(FrameContext& context, float width, bool keypad, float field_width,
+    const std::function<void(float)>& field, const std::function<void(float)>& keys)
 {
     auto& ui = context.ui;
     ImVec2 display = ImGui::GetIO().DisplaySize;
-    if (!keypad || display.x <= display.y) {
+    float gutter = ui.px(48);
+    float column = (width - gutter) / 2;
+    if (!keypad || display.x <= display.y || field_width > column) {
         field(width);
         widgets::gap(ui, 24);
         keys(width);
         return;
     }
-    float gutter = ui.px(48);
-    float column = (width - gutter) / 2;
     float left = ImGui::GetCursorPosX();
     float top = ImGui::GetCursorPosY();
     ImGui::BeginGroup();
@@ -345,7 +361,8 @@ void StepScreen::draw_date(FrameContext& context, float width)
         if (m_part < 2 && active.size() == parts[m_part].length && active.size() != before)
             m_part += 1;
     };
-    field_and_keys(context, width, true, fields, keys);
+    float row = ui.px(200 + 200 + 280) * ui.text_scale + 2 * ui.px(32);
+    field_and_keys(context, width, true, row, fields, keys);
 }
 
 void StepScreen::draw_address(FrameContext& context, float width)

@@ -29,7 +29,8 @@ private:
     void draw_options(FrameContext&, const Field&, float width, bool several);
     void draw_date(FrameContext&, float width);
     // The field and its keypad: side by side on a landscape display, one above the other otherwise.
-    void field_and_keys(FrameContext&, float width, bool keypad, const std::function<void(float)>& field,
+    // `field_width`: what the field needs; beside the keypad only when half the column holds it.
+    void field_and_keys(FrameContext&, float width, bool keypad, float field_width, const std::function<void(float)>& field,
         const std::function<void(float)>& keys);
     void draw_address(FrameContext&, float width);
     // A text box that becomes the keyboard's target when tapped. Returns true on the frame it is tapped.
@@ -43,6 +44,10 @@ private:
     int m_part = 0;      // which text box the keyboard types into (date: day, month, year; address: street, postcode)
     bool m_help = false; // the help text is shown
     bool m_keypad = false; // address: the keypad is shown for a complete postcode (to correct it)
+    // Last frame's heights, so the keyboard can give up height when the screen is short.
+    float m_content_height = 0;
+    float m_keyboard_height = 0;
+    float m_keyboard_room = 0; // the keyboard's height limit for this step; 0: none
 };
 
 }

@@ -23,6 +23,7 @@ struct Ui {
     float gap_scale = 1.0f;  // below 1 when the content must tighten its spacing to fit the display
     float gap_total = 0.0f;  // the spacing asked for so far this frame, before gap_scale
     float room = 0.0f;       // the height the screen's content may take (the display less the top bar)
+    float keyboard_room = 0.0f; // the height the on-screen keyboard may take; 0: as tall as it likes
     // Navigation without touch (kiosk/core/focus.h): the element with the focus ring, and the one the
     // Enter key activates this frame (empty: none).
     std::string_view focus_id;
