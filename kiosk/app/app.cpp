@@ -289,7 +289,9 @@ void App::render_frame()
         m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, key);
     }
     dump_ui_if_changed();
-    start_speech();
+    // Not in the first frame: that one is shown (and READY sent) before the voice costs anything.
+    if (++m_frames > 1)
+        start_speech();
 }
 
 void App::handle_keys(const std::vector<Input::NavKey>& keys, std::vector<Intent>& intents)
@@ -452,7 +454,7 @@ void App::record_rating(int score)
     auto* journey = m_router.journey();
     if (!journey || !m_outbox)
         return;
-    char day[16];
+    char day[40];
     auto today = today_local();
     std::snprintf(day, sizeof day, "%04d-%02d-%02d", today.year, today.month, today.day);
     if (auto recorded = m_outbox->record_rating(journey->procedure().id, score, day); !recorded)

@@ -132,6 +132,7 @@ private:
     bool m_help_key = false;  // the Help key was pressed: the next frame shows and says the help
     std::unique_ptr<accessibility::Speech> m_speech;
     bool m_speech_tried = false;
+    uint64_t m_frames = 0;
     std::string m_speech_problem;
     VoiceGuide m_voice;
     std::unique_ptr<sync::Outbox> m_outbox;
