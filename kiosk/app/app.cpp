@@ -282,6 +282,9 @@ void App::render_frame()
         m_focus.clear();
         m_screen_key = key;
     }
+    // Not in the first frame: that one is shown (and READY sent) before the voice costs anything.
+    if (++m_frames > 1)
+        start_speech();
     // This frame's tree shows the state before its intents: when they changed something, the voice
     // and the focus wait for the next frame, which shows what the citizen now sees.
     if (intents.empty()) {
@@ -289,9 +292,6 @@ void App::render_frame()
         m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, key);
     }
     dump_ui_if_changed();
-    // Not in the first frame: that one is shown (and READY sent) before the voice costs anything.
-    if (++m_frames > 1)
-        start_speech();
 }
 
 void App::handle_keys(const std::vector<Input::NavKey>& keys, std::vector<Intent>& intents)

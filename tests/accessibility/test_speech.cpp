@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "audio_analysis.h"
+
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -19,12 +21,10 @@
 #include <vector>
 
 using namespace guichet::accessibility;
+using namespace guichet::testing::audio; // audible, rate, audible_span, similarity…
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr int audible = 100;  // |sample| from which a sample counts as sound
-constexpr int rate = 22050;   // espeak-ng's rate, checked against format() below
 
 const char* const ten_words = "Bonjour et bienvenue, touchez l'écran pour commencer votre démarche administrative.";
 
@@ -106,83 +106,6 @@ std::vector<int16_t> captured(const std::string& name, const std::function<void(
     return capture.samples();
 }
 
-struct Span {
-    size_t first = 0;
-    size_t last = 0; // one past the last audible sample
-    size_t length() const { return last - first; }
-    double seconds() const { return double(length()) / rate; }
-};
-
-Span audible_span(const std::vector<int16_t>& pcm)
-{
-    Span span;
-    size_t i = 0;
-    while (i < pcm.size() && std::abs(pcm[i]) < audible)
-        ++i;
-    if (i == pcm.size())
-        return span;
-    span.first = i;
-    size_t j = pcm.size();
-    while (j > i && std::abs(pcm[j - 1]) < audible)
-        --j;
-    span.last = j;
-    return span;
-}
-
-std::vector<int16_t> trimmed(const std::vector<int16_t>& pcm)
-{
-    Span span = audible_span(pcm);
-    return { pcm.begin() + long(span.first), pcm.begin() + long(span.last) };
-}
-
-double rms(const std::vector<int16_t>& pcm)
-{
-    if (pcm.empty())
-        return 0;
-    double sum = 0;
-    for (int16_t s : pcm)
-        sum += double(s) * s;
-    return std::sqrt(sum / double(pcm.size()));
-}
-
-double pearson(const std::vector<double>& x, const std::vector<double>& y)
-{
-    double mx = 0, my = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-        mx += x[i] / double(x.size());
-        my += y[i] / double(y.size());
-    }
-    double sxy = 0, sxx = 0, syy = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-        sxy += (x[i] - mx) * (y[i] - my);
-        sxx += (x[i] - mx) * (x[i] - mx);
-        syy += (y[i] - my) * (y[i] - my);
-    }
-    return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0;
-}
-
-// How alike two utterances are: the mean of the correlations of their loudness envelopes (RMS over
-// 10 ms windows) and of their zero-crossing rates (a rough measure of which sounds are made), from their
-// first sample. 1 for the same speech; the waveforms themselves cannot be compared, as espeak-ng's
-// random aspiration noise shifts them by a few samples.
-double similarity(const std::vector<int16_t>& a, const std::vector<int16_t>& b)
-{
-    const size_t window = rate / 100;
-    std::vector<double> loud_a, loud_b, zcr_a, zcr_b;
-    auto measure = [&](const std::vector<int16_t>& pcm, size_t at, std::vector<double>& loud, std::vector<double>& zcr) {
-        std::vector<int16_t> part(pcm.begin() + long(at), pcm.begin() + long(at + window));
-        int crossings = 0;
-        for (size_t k = 1; k < part.size(); ++k)
-            crossings += (part[k - 1] < 0) != (part[k] < 0);
-        loud.push_back(rms(part));
-        zcr.push_back(crossings);
-    };
-    for (size_t i = 0; i + window <= std::min(a.size(), b.size()); i += window) {
-        measure(a, i, loud_a, zcr_a);
-        measure(b, i, loud_b, zcr_b);
-    }
-    return (pearson(loud_a, loud_b) + pearson(zcr_a, zcr_b)) / 2;
-}
 
 // Stretches of sound separated by at least `gap` of near-silence, in 10 ms windows.
 int utterances(const std::vector<int16_t>& pcm, std::chrono::milliseconds gap = 120ms)

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "audio_analysis.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -23,11 +25,9 @@
 using namespace guichet;
 using namespace std::chrono_literals;
 using accessibility::Speech;
+using namespace guichet::testing::audio; // audible, rate, audible_span, similarity…
 
 namespace {
-
-constexpr int audible = 100; // |sample| from which a sample counts as sound (as in test_speech.cpp)
-constexpr int rate = 22050;  // espeak-ng's rate: the device is opened at it
 
 std::filesystem::path temp_file(const std::string& name)
 {
@@ -181,36 +181,6 @@ uint64_t wait_synthesized(const Speech& speech, std::chrono::milliseconds limit 
     return last;
 }
 
-struct Span {
-    size_t first = 0;
-    size_t last = 0; // one past the last audible sample
-    size_t length() const { return last - first; }
-    double seconds() const { return double(length()) / rate; }
-};
-
-// From the first to the last audible sample.
-Span audible_span(const std::vector<int16_t>& pcm)
-{
-    Span span;
-    size_t i = 0;
-    while (i < pcm.size() && std::abs(pcm[i]) < audible)
-        ++i;
-    if (i == pcm.size())
-        return span;
-    span.first = i;
-    size_t j = pcm.size();
-    while (j > i && std::abs(pcm[j - 1]) < audible)
-        --j;
-    span.last = j;
-    return span;
-}
-
-std::vector<int16_t> trimmed(const std::vector<int16_t>& pcm)
-{
-    Span span = audible_span(pcm);
-    return { pcm.begin() + long(span.first), pcm.begin() + long(span.last) };
-}
-
 int peak(const std::vector<int16_t>& pcm)
 {
     int most = 0;
@@ -219,52 +189,6 @@ int peak(const std::vector<int16_t>& pcm)
     return most;
 }
 
-double rms(const std::vector<int16_t>& pcm)
-{
-    if (pcm.empty())
-        return 0;
-    double sum = 0;
-    for (int16_t s : pcm)
-        sum += double(s) * s;
-    return std::sqrt(sum / double(pcm.size()));
-}
-
-double pearson(const std::vector<double>& x, const std::vector<double>& y)
-{
-    double mx = 0, my = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-        mx += x[i] / double(x.size());
-        my += y[i] / double(y.size());
-    }
-    double sxy = 0, sxx = 0, syy = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-        sxy += (x[i] - mx) * (y[i] - my);
-        sxx += (x[i] - mx) * (x[i] - mx);
-        syy += (y[i] - my) * (y[i] - my);
-    }
-    return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0;
-}
-
-// How alike two utterances are (as in test_speech.cpp): the mean correlation of their loudness
-// envelopes and zero-crossing rates over 10 ms windows, from their first sample. 1 for the same speech.
-double similarity(const std::vector<int16_t>& a, const std::vector<int16_t>& b)
-{
-    const size_t window = rate / 100;
-    std::vector<double> loud_a, loud_b, zcr_a, zcr_b;
-    auto measure = [&](const std::vector<int16_t>& pcm, size_t at, std::vector<double>& loud, std::vector<double>& zcr) {
-        std::vector<int16_t> part(pcm.begin() + long(at), pcm.begin() + long(at + window));
-        int crossings = 0;
-        for (size_t k = 1; k < part.size(); ++k)
-            crossings += (part[k - 1] < 0) != (part[k] < 0);
-        loud.push_back(rms(part));
-        zcr.push_back(crossings);
-    };
-    for (size_t i = 0; i + window <= std::min(a.size(), b.size()); i += window) {
-        measure(a, i, loud_a, zcr_a);
-        measure(b, i, loud_b, zcr_b);
-    }
-    return (pearson(loud_a, loud_b) + pearson(zcr_a, zcr_b)) / 2;
-}
 
 // What the first step of the change-of-address procedure sounds like, in the welcome screen's language
 // or in English.
