@@ -1,16 +1,65 @@
-// Measuring captured speech (SDL's disk driver: 22,050 Hz, 16-bit mono): where the sound is, how loud,
-// and how alike two utterances are. Shared by the speech service's tests and the voice guide's.
+// Capturing and measuring speech (SDL's disk driver: 22,050 Hz, 16-bit mono): where the sound is, how
+// loud, and how alike two utterances are. Shared by the speech service's tests and the voice guide's.
 #pragma once
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <vector>
 
 namespace guichet::testing::audio {
 
 inline constexpr int audible = 100; // |sample| from which a sample counts as sound
 inline constexpr int rate = 22050;  // espeak-ng's rate: the device is opened at it
+
+// Points SDL's disk driver at a fresh file for the next audio device opened in this process, and
+// removes the file afterwards. Must exist before the device opens: SDL reads the variables then.
+class Capture {
+public:
+    explicit Capture(const std::string& name)
+        : m_file(std::filesystem::temp_directory_path()
+              / ("guichet_audio_" + name + "_" + std::to_string(::getpid()) + ".raw"))
+    {
+        std::filesystem::remove(m_file);
+        ::setenv("SDL_AUDIODRIVER", "disk", 1);
+        ::setenv("SDL_DISKAUDIOFILE", m_file.c_str(), 1);
+    }
+    ~Capture() { std::filesystem::remove(m_file); }
+    Capture(const Capture&) = delete;
+    Capture& operator=(const Capture&) = delete;
+
+    // Samples in the file so far. The disk driver writes one device period after another, in real time,
+    // through stdio: the file lags what the device played by up to 4 KiB (93 ms).
+    size_t written() const
+    {
+        std::error_code error;
+        auto bytes = std::filesystem::file_size(m_file, error);
+        return error ? 0 : size_t(bytes / 2);
+    }
+    uintmax_t size() const { return std::filesystem::file_size(m_file); }
+
+    // Everything from sample `from` on. Only complete once the device that wrote it closed (the Speech
+    // or the App that spoke is destroyed).
+    std::vector<int16_t> samples(size_t from = 0) const
+    {
+        std::ifstream in(m_file, std::ios::binary);
+        std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::vector<int16_t> result(bytes.size() / 2);
+        std::memcpy(result.data(), bytes.data(), result.size() * 2);
+        from = std::min(from, result.size());
+        return { result.begin() + long(from), result.end() };
+    }
+
+private:
+    std::filesystem::path m_file;
+};
 
 struct Span {
     size_t first = 0;

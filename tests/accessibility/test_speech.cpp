@@ -28,41 +28,6 @@ namespace {
 
 const char* const ten_words = "Bonjour et bienvenue, touchez l'écran pour commencer votre démarche administrative.";
 
-std::filesystem::path temp_file(const std::string& name)
-{
-    return std::filesystem::temp_directory_path()
-        / ("guichet_speech_" + name + "_" + std::to_string(::getpid()) + ".raw");
-}
-
-// Points SDL's disk driver at a fresh file for the next Speech, and removes it afterwards.
-class Capture {
-public:
-    explicit Capture(const std::string& name)
-        : m_file(temp_file(name))
-    {
-        std::filesystem::remove(m_file);
-        ::setenv("SDL_AUDIODRIVER", "disk", 1);
-        ::setenv("SDL_DISKAUDIOFILE", m_file.c_str(), 1);
-    }
-    ~Capture() { std::filesystem::remove(m_file); }
-    Capture(const Capture&) = delete;
-    Capture& operator=(const Capture&) = delete;
-
-    // Only complete once the Speech that wrote it is destroyed (the device closed the file).
-    std::vector<int16_t> samples() const
-    {
-        std::ifstream in(m_file, std::ios::binary);
-        std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::vector<int16_t> result(bytes.size() / 2);
-        std::memcpy(result.data(), bytes.data(), result.size() * 2);
-        return result;
-    }
-    uintmax_t size() const { return std::filesystem::file_size(m_file); }
-
-private:
-    std::filesystem::path m_file;
-};
-
 std::unique_ptr<Speech> make_speech(SpeechSettings settings = {})
 {
     auto speech = Speech::create(std::move(settings));

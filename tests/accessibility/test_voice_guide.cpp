@@ -29,52 +29,6 @@ using namespace guichet::testing::audio; // audible, rate, audible_span, similar
 
 namespace {
 
-std::filesystem::path temp_file(const std::string& name)
-{
-    return std::filesystem::temp_directory_path()
-        / ("guichet_voice_" + name + "_" + std::to_string(::getpid()) + ".raw");
-}
-
-// Points SDL's disk driver at a fresh file for the next App's voice, and removes it afterwards. Must exist
-// before the App: SDL reads the variables when the voice opens the audio device, after the first frame.
-class Capture {
-public:
-    explicit Capture(const std::string& name)
-        : m_file(temp_file(name))
-    {
-        std::filesystem::remove(m_file);
-        ::setenv("SDL_AUDIODRIVER", "disk", 1);
-        ::setenv("SDL_DISKAUDIOFILE", m_file.c_str(), 1);
-    }
-    ~Capture() { std::filesystem::remove(m_file); }
-    Capture(const Capture&) = delete;
-    Capture& operator=(const Capture&) = delete;
-
-    // Samples in the file so far. The disk driver writes one device period (512 samples) after another,
-    // in real time, through stdio: the file lags what the device played by up to 4 KiB (93 ms).
-    size_t written() const
-    {
-        std::error_code error;
-        auto bytes = std::filesystem::file_size(m_file, error);
-        return error ? 0 : size_t(bytes / 2);
-    }
-
-    // Everything from sample `from` on. Only complete once the App that spoke is destroyed (the device
-    // closed the file).
-    std::vector<int16_t> samples(size_t from = 0) const
-    {
-        std::ifstream in(m_file, std::ios::binary);
-        std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::vector<int16_t> result(bytes.size() / 2);
-        std::memcpy(result.data(), bytes.data(), result.size() * 2);
-        from = std::min(from, result.size());
-        return { result.begin() + long(from), result.end() };
-    }
-
-private:
-    std::filesystem::path m_file;
-};
-
 struct SdlEvents {
     SdlEvents() { SDL_Init(SDL_INIT_EVENTS); }
     ~SdlEvents() { SDL_Quit(); }
