@@ -35,9 +35,8 @@ public:
     Journey(const Journey&) = delete;
     Journey& operator=(const Journey&) = delete;
 
+    // The version the citizen started with: the journey holds it even if a content update arrives meanwhile.
     const Procedure& procedure() const { return *m_procedure; }
-    // The version the citizen started with, kept even if a content update arrives meanwhile.
-    const std::shared_ptr<const Procedure>& procedure_ptr() const { return m_procedure; }
     JourneyStage stage() const { return m_stage; }
     const Step& step() const { return m_procedure->steps[m_index]; }
     // "Step 3 of 7", counted over the steps the answers so far make visible.

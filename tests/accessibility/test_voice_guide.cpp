@@ -367,3 +367,10 @@ TEST_CASE("Arriving on a screen reads that screen and not the one left", "[audio
         CHECK(double(arrival) / double(again) == Approx(1.0).epsilon(0.03));
     }
 }
+
+TEST_CASE("a receipt code is spelled one character at a time with a pause at each dash", "[voice]")
+{
+    CHECK(app::spelled_out("ABC-DEF-GHK") == "A, B, C. D, E, F. G, H, K");
+    CHECK(app::spelled_out("A8K") == "A, 8, K");
+    CHECK(app::spelled_out("") == "");
+}
