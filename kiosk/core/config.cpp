@@ -93,6 +93,24 @@ Setter language_list_key(std::vector<std::string>& target)
     };
 }
 
+Setter string_list_key(std::vector<std::string>& target)
+{
+    return [&target](const toml::node& node) -> std::string {
+        auto* array = node.as_array();
+        if (!array)
+            return type_error("a list of strings such as [\"...\"]");
+        std::vector<std::string> items;
+        for (auto& item : *array) {
+            auto text = item.value<std::string>();
+            if (!item.is_string() || !text || text->empty())
+                return "must hold non-empty strings";
+            items.push_back(*text);
+        }
+        target = std::move(items);
+        return {};
+    };
+}
+
 // TLS is required except towards this machine (a local hub in a demo or a test).
 std::string check_hub_url(std::string_view url)
 {
@@ -165,10 +183,12 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "batch_max_items", int_key(config.sync.batch_max_items, 1, 500) },
                 { "batch_max_kib", int_key(config.sync.batch_max_kib, 4, 4096) },
                 { "retention_days", int_key(config.sync.retention_days, 0, 3650) },
+                { "heartbeat_interval_s", int_key(config.sync.heartbeat_interval_s, 60, 86400) },
             } },
         { "storage",
             {
                 { "outbox", string_key(config.storage.outbox) },
+                { "staff", string_key(config.storage.staff) },
             } },
         { "speech",
             {
@@ -186,6 +206,19 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "enter", string_key(config.keys.enter, true) },
                 { "back", string_key(config.keys.back, true) },
                 { "help", string_key(config.keys.help, true) },
+            } },
+        { "content",
+            {
+                { "packs_dir", string_key(config.content.packs_dir, true) },
+                { "channel", string_key(config.content.channel) },
+                { "signing_keys", string_list_key(config.content.signing_keys) },
+                { "check_interval_s", int_key(config.content.check_interval_s, 60, 604800) },
+            } },
+        { "staff",
+            {
+                { "long_press_s", int_key(config.staff.long_press_s, 1, 10) },
+                { "lockout_after", int_key(config.staff.lockout_after, 3, 20) },
+                { "lockout_s", int_key(config.staff.lockout_s, 60, 86400) },
             } },
     };
 

@@ -50,6 +50,7 @@ struct SyncSection {
     int batch_max_items = 100;
     int batch_max_kib = 256;
     int retention_days = 30;           // sealed bytes kept this long after the hub's acknowledgement
+    int heartbeat_interval_s = 900;    // how often the kiosk tells the hub how it is
 };
 
 // Voice guidance (espeak-ng through SDL audio). The citizen may turn it off, slow it down or change
@@ -71,6 +72,23 @@ struct KeysSection {
 
 struct StorageSection {
     std::string outbox = "/var/lib/guichet/outbox.sqlite";
+    std::string staff = "/var/lib/guichet/staff.sqlite"; // staff PIN hashes and the audit log
+};
+
+// Signed content packs (DESIGN.md): procedures, strings, themes, images and recordings that replace the
+// built-in assets once verified.
+struct ContentSection {
+    std::string packs_dir = "/var/lib/guichet/packs"; // staged, active and previous packs; empty: no updates
+    std::string channel = "stable";                   // the hub channel this kiosk follows
+    std::vector<std::string> signing_keys;            // base64 Ed25519 public keys whose packs are accepted
+    int check_interval_s = 21600;                     // how often to ask the hub for a newer pack
+};
+
+// Staff entry: a long press in the top-left corner (or Ctrl+Alt+S) opens the PIN pad.
+struct StaffSection {
+    int long_press_s = 3;   // how long the corner must be held
+    int lockout_after = 5;  // wrong PINs in a row before the pad locks
+    int lockout_s = 900;    // how long it stays locked
 };
 
 struct Config {
@@ -82,6 +100,8 @@ struct Config {
     StorageSection storage;
     SpeechSection speech;
     KeysSection keys;
+    ContentSection content;
+    StaffSection staff;
 };
 
 // `source` names the text in error messages (usually the file's path).

@@ -35,6 +35,35 @@ TEST_CASE("the shipped sample configuration parses and states the defaults", "[c
     CHECK(sample->session.warning_s == defaults.session.warning_s);
     CHECK(sample->ui.font_regular == defaults.ui.font_regular);
     CHECK(sample->ui.theme == defaults.ui.theme);
+    CHECK(sample->storage.staff == defaults.storage.staff);
+    CHECK(sample->sync.heartbeat_interval_s == defaults.sync.heartbeat_interval_s);
+    CHECK(sample->content.packs_dir == defaults.content.packs_dir);
+    CHECK(sample->content.channel == defaults.content.channel);
+    CHECK(sample->content.signing_keys.empty());
+    CHECK(sample->content.check_interval_s == defaults.content.check_interval_s);
+    CHECK(sample->staff.long_press_s == defaults.staff.long_press_s);
+    CHECK(sample->staff.lockout_after == defaults.staff.lockout_after);
+    CHECK(sample->staff.lockout_s == defaults.staff.lockout_s);
+}
+
+TEST_CASE("content and staff sections are read, and a key list must hold strings", "[config]")
+{
+    auto config = parse_config(R"(
+[content]
+packs_dir = "/tmp/packs"
+channel = "beta"
+signing_keys = ["a2V5LW9uZQ", "a2V5LXR3bw"]
+[staff]
+lockout_after = 3
+)",
+        "kiosk.toml");
+    REQUIRE(config);
+    CHECK(config->content.channel == "beta");
+    CHECK(config->content.signing_keys == std::vector<std::string> { "a2V5LW9uZQ", "a2V5LXR3bw" });
+    CHECK(config->staff.lockout_after == 3);
+    auto bad = parse_config("[content]\nsigning_keys = [1]\n", "kiosk.toml");
+    REQUIRE_FALSE(bad);
+    CHECK_THAT(bad.error().message, Catch::Contains("content.signing_keys"));
 }
 
 TEST_CASE("values are read", "[config]")
