@@ -1,8 +1,5 @@
-// [SECTION] HTTP  [SECTION] one pass  [SECTION] worker  [SECTION] status
+// [SECTION] set-up  [SECTION] one pass  [SECTION] worker  [SECTION] status
 #include "sync/uploader.h"
-
-#include <curl/curl.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -12,137 +9,25 @@
 
 namespace guichet::sync {
 
-struct Uploader::Response {
-    CURLcode transport = CURLE_OK;
-    long http = 0;
-    std::string body;
-    std::optional<int64_t> retry_after_s;
-    std::string transport_error;
-};
-
 namespace {
-
-size_t append_body(char* data, size_t size, size_t count, void* user)
-{
-    auto* body = static_cast<std::string*>(user);
-    if (body->size() + size * count > protocol::max_body_bytes)
-        return 0; // a hub that sends more than any answer can hold is lying: stop reading
-    body->append(data, size * count);
-    return size * count;
-}
-
-size_t read_header(char* data, size_t size, size_t count, void* user)
-{
-    std::string_view line(data, size * count);
-    constexpr std::string_view name = "retry-after:";
-    if (line.size() > name.size()) {
-        std::string lower(line.substr(0, name.size()));
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (lower == name) {
-            auto value = std::strtoll(std::string(line.substr(name.size())).c_str(), nullptr, 10);
-            if (value > 0)
-                static_cast<std::optional<int64_t>*>(user)->emplace(std::min<int64_t>(value, 24 * 3600));
-        }
-    }
-    return size * count;
-}
 
 int64_t system_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-// gzip: sealed bytes are random, so their base64 text carries 6 bits a character; compressing wins
-// back most of base64's third on the wire, which on a slow link is a third of the time.
-std::optional<std::string> gzip(const std::string& text)
-{
-    z_stream stream {};
-    if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return std::nullopt;
-    std::string out(deflateBound(&stream, text.size()), '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    stream.avail_in = static_cast<uInt>(text.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    int result = deflate(&stream, Z_FINISH);
-    out.resize(stream.total_out);
-    deflateEnd(&stream);
-    if (result != Z_STREAM_END)
-        return std::nullopt;
-    return out;
 }
 
-}
-
-// [SECTION] HTTP
+// [SECTION] set-up
 
 Uploader::Uploader(Outbox& outbox, UploaderSettings settings, Clock clock)
     : m_outbox(outbox)
     , m_settings(std::move(settings))
     , m_clock(clock ? std::move(clock) : Clock(system_now))
+    , m_client(m_settings)
     , m_random(std::random_device {}())
+    , m_heartbeat(outbox, m_settings, m_settings.heartbeat_interval_s, m_clock, [this] { return status().last_error; })
 {
-    static std::once_flag curl_initialised;
-    std::call_once(curl_initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    while (!m_settings.hub_url.empty() && m_settings.hub_url.back() == '/')
-        m_settings.hub_url.pop_back();
-    m_curl = curl_easy_init();
 }
 
-Uploader::~Uploader()
-{
-    stop();
-    curl_easy_cleanup(static_cast<CURL*>(m_curl));
-}
-
-Uploader::Response Uploader::post(const std::string& path, const std::string& body)
-{
-    auto compressed = body.size() > 1024 ? gzip(body) : std::nullopt;
-    if (compressed && compressed->size() < body.size())
-        return request(path, &*compressed, "Content-Encoding: gzip");
-    return request(path, &body, nullptr);
-}
-
-Uploader::Response Uploader::request(const std::string& path, const std::string* body, const char* extra_header)
-{
-    auto* curl = static_cast<CURL*>(m_curl);
-    Response response;
-    std::string url = m_settings.hub_url + std::string(protocol::version_prefix) + path;
-    std::string authorization = "Authorization: Bearer " + m_settings.token;
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, authorization.c_str());
-    headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip on a slow link
-    if (extra_header)
-        headers = curl_slist_append(headers, extra_header);
-
-    curl_easy_reset(curl); // options only: the connection cache stays, so the connection is reused
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    if (body) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
-    }
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(m_settings.connect_timeout_s));
-    // A stalled link is noticed: below this rate for that long, the transfer is abandoned.
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(m_settings.low_speed_bytes_per_s));
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_settings.low_speed_time_s));
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!m_settings.ca_file.empty())
-        curl_easy_setopt(curl, CURLOPT_CAINFO, m_settings.ca_file.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.retry_after_s);
-
-    response.transport = curl_easy_perform(curl);
-    if (response.transport != CURLE_OK)
-        response.transport_error = curl_easy_strerror(response.transport);
-    else
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.http);
-    curl_slist_free_all(headers);
-    return response;
-}
+Uploader::~Uploader() { stop(); }
 
 // [SECTION] one pass
 
@@ -164,7 +49,7 @@ void Uploader::handle_batch(std::vector<protocol::Item> batch, PassReport& repor
     for (auto& item : batch)
         ids.push_back(item.id);
     ++report.batches;
-    auto response = post("/submissions", protocol::encode(protocol::Batch { m_outbox.settings().kiosk, batch }));
+    auto response = m_client.post("/submissions", protocol::encode(protocol::Batch { m_outbox.settings().kiosk, batch }));
 
     auto defer = [&](std::string error, std::optional<int64_t> retry_after) {
         ++m_failures;
@@ -177,7 +62,7 @@ void Uploader::handle_batch(std::vector<protocol::Item> batch, PassReport& repor
         report.error = std::move(error);
     };
 
-    if (response.transport != CURLE_OK)
+    if (!response.transport_ok())
         return defer("cannot reach the hub: " + response.transport_error, std::nullopt);
     if (response.http == 401 || response.http == 403) {
         // Nothing is wrong with the items: the kiosk's token is. Do not count attempts; wait for a technician.
@@ -261,10 +146,10 @@ PassReport Uploader::run_once(Scope scope)
     if (report.batches == 0 && report.error.empty()) {
         // Nothing to send: still find out whether the hub can be reached, so the kiosk's indicator
         // tells the truth before the next citizen submits.
-        auto health = request("/health", nullptr, nullptr);
-        report.reachable = health.transport == CURLE_OK && health.http == 200;
+        auto health = m_client.get("/health");
+        report.reachable = health.transport_ok() && health.http == 200;
         if (!report.reachable)
-            report.error = health.transport != CURLE_OK ? "cannot reach the hub: " + health.transport_error
+            report.error = !health.transport_ok() ? "cannot reach the hub: " + health.transport_error
                                                         : "the hub answered HTTP " + std::to_string(health.http);
     }
     (void)m_outbox.purge_acknowledged(m_clock());
@@ -280,10 +165,13 @@ void Uploader::start(std::function<void()> on_change)
     m_on_change = std::move(on_change);
     m_stopping = false;
     m_thread = std::thread([this] { worker(); });
+    if (m_settings.heartbeat_interval_s > 0)
+        m_heartbeat.start();
 }
 
 void Uploader::stop()
 {
+    m_heartbeat.stop();
     {
         std::lock_guard lock(m_wake_mutex);
         m_stopping = true;
@@ -293,11 +181,12 @@ void Uploader::stop()
         m_thread.join();
 }
 
-void Uploader::trigger()
+void Uploader::trigger(Scope scope)
 {
     {
         std::lock_guard lock(m_wake_mutex);
         m_triggered = true;
+        m_trigger_all = m_trigger_all || scope == Scope::AllQueued;
     }
     m_wake.notify_all();
 }
@@ -306,8 +195,13 @@ void Uploader::worker()
 {
     for (;;) {
         int64_t now = m_clock();
+        bool all = false;
+        {
+            std::lock_guard lock(m_wake_mutex);
+            std::swap(all, m_trigger_all);
+        }
         if (now >= m_blocked_until)
-            run_once();
+            run_once(all ? Scope::AllQueued : Scope::Due);
         // Sleep until the next due item, the end of a backoff, the periodic look, a trigger or stop.
         now = m_clock();
         int64_t wake_at = now + m_settings.periodic_s;

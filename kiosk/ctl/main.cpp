@@ -4,7 +4,11 @@
 #include "guichet/version.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/procedure.h"
+#include "kiosk/ctl/diagnose.h"
+#include "kiosk/ctl/staff_commands.h"
 #include "sync/outbox.h"
+#include "sync/pack_client.h"
+#include "sync/pack_store.h"
 #include "sync/uploader.h"
 
 #include <nlohmann/json.hpp>
@@ -25,10 +29,19 @@ const char* usage = R"(Usage: guichetctl [--config FILE] COMMAND
   queue [--json]         every submission's receipt, state, attempts, ages and last error (never contents)
   receipt CODE           the state of one receipt (what a mediator may tell a citizen)
   sync-now               send what is due now, and report
+  diagnose [--json]      check the path to the hub step by step: DNS, TCP, TLS, health, token
   retry ID|RECEIPT       put a quarantined submission back in the queue
   validate PATH [--languages fr,en,pt,es]
                          check procedure files (a folder or one file): each problem with its file and
                          JSON path; the languages default to the kiosk's (--config) or fr,en,pt,es
+  pack status [--json]   the active and previous content packs, the highest version accepted
+  pack install DIR       install a signed pack folder (a USB stick: manifest.json and blobs/)
+  pack check             ask the hub for a newer pack on the kiosk's channel, and install it
+  pack rollback          go back to the previous pack (again: undo the rollback)
+  set-pin mediator|technician
+                         set a staff PIN (6 to 12 digits), read from standard input; stored as an
+                         Argon2id hash in 'storage.staff'
+  audit [--json]         the latest 200 staff actions: when, role, action (never citizen data)
   --version
 The configuration defaults to /etc/guichet/guichet.toml.
 )";
@@ -91,6 +104,89 @@ std::vector<std::string> split_languages(const std::string& list)
     return languages;
 }
 
+// `pack status|install DIR|check|rollback` over content.packs_dir (docs/content-packs.md). Exit 1 when
+// a pack is refused or the hub cannot be asked; the reason is one line on stderr.
+int pack_command(const std::vector<std::string>& words, const std::string& config_path, bool json)
+{
+    const std::string sub = words.size() > 1 ? words[1] : "";
+    bool takes_dir = sub == "install";
+    if (sub != "status" && sub != "install" && sub != "check" && sub != "rollback")
+        return fail_with(2, "'pack' needs status, install DIR, check or rollback\n" + std::string(usage));
+    if (words.size() != (takes_dir ? 3u : 2u))
+        return fail_with(2, "'pack " + sub + "' takes " + (takes_dir ? "one folder" : "no argument") + "\n" + usage);
+    auto config = load_config(config_path);
+    if (!config)
+        return fail_with(2, config.error().message);
+    auto store = sync::pack::PackStore::open({ .dir = config->content.packs_dir,
+        .signing_keys = config->content.signing_keys,
+        .channel = config->content.channel,
+        .languages = config->kiosk.languages,
+        .builtin_assets_dir = config->ui.assets_dir });
+    if (!store)
+        return fail_with(2, store.error().message);
+    auto describe = [](const std::optional<sync::pack::PackInfo>& info) -> std::string {
+        if (!info)
+            return "built-in assets";
+        return "version " + std::to_string(info->version) + " (" + info->channel + ", " + std::to_string(info->files)
+            + " files, signed by " + info->key_id + (info->created_at.empty() ? "" : ", built " + info->created_at) + ")";
+    };
+    if (sub == "status") {
+        auto status = (*store)->status();
+        if (json) {
+            auto info_json = [](const std::optional<sync::pack::PackInfo>& info) {
+                if (!info)
+                    return nlohmann::json(nullptr);
+                return nlohmann::json { { "version", info->version }, { "channel", info->channel },
+                    { "created_at", info->created_at }, { "key_id", info->key_id }, { "files", info->files },
+                    { "bytes", info->bytes } };
+            };
+            nlohmann::json out { { "active", info_json(status.active) }, { "previous", info_json(status.previous) },
+                { "highest_accepted", status.highest_accepted }, { "assets_dir", status.assets_dir.string() },
+                { "channel", config->content.channel } };
+            std::printf("%s\n", out.dump(2).c_str());
+        } else {
+            std::printf("active: %s\nprevious: %s\nhighest accepted: %lld\nassets: %s\nchannel: %s\n",
+                describe(status.active).c_str(), describe(status.previous).c_str(),
+                static_cast<long long>(status.highest_accepted), status.assets_dir.string().c_str(),
+                config->content.channel.c_str());
+        }
+        return 0;
+    }
+    if (sub == "install") {
+        auto installed = (*store)->install_from_folder(words[2]);
+        if (!installed)
+            return fail_with(1, "pack refused (" + std::string(sync::pack::refusal_name(installed.error().refusal))
+                    + "): " + installed.error().message);
+        std::printf("installed %s; %zu file(s) copied, %llu bytes\n", describe(installed->pack).c_str(),
+            installed->files_copied, static_cast<unsigned long long>(installed->bytes_copied));
+        return 0;
+    }
+    if (sub == "rollback") {
+        auto status = (*store)->rollback();
+        if (!status)
+            return fail_with(1, status.error().message);
+        std::printf("active: %s\nprevious: %s\n", describe(status->active).c_str(), describe(status->previous).c_str());
+        return 0;
+    }
+    // check
+    if (config->sync.hub_url.empty())
+        return fail_with(2, "no hub is configured ('sync.hub_url' is empty in " + config_path + ")");
+    std::ifstream token_file(config->sync.token_file);
+    std::string token;
+    if (!token_file || !std::getline(token_file, token) || token.empty())
+        return fail_with(2, "cannot read the kiosk token from '" + config->sync.token_file + "' ('sync.token_file')");
+    sync::pack::PackClient client(**store, { .hub_url = config->sync.hub_url, .token = token,
+                                                .link = { .ca_file = config->sync.ca_file } });
+    auto report = client.check_and_update();
+    std::printf("outcome: %s\nactive: %s\nrequests: %d, files downloaded: %d, bytes: %llu%s%s\n",
+        std::string(sync::pack::outcome_name(report.outcome)).c_str(), describe((*store)->status().active).c_str(),
+        report.requests, report.files_downloaded, static_cast<unsigned long long>(report.bytes_transferred),
+        report.reason.empty() ? "" : "\nreason: ", report.reason.c_str());
+    bool good = report.outcome == sync::pack::UpdateOutcome::UpToDate || report.outcome == sync::pack::UpdateOutcome::Installed
+        || report.outcome == sync::pack::UpdateOutcome::NoPack;
+    return good ? 0 : 1;
+}
+
 int main(int argc, char** argv)
 {
     std::string config_path = "/etc/guichet/guichet.toml";
@@ -129,6 +225,23 @@ int main(int argc, char** argv)
         if (!config)
             return fail_with(2, config.error().message);
         return validate(words[1], config->kiosk.languages);
+    }
+    if (command == "diagnose") {
+        if (words.size() != 1)
+            return fail_with(2, std::string("'diagnose' takes no argument\n") + usage);
+        return ctl::diagnose(config_path, json);
+    }
+    if (command == "pack")
+        return pack_command(words, config_path, json);
+    if (command == "set-pin") {
+        if (words.size() != 2)
+            return fail_with(2, std::string("'set-pin' takes a role: mediator or technician\n") + usage);
+        return ctl::set_pin(config_path, words[1]);
+    }
+    if (command == "audit") {
+        if (words.size() != 1)
+            return fail_with(2, std::string("'audit' takes no argument\n") + usage);
+        return ctl::print_audit(config_path, json, 200);
     }
     bool takes_argument = command == "retry" || command == "receipt";
     if (command != "status" && command != "queue" && command != "sync-now" && !takes_argument)

@@ -3,6 +3,7 @@
 
 #include "sync/clock_text.h"
 #include "sync/hub/keys.h"
+#include "sync/hub/pack_tools.h"
 #include "sync/hub/records.h"
 #include "sync/hub/server.h"
 #include "sync/hub/store.h"
@@ -28,11 +29,20 @@ constexpr const char* usage_text = R"(usage: guichet-hub COMMAND [OPTIONS]
   keygen --out DIR                 create the submission key pair: DIR/submission.pub, DIR/submission.key
   enroll NAME --db FILE            enroll kiosk NAME ([a-z0-9-]{1,64}) and print its token, once
   serve --db FILE --listen HOST:PORT [--faults SPEC] [--retry-after SECONDS] [--port-file FILE]
-        [--tls-cert FILE --tls-key FILE]
-                                   serve sync protocol v1 (HOST:0 picks a free port)
+        [--tls-cert FILE --tls-key FILE] [--fleet-page loopback|any|off] [--stale-after DURATION]
+                                   serve sync protocol v1 (HOST:0 picks a free port) and the
+                                   fleet page at / (loopback clients only by default; kiosks
+                                   silent for longer than --stale-after, default 1h, are stale)
   export --db FILE [--since RFC3339]
                                    print stored submissions as JSON lines
   open --key FILE                  read export lines on stdin, open and check each submission
+  pack keygen --out FILE           create a pack signing key: FILE (secret, 0600) and FILE.pub
+  pack build DIR --key FILE --version N --out PACKDIR [--channel NAME]
+                                   sign the assets tree DIR as pack version N (channel: stable)
+  pack publish PACKDIR --channel NAME --packs DIR
+                                   publish a built pack in the hub's pack depot DIR
+
+serve --packs DIR serves the depot's packs at /v1/packs/{channel}/manifest and /v1/blobs/{hash}.
 
 --faults makes POST /v1/submissions fail on purpose, e.g. 500:0.1,503:0.05,429:0.05 (tests only).
 )";
@@ -159,6 +169,20 @@ int serve(const Arguments& args, std::ostream& err)
         options.tls_key = *key;
     if (options.tls_cert.has_value() != options.tls_key.has_value())
         return usage_error(err, "TLS needs both --tls-cert and --tls-key");
+    if (auto packs = args.get("--packs"))
+        options.packs_dir = *packs;
+    if (auto text = args.get("--fleet-page")) {
+        auto access = parse_fleet_page_access(*text);
+        if (!access)
+            return usage_error(err, "--fleet-page " + access.error().message);
+        options.fleet_page = *access;
+    }
+    if (auto text = args.get("--stale-after")) {
+        auto seconds = parse_duration_s(*text);
+        if (!seconds)
+            return usage_error(err, "--stale-after " + seconds.error().message);
+        options.stale_after_s = *seconds;
+    }
 
     auto store = Store::open(*args.get("--db"));
     if (!store)
@@ -275,6 +299,72 @@ int open_submissions(const Arguments& args, std::istream& in, std::ostream& out,
     return failed == 0 ? exit_ok : exit_failed;
 }
 
+// `pack keygen|build|publish`: the signed content packs (docs/content-packs.md).
+int run_pack_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+    if (args.size() < 2)
+        return usage_error(err, "'pack' needs a subcommand: keygen, build or publish");
+    struct PackShape {
+        std::set<std::string> known;
+        size_t positional;
+        std::set<std::string> required;
+    };
+    static const std::map<std::string, PackShape> shapes {
+        { "keygen", { { "--out" }, 0, { "--out" } } },
+        { "build", { { "--key", "--version", "--out", "--channel" }, 1, { "--key", "--version", "--out" } } },
+        { "publish", { { "--channel", "--packs" }, 1, { "--channel", "--packs" } } },
+    };
+    auto& sub = args[1];
+    auto shape = shapes.find(sub);
+    if (shape == shapes.end())
+        return usage_error(err, "unknown pack subcommand '" + sub + "'");
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    auto parsed = parse_arguments("pack " + sub, rest, shape->second.known, shape->second.positional, shape->second.required);
+    if (!parsed)
+        return usage_error(err, parsed.error().message);
+
+    if (sub == "keygen") {
+        std::filesystem::path file = *parsed->get("--out");
+        auto id = write_pack_key(file);
+        if (!id)
+            return failure(err, id.error().message);
+        out << file.string() << ".pub\n";
+        err << "guichet-hub: wrote the pack signing key " << *id << ": " << file.string()
+            << " (mode 0600; keep it offline with whoever approves content) and " << file.string()
+            << ".pub (its line goes into the kiosks' content.signing_keys)\n";
+        return exit_ok;
+    }
+    if (sub == "build") {
+        BuildOptions options;
+        options.source = parsed->positional[0];
+        options.out = *parsed->get("--out");
+        auto text = *parsed->get("--version");
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), options.version);
+        if (error != std::errc() || end != text.data() + text.size() || options.version < 1)
+            return usage_error(err, "--version '" + text + "' must be a whole number above 0");
+        if (auto channel = parsed->get("--channel"))
+            options.channel = *channel;
+        auto key = load_pack_key(*parsed->get("--key"));
+        if (!key)
+            return failure(err, key.error().message);
+        auto manifest = build_pack(options, *key);
+        sodium_memzero(key->data(), key->size());
+        if (!manifest)
+            return failure(err, manifest.error().message);
+        out << (options.out / pack::manifest_file_name).string() << "\n";
+        err << "guichet-hub: built pack version " << manifest->version << " for channel '" << manifest->channel << "': "
+            << manifest->files.size() << " file(s), " << manifest->total_bytes() << " bytes\n";
+        return exit_ok;
+    }
+    PackDepot depot(*parsed->get("--packs"));
+    auto manifest = depot.publish(parsed->positional[0], *parsed->get("--channel"));
+    if (!manifest)
+        return failure(err, manifest.error().message);
+    err << "guichet-hub: published pack version " << manifest->version << " on channel '" << manifest->channel << "' ("
+        << manifest->files.size() << " file(s))\n";
+    return exit_ok;
+}
+
 }
 
 int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err)
@@ -292,6 +382,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         out << "guichet-hub " << version_string << "\n";
         return exit_ok;
     }
+    if (command == "pack")
+        return run_pack_command(args, out, err);
 
     struct Shape {
         std::set<std::string> known;
@@ -302,7 +394,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         { "keygen", { { "--out" }, 0, { "--out" } } },
         { "enroll", { { "--db" }, 1, { "--db" } } },
         { "serve",
-            { { "--db", "--listen", "--faults", "--retry-after", "--port-file", "--tls-cert", "--tls-key" }, 0,
+            { { "--db", "--listen", "--faults", "--retry-after", "--port-file", "--tls-cert", "--tls-key",
+                  "--fleet-page", "--stale-after", "--packs" }, 0,
                 { "--db", "--listen" } } },
         { "export", { { "--db", "--since" }, 0, { "--db" } } },
         { "open", { { "--key" }, 0, { "--key" } } },

@@ -19,6 +19,32 @@ namespace {
 // ordered_json keeps the fields in the documented order, which people reading exports appreciate.
 using json = nlohmann::ordered_json;
 
+std::string encode_key(std::span<const uint8_t> key)
+{
+    std::string text(sodium_base64_ENCODED_LEN(key.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(text.data(), text.size(), key.data(), key.size(), sodium_base64_VARIANT_ORIGINAL);
+    text.resize(text.size() - 1); // the terminating NUL
+    return text;
+}
+
+json envelope_of(const SubmissionRecord& record)
+{
+    return json { { "id", record.id }, { "kiosk", record.kiosk }, { "procedure", record.procedure },
+        { "version", record.version }, { "created_at", record.created_at }, { "received_at", record.received_at } };
+}
+
+// Invalid UTF-8 in what a client sent must not stop the output: it is replaced, not thrown on.
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+OpenedLine failed(json envelope, std::string reason)
+{
+    envelope["integrity"] = "failed";
+    envelope["reason"] = std::move(reason);
+    return { false, dump(envelope) };
+}
+
+}
+
 // Creates a file that must not exist yet (O_EXCL closes the race with another keygen) and writes it.
 Result<void> write_new_file(const std::filesystem::path& path, std::string_view content, mode_t mode)
 {
@@ -45,32 +71,6 @@ Result<void> write_new_file(const std::filesystem::path& path, std::string_view 
         return fail("cannot write '" + path.string() + "': " + std::strerror(saved));
     }
     return {};
-}
-
-std::string encode_key(std::span<const uint8_t> key)
-{
-    std::string text(sodium_base64_ENCODED_LEN(key.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(text.data(), text.size(), key.data(), key.size(), sodium_base64_VARIANT_ORIGINAL);
-    text.resize(text.size() - 1); // the terminating NUL
-    return text;
-}
-
-json envelope_of(const SubmissionRecord& record)
-{
-    return json { { "id", record.id }, { "kiosk", record.kiosk }, { "procedure", record.procedure },
-        { "version", record.version }, { "created_at", record.created_at }, { "received_at", record.received_at } };
-}
-
-// Invalid UTF-8 in what a client sent must not stop the output: it is replaced, not thrown on.
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-OpenedLine failed(json envelope, std::string reason)
-{
-    envelope["integrity"] = "failed";
-    envelope["reason"] = std::move(reason);
-    return { false, dump(envelope) };
-}
-
 }
 
 void wipe(std::string& text)

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <sys/types.h>
 
 namespace guichet::sync::hub {
 
@@ -52,6 +54,9 @@ struct OpenedLine {
 // Opens the sealed blob, checks that its content belongs to its envelope, and returns the envelope
 // with "answers" and "integrity":"ok", or "integrity":"failed" and a "reason".
 OpenedLine open_export_line(const KeyPair& keys, std::string_view line);
+
+// Creates a file that must not exist yet (O_EXCL) with `mode`, writes and syncs it; removes it on failure.
+Result<void> write_new_file(const std::filesystem::path& path, std::string_view content, mode_t mode);
 
 // Overwrites a string's bytes before it is freed, for buffers that held plaintext.
 void wipe(std::string& text);

@@ -2,6 +2,7 @@
 #include "sync/hub/server.h"
 
 #include "sync/clock_text.h"
+#include "sync/hub/pack_routes.h"
 
 #include <guichet/version.h>
 #include <httplib.h>
@@ -243,6 +244,44 @@ void HubServer::stop()
         m_http->stop();
 }
 
+void HubServer::serve_fleet_page(const httplib::Request& req, httplib::Response& res)
+{
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    if (m_options.fleet_page == FleetPageAccess::Off) {
+        res.status = 404;
+        res.set_content("The fleet page is turned off (guichet-hub serve --fleet-page off).\n", "text/plain; charset=utf-8");
+        return;
+    }
+    if (m_options.fleet_page == FleetPageAccess::Loopback && !is_loopback_address(req.remote_addr)) {
+        res.status = 403;
+        res.set_content("The fleet page is served to the hub's own machine only: open it through an SSH tunnel "
+                        "(ssh -L 8443:localhost:PORT hub), or start the hub with --fleet-page any.\n",
+            "text/plain; charset=utf-8");
+        return;
+    }
+    auto kiosks = m_store.kiosks();
+    if (!kiosks) {
+        log_line("guichet-hub: cannot read the kiosks for the fleet page: " + kiosks.error().message);
+        res.status = 500;
+        res.set_content("The hub cannot read its database right now; see its log.\n", "text/plain; charset=utf-8");
+        return;
+    }
+    std::vector<FleetRow> rows;
+    for (auto& kiosk : *kiosks) {
+        auto beat = m_store.latest_heartbeat(kiosk.name);
+        rows.push_back({ kiosk, beat ? *beat : std::nullopt });
+    }
+    // No script, no style sheet or font from elsewhere: the policy says so to the browser too.
+    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.status = 200;
+    res.set_content(render_fleet_page(std::move(rows),
+                        { std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+                            m_options.stale_after_s, guichet::version_string }),
+        "text/html; charset=utf-8");
+}
+
 void HubServer::install_routes()
 {
     auto& http = *m_http;
@@ -300,6 +339,10 @@ void HubServer::install_routes()
         send_error(res, 500, "internal error");
     });
 
+    // Content packs: a channel's signed manifest and content-addressed files (sync/hub/pack_routes.h).
+    install_pack_routes(http, m_options.packs_dir,
+        [this](const httplib::Request& req, httplib::Response& res) { return authenticate(m_store, req, res); });
+
     http.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
         send_json(res, 200,
             json { { "status", "ok" }, { "time", now_rfc3339(Precision::Seconds) }, { "version", guichet::version_string } });
@@ -343,6 +386,14 @@ void HubServer::install_routes()
         }
         send_json(res, 200, json { { "status", "ok" }, { "time", now_rfc3339(Precision::Seconds) } });
     });
+
+    // Which kiosk a token belongs to: the kiosk's network diagnostics check their token with it.
+    http.Get("/v1/whoami", [this](const httplib::Request& req, httplib::Response& res) {
+        if (auto kiosk = authenticate(m_store, req, res))
+            send_json(res, 200, json { { "kiosk", *kiosk } });
+    });
+
+    http.Get("/", [this](const httplib::Request& req, httplib::Response& res) { serve_fleet_page(req, res); });
 }
 
 }

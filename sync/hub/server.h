@@ -3,6 +3,7 @@
 #pragma once
 #include "kiosk/core/result.h"
 #include "sync/hub/faults.h"
+#include "sync/hub/fleet_page.h"
 #include "sync/hub/store.h"
 
 #include <atomic>
@@ -13,6 +14,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace guichet::sync::hub {
@@ -31,6 +34,9 @@ struct ServerOptions {
     int retry_after_s = 1; // the Retry-After of injected 429 and 503 answers
     std::optional<std::filesystem::path> tls_cert;
     std::optional<std::filesystem::path> tls_key;
+    std::optional<std::filesystem::path> packs_dir; // the pack depot of `pack publish`; none: no pack routes
+    FleetPageAccess fleet_page = FleetPageAccess::Loopback; // who may read GET /
+    int64_t stale_after_s = default_stale_after_s;          // the fleet page marks kiosks silent longer as stale
 };
 
 class HubServer {
@@ -49,6 +55,7 @@ public:
 
 private:
     void install_routes();
+    void serve_fleet_page(const httplib::Request&, httplib::Response&);
 
     Store& m_store;
     ServerOptions m_options;

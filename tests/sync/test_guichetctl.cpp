@@ -19,7 +19,8 @@ struct Kiosk : test::EnrolledKiosk {
             "[kiosk]\nid = \"mairie-01\"\n[sync]\nhub_url = \"http://127.0.0.1:" + std::to_string(hub_port)
                 + "\"\ntoken_file = \"" + (dir / "token").string() + "\"\nsubmission_public_key = \""
                 + protocol::base64_encode(std::vector<uint8_t>(keys.public_key.begin(), keys.public_key.end()))
-                + "\"\n[storage]\noutbox = \"" + (dir / "outbox.sqlite").string() + "\"\n");
+                + "\"\n[storage]\noutbox = \"" + (dir / "outbox.sqlite").string() + "\"\nstaff = \""
+                + (dir / "staff.sqlite").string() + "\"\n");
     }
     test::Outcome ctl(const std::string& arguments)
     {
@@ -83,6 +84,31 @@ TEST_CASE("guichetctl retry puts a quarantined submission back", "[ctl]")
     auto again = kiosk.ctl("retry " + receipt.code);
     CHECK(again.exit_code == 1);
     CHECK_THAT(again.err, Catch::Contains("no quarantined submission"));
+}
+
+TEST_CASE("guichetctl set-pin stores a hash, refuses a weak PIN, and the audit log shows it", "[ctl][staff]")
+{
+    Kiosk kiosk;
+    test::write_text(kiosk.dir / "pin", "482913\n");
+    auto set = kiosk.ctl("set-pin mediator < " + (kiosk.dir / "pin").string());
+    CHECK(set.exit_code == 0);
+    CHECK_THAT(set.out, Catch::Contains("mediator PIN is set"));
+    test::write_text(kiosk.dir / "weak", "1234\n");
+    auto weak = kiosk.ctl("set-pin technician < " + (kiosk.dir / "weak").string());
+    CHECK(weak.exit_code == 1);
+    CHECK_THAT(weak.err, Catch::Contains("6 to 12 digits"));
+    auto clash = kiosk.ctl("set-pin technician < " + (kiosk.dir / "pin").string());
+    CHECK(clash.exit_code == 1);
+    CHECK_THAT(clash.err, Catch::Contains("other role"));
+    CHECK(kiosk.ctl("set-pin boss < " + (kiosk.dir / "pin").string()).exit_code == 2);
+
+    auto audit = kiosk.ctl("audit --json");
+    REQUIRE(audit.exit_code == 0);
+    auto entries = nlohmann::json::parse(audit.out);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0]["action"] == "pin-set");
+    CHECK(entries[0]["detail"] == "mediator");
+    CHECK(test::read_text(kiosk.dir / "staff.sqlite").find("482913") == std::string::npos);
 }
 
 TEST_CASE("guichetctl refuses bad command lines with the reason", "[ctl]")

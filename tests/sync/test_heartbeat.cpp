@@ -1,0 +1,214 @@
+// The kiosk's heartbeat against a real guichet-hub on 127.0.0.1 and a real outbox: what arrives at the
+// hub (counts by state, versions, free disk, the last error), that a hub which cannot be reached leaves
+// the outbox untouched, and that the worker's heartbeats follow the queue while submissions flow.
+#include "enrolled_kiosk.h"
+#include "fault_proxy_process.h"
+
+#include "sync/heartbeat.h"
+#include "sync/hub/store.h"
+#include "sync/uploader.h"
+
+#include <guichet/version.h>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+using namespace guichet;
+using namespace guichet::sync;
+
+namespace {
+
+int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+struct Rig : test::EnrolledKiosk {
+    UploaderSettings settings(int port) const
+    {
+        return { .hub_url = "http://127.0.0.1:" + std::to_string(port), .token = token, .connect_timeout_s = 2,
+            .low_speed_bytes_per_s = 100, .low_speed_time_s = 2, .heartbeat_interval_s = 0 };
+    }
+
+    std::optional<protocol::Heartbeat> at_hub()
+    {
+        auto store = sync::hub::Store::open(hub_db);
+        REQUIRE(store);
+        auto latest = store->latest_heartbeat("mairie-01");
+        REQUIRE(latest);
+        return *latest;
+    }
+
+    int closed_port()
+    {
+        test::ServedHub gone(dir, dir / "gone.sqlite");
+        return gone.port();
+    }
+};
+
+}
+
+TEST_CASE("disk free and the queue summary come from the outbox's filesystem and counts", "[heartbeat]")
+{
+    Rig rig;
+    auto free = disk_free_bytes(rig.dir / "outbox.sqlite");
+    REQUIRE(free);
+    CHECK(*free > 0);
+    CHECK(disk_free_bytes(rig.dir.path()) == free); // a folder or a file in it: the same filesystem
+    CHECK_FALSE(disk_free_bytes("/no/such/folder/outbox.sqlite"));
+
+    auto first = rig.submit(R"({"a":1})");
+    rig.submit(R"({"a":2})");
+    REQUIRE(rig.outbox->quarantine(first.id, "conflict at the hub"));
+    auto summary = summarize_queue(*rig.outbox, first.created_at + 90);
+    REQUIRE(summary);
+    CHECK(summary->queued == 1);
+    CHECK(summary->quarantined == 1);
+    CHECK(summary->sent == 0);
+    CHECK(summary->oldest_queued_age_s >= 90);
+}
+
+TEST_CASE("a heartbeat tells the hub the queue by state, the versions, the free disk and the last error", "[net][heartbeat]")
+{
+    Rig rig;
+    auto receipts = std::vector { rig.submit(R"({"nom":"MARQUEUR-HB-1"})"), rig.submit(R"({"a":2})"), rig.submit(R"({"a":3})") };
+    REQUIRE(rig.outbox->quarantine(receipts[0].id, "conflict at the hub"));
+    // Submissions fail at this hub (injected 503), heartbeats do not: the kiosk's last error travels.
+    test::ServedHub hub(rig.dir, rig.hub_db, { "--faults", "503:1" });
+    Uploader uploader(*rig.outbox, rig.settings(hub.port()), [] { return now() + 100; });
+    CHECK(uploader.heartbeat_status().attempts == 0);
+    auto pass = uploader.run_once(Uploader::Scope::AllQueued);
+    CHECK(pass.deferred == 2);
+    uploader.set_pack_version("2026.11-3");
+
+    auto status = uploader.send_heartbeat();
+    CHECK(status.last_error == "");
+    CHECK(status.attempts == 1);
+    CHECK(status.last_sent_unix == status.last_attempt_unix);
+
+    auto beat = rig.at_hub();
+    REQUIRE(beat);
+    CHECK(beat->queued == 2);
+    CHECK(beat->quarantined == 1);
+    CHECK(beat->sent == 0);
+    CHECK(beat->app_version == guichet::version_string);
+    CHECK(beat->pack_version == "2026.11-3");
+    REQUIRE(beat->oldest_queued_age_s);
+    CHECK(*beat->oldest_queued_age_s >= 100); // measured with the uploader's clock
+    REQUIRE(beat->disk_free_bytes);
+    CHECK(*beat->disk_free_bytes > 0);
+    CHECK(beat->last_error == "the hub answered HTTP 503");
+    // The hub's log has the heartbeat's line, never what the citizen typed. (A line is written just
+    // after its answer.)
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (hub.log().find("POST /v1/heartbeat") == std::string::npos && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK_THAT(hub.log(), Catch::Contains("POST /v1/heartbeat 200 kiosk=mairie-01"));
+    CHECK(hub.log().find("MARQUEUR-HB-1") == std::string::npos);
+}
+
+TEST_CASE("the pack version is 'builtin' until the content-pack code sets it", "[heartbeat]")
+{
+    Rig rig;
+    Uploader uploader(*rig.outbox, rig.settings(1));
+    HeartbeatSender sender(*rig.outbox, rig.settings(1), 60, [] { return now(); }, [] { return std::string("x\ny"); });
+    auto beat = sender.compose();
+    CHECK(beat.pack_version == "builtin");
+    CHECK(beat.kiosk == "mairie-01");
+    CHECK(beat.last_error == "x y"); // no control characters travel
+    sender.set_pack_version("7");
+    CHECK(sender.compose().pack_version == "7");
+}
+
+TEST_CASE("a heartbeat that cannot reach the hub leaves the outbox and the uploader untouched", "[net][heartbeat]")
+{
+    Rig rig;
+    auto receipt = rig.submit(R"({"a":1})");
+    auto before = rig.outbox->find_by_receipt(receipt.code).value().value();
+    Uploader uploader(*rig.outbox, rig.settings(rig.closed_port()));
+    auto status = uploader.send_heartbeat();
+    CHECK_THAT(status.last_error, Catch::StartsWith("cannot reach the hub"));
+    CHECK_FALSE(status.last_sent_unix);
+    CHECK(status.attempts == 1);
+
+    auto after = rig.outbox->find_by_receipt(receipt.code).value().value();
+    CHECK(after.state == ItemState::Queued);
+    CHECK(after.attempts == before.attempts);
+    CHECK(after.next_attempt_at == before.next_attempt_at);
+    CHECK(after.last_error == "");
+    CHECK(uploader.status().link == LinkState::Unknown); // the link's state is the uploader's to tell
+    CHECK(uploader.status().last_error == "");
+    CHECK(uploader.passes() == 0);
+}
+
+TEST_CASE("the worker's heartbeats follow the queue while its submissions flow", "[net][heartbeat]")
+{
+    Rig rig;
+    for (int i = 0; i < 5; ++i)
+        rig.submit(R"({"i":)" + std::to_string(i) + "}");
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    auto settings = rig.settings(hub.port());
+    settings.heartbeat_interval_s = 1;
+    Uploader uploader(*rig.outbox, settings);
+    uploader.start();
+    // The first heartbeat goes at once; later ones every second. Wait (bounded) for one that saw the
+    // queue drained.
+    std::optional<protocol::Heartbeat> beat;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        beat = rig.at_hub();
+        if (beat && beat->sent == 5)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    uploader.stop();
+    REQUIRE(beat);
+    CHECK(beat->sent == 5);
+    CHECK(beat->queued == 0);
+    CHECK_FALSE(beat->oldest_queued_age_s);
+    CHECK(uploader.heartbeat_status().attempts >= 1);
+    CHECK(uploader.heartbeat_status().last_error == "");
+    CHECK(uploader.status().sent == 5);
+}
+
+TEST_CASE("with the hub down the worker's failed heartbeats do not hold back submissions", "[net][heartbeat]")
+{
+    Rig rig;
+    rig.submit(R"({"a":1})");
+    auto settings = rig.settings(rig.closed_port());
+    settings.heartbeat_interval_s = 1;
+    Uploader uploader(*rig.outbox, settings);
+    uploader.start();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (uploader.heartbeat_status().attempts == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK_THAT(uploader.heartbeat_status().last_error, Catch::StartsWith("cannot reach the hub"));
+    // The submission's own pass ran and counted its attempt, as without a heartbeat.
+    while (uploader.passes() == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    uploader.stop();
+    CHECK(uploader.passes() >= 1);
+    CHECK(rig.outbox->counts()->queued == 1);
+    auto entries = rig.outbox->entries().value();
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].attempts == 1); // one pass, one attempt: the heartbeat's failures count none
+}
+
+TEST_CASE("stopping ends a heartbeat stuck on a stalled link", "[net][heartbeat][proxy]")
+{
+    Rig rig;
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    test::FaultProxy stalling(rig.dir.path(), hub.port(), { "--stall-rate", "1", "--fault-window", "100" });
+    auto settings = rig.settings(hub.port());
+    settings.hub_url = stalling.url();
+    settings.low_speed_time_s = 60; // the link rules alone would wait a minute
+    HeartbeatSender sender(*rig.outbox, settings, 60, [] { return now(); }, {});
+    sender.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // the first heartbeat is stuck by now
+    auto start = std::chrono::steady_clock::now();
+    sender.stop();
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10)); // a bound, not a timing check
+    CHECK(sender.status().attempts == 1);
+    CHECK_FALSE(sender.status().last_error.empty());
+    CHECK_FALSE(rig.at_hub());
+}
