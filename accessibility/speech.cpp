@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <utility>
 #include <vector>
 
 namespace guichet::accessibility {
@@ -192,8 +193,23 @@ Result<void> Speech::start()
         return fail(std::string("speech: SDL audio could not start: ") + SDL_GetError());
     m_sdl_audio = true;
 
+    auto device = open_device(*rate);
+    if (!device)
+        return std::unexpected(device.error());
+    {
+        std::lock_guard lock(m_mutex);
+        m_device = *device;
+        m_last_sound = std::chrono::steady_clock::now();
+        ++m_stats.device_opens;
+    }
+    m_wake.notify_all(); // the worker starts counting the quiet time
+    return {};
+}
+
+Result<uint32_t> Speech::open_device(int sample_rate)
+{
     SDL_AudioSpec wanted {};
-    wanted.freq = *rate;
+    wanted.freq = sample_rate;
     wanted.format = AUDIO_S16SYS;
     wanted.channels = 1;
     wanted.samples = static_cast<Uint16>(std::clamp(m_settings.device_buffer_samples, 128, 8192));
@@ -205,16 +221,18 @@ Result<void> Speech::start()
     const char* device_name = m_settings.audio_device.empty() ? nullptr : m_settings.audio_device.c_str();
     // allowed_changes = 0: SDL converts to the hardware if it must, so what we queue is always S16 mono
     // at espeak's rate, and a disk capture has exactly that format.
-    m_device = SDL_OpenAudioDevice(device_name, 0, &wanted, &obtained, 0);
-    if (m_device == 0)
+    SDL_AudioDeviceID device = SDL_OpenAudioDevice(device_name, 0, &wanted, &obtained, 0);
+    if (device == 0)
         return fail(std::string("speech: the audio device ")
             + (device_name ? "\"" + m_settings.audio_device + "\"" : std::string("(default)"))
             + " could not be opened: " + SDL_GetError());
-    m_format = { .sample_rate = obtained.freq, .channels = obtained.channels, .bits_per_sample = 16 };
+    // Set once, before create() returns; a reopened device has the same format (allowed_changes = 0).
+    if (m_format.sample_rate == 0)
+        m_format = { .sample_rate = obtained.freq, .channels = obtained.channels, .bits_per_sample = 16 };
     // The device runs from now on and plays silence while the queue is empty, so the first sample of an
-    // utterance does not wait for a device start-up.
-    SDL_PauseAudioDevice(m_device, 0);
-    return {};
+    // utterance does not wait for a device start-up; after a while of silence the worker closes it.
+    SDL_PauseAudioDevice(device, 0);
+    return device;
 }
 
 Speech::~Speech()
@@ -258,13 +276,15 @@ void Speech::enqueue(Kind kind, std::string text, SpeechOptions options)
         // A newer request replaces any older one, queued or playing: a citizen who moved on must not
         // hear the end of the previous screen.
         uint64_t generation = ++m_generation;
-        SDL_ClearQueuedAudio(m_device);
+        if (m_device != 0)
+            SDL_ClearQueuedAudio(m_device);
         m_pending = Request { .generation = generation, .kind = kind, .text = std::move(text),
             .options = std::move(options), .asked = asked };
         ++m_stats.utterances;
         m_stats.samples_queued = 0;
         m_stats.first_sound_latency.reset();
         m_stats.played_recording = false;
+        m_stats.device_reopened = false;
     }
     m_wake.notify_one();
 }
@@ -274,13 +294,20 @@ void Speech::stop()
     std::lock_guard lock(m_mutex);
     ++m_generation;
     m_pending.reset();
-    SDL_ClearQueuedAudio(m_device);
+    if (m_device != 0)
+        SDL_ClearQueuedAudio(m_device);
 }
 
 bool Speech::speaking() const
 {
     std::lock_guard lock(m_mutex);
-    return m_pending.has_value() || m_busy || SDL_GetQueuedAudioSize(m_device) > 0;
+    return m_pending.has_value() || m_busy || (m_device != 0 && SDL_GetQueuedAudioSize(m_device) > 0);
+}
+
+bool Speech::device_open() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_device != 0;
 }
 
 SpeechStats Speech::stats() const
@@ -316,20 +343,11 @@ void Speech::worker(std::promise<Result<int>>* started)
     });
     started->set_value(*rate);
 
-    for (;;) {
-        Request request;
-        {
-            std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return m_shutting_down || m_pending.has_value(); });
-            if (m_shutting_down)
-                break;
-            request = std::move(*m_pending);
-            m_pending.reset();
-            m_busy = true;
-        }
+    while (auto request = next_request()) {
         // Nothing thrown here may reach std::thread (it would terminate the kiosk): log it in the stats.
         try {
-            render(request);
+            if (reopen_device(*request))
+                render(*request);
         } catch (const std::exception& e) {
             std::lock_guard lock(m_mutex);
             m_stats.last_problem = std::string("speech: ") + e.what();
@@ -340,6 +358,66 @@ void Speech::worker(std::promise<Result<int>>* started)
         std::lock_guard lock(m_mutex);
         m_busy = false;
     }
+}
+
+std::optional<Speech::Request> Speech::next_request()
+{
+    using std::chrono::milliseconds;
+    auto idle = milliseconds(m_settings.idle_close_ms);
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        if (m_shutting_down)
+            return std::nullopt;
+        if (m_pending) {
+            Request request = std::move(*m_pending);
+            m_pending.reset();
+            m_busy = true;
+            return request;
+        }
+        if (m_device == 0 || idle <= milliseconds(0)) {
+            m_wake.wait(lock);
+            continue;
+        }
+        auto now = std::chrono::steady_clock::now();
+        if (SDL_GetQueuedAudioSize(m_device) > 0) {
+            // Still playing: look again a little later (a wait, not a busy loop; only while speaking).
+            m_last_sound = now;
+            m_wake.wait_for(lock, std::min(idle, milliseconds(250)));
+            continue;
+        }
+        if (now - m_last_sound < idle) {
+            m_wake.wait_until(lock, m_last_sound + idle);
+            continue;
+        }
+        // Quiet long enough: close the device, so no thread wakes every period to write silence. Closing
+        // joins SDL's audio thread, so it is done with the lock released; say() and stop() meanwhile
+        // see no device and have nothing to clear.
+        SDL_AudioDeviceID device = std::exchange(m_device, 0);
+        lock.unlock();
+        SDL_CloseAudioDevice(device);
+        lock.lock();
+    }
+}
+
+bool Speech::reopen_device(const Request& request)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_device != 0)
+            return true;
+    }
+    auto device = open_device(m_format.sample_rate);
+    std::lock_guard lock(m_mutex);
+    if (!device) {
+        m_stats.last_problem = device.error().message;
+        return false;
+    }
+    m_device = *device;
+    m_last_sound = std::chrono::steady_clock::now();
+    ++m_stats.device_opens;
+    if (request.generation == m_generation)
+        m_stats.device_reopened = true;
+    return true;
 }
 
 void Speech::render(const Request& request)
@@ -449,6 +527,7 @@ bool Speech::queue_pcm(Utterance& utterance, const int16_t* samples, size_t coun
         return false;
     }
     m_stats.samples_queued += count;
+    m_last_sound = std::chrono::steady_clock::now();
     if (audible && !utterance.heard) {
         utterance.heard = true;
         m_stats.first_sound_latency = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -39,6 +39,10 @@ struct SpeechSettings {
     std::filesystem::path recordings_dir; // empty: no recorded overrides
     int chunk_ms = 40; // audio per synthesis callback, the granularity of cancelling (fixed by the first service)
     int device_buffer_samples = 512;     // the SDL device period (~23 ms at 22,050 Hz): bounds stop()'s tail
+    // Silence this long after the last sample played closes the audio device, and the next utterance
+    // opens it again (a fraction of a millisecond on the disk driver). An SDL2 device that is open plays
+    // silence even when paused, keeping the sound server and the card awake. 0: never close.
+    int idle_close_ms = 5000;
 };
 
 // What the audio device was opened with; the queued PCM is exactly this format, never converted by SDL.
@@ -55,6 +59,8 @@ struct SpeechStats {
     // From the call of say()/spell() to its first non-silent sample handed to SDL.
     std::optional<std::chrono::microseconds> first_sound_latency;
     bool played_recording = false;
+    bool device_reopened = false; // the device had closed for being idle and this utterance opened it
+    uint64_t device_opens = 0;    // since the service started, the first open included
     std::string last_problem; // e.g. a voice or a recording that could not be loaded
 };
 
@@ -84,6 +90,8 @@ public:
     void stop();
     // True from say() until the last queued sample went to the device.
     bool speaking() const;
+    // False while the device is closed for being idle.
+    bool device_open() const;
 
     AudioFormat format() const { return m_format; }
     SpeechStats stats() const;
@@ -104,6 +112,12 @@ private:
 
     explicit Speech(SpeechSettings settings);
     Result<void> start();
+    // Opens the audio device and starts it; called without m_mutex held (opening can take a while).
+    Result<uint32_t> open_device(int sample_rate);
+    // Before an utterance: opens the device again if it was closed for being idle. False when it cannot.
+    bool reopen_device(const Request&);
+    // The worker's wait for the next request; closes the device once it has been quiet long enough.
+    std::optional<Request> next_request();
     void enqueue(Kind kind, std::string text, SpeechOptions options);
     void worker(std::promise<Result<int>>* started);
     void render(const Request&);
@@ -114,7 +128,7 @@ private:
 
     SpeechSettings m_settings;
     AudioFormat m_format;
-    uint32_t m_device = 0; // SDL_AudioDeviceID; 0 while closed
+    uint32_t m_device = 0; // SDL_AudioDeviceID; 0 while closed (m_mutex)
     bool m_sdl_audio = false;
     bool m_owns_instance = false;
 
@@ -125,6 +139,7 @@ private:
     uint64_t m_generation = 0;
     std::optional<Request> m_pending;
     bool m_busy = false; // the worker is rendering an utterance
+    std::chrono::steady_clock::time_point m_last_sound; // when the queue was last seen holding audio
     bool m_shutting_down = false;
     SpeechStats m_stats;
     std::string m_worker_voice; // the espeak-ng voice loaded now; only the worker touches it

@@ -19,8 +19,9 @@ protected:
 
 private:
     // Large text on a short display: the intro is shown in three parts (what the procedure is, what
-    // you need, what happens to the answers), each with its own buttons.
-    bool m_split = false;
+    // you need, what happens to the answers), each with its own buttons; when the last is still too
+    // tall, in four (who receives the answers, then why and for how long).
+    int m_parts = 1;
     int m_part = 0;
     std::string m_layout_key; // the journey, text size and display the split was decided for
 };

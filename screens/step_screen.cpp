@@ -12,8 +12,9 @@ namespace guichet::screens {
 
 namespace {
 
-// The widest a field or a block of text gets: wider lines are hard to follow.
-float ui_width(const Ui& ui) { return ui.px(1100); }
+// The widest a field or a block of text gets: wider lines are hard to follow. The measure grows with
+// the text size, so large text keeps as many words a line.
+float ui_width(const Ui& ui) { return ui.px(1100) * ui.text_scale; }
 
 nlohmann::json empty_draft(const Field& field)
 {
@@ -239,10 +240,18 @@ void StepScreen::draw_options(FrameContext& context, const Field& field, float w
     auto count = static_cast<int>(field.options.size());
     auto grid = grid_for(count, ui.px(count <= 2 ? 360 : 440), std::min(width, ui_width(ui)), ui.px(24));
     float grid_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
+    // Each row as tall as its tallest label: one long label makes its own row taller, not every row.
+    auto row_height = [&](int row) {
+        float height = 0;
+        for (int i = row * grid.columns; i < std::min(count, (row + 1) * grid.columns); ++i)
+            height = std::max(height,
+                widgets::button_height(ui, { .label = context.text(field.options[static_cast<size_t>(i)].label), .width = grid.item_width }));
+        return height;
+    };
     float height = 0;
-    for (auto& option : field.options)
-        height = std::max(height, widgets::button_height(ui, { .label = context.text(option.label), .width = grid.item_width }));
     for (int i = 0; i < count; ++i) {
+        if (i % grid.columns == 0)
+            height = row_height(i / grid.columns);
         auto& option = field.options[static_cast<size_t>(i)];
         bool chosen = several ? std::find(m_draft.begin(), m_draft.end(), option.value) != m_draft.end() : m_draft == option.value;
         if (i % grid.columns != 0) {
@@ -297,8 +306,10 @@ void StepScreen::field_and_keys(FrameContext& context, float width, bool keypad,
     auto& ui = context.ui;
     ImVec2 display = ImGui::GetIO().DisplaySize;
     float gutter = ui.px(48);
-    float column = (width - gutter) / 2;
-    if (!keypad || display.x <= display.y || field_width > column) {
+    // Half the column each, or, for a wide field (a date at large text), what the field needs and the
+    // rest for the keypad as long as its three keys a row stay wide.
+    float column = std::max((width - gutter) / 2, field_width);
+    if (!keypad || display.x <= display.y || width - column - gutter < ui.px(360)) {
         field(width);
         widgets::gap(ui, 24);
         keys(width);
@@ -312,7 +323,7 @@ void StepScreen::field_and_keys(FrameContext& context, float width, bool keypad,
     float bottom = ImGui::GetCursorPosY();
     ImGui::SetCursorPos(ImVec2(left + column + gutter, top));
     ImGui::BeginGroup();
-    keys(column);
+    keys(width - column - gutter);
     ImGui::EndGroup();
     ImGui::SetCursorPos(ImVec2(left, std::max(bottom, ImGui::GetCursorPosY())));
 }
@@ -326,7 +337,9 @@ void StepScreen::draw_date(FrameContext& context, float width)
         float width;
         size_t length;
     };
-    const Part parts[] = { { "day", "date.day", 200, 2 }, { "month", "date.month", 200, 2 }, { "year", "date.year", 280, 4 } };
+    // Two or four digits and their label: boxes no wider than that, so the row holds in a portrait
+    // column at the largest text.
+    const Part parts[] = { { "day", "date.day", 160, 2 }, { "month", "date.month", 160, 2 }, { "year", "date.year", 220, 4 } };
     auto fields = [&](float column) {
         float gap = ui.px(32);
         float row = gap * 2;
@@ -361,7 +374,7 @@ void StepScreen::draw_date(FrameContext& context, float width)
         if (m_part < 2 && active.size() == parts[m_part].length && active.size() != before)
             m_part += 1;
     };
-    float row = ui.px(200 + 200 + 280) * ui.text_scale + 2 * ui.px(32);
+    float row = ui.px(160 + 160 + 220) * ui.text_scale + 2 * ui.px(32);
     field_and_keys(context, width, true, row, fields, keys);
 }
 

@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <sstream>
+#include <thread>
 
 namespace guichet::app {
 namespace {
@@ -45,6 +47,17 @@ void HeadlessDriver::settle()
         frame();
     frame();
     frame();
+    // Work on a worker thread that a person would wait for (a staff PIN being checked) takes real time.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (bool waited = false; m_app.busy() || waited;) {
+        if (!m_app.busy() || std::chrono::steady_clock::now() > deadline) {
+            frame(); // the finished work's result, laid out
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        frame(Millis(0)); // virtual time stands still, so a script's timings do not depend on the machine
+        waited = true;
+    }
 }
 
 Result<void> HeadlessDriver::run(const std::vector<ScriptStep>& steps, std::string_view source)
@@ -86,17 +99,29 @@ Result<void> HeadlessDriver::tap(const UiNode& node)
 
 Result<void> HeadlessDriver::key(std::string_view name)
 {
-    // "Shift+Tab": the one modifier navigation needs.
-    bool shift = name.starts_with("Shift+");
-    if (shift)
-        name.remove_prefix(6);
+    // "Shift+Tab" for navigation, "Ctrl+Alt+s" for the staff entry.
+    Uint16 mods = KMOD_NONE;
+    for (bool more = true; more;) {
+        more = false;
+        for (auto [prefix, mod] : { std::pair<std::string_view, Uint16> { "Shift+", KMOD_LSHIFT }, { "Ctrl+", KMOD_LCTRL }, { "Alt+", KMOD_LALT } }) {
+            if (name.starts_with(prefix)) {
+                name.remove_prefix(prefix.size());
+                mods |= mod;
+                more = true;
+            }
+        }
+    }
     SDL_Keycode keycode = SDL_GetKeyFromName(std::string(name).c_str());
     if (keycode == SDLK_UNKNOWN)
         return fail("unknown key name '" + std::string(name) + "' (SDL names such as Return, Escape, Tab, F1, Down; Shift+Tab)");
     SDL_Event event {};
     event.key.keysym.sym = keycode;
-    event.key.keysym.mod = shift ? KMOD_LSHIFT : KMOD_NONE;
+    event.key.keysym.mod = mods;
+    // Without a video subsystem SDL has no keymap and SDL_GetScancodeFromKey answers "unknown"; the
+    // scancode's own name table needs none. Dear ImGui reads keys such as Backspace by scancode.
     event.key.keysym.scancode = SDL_GetScancodeFromKey(keycode);
+    if (event.key.keysym.scancode == SDL_SCANCODE_UNKNOWN)
+        event.key.keysym.scancode = SDL_GetScancodeFromName(std::string(name).c_str());
     event.key.state = SDL_PRESSED;
     event.type = SDL_KEYDOWN;
     m_app.push_event(event);
@@ -177,6 +202,28 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
         if (tree.shows_text(step.text))
             return fail("did not expect the text \"" + step.text + "\" on screen '" + std::string(tree.screen()) + "'");
         return {};
+    case ScriptVerb::ExpectFocus: {
+        auto& focused = m_app.focus().id();
+        if (focused == step.text)
+            return {};
+        return fail("expected the focus on '" + step.text + "', but it is "
+            + (focused.empty() ? std::string("nowhere") : "on '" + focused + "'") + " (screen '" + std::string(tree.screen()) + "')");
+    }
+    case ScriptVerb::ExpectFits: {
+        // What a citizen sees must be whole: nothing past an edge, nothing drawn over something else, every
+        // control at least the 64-pixel touch target (at 1080 pixels on the short side, as the layout scales).
+        auto [width, height] = m_app.size();
+        float min_target = 64.0f * static_cast<float>(std::min(width, height)) / 1080.0f;
+        auto problems = tree.layout_problems(min_target);
+        if (problems.empty())
+            return {};
+        std::string message = "the screen '" + std::string(tree.screen()) + "' does not fit: " + problems.front();
+        for (size_t i = 1; i < problems.size() && i < 6; ++i)
+            message += "; " + problems[i];
+        if (problems.size() > 6)
+            message += "; and " + std::to_string(problems.size() - 6) + " more";
+        return fail(message);
+    }
     case ScriptVerb::Screenshot:
         m_app.render_frame(); // read back a frame drawn now, not whatever the surface held
         return m_app.screenshot(m_screenshot_dir / step.text);

@@ -118,6 +118,14 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
         step.kind = ScriptVerb::WaitSpeech;
         return step;
     }
+    if (command == "expect-focus")
+        return needs_word(ScriptVerb::ExpectFocus);
+    if (command == "expect-fits") {
+        if (!arg.empty())
+            return fail("'expect-fits' takes no argument");
+        step.kind = ScriptVerb::ExpectFits;
+        return step;
+    }
     if (command == "wait-sync") {
         if (!arg.empty())
             return fail("'wait-sync' takes no argument");
@@ -138,7 +146,7 @@ Result<ScriptStep> parse_line(std::string_view command, std::string_view arg)
         return step;
     }
     return fail("unknown command '" + std::string(command)
-        + "' (known: tap, type, key, wait, advance, expect-screen, expect-text, expect-no-text, screenshot, resize, dump-ui, wait-sync, wait-speech)");
+        + "' (known: tap, type, key, wait, advance, expect-screen, expect-text, expect-no-text, expect-focus, expect-fits, screenshot, resize, dump-ui, wait-sync, wait-speech)");
 }
 
 }

@@ -20,6 +20,8 @@ enum class ScriptVerb {
     ExpectScreen, // expect-screen <name>
     ExpectText,   // expect-text "<text>"
     ExpectNoText, // expect-no-text "<text>"
+    ExpectFocus,  // expect-focus <id>     (the element with the focus ring, as Tab and the arrows moved it)
+    ExpectFits,   // expect-fits           (everything inside the display, nothing overlapping, targets big enough)
     Screenshot,   // screenshot <file.png>
     Resize,       // resize <W>x<H>
     DumpUi,       // dump-ui <file.json>

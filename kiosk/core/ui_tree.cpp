@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 namespace guichet {
 
 std::string_view role_name(Role role)
@@ -79,6 +81,51 @@ bool UiTree::shows_text(std::string_view text) const
             return true;
     }
     return false;
+}
+
+namespace {
+
+std::string describe(const UiNode& node)
+{
+    return std::string(role_name(node.role)) + " '" + node.id + "' (\"" + node.label + "\")";
+}
+
+std::string describe_rect(const Rect& rect)
+{
+    auto i = [](float v) { return std::to_string(static_cast<int>(std::lround(v))); };
+    return "x " + i(rect.x) + " to " + i(rect.x + rect.w) + ", y " + i(rect.y) + " to " + i(rect.y + rect.h);
+}
+
+}
+
+std::vector<std::string> UiTree::layout_problems(float min_target) const
+{
+    constexpr float slack = 0.5f; // rounding of the layout, as on_screen
+    std::vector<std::string> problems;
+    std::vector<const UiNode*> shown;
+    for (auto& node : m_nodes) {
+        if (node.inert || node.role == Role::Dialog)
+            continue;
+        if (node.rect.w > 0 && node.rect.h > 0) // an empty text takes no room and hides nothing
+            shown.push_back(&node);
+        if (!on_screen(node))
+            problems.push_back(describe(node) + " lies outside the " + std::to_string(static_cast<int>(m_viewport.w)) + "x"
+                + std::to_string(static_cast<int>(m_viewport.h)) + " display: " + describe_rect(node.rect));
+        if (node.interactive() && (node.rect.w < min_target - slack || node.rect.h < min_target - slack))
+            problems.push_back(describe(node) + " is smaller than the " + std::to_string(static_cast<int>(min_target))
+                + "-pixel touch target: " + describe_rect(node.rect));
+    }
+    for (size_t i = 0; i < shown.size(); ++i) {
+        for (size_t j = i + 1; j < shown.size(); ++j) {
+            const Rect& a = shown[i]->rect;
+            const Rect& b = shown[j]->rect;
+            bool overlap = a.x + slack < b.x + b.w && b.x + slack < a.x + a.w && a.y + slack < b.y + b.h && b.y + slack < a.y + a.h;
+            if (overlap)
+                problems.push_back(describe(*shown[i]) + " and " + describe(*shown[j]) + " overlap: " + describe_rect(a)
+                    + " and " + describe_rect(b));
+        }
+    }
+    return problems;
 }
 
 nlohmann::json UiTree::to_json() const

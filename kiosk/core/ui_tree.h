@@ -63,6 +63,11 @@ public:
     std::vector<const UiNode*> find_by_label(std::string_view label) const;
     // True when a non-inert element wholly on the screen shows `text` in its label or value.
     bool shows_text(std::string_view text) const;
+    // What keeps the frame from fitting the display, one sentence a problem (empty: it fits): an element
+    // lying wholly or partly outside it, two elements drawn over each other (text on text, text on a
+    // control, two controls), a control smaller than `min_target` pixels. Elements behind a dialog and
+    // the dialog's backdrop are left out. Needs the viewport.
+    std::vector<std::string> layout_problems(float min_target = 0) const;
 
     nlohmann::json to_json() const;
 

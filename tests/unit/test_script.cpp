@@ -22,10 +22,12 @@ screenshot shots/welcome.png
 resize 1080x1920
 dump-ui ui.json
 wait-sync
+expect-fits
+expect-focus step.next
 )",
         "t.gsc");
     REQUIRE(steps);
-    REQUIRE(steps->size() == 13);
+    REQUIRE(steps->size() == 15);
     auto& s = *steps;
     CHECK((s[0].kind == ScriptVerb::TapLabel && s[0].text == "Commencer" && s[0].line == 2));
     CHECK((s[1].kind == ScriptVerb::TapId && s[1].text == "welcome.start"));
@@ -40,6 +42,8 @@ wait-sync
     CHECK((s[10].kind == ScriptVerb::Resize && s[10].number == 1080 && s[10].second_number == 1920));
     CHECK(s[11].kind == ScriptVerb::DumpUi);
     CHECK(s[12].kind == ScriptVerb::WaitSync);
+    CHECK((s[13].kind == ScriptVerb::ExpectFits && s[13].line == 16));
+    CHECK((s[14].kind == ScriptVerb::ExpectFocus && s[14].text == "step.next"));
 }
 
 TEST_CASE("script errors name the file and the line and the problem", "[script]")
@@ -60,6 +64,10 @@ TEST_CASE("script errors name the file and the line and the problem", "[script]"
         { "resize big\n", "t.gsc:1: 'resize' takes a size such as 1080x1920" },
         { "resize 10x10\n", "t.gsc:1: 'resize' takes a size" },
         { "key\n", "t.gsc:1: 'key' takes one word" },
+        { "expect-fits everything\n", "t.gsc:1: 'expect-fits' takes no argument" },
+        { "expect-focus\n", "t.gsc:1: 'expect-focus' takes one word" },
+        { "expect-focus step.back step.next\n", "t.gsc:1: 'expect-focus' takes one word" },
+        { "expect-fit\n", "t.gsc:1: unknown command 'expect-fit'" },
     }));
     auto steps = parse_script(text, "t.gsc");
     REQUIRE_FALSE(steps);

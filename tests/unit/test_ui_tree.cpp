@@ -36,6 +36,52 @@ TEST_CASE("a modal dialog makes what is behind it inert", "[ui_tree]")
     CHECK(tree.shows_text("Plus de temps"));
 }
 
+TEST_CASE("a frame fits when everything is inside the display, apart and big enough", "[ui_tree][layout]")
+{
+    UiTree tree;
+    tree.set_viewport(1920, 1080);
+    tree.begin_frame("step");
+    tree.add({ .id = "step.title", .role = Role::Heading, .label = "Adresse", .rect = { 100, 20, 1720, 80 } });
+    tree.add({ .id = "step.back", .role = Role::Button, .label = "Retour", .rect = { 100, 980, 400, 96 } });
+    // Touching edges and half-pixel rounding are not overlaps.
+    tree.add({ .id = "step.next", .role = Role::Button, .label = "Suivant", .rect = { 500.4f, 980, 400, 96 } });
+    tree.add({ .id = "step.spacer", .role = Role::Text, .label = "", .rect = { 0, 1080, 1920, 0 } });
+    CHECK(tree.layout_problems(64).empty());
+
+    SECTION("past the bottom edge")
+    {
+        tree.add({ .id = "keyboard.key.a", .role = Role::Key, .label = "a", .rect = { 1500, 1040, 80, 80 } });
+        auto problems = tree.layout_problems(64);
+        REQUIRE(problems.size() == 1);
+        CHECK_THAT(problems[0], Catch::Contains("key 'keyboard.key.a'") && Catch::Contains("outside the 1920x1080 display")
+                && Catch::Contains("x 1500 to 1580, y 1040 to 1120"));
+    }
+    SECTION("text under a button")
+    {
+        tree.add({ .id = "step.error", .role = Role::Text, .label = "Erreur", .rect = { 100, 950, 1720, 50 } });
+        auto problems = tree.layout_problems(64);
+        REQUIRE(problems.size() == 2);
+        CHECK_THAT(problems[0], Catch::Contains("'step.back'") && Catch::Contains("'step.error'") && Catch::Contains("overlap"));
+    }
+    SECTION("a control below the touch target")
+    {
+        tree.add({ .id = "keyboard.key.b", .role = Role::Key, .label = "b", .rect = { 1000, 500, 80, 60 } });
+        auto problems = tree.layout_problems(64);
+        REQUIRE(problems.size() == 1);
+        CHECK_THAT(problems[0], Catch::Contains("smaller than the 64-pixel touch target"));
+        CHECK(tree.layout_problems(0).empty());
+    }
+    SECTION("what is behind a dialog does not count, the dialog's own content does")
+    {
+        tree.add({ .id = "dialog", .role = Role::Dialog, .label = "Êtes-vous là ?", .rect = { 0, 0, 1920, 1080 } });
+        tree.begin_modal();
+        tree.add({ .id = "dialog.more_time", .role = Role::Button, .label = "Plus de temps", .rect = { 100, 980, 400, 96 } });
+        CHECK(tree.layout_problems(64).empty());
+        tree.add({ .id = "dialog.end", .role = Role::Button, .label = "Terminer", .rect = { 300, 980, 400, 96 } });
+        CHECK(tree.layout_problems(64).size() == 1);
+    }
+}
+
 TEST_CASE("the dump lists every element with its role and state", "[ui_tree]")
 {
     UiTree tree;
