@@ -13,6 +13,7 @@ packages=(
   libcpp-httplib-dev                                    # the reference hub
   libqrencode-dev                                       # the receipt's QR code
   catch2 fonts-noto-core zbar-tools                     # tests (zbarimg reads the QR code back), the font
+  dpkg-dev file lintian debootstrap systemd curl        # the .deb packages and their checks (check-package.sh)
 )
 
 missing=()

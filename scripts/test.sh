@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, and runs every test: the debug build, then the same tests built
-# with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Installs what is needed, builds, and runs every test: the debug build, the Debian packages
+# (scripts/check-package.sh), then the same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -12,4 +12,8 @@ for preset in debug asan; do
   cmake --build --preset "$preset" -j "$jobs"
   echo "== $preset: tests"
   ctest --preset "$preset" -j "$jobs"
+  if [ "$preset" = debug ]; then
+    echo "== package: build, inspect, install in a clean chroot, run"
+    scripts/check-package.sh build/package
+  fi
 done
