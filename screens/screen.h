@@ -9,6 +9,8 @@
 #include "kiosk/core/procedure.h"
 #include "kiosk/core/router.h"
 #include "kiosk/core/session.h"
+#include "kiosk/core/staff_intents.h"
+#include "screens/staff_view.h"
 #include "screens/ui.h"
 #include "sync/sync_status.h"
 
@@ -29,11 +31,18 @@ struct FrameContext {
     const Catalog* catalog = nullptr;
     const Journey* journey = nullptr;       // inside a procedure
     const PostcodeTable* postcodes = nullptr;
+    bool training = false;                  // the training banner runs across the top of every screen
+    // Staff screens only: what they show, and where their intents go.
+    const StaffView* staff = nullptr;
+    std::vector<StaffIntent>* staff_intents = nullptr;
 
     const std::string& language() const { return session.preferences().language; }
     const std::string& tr(std::string_view key) const { return strings.get(language(), key); }
     const std::string& text(const LocalizedText& text) const { return localized(text, language()); }
     void emit(Intent intent) { intents.push_back(std::move(intent)); }
+    void emit_staff(StaffIntent intent) { staff_intents->push_back(std::move(intent)); }
+    // Staff screens use the kiosk's default language, the staff's, not the citizen's.
+    const std::string& staff_tr(std::string_view key) const { return strings.get(staff->language, key); }
 };
 
 class Screen {
@@ -64,6 +73,8 @@ private:
     float m_content_height = 0;
     float m_gap_scale = 1.0f;
     bool m_tight = false; // the content does not fit with the normal margins
+    bool m_narrow = false; // landscape, too tall: the column narrows so the corner button sits beside it
+    float m_narrow_key = 0; // the display and text size m_narrow was decided for
 };
 
 // Moves the left edge by exactly `width`, 0 included (ImGui::Indent(0) would use the style's default).

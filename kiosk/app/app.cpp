@@ -14,7 +14,6 @@
 #include <imgui_impl_sdlrenderer.h>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
-#include <systemd/sd-daemon.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -38,6 +37,85 @@ Preferences kiosk_defaults(const Config& config)
         .pace = pace_from_config(config.speech.rate), .volume = config.speech.volume };
 }
 
+// The kiosk's token from `sync.token_file`; empty when there is no hub or the file cannot be read
+// (open_sync() then says so).
+std::string read_kiosk_token(const SyncSection& sync)
+{
+    std::string token;
+    if (sync.hub_url.empty())
+        return token;
+    std::ifstream token_file(sync.token_file);
+    if (!token_file || !std::getline(token_file, token))
+        token.clear();
+    return token;
+}
+
+// A pack is switched on only if the App could start from it: its strings and configured themes load.
+std::function<Result<void>(const std::filesystem::path&)> assets_check(const Config& config)
+{
+    return [languages = config.kiosk.languages, theme = config.ui.theme, contrast = config.ui.high_contrast_theme](
+               const std::filesystem::path& assets) -> Result<void> {
+        if (auto strings = Strings::load(assets / "strings", languages); !strings)
+            return std::unexpected(strings.error());
+        for (auto& name : { theme, contrast })
+            if (auto loaded = Theme::load(assets / "themes" / (name + ".json")); !loaded)
+                return std::unexpected(loaded.error());
+        return {};
+    };
+}
+
+}
+
+Result<App::Assets> App::load_assets(const Config& config, const std::filesystem::path& assets)
+{
+    Assets loaded;
+    auto strings = Strings::load(assets / "strings", config.kiosk.languages);
+    if (!strings)
+        return std::unexpected(strings.error());
+    loaded.strings = std::move(*strings);
+    auto theme = Theme::load(assets / "themes" / (config.ui.theme + ".json"));
+    if (!theme)
+        return std::unexpected(theme.error());
+    loaded.theme = std::move(*theme);
+    auto high_contrast = Theme::load(assets / "themes" / (config.ui.high_contrast_theme + ".json"));
+    if (!high_contrast)
+        return std::unexpected(high_contrast.error());
+    loaded.high_contrast = std::move(*high_contrast);
+    // A procedure file with a problem is left out, and says why; the others stay available. Texts a
+    // file lacks in the session's language fall back to French, so only French is required here.
+    loaded.catalog = load_catalog(assets / "procedures", { .languages = { std::string(base_language) } });
+    for (auto& problem : loaded.catalog.problems)
+        std::fprintf(stderr, "guichet: procedure skipped: %s\n", to_string(problem).c_str());
+    return loaded;
+}
+
+void App::use_assets(Assets assets)
+{
+    m_strings = std::move(assets.strings);
+    m_theme = std::move(assets.theme);
+    m_high_contrast = std::move(assets.high_contrast);
+    m_catalog = std::move(assets.catalog);
+}
+
+// A pack switched on while a citizen was in a procedure is loaded only once they are done: the
+// journey keeps its own procedure, and the screens their words, until the welcome screen.
+void App::reload_assets_when_idle()
+{
+    if (m_content && m_content->take_change())
+        m_assets_stale = true;
+    if (!m_assets_stale || m_router.current() != ScreenId::Welcome || m_router.journey() || m_staff->active())
+        return;
+    m_assets_stale = false;
+    auto assets = load_assets(m_setup.config, m_content->assets_dir());
+    if (!assets) { // checked before the switch, so only a disk fault gets here: keep what runs
+        std::fprintf(stderr, "guichet: the new content could not be loaded, keeping the current one: %s\n",
+            assets.error().message.c_str());
+        return;
+    }
+    use_assets(std::move(*assets));
+    if (m_heartbeat)
+        m_heartbeat->set_pack_version(m_content->version_text());
+    std::fprintf(stderr, "guichet: content pack %s is in use\n", m_content->version_text().c_str());
 }
 
 App::App(const AppSetup& setup, const Clock& clock)
@@ -51,20 +129,13 @@ Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clo
 {
     std::unique_ptr<App> app(new App(setup, clock));
     auto& config = app->m_setup.config;
-    std::filesystem::path assets = config.ui.assets_dir;
-
-    auto strings = Strings::load(assets / "strings", config.kiosk.languages);
-    if (!strings)
-        return std::unexpected(strings.error());
-    app->m_strings = std::move(*strings);
-    auto theme = Theme::load(assets / "themes" / (config.ui.theme + ".json"));
-    if (!theme)
-        return std::unexpected(theme.error());
-    app->m_theme = std::move(*theme);
-    auto high_contrast = Theme::load(assets / "themes" / (config.ui.high_contrast_theme + ".json"));
-    if (!high_contrast)
-        return std::unexpected(high_contrast.error());
-    app->m_high_contrast = std::move(*high_contrast);
+    app->m_token = read_kiosk_token(config.sync);
+    // A verified content pack, when one is active, replaces the built-in assets.
+    app->m_content = ContentUpdates::open(config, app->m_token, assets_check(config), app->m_content_problem);
+    auto assets = load_assets(config, app->m_content ? app->m_content->assets_dir() : std::filesystem::path(config.ui.assets_dir));
+    if (!assets)
+        return std::unexpected(assets.error());
+    app->use_assets(std::move(*assets));
     auto fonts = screens::FontLibrary::load(config.ui);
     if (!fonts)
         return std::unexpected(fonts.error());
@@ -110,11 +181,6 @@ Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clo
         app->m_input.map_key(key, mapped[i].second);
     }
 
-    // A procedure file with a problem is left out, and says why; the others stay available. Texts a
-    // file lacks in the session's language fall back to French, so only French is required here.
-    app->m_catalog = load_catalog(assets / "procedures", { .languages = { std::string(base_language) } });
-    for (auto& problem : app->m_catalog.problems)
-        std::fprintf(stderr, "guichet: procedure skipped: %s\n", to_string(problem).c_str());
     app->m_router.set_catalog(&app->m_catalog);
 
     app->m_screens.push_back(std::make_unique<screens::WelcomeScreen>());
@@ -123,6 +189,14 @@ Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clo
     app->m_screens.push_back(std::make_unique<screens::StepScreen>());
     app->m_screens.push_back(std::make_unique<screens::ReviewScreen>());
     app->m_screens.push_back(std::make_unique<screens::ReceiptScreen>());
+    app->m_staff = std::make_unique<StaffDesk>(app->m_setup.config, app->m_strings, clock);
+    app->connect_staff_desk();
+    if (app->m_content)
+        app->m_content->start([] { // a new pack: a frame, so the welcome screen can load it
+            SDL_Event event {};
+            event.type = SDL_USEREVENT;
+            SDL_PushEvent(&event);
+        });
     app->m_last_frame = clock.now();
     return app;
 }
@@ -145,9 +219,8 @@ Result<void> App::open_sync()
         m_sync_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
         return {};
     }
-    std::ifstream token_file(sync.token_file);
-    std::string token;
-    if (!token_file || !std::getline(token_file, token) || token.empty())
+    const std::string& token = m_token;
+    if (token.empty())
         return fail("cannot read the kiosk token from '" + sync.token_file + "' ('sync.token_file')");
     m_uploader = std::make_unique<sync::Uploader>(*m_outbox,
         sync::UploaderSettings { .hub_url = sync.hub_url, .token = token, .ca_file = sync.ca_file,
@@ -159,6 +232,14 @@ Result<void> App::open_sync()
         event.type = SDL_USEREVENT;
         SDL_PushEvent(&event);
     });
+    // The heartbeat has its own connection and thread: a slow one never delays a submission.
+    m_heartbeat = std::make_unique<sync::HeartbeatSender>(*m_outbox,
+        sync::UploaderSettings { .hub_url = sync.hub_url, .token = token, .ca_file = sync.ca_file }, sync.heartbeat_interval_s,
+        [] { return static_cast<int64_t>(std::time(nullptr)); },
+        [uploader = m_uploader.get()] { return uploader->status().last_error; });
+    if (m_content)
+        m_heartbeat->set_pack_version(m_content->version_text());
+    m_heartbeat->start();
     return {};
 }
 
@@ -216,16 +297,32 @@ void App::ensure_fonts()
 
 void App::render_frame()
 {
+    reload_assets_when_idle();
     ImGuiIO& io = ImGui::GetIO();
     auto input = m_input.apply(io);
     m_quit = m_quit || input.quit;
-    if (input.user_input)
+    if (!m_staff->active() && (input.staff_keys || staff_entry_held(io))) {
+        m_staff->open();
+        m_voice.touched(); // the citizen's guidance stops while staff work
+        m_focus.clear();
+    }
+    if (m_staff->active()) {
+        // The citizen's session waits, untouched, for the staff to hand the kiosk back.
         m_session.on_input();
+        if (input.user_input)
+            m_staff->on_input();
+        m_staff->update();
+        if (!m_staff->active())
+            m_focus.clear();
+    } else if (input.user_input) {
+        m_session.on_input();
+    }
     if (input.touched) {
         m_voice.touched();
         m_focus.clear(); // a touch user sees no focus ring
     }
     std::vector<Intent> intents;
+    std::vector<StaffIntent> staff_intents;
     handle_keys(input.keys, intents);
     if (m_session.update() == Session::Event::Expired)
         end_session();
@@ -247,7 +344,7 @@ void App::render_frame()
         io.DeltaTime = pass == 0 && delta > 0 ? delta : 1e-4f;
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui::NewFrame();
-        m_tree.begin_frame(screen_name(m_router.current()));
+        m_tree.begin_frame(screen_name(current_screen()));
         m_tree.set_viewport(static_cast<float>(width), static_cast<float>(height));
         screens::Ui ui { m_tree, theme, m_fonts, unit, text_scale(m_session.preferences().text_size) };
         ui.focus_id = m_focus.id();
@@ -257,6 +354,17 @@ void App::render_frame()
         }
         screens::FrameContext context { ui, m_strings, m_session, m_setup.config.kiosk, intents,
             m_outbox ? &m_sync_status : nullptr, &m_catalog, m_router.journey(), m_postcodes ? &*m_postcodes : nullptr };
+        // The test pattern needs the whole display; everywhere else training says so across the top.
+        context.training = m_staff->training() && current_screen() != ScreenId::TestPattern;
+        if (m_staff->active()) {
+            context.staff = &m_staff->view(m_router.current() != ScreenId::Welcome, m_outbox ? &m_sync_status : nullptr);
+            context.staff_intents = &staff_intents;
+            bool changed = m_staff->screen().draw(context);
+            ImGui::Render();
+            if (!changed || !staff_intents.empty())
+                break;
+            continue;
+        }
         bool changed = screen(m_router.current()).draw(context);
         if (m_voice_settings && m_router.current() == ScreenId::Welcome)
             changed = m_voice_dialog.draw(context) || changed;
@@ -275,6 +383,8 @@ void App::render_frame()
     m_help_key = false;
     for (auto& intent : intents)
         apply(intent);
+    for (auto& intent : staff_intents)
+        m_staff->apply(intent);
     // A new screen or step starts with no focus: the first key press lands at its top, as its
     // reading starts there too.
     auto key = screen_key();
@@ -287,9 +397,10 @@ void App::render_frame()
         start_speech();
     // This frame's tree shows the state before its intents: when they changed something, the voice
     // and the focus wait for the next frame, which shows what the citizen now sees.
-    if (intents.empty()) {
+    if (intents.empty() && staff_intents.empty()) {
         m_focus.follow(m_tree);
-        m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, key);
+        if (!m_staff->active()) // staff screens are not read aloud to the citizen standing by
+            m_voice.after_frame(m_tree, m_strings, m_session.preferences(), m_focus, key);
     }
     dump_ui_if_changed();
 }
@@ -324,7 +435,7 @@ void App::handle_keys(const std::vector<Input::NavKey>& keys, std::vector<Intent
             break;
         case Input::NavKey::Back:
             // During the "are you still there?" warning, any key already answered it.
-            if (m_session.phase() != SessionPhase::Warning)
+            if (m_session.phase() != SessionPhase::Warning && !m_staff->active())
                 intents.push_back(intent::Back {});
             break;
         case Input::NavKey::Help:
@@ -337,6 +448,8 @@ void App::handle_keys(const std::vector<Input::NavKey>& keys, std::vector<Intent
 
 std::string App::screen_key() const
 {
+    if (m_staff->active())
+        return "staff/" + std::string(screen_name(m_staff->screen_id()));
     std::string key(screen_name(m_router.current()));
     if (auto* journey = m_router.journey(); journey && journey->stage() == JourneyStage::Step)
         key += "/" + journey->step().id;
@@ -435,9 +548,14 @@ void App::submit_journey()
     auto* journey = m_router.journey();
     if (!journey || journey->stage() != JourneyStage::Review)
         return;
+    if (m_staff->training()) {
+        // Training: the journey ends as a real one would, and nothing is stored or sent.
+        journey->submitted("000-000-000"); // a receipt's shape, and plainly not a real one
+        return;
+    }
     nlohmann::json body { { "language", m_session.preferences().language }, { "answers", journey->answers() } };
     sync::NewSubmission submission { .procedure = journey->procedure().id, .version = journey->procedure().version,
-        .assisted = false, .answers_json = body.dump() };
+        .assisted = m_staff->assisted(), .answers_json = body.dump() };
     wipe_json(body);
     auto receipt = submit(submission);
     if (!receipt) {
@@ -486,6 +604,7 @@ void App::end_session()
     m_focus.clear();
     m_session.end();
     m_router.reset();
+    m_staff->citizen_session_ended();
     for (auto& screen : m_screens)
         screen->reset();
 }
@@ -494,10 +613,17 @@ void App::end_session()
 
 std::optional<Millis> App::time_to_next_timer() const
 {
-    auto deadline = m_session.next_deadline();
-    if (!deadline)
-        return std::nullopt;
-    return std::max(Millis(0), *deadline - m_clock.now());
+    std::optional<Millis> next;
+    if (auto deadline = m_session.next_deadline())
+        next = std::max(Millis(0), *deadline - m_clock.now());
+    if (auto staff = m_staff->time_to_next_timer(); staff && (!next || *staff < *next))
+        next = staff;
+    if (m_corner_pressed) {
+        auto held = m_corner_pressed->count() + m_setup.config.staff.long_press_s * 1000 - m_clock.now().count();
+        if (!next || Millis(held) < *next)
+            next = std::max(Millis(0), Millis(held));
+    }
+    return next;
 }
 
 int App::run()
@@ -518,17 +644,20 @@ int App::run()
         render_frame();
         present();
         if (!announced_ready) {
-            sd_notify(0, "READY=1"); // the first interactive frame is on screen
+            m_watchdog.ready(); // the first interactive frame is on screen
             announced_ready = true;
         }
+        m_watchdog.ping_if_due(); // a frozen loop stops pinging, and systemd restarts the kiosk
         --frames_due;
     }
-    return 0;
+    return m_exit_code;
 }
 
 void App::wait_for_input_or_timer()
 {
     auto timeout = time_to_next_timer();
+    if (auto ping = m_watchdog.time_to_next_ping(); ping && (!timeout || *ping < *timeout))
+        timeout = ping;
     if (m_display->kind() == DisplayKind::Window) {
         // Sleeps in the video driver until input arrives: an idle kiosk uses no CPU.
         SDL_Event event;

@@ -2,9 +2,12 @@
 // loop and the headless driver both drive it through the same entry points.
 #pragma once
 #include "accessibility/theme.h"
+#include "kiosk/app/content_updates.h"
 #include "kiosk/app/display.h"
 #include "kiosk/app/input.h"
+#include "kiosk/app/staff_desk.h"
 #include "kiosk/app/voice_guide.h"
+#include "kiosk/app/watchdog.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/focus.h"
@@ -18,6 +21,7 @@
 #include "screens/inactivity_dialog.h"
 #include "screens/voice_dialog.h"
 #include "screens/screen.h"
+#include "sync/heartbeat.h"
 #include "sync/outbox.h"
 #include "sync/uploader.h"
 
@@ -28,6 +32,7 @@
 #include <vector>
 
 struct ImGuiContext;
+struct ImGuiIO;
 
 namespace guichet::app {
 
@@ -65,7 +70,14 @@ public:
     // Returns the process exit code.
     int run();
 
-    ScreenId current_screen() const { return m_router.current(); }
+    // The staff screen when the staff desk is open, otherwise the citizen's.
+    ScreenId current_screen() const { return m_staff && m_staff->active() ? m_staff->screen_id() : m_router.current(); }
+    // Work a person waits for is running on a worker (a staff PIN being checked).
+    bool busy() const { return m_staff && m_staff->busy(); }
+    StaffDesk& staff() { return *m_staff; }
+    // The process exit code once quit_requested(): 75 when a technician asked for a restart.
+    int exit_code() const { return m_exit_code; }
+    static constexpr int exit_restart = 75; // EX_TEMPFAIL: systemd's Restart= brings the kiosk back
     const UiTree& tree() const { return m_tree; }
     const Session& session() const { return m_session; }
     const Catalog& catalog() const { return m_catalog; }
@@ -84,6 +96,16 @@ public:
     Result<void> write_ui_dump(const std::filesystem::path&) const;
 
 private:
+    // What a content folder gives the App: its words, its themes and its procedures.
+    struct Assets {
+        Strings strings;
+        Theme theme;
+        Theme high_contrast;
+        Catalog catalog;
+    };
+    static Result<Assets> load_assets(const Config&, const std::filesystem::path&);
+    void use_assets(Assets);
+    void reload_assets_when_idle();
     Result<void> open_sync();
     App(const AppSetup&, const Clock&);
     screens::Screen& screen(ScreenId);
@@ -94,6 +116,10 @@ private:
     // Loads the postcode table the first time a procedure needs it: it costs nothing at start-up.
     void ensure_postcodes(const Procedure&);
     void end_session();
+    // The staff desk's services, and the long press in the top-right corner that opens it.
+    void connect_staff_desk();
+    void connect_content_packs(StaffServices&);
+    bool staff_entry_held(const ImGuiIO&);
     // Starts the speech service once the first frame is on screen, so it never delays start-up.
     void start_speech();
     void handle_keys(const std::vector<Input::NavKey>&, std::vector<Intent>&);
@@ -137,10 +163,19 @@ private:
     VoiceGuide m_voice;
     std::unique_ptr<sync::Outbox> m_outbox;
     std::unique_ptr<sync::Uploader> m_uploader; // after the outbox: stopped before it closes
+    std::unique_ptr<sync::HeartbeatSender> m_heartbeat; // likewise
+    std::string m_token;         // the kiosk's bearer token; empty without a hub
+    std::unique_ptr<ContentUpdates> m_content; // null: the built-in assets, no updates
+    std::string m_content_problem;             // why packs are unavailable, for the technician
+    bool m_assets_stale = false;               // a new pack waits for the welcome screen
     sync::SyncStatus m_sync_status;
     ImGuiContext* m_imgui = nullptr;
     Millis m_last_frame { 0 };
+    Watchdog m_watchdog; // systemd: READY=1 after the first frame, WATCHDOG=1 from the live loop
     bool m_quit = false;
+    int m_exit_code = 0;
+    std::unique_ptr<StaffDesk> m_staff;
+    std::optional<Millis> m_corner_pressed; // a finger is held in the staff corner since then
     std::string m_last_dump;
 };
 

@@ -135,6 +135,8 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             io.KeyAlt = (mods & KMOD_ALT) != 0;
             result.user_input = true;
             if (event.type == SDL_KEYDOWN) {
+                if (event.key.keysym.sym == SDLK_s && (mods & KMOD_CTRL) && (mods & KMOD_ALT))
+                    result.staff_keys = true;
                 if (auto nav = nav_key(event.key.keysym.sym, (mods & KMOD_SHIFT) != 0))
                     result.keys.push_back(*nav);
             }

@@ -35,6 +35,7 @@ public:
         bool user_input = false; // a touch, click, key or text: someone is here
         bool touched = false;    // a finger or the mouse went down: speech stops at once
         bool quit = false;
+        bool staff_keys = false; // Ctrl+Alt+S: the staff entry
         std::vector<NavKey> keys;
     };
     // Extra keys (SDL key names, e.g. "Keypad 8") for the EZ-Access actions.

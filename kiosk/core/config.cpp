@@ -219,6 +219,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "long_press_s", int_key(config.staff.long_press_s, 1, 10) },
                 { "lockout_after", int_key(config.staff.lockout_after, 3, 20) },
                 { "lockout_s", int_key(config.staff.lockout_s, 60, 86400) },
+                { "usb_dir", string_key(config.staff.usb_dir) },
             } },
     };
 

@@ -89,6 +89,7 @@ struct StaffSection {
     int long_press_s = 3;   // how long the corner must be held
     int lockout_after = 5;  // wrong PINs in a row before the pad locks
     int lockout_s = 900;    // how long it stays locked
+    std::string usb_dir = "/media"; // where USB sticks appear: packs are installed and logs exported from there
 };
 
 struct Config {

@@ -7,13 +7,19 @@
 namespace guichet {
 namespace {
 
-constexpr std::array<std::pair<ScreenId, std::string_view>, 6> names { {
+constexpr std::array<std::pair<ScreenId, std::string_view>, 12> names { {
     { ScreenId::Welcome, "welcome" },
     { ScreenId::Catalog, "catalog" },
     { ScreenId::Intro, "intro" },
     { ScreenId::Step, "step" },
     { ScreenId::Review, "review" },
     { ScreenId::Receipt, "receipt" },
+    { ScreenId::StaffPin, "staff-pin" },
+    { ScreenId::Mediator, "mediator" },
+    { ScreenId::ReceiptLookup, "receipt-lookup" },
+    { ScreenId::Technician, "technician" },
+    { ScreenId::TouchTest, "touch-test" },
+    { ScreenId::TestPattern, "test-pattern" },
 } };
 
 }
@@ -25,6 +31,11 @@ std::string_view screen_name(ScreenId id)
             return name;
     }
     return "unknown";
+}
+
+bool is_staff_screen(ScreenId id)
+{
+    return id >= ScreenId::StaffPin;
 }
 
 std::optional<ScreenId> screen_from_name(std::string_view wanted)

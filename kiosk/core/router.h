@@ -18,10 +18,18 @@ enum class ScreenId {
     Step,
     Review,
     Receipt,
+    // The staff desk (kiosk/app/staff_desk.h), drawn over the citizen's journey without touching it.
+    StaffPin,
+    Mediator,
+    ReceiptLookup,
+    Technician,
+    TouchTest,
+    TestPattern,
 };
 
 std::string_view screen_name(ScreenId);
 std::optional<ScreenId> screen_from_name(std::string_view);
+bool is_staff_screen(ScreenId);
 
 class Router {
 public:

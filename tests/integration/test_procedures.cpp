@@ -2,8 +2,7 @@
 // real app from the welcome screen to the receipt, and the outbox then holds exactly one submission,
 // sealed to the administration's key, whose answers are the ones given. A broken procedure file is
 // skipped while the others stay usable.
-#include "kiosk/app/app.h"
-#include "kiosk/app/headless_driver.h"
+#include "kiosk_fixture.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -16,6 +15,8 @@
 #include <map>
 
 using namespace guichet;
+using test::KeyPair;
+using test::Kiosk;
 using nlohmann::json;
 
 namespace {
@@ -24,65 +25,6 @@ namespace fs = std::filesystem;
 
 const fs::path source_dir = GUICHET_SOURCE_DIR;
 const fs::path output_dir = GUICHET_TEST_OUTPUT_DIR;
-
-struct SdlEvents {
-    SdlEvents() { SDL_Init(SDL_INIT_EVENTS); }
-    ~SdlEvents() { SDL_Quit(); }
-};
-
-// The administration's key pair: the kiosk gets the public half, the test opens what it sealed.
-struct KeyPair {
-    std::array<unsigned char, crypto_box_PUBLICKEYBYTES> public_key {};
-    std::array<unsigned char, crypto_box_SECRETKEYBYTES> secret_key {};
-
-    KeyPair()
-    {
-        REQUIRE(sodium_init() >= 0);
-        crypto_box_keypair(public_key.data(), secret_key.data());
-    }
-    std::string public_base64() const
-    {
-        return sync::protocol::base64_encode(std::vector<uint8_t>(public_key.begin(), public_key.end()));
-    }
-};
-
-// A kiosk with an empty outbox of its own in `state` (and optionally other assets), at 1920x1080.
-struct Kiosk {
-    SdlEvents sdl;
-    VirtualClock clock;
-    std::unique_ptr<app::App> app;
-
-    Kiosk(const fs::path& state, const KeyPair& keys, const fs::path& assets = {})
-    {
-        fs::remove_all(state);
-        fs::create_directories(state);
-        app::AppSetup setup; // one App at a time: Dear ImGui has one current context per process
-        setup.mode = app::Mode::Headless;
-        setup.windowed = app::Size { 1920, 1080 };
-        setup.config.kiosk.id = "procedures-test";
-        setup.config.sync.submission_public_key = keys.public_base64();
-        setup.config.storage.outbox = (state / "outbox.sqlite").string();
-        if (!assets.empty())
-            setup.config.ui.assets_dir = assets.string();
-        auto created = app::App::create(setup, clock);
-        INFO((created ? "" : created.error().message));
-        REQUIRE(created);
-        app = std::move(*created);
-    }
-
-    // Runs a script file; its screenshots and UI dumps go to `screenshots`.
-    void run_file(const fs::path& script, const fs::path& screenshots)
-    {
-        fs::create_directories(screenshots);
-        auto steps = load_script(script);
-        INFO((steps ? "" : steps.error().message));
-        REQUIRE(steps);
-        app::HeadlessDriver driver(*app, clock, screenshots);
-        auto done = driver.run(*steps, script.filename().string());
-        INFO((done ? "" : done.error().message));
-        REQUIRE(done);
-    }
-};
 
 std::vector<fs::path> procedure_scripts()
 {
@@ -208,16 +150,6 @@ json read_json(const fs::path& path)
     return json::parse(in);
 }
 
-std::string open_sealed(const std::vector<uint8_t>& sealed, const KeyPair& keys)
-{
-    REQUIRE(sealed.size() > crypto_box_SEALBYTES);
-    std::string plaintext(sealed.size() - crypto_box_SEALBYTES, '\0');
-    REQUIRE(crypto_box_seal_open(reinterpret_cast<unsigned char*>(plaintext.data()), sealed.data(), sealed.size(),
-                keys.public_key.data(), keys.secret_key.data())
-        == 0);
-    return plaintext;
-}
-
 void copy_assets(const fs::path& to)
 {
     fs::remove_all(to);
@@ -294,11 +226,11 @@ TEST_CASE("a procedure script completes its journey and queues one sealed submis
 
     // Sealed: the envelope's metadata, and under "answers" what the kiosk submitted, itself
     // { "language": …, "answers": { question id: answer } }.
-    auto plaintext = open_sealed(item.sealed, keys);
+    auto plaintext = keys.open(item.sealed);
     auto payload = json::parse(plaintext);
     INFO("sealed payload: " << plaintext);
     CHECK(payload.at("id") == entry.id);
-    CHECK(payload.at("kiosk") == "procedures-test");
+    CHECK(payload.at("kiosk") == "integration-test");
     CHECK(payload.at("procedure") == name.procedure);
     CHECK(payload.at("version") == version);
     CHECK(payload.at("assisted") == false);
@@ -347,7 +279,7 @@ TEST_CASE("a procedure file with an error is skipped and the other procedures st
     std::ofstream(assets / "procedures" / "civil-status-certificate.json", std::ios::trunc) << civil.dump(2);
 
     KeyPair keys;
-    Kiosk kiosk(output_dir / "procedures-state" / "broken-assets", keys, assets);
+    Kiosk kiosk(output_dir / "procedures-state" / "broken-assets", keys, [&](Config& config) { config.ui.assets_dir = assets.string(); });
     auto& catalog = kiosk.app->catalog();
     std::vector<std::string> ids;
     for (auto& procedure : catalog.procedures)

@@ -1,0 +1,100 @@
+// An in-process kiosk for integration tests: the real App in headless mode on a virtual clock, with an
+// outbox of its own sealed to a key pair the test holds, and scripts run through the real driver.
+#pragma once
+#include "kiosk/app/app.h"
+#include "kiosk/app/headless_driver.h"
+
+#include <catch2/catch.hpp>
+#include <sodium.h>
+
+#include <array>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace guichet::test {
+
+namespace fs = std::filesystem;
+
+struct SdlEvents {
+    SdlEvents() { SDL_Init(SDL_INIT_EVENTS); }
+    ~SdlEvents() { SDL_Quit(); }
+};
+
+// The administration's key pair: the kiosk gets the public half, the test opens what it sealed.
+struct KeyPair {
+    std::array<unsigned char, crypto_box_PUBLICKEYBYTES> public_key {};
+    std::array<unsigned char, crypto_box_SECRETKEYBYTES> secret_key {};
+
+    KeyPair()
+    {
+        REQUIRE(sodium_init() >= 0);
+        crypto_box_keypair(public_key.data(), secret_key.data());
+    }
+    std::string public_base64() const
+    {
+        return sync::protocol::base64_encode(std::vector<uint8_t>(public_key.begin(), public_key.end()));
+    }
+    std::string open(const std::vector<uint8_t>& sealed) const
+    {
+        REQUIRE(sealed.size() > crypto_box_SEALBYTES);
+        std::string plaintext(sealed.size() - crypto_box_SEALBYTES, '\0');
+        REQUIRE(crypto_box_seal_open(reinterpret_cast<unsigned char*>(plaintext.data()), sealed.data(), sealed.size(),
+                    public_key.data(), secret_key.data())
+            == 0);
+        return plaintext;
+    }
+};
+
+// A kiosk with an empty outbox of its own in `state`, at 1920x1080. `adjust` may change the
+// configuration before the App starts (other assets, a staff database).
+struct Kiosk {
+    SdlEvents sdl;
+    VirtualClock clock;
+    std::unique_ptr<app::App> app;
+
+    Kiosk(const fs::path& state, const KeyPair& keys, const std::function<void(Config&)>& adjust = {})
+    {
+        fs::remove_all(state);
+        fs::create_directories(state);
+        app::AppSetup setup; // one App at a time: Dear ImGui has one current context per process
+        setup.mode = app::Mode::Headless;
+        setup.windowed = app::Size { 1920, 1080 };
+        setup.config.kiosk.id = "integration-test";
+        setup.config.sync.submission_public_key = keys.public_base64();
+        setup.config.storage.outbox = (state / "outbox.sqlite").string();
+        setup.config.storage.staff = (state / "staff.sqlite").string();
+        if (adjust)
+            adjust(setup.config);
+        auto created = app::App::create(setup, clock);
+        INFO((created ? "" : created.error().message));
+        REQUIRE(created);
+        app = std::move(*created);
+    }
+
+    // Runs a script file or text; its screenshots and UI dumps go to `screenshots`.
+    void run_file(const fs::path& script, const fs::path& screenshots)
+    {
+        auto steps = load_script(script);
+        INFO((steps ? "" : steps.error().message));
+        REQUIRE(steps);
+        run_steps(*steps, script.filename().string(), screenshots);
+    }
+    void run_text(std::string_view text, const fs::path& screenshots)
+    {
+        auto steps = parse_script(text, "script");
+        INFO((steps ? "" : steps.error().message));
+        REQUIRE(steps);
+        run_steps(*steps, "script", screenshots);
+    }
+    void run_steps(const std::vector<ScriptStep>& steps, std::string_view name, const fs::path& screenshots)
+    {
+        fs::create_directories(screenshots);
+        app::HeadlessDriver driver(*app, clock, screenshots);
+        auto done = driver.run(steps, name);
+        INFO((done ? "" : done.error().message));
+        REQUIRE(done);
+    }
+};
+
+}
