@@ -35,7 +35,18 @@ submission_public_key = "$(cat "$state/keys/submission.pub")"
 
 [storage]
 outbox = "$state/outbox.sqlite"
+staff = "$state/staff.sqlite"
+
+[staff]
+usb_dir = "$state/usb"
 TOML
+# Demonstration PINs for the staff screens (hold the top-right corner, or Ctrl+Alt+S).
+ctl=$build/kiosk/ctl/guichetctl
+if [ -x "$ctl" ] && [ ! -s "$state/staff.sqlite" ]; then
+  echo 246810 | "$ctl" --config "$state/guichet.toml" set-pin mediator > /dev/null
+  echo 135790 | "$ctl" --config "$state/guichet.toml" set-pin technician > /dev/null
+fi
+mkdir -p "$state/usb"
 echo "with-local-hub: hub on http://127.0.0.1:$(cat "$state/hub.port") (log: $state/hub.log), kiosk configuration: $state/guichet.toml"
 program=$1
 shift
