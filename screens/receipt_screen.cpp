@@ -12,7 +12,8 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
     auto& ui = context.ui;
     auto& journey = *context.journey;
     auto& code = journey.receipt_code();
-    widgets::heading(ui, "receipt.title", context.tr("receipt.title"), width);
+    // Training: the journey ends as a real one would, and says plainly that nothing was kept.
+    widgets::heading(ui, "receipt.title", context.tr(context.training ? "receipt.training_title" : "receipt.title"), width);
     widgets::gap(ui, 24);
 
     // The code and what happens next; then, after a pre-check, the aids to ask about. Side by side on a
@@ -32,7 +33,8 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
         widgets::gap(ui, 12);
         bool online = context.sync && context.sync->link == sync::LinkState::Online;
         center_next(text_width, column);
-        widgets::paragraph(ui, "receipt.sending", context.tr(online ? "receipt.sending" : "receipt.offline"), text_width);
+        widgets::paragraph(ui, "receipt.sending",
+            context.tr(context.training ? "receipt.training" : online ? "receipt.sending" : "receipt.offline"), text_width);
     };
     auto& outcomes = journey.final_outcomes();
     auto draw_outcomes = [&](float column) {

@@ -570,7 +570,7 @@ void App::submit_journey()
 void App::record_rating(int score)
 {
     auto* journey = m_router.journey();
-    if (!journey || !m_outbox)
+    if (!journey || !m_outbox || m_staff->training()) // a trainee's opinion is not a citizen's
         return;
     char day[40];
     auto today = today_local();

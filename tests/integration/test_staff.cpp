@@ -223,6 +223,9 @@ expect-text "Mode formation"
 tap id:review.submit
 expect-screen receipt
 expect-text "000-000-000"
+expect-text "ni enregistrée ni envoyée"
+expect-no-text "gardée en sécurité"
+tap id:receipt.rating_easy
 screenshot training-receipt.png
 )",
         kiosk.shots("training"));
@@ -230,6 +233,7 @@ screenshot training-receipt.png
     REQUIRE(counts);
     CHECK(counts->queued == 0);
     CHECK(counts->sent == 0);
+    CHECK(kiosk.app->outbox()->ratings()->empty());
     CHECK(audited(kiosk.audit(), "training-on", "mediator"));
 }
 
