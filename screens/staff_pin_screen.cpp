@@ -47,11 +47,13 @@ void StaffPinScreen::draw_content(FrameContext& context, float width)
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)) && !m_pin.empty())
             m_pin.pop_back();
     }
-    std::string dots;
-    for (size_t i = 0; i < m_pin.size(); ++i)
-        dots += i ? " \u25CF" : "\u25CF";
-    widgets::heading(ui, "staff.pin_dots", m_pin.empty() ? std::string_view("\u2013") : std::string_view(dots), column);
-    widgets::gap(ui, 24);
+    if (taking) {
+        std::string dots;
+        for (size_t i = 0; i < m_pin.size(); ++i)
+            dots += i ? " \u25CF" : "\u25CF";
+        widgets::heading(ui, "staff.pin_dots", m_pin.empty() ? std::string_view("\u2013") : std::string_view(dots), column);
+        widgets::gap(ui, 24);
+    }
 
     if (taking) {
         KeyboardLabels labels { .backspace = context.staff_tr("keyboard.backspace"),
