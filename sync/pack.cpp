@@ -3,10 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <algorithm>
 #include <set>
 #include <unistd.h>
 
@@ -167,6 +167,16 @@ std::optional<std::string> path_problem(std::string_view path)
         start = slash + 1;
     }
     return std::nullopt;
+}
+
+bool sync_path(const std::filesystem::path& path)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    return synced;
 }
 
 bool is_valid_channel(std::string_view name)

@@ -93,6 +93,8 @@ struct Manifest {
 std::optional<std::string> path_problem(std::string_view path);
 // Channel names: 1 to 64 characters of [a-z0-9-].
 bool is_valid_channel(std::string_view);
+// fsync on a file or a folder, so a rename or a new entry survives a power cut.
+bool sync_path(const std::filesystem::path&);
 
 // The body's bytes as the builder writes them (ordered JSON, one line). The kiosk never re-encodes a
 // body: it checks the signature over the bytes it received, then parses those same bytes.

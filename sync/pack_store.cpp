@@ -27,16 +27,6 @@ std::string errno_text() { return std::strerror(errno); }
 
 // [SECTION] files
 
-// fsync on a file or a folder, so a rename or a new entry survives a power cut.
-bool sync_path(const fs::path& path)
-{
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    return synced;
-}
 
 bool write_all(int fd, std::string_view bytes)
 {

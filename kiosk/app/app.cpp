@@ -37,19 +37,6 @@ Preferences kiosk_defaults(const Config& config)
         .pace = pace_from_config(config.speech.rate), .volume = config.speech.volume };
 }
 
-// The kiosk's token from `sync.token_file`; empty when there is no hub or the file cannot be read
-// (open_sync() then says so).
-std::string read_kiosk_token(const SyncSection& sync)
-{
-    std::string token;
-    if (sync.hub_url.empty())
-        return token;
-    std::ifstream token_file(sync.token_file);
-    if (!token_file || !std::getline(token_file, token))
-        token.clear();
-    return token;
-}
-
 // A pack is switched on only if the App could start from it: its strings and configured themes load.
 std::function<Result<void>(const std::filesystem::path&)> assets_check(const Config& config)
 {
@@ -129,7 +116,9 @@ Result<std::unique_ptr<App>> App::create(const AppSetup& setup, const Clock& clo
 {
     std::unique_ptr<App> app(new App(setup, clock));
     auto& config = app->m_setup.config;
-    app->m_token = read_kiosk_token(config.sync);
+    // Empty when there is no hub or the file cannot be read; open_sync() then says why.
+    if (!config.sync.hub_url.empty())
+        app->m_token = read_kiosk_token(config.sync).value_or("");
     // A verified content pack, when one is active, replaces the built-in assets.
     app->m_content = ContentUpdates::open(config, app->m_token, assets_check(config), app->m_content_problem);
     auto assets = load_assets(config, app->m_content ? app->m_content->assets_dir() : std::filesystem::path(config.ui.assets_dir));
@@ -219,9 +208,11 @@ Result<void> App::open_sync()
         m_sync_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
         return {};
     }
+    if (m_token.empty()) { // read at start-up; read again only to say why
+        auto read = read_kiosk_token(sync);
+        return fail(read ? "the kiosk token is empty" : read.error().message);
+    }
     const std::string& token = m_token;
-    if (token.empty())
-        return fail("cannot read the kiosk token from '" + sync.token_file + "' ('sync.token_file')");
     m_uploader = std::make_unique<sync::Uploader>(*m_outbox,
         sync::UploaderSettings { .hub_url = sync.hub_url, .token = token, .ca_file = sync.ca_file,
             .batch_max_items = static_cast<size_t>(sync.batch_max_items),

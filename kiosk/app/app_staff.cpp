@@ -15,8 +15,8 @@ void App::connect_staff_desk()
     services.uploader = m_uploader.get();
     if (!config.sync.hub_url.empty()) {
         services.link = { .hub_url = config.sync.hub_url, .token = m_token, .ca_file = config.sync.ca_file };
-        if (m_token.empty())
-            services.token_problem = "cannot read the kiosk token from '" + config.sync.token_file + "'";
+        if (auto read = read_kiosk_token(config.sync); !read)
+            services.token_problem = read.error().message;
     }
     services.end_citizen_session = [this] { end_session(); };
     services.say = [this](const std::string& text, const std::string& language) {

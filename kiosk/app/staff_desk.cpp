@@ -15,33 +15,21 @@ namespace guichet::app {
 
 namespace {
 
-std::string clock_time(int64_t unix_seconds)
-{
-    std::time_t t = unix_seconds;
-    std::tm local {};
-    localtime_r(&t, &local);
-    char text[32];
-    std::strftime(text, sizeof text, "%H:%M", &local);
-    return text;
-}
+enum class Zone {
+    Local,
+    Utc,
+};
 
-std::string day_and_time(int64_t unix_seconds)
+std::string time_text(int64_t unix_seconds, const char* format, Zone zone = Zone::Local)
 {
     std::time_t t = unix_seconds;
-    std::tm local {};
-    localtime_r(&t, &local);
+    std::tm parts {};
+    if (zone == Zone::Utc)
+        gmtime_r(&t, &parts);
+    else
+        localtime_r(&t, &parts);
     char text[32];
-    std::strftime(text, sizeof text, "%d/%m/%Y %H:%M", &local);
-    return text;
-}
-
-std::string utc_stamp(int64_t unix_seconds)
-{
-    std::time_t t = unix_seconds;
-    std::tm utc {};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+    std::strftime(text, sizeof text, format, &parts);
     return text;
 }
 
@@ -410,14 +398,14 @@ void StaffDesk::lookup(std::string typed)
     switch (entry.state) {
     case sync::ItemState::Sent:
         m_lookup_result = format_text(tr("staff.lookup_sent"),
-            { { "code", code }, { "when", day_and_time(entry.sent_at.value_or(entry.created_at)) } });
+            { { "code", code }, { "when", time_text(entry.sent_at.value_or(entry.created_at), "%d/%m/%Y %H:%M") } });
         break;
     case sync::ItemState::Quarantined:
         m_lookup_result = format_text(tr("staff.lookup_quarantined"), { { "code", code } });
         break;
     default:
         m_lookup_result = format_text(tr("staff.lookup_queued"),
-            { { "code", code }, { "when", day_and_time(entry.created_at) }, { "attempts", std::to_string(entry.attempts) } });
+            { { "code", code }, { "when", time_text(entry.created_at, "%d/%m/%Y %H:%M") }, { "attempts", std::to_string(entry.attempts) } });
         break;
     }
 }
@@ -457,7 +445,7 @@ void StaffDesk::export_logs()
             candidates.push_back(it->path());
     std::sort(candidates.begin(), candidates.end());
     candidates.push_back(root);
-    auto folder_name = "guichet-logs-" + m_config.kiosk.id + "-" + utc_stamp(unix_now());
+    auto folder_name = "guichet-logs-" + m_config.kiosk.id + "-" + time_text(unix_now(), "%Y%m%dT%H%M%SZ", Zone::Utc);
     for (auto& candidate : candidates) {
         if (fs::create_directory(candidate / folder_name, error) && !error) {
             target = candidate / folder_name;
@@ -508,7 +496,7 @@ std::vector<screens::StaffFact> StaffDesk::facts(const sync::SyncStatus* sync) c
         facts.push_back({ tr("staff.fact_pack_check"), last });
     facts.push_back({ tr("staff.fact_hub"), m_services.link.hub_url.empty() ? tr("staff.none") : m_services.link.hub_url });
     if (sync) {
-        std::string last = sync->last_success_unix ? format_text(tr("staff.last_success"), { { "when", day_and_time(*sync->last_success_unix) } })
+        std::string last = sync->last_success_unix ? format_text(tr("staff.last_success"), { { "when", time_text(*sync->last_success_unix, "%d/%m/%Y %H:%M") } })
                                                    : tr("staff.never");
         if (!sync->last_error.empty())
             last += " \u2014 " + sync->last_error;
@@ -544,7 +532,7 @@ const screens::StaffView& StaffDesk::view(bool citizen_in_session, const sync::S
         if (m_pin_state.outcome == Outcome::NoPins)
             v.pin_message = tr("staff.no_pins");
         else if (waiting && m_pin_state.failures >= m_config.staff.lockout_after)
-            v.pin_message = format_text(tr("staff.pin_locked"), { { "time", clock_time(m_pin_state.retry_at) } });
+            v.pin_message = format_text(tr("staff.pin_locked"), { { "time", time_text(m_pin_state.retry_at, "%H:%M") } });
         else if (waiting)
             v.pin_message = format_text(tr("staff.pin_wait"), { { "seconds", std::to_string(m_pin_state.retry_at - now) } });
         else if (m_pin_state.outcome != Outcome::Accepted)

@@ -271,4 +271,13 @@ Result<Config> load_config(const std::filesystem::path& path)
     return parse_config(buffer.str(), path.string());
 }
 
+Result<std::string> read_kiosk_token(const SyncSection& sync)
+{
+    std::ifstream file(sync.token_file);
+    std::string token;
+    if (sync.token_file.empty() || !file || !std::getline(file, token) || token.empty())
+        return fail("cannot read the kiosk token from '" + sync.token_file + "' ('sync.token_file')");
+    return token;
+}
+
 }

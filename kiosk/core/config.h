@@ -109,4 +109,7 @@ struct Config {
 Result<Config> parse_config(std::string_view text, std::string_view source);
 Result<Config> load_config(const std::filesystem::path& path);
 
+// The kiosk's bearer token: the first line of `sync.token_file`.
+Result<std::string> read_kiosk_token(const SyncSection&);
+
 }

@@ -23,9 +23,10 @@ int diagnose(const std::string& config_path, bool json)
     request.link.hub_url = config->sync.hub_url;
     request.link.ca_file = config->sync.ca_file;
     request.kiosk = config->kiosk.id;
-    std::ifstream token_file(config->sync.token_file);
-    if (!token_file || !std::getline(token_file, request.link.token) || request.link.token.empty())
-        request.token_problem = "cannot read the kiosk token from '" + config->sync.token_file + "' ('sync.token_file')";
+    if (auto token = read_kiosk_token(config->sync))
+        request.link.token = *token;
+    else
+        request.token_problem = token.error().message;
 
     if (!json) {
         std::printf("Network diagnostics: kiosk '%s', hub %s\n", request.kiosk.c_str(),

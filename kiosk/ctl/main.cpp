@@ -171,11 +171,10 @@ int pack_command(const std::vector<std::string>& words, const std::string& confi
     // check
     if (config->sync.hub_url.empty())
         return fail_with(2, "no hub is configured ('sync.hub_url' is empty in " + config_path + ")");
-    std::ifstream token_file(config->sync.token_file);
-    std::string token;
-    if (!token_file || !std::getline(token_file, token) || token.empty())
-        return fail_with(2, "cannot read the kiosk token from '" + config->sync.token_file + "' ('sync.token_file')");
-    sync::pack::PackClient client(**store, { .hub_url = config->sync.hub_url, .token = token,
+    auto token = read_kiosk_token(config->sync);
+    if (!token)
+        return fail_with(2, token.error().message);
+    sync::pack::PackClient client(**store, { .hub_url = config->sync.hub_url, .token = *token,
                                                 .link = { .ca_file = config->sync.ca_file } });
     auto report = client.check_and_update();
     std::printf("outcome: %s\nactive: %s\nrequests: %d, files downloaded: %d, bytes: %llu%s%s\n",
@@ -330,11 +329,10 @@ int main(int argc, char** argv)
     // sync-now
     if (config->sync.hub_url.empty())
         return fail_with(2, "no hub is configured ('sync.hub_url' is empty in " + config_path + ")");
-    std::ifstream token_file(config->sync.token_file);
-    std::string token;
-    if (!token_file || !std::getline(token_file, token) || token.empty())
-        return fail_with(2, "cannot read the kiosk token from '" + config->sync.token_file + "' ('sync.token_file')");
-    sync::Uploader uploader(**outbox, { .hub_url = config->sync.hub_url, .token = token, .ca_file = config->sync.ca_file,
+    auto token = read_kiosk_token(config->sync);
+    if (!token)
+        return fail_with(2, token.error().message);
+    sync::Uploader uploader(**outbox, { .hub_url = config->sync.hub_url, .token = *token, .ca_file = config->sync.ca_file,
                                           .batch_max_items = static_cast<size_t>(config->sync.batch_max_items),
                                           .batch_max_bytes = static_cast<size_t>(config->sync.batch_max_kib) * 1024 });
     auto report = uploader.run_once(sync::Uploader::Scope::AllQueued);

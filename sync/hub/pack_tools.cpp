@@ -32,16 +32,6 @@ std::optional<std::string> read_file(const fs::path& path, size_t limit)
     return text;
 }
 
-bool sync_path(const fs::path& path)
-{
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    return synced;
-}
-
 // Written beside, synced, renamed into place: readers (the server, a kiosk) never see half a file.
 Result<void> replace_file(const fs::path& path, std::string_view content)
 {
@@ -56,7 +46,7 @@ Result<void> replace_file(const fs::path& path, std::string_view content)
         fs::remove(temporary, error);
         return fail("cannot write '" + path.string() + "': " + std::strerror(saved));
     }
-    sync_path(path.parent_path());
+    pack::sync_path(path.parent_path());
     return {};
 }
 
@@ -77,7 +67,7 @@ Result<void> store_blob(const fs::path& from, const fs::path& dir, const pack::F
         fs::remove(temporary, error);
         return fail("'" + from.string() + "' changed while it was copied");
     }
-    sync_path(temporary);
+    pack::sync_path(temporary);
     if (::rename(temporary.c_str(), target.c_str()) != 0)
         return fail("cannot store '" + target.string() + "': " + std::strerror(errno));
     return {};
@@ -237,7 +227,7 @@ Result<pack::Manifest> PackDepot::publish(const fs::path& folder, const std::str
         if (auto stored = store_blob(source, m_dir / "blobs", file); !stored)
             return std::unexpected(stored.error());
     }
-    sync_path(m_dir / "blobs");
+    pack::sync_path(m_dir / "blobs");
     if (auto written = replace_file(m_dir / "channels" / (channel + ".json"), *envelope); !written)
         return std::unexpected(written.error());
     return manifest;

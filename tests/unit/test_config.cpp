@@ -144,3 +144,22 @@ TEST_CASE("the hub address must use TLS unless it is this machine", "[config]")
     REQUIRE_FALSE(no_token);
     CHECK_THAT(no_token.error().message, Catch::Contains("'sync.token_file' is needed"));
 }
+
+TEST_CASE("the kiosk token is the first line of its file, and a missing one is named", "[config]")
+{
+    auto dir = std::filesystem::temp_directory_path() / "guichet-token-test";
+    std::filesystem::create_directories(dir);
+    SyncSection sync;
+    sync.token_file = (dir / "token").string();
+    std::ofstream(sync.token_file) << "abc123\nignored\n";
+    auto token = read_kiosk_token(sync);
+    REQUIRE(token);
+    CHECK(*token == "abc123");
+    std::ofstream(sync.token_file) << "";
+    CHECK_FALSE(read_kiosk_token(sync));
+    sync.token_file = (dir / "missing").string();
+    auto missing = read_kiosk_token(sync);
+    REQUIRE_FALSE(missing);
+    CHECK_THAT(missing.error().message, Catch::Contains("sync.token_file"));
+    std::filesystem::remove_all(dir);
+}
