@@ -1,6 +1,8 @@
 // The manifest format of content packs: hashing, path rules, body and envelope, signature check.
 #include "sync/pack.h"
 
+#include "sync/protocol.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -181,13 +183,7 @@ bool sync_path(const std::filesystem::path& path)
 
 bool is_valid_channel(std::string_view name)
 {
-    if (name.empty() || name.size() > 64)
-        return false;
-    for (char c : name) {
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return false;
-    }
-    return true;
+    return protocol::is_plain_name(name);
 }
 
 std::string encode_body(const Manifest& manifest)

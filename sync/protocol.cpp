@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <algorithm>
+
 namespace guichet::sync::protocol {
 namespace {
 
@@ -72,6 +74,13 @@ std::optional<Status> status_from_name(std::string_view name)
             return status;
     }
     return std::nullopt;
+}
+
+bool is_plain_name(std::string_view name)
+{
+    if (name.empty() || name.size() > 64)
+        return false;
+    return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 bool is_uuid(std::string_view text)

@@ -93,6 +93,9 @@ Result<BatchResponse> decode_batch_response(std::string_view body);
 Result<Heartbeat> decode_heartbeat(std::string_view body);
 
 bool is_uuid(std::string_view);
+// A name a technician types and reads in logs (a kiosk, a pack channel): 1 to 64 lower-case letters,
+// digits and '-'.
+bool is_plain_name(std::string_view);
 std::string base64_encode(const std::vector<uint8_t>&);
 Result<std::vector<uint8_t>> base64_decode(std::string_view);
 

@@ -328,6 +328,11 @@ void App::render_frame()
     float unit = layout_unit();
     const Theme& theme = m_session.preferences().high_contrast ? m_high_contrast : m_theme;
 
+    // What the staff screens show is gathered once a frame (it reads the outbox and the pack folder).
+    const screens::StaffView* staff_view = m_staff->active()
+        ? &m_staff->view(m_router.current() != ScreenId::Welcome, m_outbox ? &m_sync_status : nullptr)
+        : nullptr;
+
     // A second pass lays out content whose height changed (a new screen, language or text size), so
     // what is shown is never the first, uncentred guess.
     for (int pass = 0; pass < 2; ++pass) {
@@ -347,8 +352,8 @@ void App::render_frame()
             m_outbox ? &m_sync_status : nullptr, &m_catalog, m_router.journey(), m_postcodes ? &*m_postcodes : nullptr };
         // The test pattern needs the whole display; everywhere else training says so across the top.
         context.training = m_staff->training() && current_screen() != ScreenId::TestPattern;
-        if (m_staff->active()) {
-            context.staff = &m_staff->view(m_router.current() != ScreenId::Welcome, m_outbox ? &m_sync_status : nullptr);
+        if (staff_view) {
+            context.staff = staff_view;
             context.staff_intents = &staff_intents;
             bool changed = m_staff->screen().draw(context);
             ImGui::Render();

@@ -78,6 +78,14 @@ int fail_with(int code, const std::string& message)
     return code;
 }
 
+// What a command that talks to the hub needs: a configured hub and the kiosk's token.
+Result<std::string> hub_token(const Config& config, const std::string& config_path)
+{
+    if (config.sync.hub_url.empty())
+        return fail("no hub is configured ('sync.hub_url' is empty in " + config_path + ")");
+    return read_kiosk_token(config.sync);
+}
+
 }
 
 // Checks procedure files the way the kiosk reads them, against the languages the kiosk offers.
@@ -169,9 +177,7 @@ int pack_command(const std::vector<std::string>& words, const std::string& confi
         return 0;
     }
     // check
-    if (config->sync.hub_url.empty())
-        return fail_with(2, "no hub is configured ('sync.hub_url' is empty in " + config_path + ")");
-    auto token = read_kiosk_token(config->sync);
+    auto token = hub_token(*config, config_path);
     if (!token)
         return fail_with(2, token.error().message);
     sync::pack::PackClient client(**store, { .hub_url = config->sync.hub_url, .token = *token,
@@ -327,9 +333,7 @@ int main(int argc, char** argv)
         return 0;
     }
     // sync-now
-    if (config->sync.hub_url.empty())
-        return fail_with(2, "no hub is configured ('sync.hub_url' is empty in " + config_path + ")");
-    auto token = read_kiosk_token(config->sync);
+    auto token = hub_token(*config, config_path);
     if (!token)
         return fail_with(2, token.error().message);
     sync::Uploader uploader(**outbox, { .hub_url = config->sync.hub_url, .token = *token, .ca_file = config->sync.ca_file,

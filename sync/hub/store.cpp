@@ -64,13 +64,7 @@ Error with_context(std::string_view what, const Error& error) { return Error { s
 
 bool is_valid_kiosk_name(std::string_view name)
 {
-    if (name.empty() || name.size() > 64)
-        return false;
-    for (char c : name) {
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return false;
-    }
-    return true;
+    return protocol::is_plain_name(name);
 }
 
 Store::Store(Database db)

@@ -267,7 +267,39 @@ tap id:staff.lookup_submit
 expect-text "Aucune demande avec le numéro ZZZ-ZZZ-ZZZ"
 )",
         kiosk.shots("lookup"));
-    (void)source_dir;
+}
+
+TEST_CASE("a staff screen left alone closes itself; a mediator can end the citizen's session; a restart exits 75", "[ui][staff]")
+{
+    KeyPair keys;
+    StaffKiosk kiosk("leaving", keys);
+    kiosk.run_text(std::string(R"(
+tap id:welcome.start
+expect-screen catalog
+key Ctrl+Alt+s
+type ")") + mediator_pin + R"("
+tap id:staff.pin_submit
+expect-screen mediator
+advance 121
+expect-screen catalog
+key Ctrl+Alt+s
+type ")" + mediator_pin + R"("
+tap id:staff.pin_submit
+tap id:staff.end_session
+expect-screen welcome
+key Ctrl+Alt+s
+type ")" + technician_pin + R"("
+tap id:staff.pin_submit
+tap id:staff.tab_tools
+tap id:staff.restart
+)",
+        kiosk.shots("leaving"));
+    CHECK(kiosk.app->quit_requested());
+    CHECK(kiosk.app->exit_code() == app::App::exit_restart);
+    auto log = kiosk.audit();
+    CHECK(audited(log, "staff-timeout", "mediator"));
+    CHECK(audited(log, "end-citizen-session", "mediator"));
+    CHECK(audited(log, "restart", "technician"));
 }
 
 TEST_CASE("a technician sees the diagnostics, tests the network step by step, and exports logs without personal data", "[ui][staff]")
