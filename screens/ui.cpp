@@ -6,6 +6,7 @@
 #include <imgui_internal.h> // IM_PI
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,26 @@ struct Line {
     const char* end;
 };
 
-// Splits `text` into lines no wider than `width` in `font`, at word boundaries.
+float measure(ImFont* font, const char* begin, const char* end)
+{
+    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, begin, end).x;
+}
+
+// The end of the piece of text a line may break after: a word, or a part of a word up to its hyphen
+// ("Saint-" "Remy-" "en-Bouzemont").
+const char* piece_end(const char* cursor, const char* end)
+{
+    while (cursor < end && *cursor != ' ' && *cursor != '-')
+        ++cursor;
+    if (cursor < end && *cursor == '-')
+        ++cursor;
+    return cursor;
+}
+
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Splits `text` into lines no wider than `width` in `font`, between words or after a hyphen. Only a
+// piece wider than a whole line is cut, at the last character that fits (never inside a character).
 std::vector<Line> wrap(ImFont* font, std::string_view text, float width)
 {
     std::vector<Line> lines;
@@ -36,9 +56,26 @@ std::vector<Line> wrap(ImFont* font, std::string_view text, float width)
     const char* end = text.data() + text.size();
     while (cursor < end) {
         const char* newline = std::find(cursor, end, '\n');
-        const char* line_end = font->CalcWordWrapPositionA(1.0f, cursor, newline, width);
-        if (line_end == cursor) // a single word wider than the line: let it overflow rather than loop
-            line_end = std::min(newline, cursor + 1);
+        const char* line_end = cursor;
+        for (const char* scan = cursor; scan < newline;) {
+            const char* piece = piece_end(scan, newline);
+            if (measure(font, cursor, piece) > width) {
+                if (line_end == cursor) { // one piece wider than the line
+                    line_end = scan + 1;
+                    while (line_end < piece && (is_continuation_byte(*line_end) || measure(font, cursor, line_end + 1) <= width))
+                        ++line_end;
+                    while (line_end < piece && is_continuation_byte(*line_end))
+                        ++line_end;
+                }
+                break;
+            }
+            line_end = piece;
+            while (piece < newline && *piece == ' ')
+                ++piece;
+            scan = piece;
+        }
+        if (line_end == cursor) // an empty line between two line breaks
+            line_end = newline;
         lines.push_back({ cursor, line_end });
         cursor = line_end;
         while (cursor < end && *cursor == ' ')
@@ -64,7 +101,7 @@ Rect draw_text_block(ImFont* font, std::string_view text, float width, Align ali
     float line_height = font->FontSize * 1.25f;
     auto* draw = ImGui::GetWindowDrawList();
     for (size_t i = 0; i < lines.size(); ++i) {
-        float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, lines[i].begin, lines[i].end).x;
+        float line_width = measure(font, lines[i].begin, lines[i].end);
         float x = align == Align::Center ? origin.x + (width - line_width) / 2 : origin.x;
         float y = origin.y + static_cast<float>(i) * line_height + (line_height - font->FontSize) / 2;
         draw->AddText(font, font->FontSize, ImVec2(x, y), color, lines[i].begin, lines[i].end);
@@ -86,14 +123,17 @@ void record_text(Ui& ui, std::string_view id, Role role, std::string_view text, 
 
 float button_padding(const Ui& ui) { return ui.px(28); }
 
-ImFont* button_font(const Ui& ui) { return ui.fonts.button; }
+// A compact button (a secondary action in a row that must stay low) takes the body size, not the bold one.
+ImFont* button_font(const Ui& ui, const ButtonSpec& spec) { return spec.compact ? ui.fonts.body : ui.fonts.button; }
 
-float font_size_of(const Ui& ui) { return button_font(ui)->FontSize; }
+float vertical_padding(const Ui& ui, const ButtonSpec& spec) { return ui.px(spec.compact ? 10 : 20); }
+
+float font_size_of(const Ui& ui, const ButtonSpec& spec) { return button_font(ui, spec)->FontSize; }
 
 float label_width(const Ui& ui, const ButtonSpec& spec)
 {
-    ImFont* font = button_font(ui);
-    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, spec.label.data(), spec.label.data() + spec.label.size()).x;
+    ImFont* font = button_font(ui, spec);
+    return measure(font, spec.label.data(), spec.label.data() + spec.label.size());
 }
 
 // Room for the tick of a chosen option. Options reserve it chosen or not, so choosing one never
@@ -101,7 +141,7 @@ float label_width(const Ui& ui, const ButtonSpec& spec)
 float tick_space(const Ui& ui, const ButtonSpec& spec)
 {
     bool option = spec.selected || spec.role == Role::Choice || spec.role == Role::Toggle;
-    return option ? font_size_of(ui) * 0.8f : 0;
+    return option ? font_size_of(ui, spec) * 0.8f : 0;
 }
 
 float resolved_width(const Ui& ui, const ButtonSpec& spec)
@@ -150,9 +190,9 @@ void fill_frame(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 frame, ImU32 ins
 
 namespace widgets {
 
-void heading(Ui& ui, std::string_view id, std::string_view text, float width, Align align)
+void heading(Ui& ui, std::string_view id, std::string_view text, float width, Align align, bool compact)
 {
-    auto rect = draw_text_block(ui.fonts.title, text, width, align, ui.color("text"));
+    auto rect = draw_text_block(compact ? ui.fonts.button : ui.fonts.title, text, width, align, ui.color("text"));
     record_text(ui, id, Role::Heading, text, rect);
 }
 
@@ -168,29 +208,39 @@ void caption(Ui& ui, std::string_view id, std::string_view text, float width, Al
     record_text(ui, id, Role::Text, text, rect);
 }
 
+std::vector<std::string_view> text_lines(ImFont* font, std::string_view text, float width)
+{
+    std::vector<std::string_view> lines;
+    for (auto line : wrap(font, text, width))
+        lines.emplace_back(line.begin, static_cast<size_t>(line.end - line.begin));
+    return lines;
+}
+
+float text_height(ImFont* font, std::string_view text, float width) { return text_block_height(font, wrap(font, text, width)); }
+
 float button_width(const Ui& ui, const ButtonSpec& spec) { return resolved_width(ui, spec); }
 
 float narrowest_button(const Ui& ui, const ButtonSpec& spec)
 {
-    ImFont* font = button_font(ui);
-    float widest_word = 0;
-    std::string_view label = spec.label;
-    size_t start = 0;
-    while (start < label.size()) {
-        size_t end = std::min(label.find(' ', start), label.size());
-        widest_word = std::max(widest_word,
-            font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, label.data() + start, label.data() + end).x);
-        start = end + 1;
+    ImFont* font = button_font(ui, spec);
+    float widest_piece = 0;
+    const char* end = spec.label.data() + spec.label.size();
+    for (const char* cursor = spec.label.data(); cursor < end;) {
+        const char* piece = piece_end(cursor, end);
+        widest_piece = std::max(widest_piece, measure(font, cursor, piece));
+        cursor = piece;
+        while (cursor < end && *cursor == ' ')
+            ++cursor;
     }
-    return widest_word + 2 * button_padding(ui) + tick_space(ui, spec) + ui.px(8);
+    return widest_piece + 2 * button_padding(ui) + tick_space(ui, spec) + ui.px(8);
 }
 
 float button_height(const Ui& ui, const ButtonSpec& spec)
 {
     float min_height = spec.min_height > 0 ? spec.min_height : ui.px(96); // well above 64 px at 1080p
     float inner = resolved_width(ui, spec) - 2 * button_padding(ui) - tick_space(ui, spec);
-    auto lines = wrap(button_font(ui), spec.label, inner);
-    return std::max(min_height, text_block_height(button_font(ui), lines) + 2 * ui.px(20));
+    auto lines = wrap(button_font(ui, spec), spec.label, inner);
+    return std::max(min_height, text_block_height(button_font(ui, spec), lines) + 2 * vertical_padding(ui, spec));
 }
 
 bool button(Ui& ui, const ButtonSpec& spec)
@@ -231,20 +281,20 @@ bool button(Ui& ui, const ButtonSpec& spec)
 
     if (spec.selected) {
         // Not by colour alone (WCAG 1.4.1): a chosen option also carries a tick.
-        float tick = font_size_of(ui) * 0.55f;
+        float tick = font_size_of(ui, spec) * 0.55f;
         ImVec2 at(origin.x + button_padding(ui), origin.y + size.y / 2);
         ImVec2 points[] = { ImVec2(at.x, at.y), ImVec2(at.x + tick * 0.38f, at.y + tick * 0.4f),
             ImVec2(at.x + tick, at.y - tick * 0.5f) };
         draw->AddPolyline(points, 3, ui.color(text_token), ImDrawFlags_None, ui.px(6) * ui.text_scale);
     }
 
-    ImFont* font = button_font(ui);
+    ImFont* font = button_font(ui, spec);
     float inner = size.x - 2 * button_padding(ui) - tick_space(ui, spec);
     auto lines = wrap(font, spec.label, inner);
     float line_height = font->FontSize * 1.25f;
     float y = origin.y + (size.y - text_block_height(font, lines)) / 2;
     for (auto& line : lines) {
-        float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, line.begin, line.end).x;
+        float width = measure(font, line.begin, line.end);
         // Centred in the room the tick leaves, so a long label never runs into the tick.
         float room_left = origin.x + button_padding(ui) + tick_space(ui, spec);
         draw->AddText(font, font->FontSize, ImVec2(room_left + (inner - width) / 2, y + (line_height - font->FontSize) / 2),
@@ -270,19 +320,45 @@ void gap(Ui& ui, float design_pixels)
     ImGui::Dummy(ImVec2(1, ui.px(design_pixels) * ui.gap_scale));
 }
 
-int button_row(Ui& ui, std::span<ButtonSpec> buttons, float width)
+namespace {
+
+// Where `button_row` puts its buttons: the grid, and the one height they share.
+struct RowLayout {
+    Grid grid;
+    float height = 0;
+    int rows = 1;
+};
+
+RowLayout row_layout(const Ui& ui, std::span<const ButtonSpec> buttons, float width)
 {
     int count = static_cast<int>(buttons.size());
     // Never narrower than a label's longest word: a word is not cut in two.
     float min_width = ui.px(count > 2 ? 240 : 360);
     for (auto& spec : buttons)
         min_width = std::max(min_width, narrowest_button(ui, spec));
-    auto grid = grid_for(count, min_width, std::min(width, ui.px(count > 2 ? 1500 : count == 2 ? 1000 : 560)), ui.px(count > 4 ? 20 : 32));
-    float height = 0;
-    for (auto& spec : buttons) {
-        spec.width = grid.item_width;
-        height = std::max(height, button_height(ui, spec));
+    RowLayout layout;
+    layout.grid = grid_for(count, min_width, std::min(width, ui.px(count > 2 ? 1500 : count == 2 ? 1000 : 560)),
+        ui.px(count > 4 ? 20 : 32));
+    for (auto spec : buttons) {
+        spec.width = layout.grid.item_width;
+        layout.height = std::max(layout.height, button_height(ui, spec));
     }
+    layout.rows = (count + layout.grid.columns - 1) / layout.grid.columns;
+    return layout;
+}
+
+}
+
+float button_row_height(const Ui& ui, std::span<const ButtonSpec> buttons, float width)
+{
+    auto layout = row_layout(ui, buttons, width);
+    return static_cast<float>(layout.rows) * layout.height + static_cast<float>(layout.rows - 1) * ui.px(24) * ui.gap_scale;
+}
+
+int button_row(Ui& ui, std::span<ButtonSpec> buttons, float width)
+{
+    auto [grid, height, rows] = row_layout(ui, buttons, width);
+    int count = static_cast<int>(buttons.size());
     float row_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
     float left = ImGui::GetCursorPosX() + (width - row_width) / 2;
     int pressed = 0;
@@ -294,8 +370,10 @@ int button_row(Ui& ui, std::span<ButtonSpec> buttons, float width)
                 gap(ui, 24);
             ImGui::SetCursorPosX(left);
         }
-        buttons[static_cast<size_t>(i)].min_height = height;
-        if (button(ui, buttons[static_cast<size_t>(i)]))
+        auto& spec = buttons[static_cast<size_t>(i)];
+        spec.width = grid.item_width;
+        spec.min_height = height;
+        if (button(ui, spec))
             pressed = i + 1;
     }
     return pressed;
@@ -305,6 +383,76 @@ int button_pair(Ui& ui, ButtonSpec first, ButtonSpec second, float width)
 {
     ButtonSpec buttons[] = { first, second };
     return button_row(ui, buttons, width);
+}
+
+namespace {
+
+std::array<ButtonSpec, 2> pager_buttons(const PagerSpec& spec)
+{
+    return { ButtonSpec { .id = spec.previous_id, .label = spec.previous }, ButtonSpec { .id = spec.next_id, .label = spec.next } };
+}
+
+// On one line, "Page 2 of 3" between the two buttons, when the column holds them at their labels'
+// width: a line of height saved for the list above. Stacked otherwise.
+struct PagerLayout {
+    bool one_line = false;
+    float button_width = 0, caption_width = 0, height = 0;
+};
+
+PagerLayout pager_layout(const Ui& ui, const PagerSpec& spec, float width)
+{
+    auto buttons = pager_buttons(spec);
+    PagerLayout layout;
+    layout.button_width = std::max(button_width(ui, buttons[0]), button_width(ui, buttons[1]));
+    layout.caption_width = ui.px(300) * ui.text_scale; // "Page 12 of 23"
+    layout.one_line = 2 * layout.button_width + layout.caption_width + 2 * ui.px(32) <= width;
+    if (layout.one_line) {
+        buttons[0].width = layout.button_width;
+        layout.height = button_height(ui, buttons[0]);
+    } else {
+        layout.height = ui.fonts.small->FontSize * 1.25f + ui.px(12) * ui.gap_scale + button_row_height(ui, buttons, width);
+    }
+    return layout;
+}
+
+}
+
+float pager_height(const Ui& ui, const PagerSpec& spec, float width) { return pager_layout(ui, spec, width).height; }
+
+int pager(Ui& ui, const PagerSpec& spec, int page, int pages, float width)
+{
+    auto layout = pager_layout(ui, spec, width);
+    auto buttons = pager_buttons(spec);
+    int pressed = 0;
+    if (layout.one_line) {
+        float gap = ui.px(32);
+        float left = ImGui::GetCursorPosX() + (width - 2 * layout.button_width - layout.caption_width - 2 * gap) / 2;
+        float top = ImGui::GetCursorPosY();
+        float x = left;
+        for (int i = 0; i < 2; ++i) {
+            ImGui::SetCursorPos(ImVec2(x, top));
+            buttons[static_cast<size_t>(i)].width = layout.button_width;
+            buttons[static_cast<size_t>(i)].min_height = layout.height;
+            if (button(ui, buttons[static_cast<size_t>(i)]))
+                pressed = i + 1;
+            if (i == 0) {
+                x += layout.button_width + gap;
+                ImGui::SetCursorPos(ImVec2(x, top + (layout.height - ui.fonts.small->FontSize * 1.25f) / 2));
+                caption(ui, spec.caption_id, spec.caption, layout.caption_width);
+                x += layout.caption_width + gap;
+            }
+        }
+        ImGui::SetCursorPos(ImVec2(left - (width - 2 * layout.button_width - layout.caption_width - 2 * gap) / 2, top + layout.height));
+    } else {
+        caption(ui, spec.caption_id, spec.caption, width);
+        gap(ui, 12);
+        pressed = button_row(ui, buttons, width);
+    }
+    if (pressed == 1)
+        return page == 0 ? pages - 1 : page - 1;
+    if (pressed == 2)
+        return (page + 1) % pages;
+    return page;
 }
 
 namespace {
@@ -388,6 +536,26 @@ bool card(Ui& ui, const CardSpec& spec)
     return activated;
 }
 
+}
+
+std::vector<int> page_starts(std::span<const float> row_heights, float row_gap, float room, float pager_height)
+{
+    auto fill = [&](float page_room) {
+        std::vector<int> starts { 0 };
+        float used = 0; // on the current page, which holds at least its first row
+        for (size_t row = 0; row < row_heights.size(); ++row) {
+            bool first = starts.back() == static_cast<int>(row);
+            float with_row = first ? row_heights[row] : used + row_gap + row_heights[row];
+            if (!first && with_row > page_room) {
+                starts.push_back(static_cast<int>(row));
+                with_row = row_heights[row];
+            }
+            used = with_row;
+        }
+        return starts;
+    };
+    auto starts = fill(room);
+    return starts.size() > 1 ? fill(room - pager_height) : starts;
 }
 
 Grid grid_for(int count, float min_width, float width, float gap)

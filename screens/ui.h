@@ -10,8 +10,12 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace guichet::screens {
+
+// Spacing on a screen too short for its content squeezes down to this fraction of its size (Screen::draw).
+constexpr float min_gap_scale = 0.2f;
 
 // What the widgets need for one frame.
 struct Ui {
@@ -53,6 +57,7 @@ struct ButtonSpec {
     Role role = Role::Button;
     bool selected = false;
     std::string_view value; // more for speech and tests, when the label alone is ambiguous ("Change")
+    bool compact = false;   // the label in the body size with less padding, for a row that must stay low
 };
 
 // Whether the element `id` carries the focus ring, and whether the Enter key activated it this frame.
@@ -62,10 +67,17 @@ bool activated_by_key(const Ui&, std::string_view id);
 namespace widgets {
 
 // Text. Wrapped to `width` (0: the rest of the line), recorded as one node.
-void heading(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center);
+// `compact`: in the buttons' size, for a screen too short for the title's own (large text, a keyboard).
+void heading(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center, bool compact = false);
 void paragraph(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center,
     std::string_view color_token = "text");
 void caption(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center);
+
+// The lines `text` wraps into in `font` at `width`, as every widget wraps it: between words or after a
+// hyphen ("Saint-Remy-" "en-Bouzemont"); only a word wider than the whole line is cut.
+std::vector<std::string_view> text_lines(ImFont*, std::string_view text, float width);
+// The height those lines take, as heading, paragraph and caption draw them.
+float text_height(ImFont*, std::string_view text, float width);
 
 // A large touch target with a centred, wrapped label. Returns true on the frame it is activated.
 bool button(Ui&, const ButtonSpec&);
@@ -84,6 +96,17 @@ void gap(Ui&, float design_pixels);
 int button_pair(Ui&, ButtonSpec first, ButtonSpec second, float width);
 // The same for any number of buttons, in balanced rows. Returns the 1-based index activated, or 0.
 int button_row(Ui&, std::span<ButtonSpec> buttons, float width);
+// The height `button_row` will take.
+float button_row_height(const Ui&, std::span<const ButtonSpec> buttons, float width);
+
+// "Page 2 of 3" and the two buttons that turn the page, round and round. Returns the page to show.
+struct PagerSpec {
+    std::string_view caption_id, caption;
+    std::string_view previous_id, previous;
+    std::string_view next_id, next;
+};
+int pager(Ui&, const PagerSpec&, int page, int pages, float width);
+float pager_height(const Ui&, const PagerSpec&, float width);
 
 // A large card for a procedure: icon, a small line above the title, the title, a one-line summary.
 // Recorded as a button labelled with the title, its summary as the value.
@@ -105,6 +128,10 @@ float card_height(const Ui&, const CardSpec&);
 // the software renderer leaves cracks in thick anti-aliased outlines.
 void fill_rounded_rect(ImDrawList*, ImVec2 min, ImVec2 max, ImU32 color, float rounding);
 void fill_frame(ImDrawList*, ImVec2 min, ImVec2 max, ImU32 frame, ImU32 inside, float rounding, float thickness);
+
+// Splits rows of a list into pages no taller than `room`: the first row of each page. A page holds at
+// least one row; when there is more than one page, each keeps `pager_height` for the page buttons.
+std::vector<int> page_starts(std::span<const float> row_heights, float row_gap, float room, float pager_height);
 
 // Lays out `count` equal items of at least `min_width` across `width`, in balanced rows.
 struct Grid {
