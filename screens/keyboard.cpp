@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -107,6 +108,13 @@ constexpr KeyDef digit_rows[][3] = {
     { { "7", "7", "7" }, { "8", "8", "8" }, { "9", "9", "9" } },
     { { "clear", "", "", KeyKind::Clear }, { "0", "0", "0" }, { "backspace", "", "", KeyKind::Backspace } },
 };
+// On a short screen the row of digits folds into a block at the right of the letters, like a computer's
+// numeric pad: three rows of three and a wide 0 beside the four bottom rows, one row less in all.
+constexpr KeyDef pad_keys[] = {
+    { "7", "7", "7" }, { "8", "8", "8" }, { "9", "9", "9" }, { "4", "4", "4" }, { "5", "5", "5" },
+    { "6", "6", "6" }, { "1", "1", "1" }, { "2", "2", "2" }, { "3", "3", "3" },
+    { "0", "0", "0", KeyKind::Character, 3 },
+};
 
 struct PlacedKey {
     const KeyDef* def = nullptr;
@@ -127,7 +135,29 @@ float row_units(std::span<const KeyDef> row)
     return units;
 }
 
-// Rows are centred; every key of one unit has the same width, so the columns line up.
+// One row of keys; in a folded layout the bottom rows also carry their part of the numeric pad.
+struct Row {
+    std::span<const KeyDef> keys;
+    std::span<const KeyDef> pad;
+};
+
+struct KeyRows {
+    std::vector<Row> rows;
+    float letters_units = 0; // folded: the block the letter rows are centred in, as wide as the widest
+
+    // A folded row spans the letters' block, a gap of one key and the pad.
+    float units(const Row& row) const
+    {
+        return row.pad.empty() ? row_units(row.keys) : letters_units + 1 + row_units(row.pad);
+    }
+};
+
+struct KeyMetrics {
+    float width = 0; // of a one-unit key
+    float height = 0;
+    float gap = 0;
+};
+
 // Keys lower than they would like when the screen is short (large text on a landscape display), but
 // never below the 64-pixel touch target.
 float fitted_key_height(const Ui& ui, float key_height, size_t rows, float gap)
@@ -138,55 +168,98 @@ float fitted_key_height(const Ui& ui, float key_height, size_t rows, float gap)
     return std::max(ui.px(64), std::min(key_height, fit));
 }
 
-KeyboardGeometry place(std::span<const std::span<const KeyDef>> rows, float width, float key_width, float key_height,
-    float gap)
+// Whether `rows` rows of keys `key_height` high fit the keyboard's room, if it has one.
+bool rows_fit(const Ui& ui, size_t rows, float key_height, float gap)
+{
+    float height = static_cast<float>(rows) * key_height + static_cast<float>(rows - 1) * gap;
+    return ui.keyboard_room <= 0 || height <= ui.keyboard_room;
+}
+
+// Puts `keys` side by side from `x`.
+void place_keys(KeyboardGeometry& geometry, std::span<const KeyDef> keys, float x, float y, const KeyMetrics& key)
+{
+    for (auto& def : keys) {
+        float w = def.units * key.width + (def.units - 1) * key.gap;
+        geometry.keys.push_back({ &def, ImVec2(std::round(x), std::round(y)),
+            ImVec2(std::round(x + w), std::round(y + key.height)) });
+        x += w + key.gap;
+    }
+}
+
+// Rows are centred; every key of one unit has the same width, so the columns line up. A folded row
+// centres its letters in the letters' block and starts the pad one key's width after it, so the pad's
+// columns line up too.
+KeyboardGeometry place(const KeyRows& rows, float width, const KeyMetrics& key)
 {
     KeyboardGeometry geometry;
+    float pitch = key.width + key.gap;
     float y = 0;
-    for (auto row : rows) {
-        float units = row_units(row);
-        float x = (width - units * key_width - (units - 1) * gap) / 2;
-        for (auto& key : row) {
-            float w = key.units * key_width + (key.units - 1) * gap;
-            geometry.keys.push_back({ &key, ImVec2(std::round(x), std::round(y)),
-                ImVec2(std::round(x + w), std::round(y + key_height)) });
-            x += w + gap;
-        }
-        y += key_height + gap;
+    for (auto& row : rows.rows) {
+        float units = rows.units(row);
+        float x = (width - units * key.width - (units - 1) * key.gap) / 2;
+        float indent = row.pad.empty() ? 0 : (rows.letters_units - row_units(row.keys)) / 2 * pitch;
+        place_keys(geometry, row.keys, x + indent, y, key);
+        place_keys(geometry, row.pad, x + (rows.letters_units + 1) * pitch, y, key);
+        y += key.height + key.gap;
     }
-    geometry.height = std::round(y - gap);
+    geometry.height = std::round(y - key.gap);
     return geometry;
+}
+
+KeyRows letter_rows(KeyboardLayout layout, bool accents_in_one_row)
+{
+    std::span<const KeyDef> accents(accent_keys);
+    KeyRows rows;
+    if (layout != KeyboardLayout::Letters)
+        rows.rows.push_back({ number_keys });
+    if (layout == KeyboardLayout::Code) {
+        // no accents in a code
+    } else if (accents_in_one_row) {
+        rows.rows.push_back({ accents });
+    } else {
+        rows.rows.push_back({ accents.first(7) });
+        rows.rows.push_back({ accents.subspan(7) });
+    }
+    rows.rows.insert(rows.rows.end(), { { top_keys }, { middle_keys } });
+    rows.rows.push_back({ layout == KeyboardLayout::Email ? std::span<const KeyDef>(email_bottom_keys)
+                                                          : std::span<const KeyDef>(bottom_keys) });
+    rows.rows.push_back({ word_keys });
+    return rows;
+}
+
+// Moves the row of digits (the first) into the numeric pad beside the four bottom rows.
+KeyRows fold_digits(KeyRows rows)
+{
+    rows.rows.erase(rows.rows.begin());
+    std::span<const KeyDef> pad(pad_keys);
+    auto bottom = std::span(rows.rows).last(4);
+    for (size_t i = 0; i < bottom.size(); ++i) {
+        bottom[i].pad = i < 3 ? pad.subspan(3 * i, 3) : pad.subspan(9);
+        rows.letters_units = std::max(rows.letters_units, row_units(bottom[i].keys));
+    }
+    return rows;
 }
 
 KeyboardGeometry letters_geometry(const Ui& ui, KeyboardLayout layout, float width)
 {
     float gap = ui.px(10);
     float key_height = std::max(ui.px(88), std::round(ui.fonts.button->FontSize * 1.45f));
-    std::span<const KeyDef> accents(accent_keys);
     // The accents take one row when their keys stay wide enough (landscape), two rows of seven otherwise.
-    float one_row_width = (width - 13 * gap) / 14;
-    std::vector<std::span<const KeyDef>> rows;
-    if (layout != KeyboardLayout::Letters)
-        rows.push_back(number_keys);
-    if (layout == KeyboardLayout::Code) {
-        // no accents in a code
-    } else if (one_row_width >= ui.px(80)) {
-        rows.push_back(accents);
-    } else {
-        rows.push_back(accents.first(7));
-        rows.push_back(accents.subspan(7));
-    }
-    rows.insert(rows.end(), { top_keys, middle_keys });
-    rows.push_back(layout == KeyboardLayout::Email ? std::span<const KeyDef>(email_bottom_keys) : std::span<const KeyDef>(bottom_keys));
-    rows.push_back(word_keys);
+    bool landscape = (width - 13 * gap) / 14 >= ui.px(80);
+    auto rows = letter_rows(layout, landscape);
+    // When the keys would have to be lower than they like, the digits fold beside the letters: one row
+    // less leaves them taller. Only in landscape, where the folded rows, 14 keys wide (16 for e-mail),
+    // keep the keys wider than the 64-pixel touch target.
+    if (layout != KeyboardLayout::Letters && landscape && !rows_fit(ui, rows.rows.size(), key_height, gap))
+        rows = fold_digits(std::move(rows));
     // Wide enough for the widest row, and no wider than a hand spans comfortably.
     float key_width = ui.px(120);
-    for (auto row : rows) {
-        float units = row_units(row);
+    for (auto& row : rows.rows) {
+        float units = rows.units(row);
         key_width = std::min(key_width, (width - (units - 1) * gap) / units);
     }
-    key_height = fitted_key_height(ui, key_height, rows.size(), gap);
-    auto geometry = place(rows, width, std::floor(key_width), key_height, gap);
+    key_height = fitted_key_height(ui, key_height, rows.rows.size(), gap);
+    auto geometry = place(rows, width, { std::floor(key_width), key_height, gap });
     geometry.character_font = ui.fonts.button;
     return geometry;
 }
@@ -196,11 +269,11 @@ KeyboardGeometry digits_geometry(const Ui& ui, float width)
     float gap = ui.px(14);
     float key_height = std::max(ui.px(112), std::round(ui.fonts.title->FontSize * 1.3f));
     float key_width = std::min(ui.px(220), (width - 2 * gap) / 3);
-    std::vector<std::span<const KeyDef>> rows;
+    KeyRows rows;
     for (auto& row : digit_rows)
-        rows.emplace_back(row);
-    key_height = fitted_key_height(ui, key_height, rows.size(), gap);
-    auto geometry = place(rows, width, std::floor(key_width), key_height, gap);
+        rows.rows.push_back({ row });
+    key_height = fitted_key_height(ui, key_height, rows.rows.size(), gap);
+    auto geometry = place(rows, width, { std::floor(key_width), key_height, gap });
     geometry.character_font = ui.fonts.title;
     return geometry;
 }
@@ -212,24 +285,21 @@ KeyboardGeometry geometry_for(const Ui& ui, KeyboardLayout layout, float width)
 
 // [SECTION] labels
 
-float text_width(ImFont* font, std::string_view text)
+float text_width(ImFont* font, float size, std::string_view text)
 {
-    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.data(), text.data() + text.size()).x;
+    return font->CalcTextSizeA(size, FLT_MAX, 0, text.data(), text.data() + text.size()).x;
 }
 
-struct FittedLabel {
-    ImFont* font = nullptr;
-    std::vector<std::string_view> lines;
-};
+float text_width(ImFont* font, std::string_view text) { return text_width(font, font->FontSize, text); }
 
 // Splits at the space that makes the wider of the two lines narrowest ("Tout | effacer").
-std::vector<std::string_view> two_lines(ImFont* font, std::string_view label)
+std::vector<std::string_view> two_lines(ImFont* font, float size, std::string_view label)
 {
     std::vector<std::string_view> best { label };
     float best_width = FLT_MAX;
     for (size_t space = label.find(' '); space != std::string_view::npos; space = label.find(' ', space + 1)) {
         auto first = label.substr(0, space), second = label.substr(space + 1);
-        float widest = std::max(text_width(font, first), text_width(font, second));
+        float widest = std::max(text_width(font, size, first), text_width(font, size, second));
         if (widest < best_width) {
             best = { first, second };
             best_width = widest;
@@ -238,33 +308,70 @@ std::vector<std::string_view> two_lines(ImFont* font, std::string_view label)
     return best;
 }
 
-// The largest of `fonts` in which `label` fits `inner`, on one line or else two; the last font, overflowing,
-// when none does.
-FittedLabel fit_label(std::span<ImFont* const> fonts, std::string_view label, ImVec2 inner)
+float tick_size(const Ui& ui) { return ui.fonts.button->FontSize * 0.6f; }
+float tick_gap(const Ui& ui) { return ui.px(16); }
+
+// `label` in `font` drawn at `size` inside `box`: on one line, or else split in two.
+std::optional<detail::KeyLabel> set_label(ImFont* font, float size, std::string_view label, ImVec2 box)
 {
-    for (ImFont* font : fonts) {
-        float line_height = font->FontSize * 1.1f;
-        if (text_width(font, label) <= inner.x && line_height <= inner.y)
-            return { font, { label } };
-        auto lines = two_lines(font, label);
-        bool fits = lines.size() == 2 && 2 * line_height <= inner.y;
-        for (auto line : lines)
-            fits = fits && text_width(font, line) <= inner.x;
-        if (fits)
-            return { font, lines };
-    }
-    return { fonts.back(), two_lines(fonts.back(), label) };
+    auto inside = [box](const detail::KeyLabel& set) {
+        ImVec2 extent = detail::label_extent(set);
+        return extent.x <= box.x && extent.y <= box.y;
+    };
+    detail::KeyLabel set { font, size, { label } };
+    if (inside(set))
+        return set;
+    set.lines = two_lines(font, size, label);
+    if (set.lines.size() == 2 && inside(set))
+        return set;
+    return std::nullopt;
 }
 
-void draw_label(ImDrawList* draw, const FittedLabel& label, ImVec2 center, ImU32 color)
+// The smallest a label is drawn: smaller than the smallest font, but not much.
+float least_size(ImFont* font) { return std::round(font->FontSize * 0.6f); }
+
+// The largest setting of `label` in a box `padded` big, or `tight` (less padding above and below). The
+// fonts at their own sizes first, from the largest; then the last, smallest, font drawn smaller: large
+// text on a short screen lowers the keys to the touch target, and no font's own size fits there.
+std::optional<detail::KeyLabel> largest_fit(std::span<ImFont* const> fonts, std::string_view label, ImVec2 padded,
+    ImVec2 tight)
 {
-    float line_height = label.font->FontSize * 1.1f;
-    float y = std::round(center.y - line_height * static_cast<float>(label.lines.size()) / 2
-        + (line_height - label.font->FontSize) / 2);
+    for (ImVec2 box : { padded, tight })
+        for (ImFont* font : fonts)
+            if (auto set = set_label(font, font->FontSize, label, box))
+                return set;
+    ImFont* smallest = fonts.back();
+    for (float size = std::ceil(smallest->FontSize) - 1; size >= least_size(smallest); --size)
+        if (auto set = set_label(smallest, size, label, tight))
+            return set;
+    return std::nullopt;
+}
+
+// How a key `key` big sets `label`, beside its mark. The text keeps 10 px from the sides and 10 px, or at
+// least 4, from the top and bottom. Should nothing fit, the smallest setting, overflowing.
+detail::KeyLabel fit_label(const Ui& ui, std::span<ImFont* const> fonts, std::string_view label, ImVec2 key,
+    detail::KeyMark mark)
+{
+    float mark_width = mark == detail::KeyMark::Tick ? tick_size(ui) + tick_gap(ui) : 0;
+    float width = key.x - 2 * ui.px(10) - mark_width;
+    auto set = largest_fit(fonts, label, ImVec2(width, key.y - 2 * ui.px(10)), ImVec2(width, key.y - 2 * ui.px(4)));
+    ImFont* smallest = fonts.back();
+    auto fitted = set.value_or(detail::KeyLabel { smallest, least_size(smallest),
+        two_lines(smallest, least_size(smallest), label) });
+    fitted.mark = mark_width;
+    return fitted;
+}
+
+float line_height(const detail::KeyLabel& label) { return label.size * 1.1f; }
+
+void draw_label(ImDrawList* draw, const detail::KeyLabel& label, ImVec2 center, ImU32 color)
+{
+    float y = std::round(center.y - line_height(label) * static_cast<float>(label.lines.size()) / 2
+        + (line_height(label) - label.size) / 2);
     for (auto line : label.lines) {
-        float x = std::round(center.x - text_width(label.font, line) / 2);
-        draw->AddText(label.font, label.font->FontSize, ImVec2(x, y), color, line.data(), line.data() + line.size());
-        y += line_height;
+        float x = std::round(center.x - text_width(label.font, label.size, line) / 2);
+        draw->AddText(label.font, label.size, ImVec2(x, y), color, line.data(), line.data() + line.size());
+        y += line_height(label);
     }
 }
 
@@ -322,26 +429,17 @@ bool draw_key(Ui& ui, std::string_view keyboard_id, const PlacedKey& key, ImVec2
     else
         fill_frame(draw, min, max, ui.color("border"), ui.color(fill), rounding, ui.px(2));
 
-    float padding = ui.px(10);
-    ImVec2 inner(max.x - min.x - 2 * padding, max.y - min.y - 2 * padding);
     ImVec2 center((min.x + max.x) / 2, (min.y + max.y) / 2);
+    ImVec2 size(max.x - min.x, max.y - min.y);
+    // Not by colour alone (WCAG 1.4.1): the capitals key that is on carries a tick, like a chosen option.
+    auto mark = look.selected ? detail::KeyMark::Tick : detail::KeyMark::None;
     ImFont* fonts[] = { character_font, ui.fonts.button, ui.fonts.body, ui.fonts.small };
-    std::span<ImFont* const> candidates(fonts);
-    if (key.def->kind != KeyKind::Character)
-        candidates = candidates.subspan(1);
-    float tick = 0, tick_gap = ui.px(16);
+    auto fitted = key.def->kind == KeyKind::Character ? fit_label(ui, fonts, look.label, size, mark)
+                                                      : detail::fit_word_label(ui, look.label, size, mark);
+    center.x += fitted.mark / 2;
     if (look.selected) {
-        // Not by colour alone (WCAG 1.4.1): the capitals key that is on carries a tick, like a chosen option.
-        tick = ui.fonts.button->FontSize * 0.6f;
-        inner.x -= tick + tick_gap;
-        center.x += (tick + tick_gap) / 2;
-    }
-    auto fitted = fit_label(candidates, look.label, inner);
-    if (look.selected) {
-        float label_width = 0;
-        for (auto line : fitted.lines)
-            label_width = std::max(label_width, text_width(fitted.font, line));
-        ImVec2 at(center.x - label_width / 2 - tick_gap - tick, center.y);
+        float tick = tick_size(ui);
+        ImVec2 at(center.x - detail::label_extent(fitted).x / 2 - tick_gap(ui) - tick, center.y);
         ImVec2 points[] = { at, ImVec2(at.x + tick * 0.38f, at.y + tick * 0.4f), ImVec2(at.x + tick, at.y - tick * 0.5f) };
         draw->AddPolyline(points, 3, ui.color(text), ImDrawFlags_None, ui.px(6) * ui.text_scale);
     }
@@ -383,13 +481,32 @@ private:
     ImGuiID m_seen;
 };
 
-float field_height(const Ui& ui) { return std::max(ui.px(104), std::round(ui.fonts.body->FontSize * 2.4f)); }
+// Twice the text's height (and never under 104 px): room around the text without taking a keyboard row's height.
+float field_height(const Ui& ui) { return std::max(ui.px(104), std::round(ui.fonts.body->FontSize * 2.0f)); }
 
 }
 
 size_t code_points(std::string_view text)
 {
     return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return !is_continuation(c); }));
+}
+
+namespace detail {
+
+ImVec2 label_extent(const KeyLabel& label)
+{
+    float width = 0;
+    for (auto line : label.lines)
+        width = std::max(width, text_width(label.font, label.size, line));
+    return ImVec2(width, line_height(label) * static_cast<float>(label.lines.size()));
+}
+
+KeyLabel fit_word_label(const Ui& ui, std::string_view label, ImVec2 key, KeyMark mark)
+{
+    ImFont* fonts[] = { ui.fonts.button, ui.fonts.body, ui.fonts.small };
+    return fit_label(ui, fonts, label, key, mark);
+}
+
 }
 
 namespace widgets {

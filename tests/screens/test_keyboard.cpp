@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ constexpr screens::KeyboardLabels french_labels { "Effacer", "Tout effacer", "Ma
 // A screen's worth of widgets: a question, the field, the keyboard below it.
 struct KeyboardScreen {
     screens::KeyboardLayout layout = screens::KeyboardLayout::Letters;
+    float keyboard_width = 0; // 0: the column's
+    float keyboard_room = 0;  // as a step screen limits it on a short display
     std::string value;
     size_t max_characters = 200;
     bool field_active = true;
@@ -39,7 +42,9 @@ struct KeyboardScreen {
             if (!show_keyboard)
                 return;
             ImGui::SetCursorScreenPos(ImVec2(harness.column_left(), ImGui::GetCursorScreenPos().y + ui.px(32)));
-            changed = screens::widgets::keyboard(ui, "name.keyboard", layout, value, width, french_labels, max_characters)
+            ui.keyboard_room = keyboard_room;
+            changed = screens::widgets::keyboard(ui, "name.keyboard", layout, value,
+                          keyboard_width > 0 ? keyboard_width : width, french_labels, max_characters)
                 || changed;
         };
     }
@@ -57,6 +62,33 @@ std::vector<const UiNode*> keys_of(const UiTree& tree)
 bool overlap(const Rect& a, const Rect& b)
 {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+// The tops of the keyboard's rows, top to bottom.
+std::vector<float> row_tops(const std::vector<const UiNode*>& keys)
+{
+    std::vector<float> tops;
+    for (auto* key : keys)
+        tops.push_back(key->rect.y);
+    std::sort(tops.begin(), tops.end());
+    tops.erase(std::unique(tops.begin(), tops.end()), tops.end());
+    return tops;
+}
+
+float right_of(const UiNode* node) { return node->rect.x + node->rect.w; }
+
+// Keys as big as a finger needs, none over another.
+void check_keys_apart(const std::vector<const UiNode*>& keys)
+{
+    for (size_t i = 0; i < keys.size(); ++i) {
+        INFO(keys[i]->id << " " << keys[i]->rect.w << "x" << keys[i]->rect.h);
+        CHECK(keys[i]->rect.w >= 64);
+        CHECK(keys[i]->rect.h >= 64);
+        for (size_t j = i + 1; j < keys.size(); ++j) {
+            INFO("and " << keys[j]->id);
+            CHECK_FALSE(overlap(keys[i]->rect, keys[j]->rect));
+        }
+    }
 }
 
 }
@@ -241,6 +273,153 @@ TEST_CASE("keys are big and never overlap in portrait and landscape", "[ui][keyb
     auto* field = harness.tree().find_by_id("name.field");
     REQUIRE(field);
     CHECK(field->rect.h >= 96);
+}
+
+TEST_CASE("a short landscape screen folds the digits into a pad beside the letters", "[ui][keyboard]")
+{
+    // Large text on a landscape display: six rows of keys would have to be lower than they like (96 px),
+    // down to the touch target or not even that.
+    auto width = GENERATE(1332.0f, 1420.0f, 1500.0f);
+    auto room = GENERATE(5 * 64 + 4 * 10.0f, 6 * 68 + 5 * 10.0f);
+    INFO("keyboard " << width << " px wide in " << room);
+    WidgetHarness harness(HarnessOptions { .size = { 1920, 1080 }, .text_scale = 1.5f });
+    KeyboardScreen screen;
+    screen.layout = screens::KeyboardLayout::Text;
+    screen.keyboard_width = width;
+    screen.keyboard_room = room;
+    auto draw = screen.draw(harness);
+    harness.settle(draw);
+
+    auto keys = keys_of(harness.tree());
+    CHECK(keys.size() == 10 + 14 + 10 + 10 + 9 + 3);
+    CHECK(row_tops(keys).size() == 5);
+    check_keys_apart(keys);
+    CHECK(keys.front()->rect.h == std::floor((room - 4 * 10) / 5)); // taller than six rows could be
+    UiTree scratch;
+    screens::Ui measure { scratch, harness.theme(), harness.fonts(), harness.unit(), harness.text_scale() };
+    measure.keyboard_room = screen.keyboard_room;
+    float height = screens::widgets::keyboard_height(measure, screen.layout, width);
+    CHECK(height <= screen.keyboard_room);
+    auto tops = row_tops(keys);
+    CHECK(tops.back() + keys.back()->rect.h - tops.front() == Approx(height).margin(1));
+
+    // 7 8 9 right of "a z e r t y u i o p", 0 under 1 2 3 and as wide, every row as wide as the accents.
+    auto key = [&](std::string_view name) {
+        auto* node = harness.tree().find_by_id(std::string("name.keyboard.key.") + std::string(name));
+        REQUIRE(node);
+        return node;
+    };
+    CHECK(key("7")->rect.y == key("p")->rect.y);
+    CHECK(key("7")->rect.x > right_of(key("p")) + key("p")->rect.w / 2); // a key's width apart, not touching
+    CHECK(key("4")->rect.y == key("m")->rect.y);
+    CHECK(key("1")->rect.y == key("backspace")->rect.y);
+    CHECK(key("0")->rect.y == key("space")->rect.y);
+    CHECK(key("0")->rect.x == key("1")->rect.x);
+    for (auto name : { "9", "6", "3", "0" })
+        CHECK(right_of(key(name)) == Approx(right_of(key("œ"))).margin(1));
+    CHECK(key("a")->rect.x == Approx(key("é")->rect.x).margin(1));
+    CHECK(key("7")->rect.x == key("4")->rect.x);
+
+    harness.tap("name.keyboard.key.7", draw);
+    harness.tap("name.keyboard.key.0", draw);
+    harness.tap("name.keyboard.key.b", draw);
+    CHECK(screen.value == "70b");
+}
+
+TEST_CASE("the code and e-mail keyboards fold too", "[ui][keyboard]")
+{
+    struct Case {
+        screens::KeyboardLayout layout;
+        size_t rows;
+    };
+    auto fold = GENERATE(Case { screens::KeyboardLayout::Code, 4 }, Case { screens::KeyboardLayout::Email, 5 });
+    WidgetHarness harness(HarnessOptions { .size = { 1920, 1080 }, .text_scale = 1.5f });
+    KeyboardScreen screen;
+    screen.layout = fold.layout;
+    screen.keyboard_width = 1332;
+    screen.keyboard_room = 300;
+    auto draw = screen.draw(harness);
+    harness.settle(draw);
+
+    auto keys = keys_of(harness.tree());
+    CHECK(row_tops(keys).size() == fold.rows);
+    check_keys_apart(keys);
+    auto& tree = harness.tree();
+    CHECK(tree.find_by_id("name.keyboard.key.7")->rect.y == tree.find_by_id("name.keyboard.key.p")->rect.y);
+    CHECK(tree.find_by_id("name.keyboard.key.7")->rect.x > tree.find_by_id("name.keyboard.key.p")->rect.x);
+    CHECK(tree.find_by_id("name.keyboard.key.0")->rect.y == tree.find_by_id("name.keyboard.key.space")->rect.y);
+}
+
+TEST_CASE("the digits stay on top while the keyboard has room", "[ui][keyboard]")
+{
+    // No limit, or one that six rows of keys as high as they like still fit (96 px at this text size).
+    auto room = GENERATE(0.0f, 6 * 96 + 5 * 10.0f);
+    INFO("room " << room);
+    WidgetHarness harness(HarnessOptions { .size = { 1920, 1080 }, .text_scale = 1.5f });
+    KeyboardScreen screen;
+    screen.layout = screens::KeyboardLayout::Text;
+    screen.keyboard_width = 1332;
+    screen.keyboard_room = room;
+    auto draw = screen.draw(harness);
+    harness.settle(draw);
+
+    auto keys = keys_of(harness.tree());
+    auto tops = row_tops(keys);
+    CHECK(tops.size() == 6);
+    check_keys_apart(keys);
+    auto& tree = harness.tree();
+    CHECK(tree.find_by_id("name.keyboard.key.1")->rect.y == tops.front());
+    CHECK(tree.find_by_id("name.keyboard.key.7")->rect.y == tops.front());
+    CHECK(tree.find_by_id("name.keyboard.key.0")->rect.y == tops.front());
+    CHECK(tree.find_by_id("name.keyboard.key.é")->rect.y == tops[1]);
+}
+
+TEST_CASE("word key labels stay inside the smallest keys in every language", "[ui][keyboard]")
+{
+    struct Language {
+        std::string_view code;
+        screens::KeyboardLabels labels;
+    };
+    // assets/strings/*.json, "keyboard.*"
+    const Language languages[] = {
+        { "fr", french_labels },
+        { "en", { "Delete", "Clear all", "Capitals", "Space" } },
+        { "pt", { "Apagar", "Apagar tudo", "Maiúsculas", "Espaço" } },
+        { "es", { "Borrar", "Borrar todo", "Mayúsculas", "Espacio" } },
+    };
+    auto text_scale = GENERATE(1.0f, 1.25f, 1.5f);
+    WidgetHarness harness(HarnessOptions { .size = { 1920, 1080 }, .text_scale = text_scale });
+    UiTree scratch;
+    screens::Ui ui { scratch, harness.theme(), harness.fonts(), harness.unit(), harness.text_scale() };
+    // The smallest keys laid out: one unit as wide as the touch target, as low as it. Backspace spans two
+    // units, the other word keys three, and the capitals key has its tick while it is on.
+    using screens::detail::KeyMark;
+    for (auto& language : languages) {
+        struct WordKey {
+            std::string_view label;
+            float units;
+            KeyMark mark;
+        };
+        auto& labels = language.labels;
+        for (auto word : { WordKey { labels.backspace, 2, KeyMark::None }, WordKey { labels.clear, 3, KeyMark::None },
+                 WordKey { labels.shift, 3, KeyMark::None }, WordKey { labels.shift, 3, KeyMark::Tick },
+                 WordKey { labels.space, 3, KeyMark::None } }) {
+            ImVec2 key(word.units * 64 + (word.units - 1) * 10, 64);
+            auto fitted = screens::detail::fit_word_label(ui, word.label, key, word.mark);
+            ImVec2 extent = screens::detail::label_extent(fitted);
+            INFO(language.code << " \"" << word.label << "\" x" << text_scale << (word.mark == KeyMark::Tick ? " ticked" : "")
+                               << ": " << fitted.lines.size() << " line(s) at " << fitted.size << " px, "
+                               << extent.x << "x" << extent.y << " in " << key.x << "x" << key.y);
+            CHECK(extent.x + fitted.mark <= key.x - 2 * 10);
+            CHECK(extent.y <= key.y - 2 * 4);
+            CHECK(fitted.size >= std::round(harness.fonts().small->FontSize * 0.6f));
+        }
+    }
+    // Where a font fits at its own size (normal text, keys of 88 px), nothing is drawn smaller.
+    if (text_scale == 1.0f) {
+        auto fitted = screens::detail::fit_word_label(ui, "Tout effacer", ImVec2(3 * 97 + 20, 88));
+        CHECK(fitted.size == fitted.font->FontSize);
+    }
 }
 
 TEST_CASE("the capitals key is off each time the keyboard appears", "[ui][keyboard]")
