@@ -95,7 +95,7 @@ void CatalogScreen::draw_content(FrameContext& context, float width)
         widgets::gap(ui, 40);
         if (pages > 1) {
             widgets::caption(ui, "catalog.page",
-                format_text(context.tr("catalog.page"), { { "page", std::to_string(m_page + 1) }, { "pages", std::to_string(pages) } }),
+                format_text(context.tr("common.page"), { { "page", std::to_string(m_page + 1) }, { "pages", std::to_string(pages) } }),
                 width);
             widgets::gap(ui, 16);
             ButtonSpec buttons[] = { { .id = "catalog.back", .label = context.tr("common.back") },
@@ -108,9 +108,11 @@ void CatalogScreen::draw_content(FrameContext& context, float width)
                 break;
             case 2:
                 m_page = m_page == 0 ? pages - 1 : m_page - 1;
+                context.emit(intent::ListenAgain {}); // the voice reads the cards now shown
                 break;
             case 3:
                 m_page = (m_page + 1) % pages;
+                context.emit(intent::ListenAgain {});
                 break;
             case 4:
                 context.emit(intent::EndSession {});

@@ -78,14 +78,15 @@ bool Screen::draw(FrameContext& context)
     float fixed = height - ui.gap_total * m_gap_scale;
     float room = display.y - listen_room;
     bool tight = fixed + ui.gap_total > room - 2 * ui.px(64);
-    float gap_scale = tight && ui.gap_total > 0 ? std::clamp((room - 2 * ui.px(24) - fixed) / ui.gap_total, 0.2f, 1.0f) : 1.0f;
+    float gap_scale = tight && ui.gap_total > 0 ? std::clamp((room - 2 * ui.px(24) - fixed) / ui.gap_total, min_gap_scale, 1.0f) : 1.0f;
     ui.gap_scale = 1.0f;
 
     ImGui::End();
     ImGui::PopStyleVar(2);
     ImGui::PopStyleColor();
+    bool overlay_changed = draw_overlay(context);
 
-    bool changed = std::abs(height - m_content_height) > 0.5f || gap_scale != m_gap_scale || tight != m_tight;
+    bool changed = std::abs(height - m_content_height) > 0.5f || gap_scale != m_gap_scale || tight != m_tight || overlay_changed;
     m_content_height = height;
     m_gap_scale = gap_scale;
     m_tight = tight;

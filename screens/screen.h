@@ -64,9 +64,17 @@ public:
     // The session ended: forget everything the citizen did here.
     virtual void reset() { }
 
+    // A card the screen opens over itself (a step's help): its name, part of what the voice calls a
+    // new screen (empty: none open).
+    virtual std::string_view overlay() const { return {}; }
+    // The Back key closes that card instead of leaving the screen. Returns true when it did.
+    virtual bool close_overlay() { return false; }
+
 protected:
     // Draws the content into a column of `width` pixels whose left edge is the current indent.
     virtual void draw_content(FrameContext&, float width) = 0;
+    // Draws the open card over the screen. Returns true when its height changed since the last frame.
+    virtual bool draw_overlay(FrameContext&) { return false; }
 
 private:
     ScreenId m_id;

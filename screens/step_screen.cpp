@@ -5,6 +5,8 @@
 #include "kiosk/core/answer_text.h"
 
 #include <algorithm>
+#include <cfloat>
+#include <cmath>
 
 namespace guichet::screens {
 
@@ -76,6 +78,10 @@ size_t max_characters_for(const FieldRules& rules)
     }
 }
 
+// A height as it would be with its spacing squeezed as far as it goes: what a list is paged against, so
+// its pages do not change as the spacing around them loosens or tightens.
+float at_tightest(const Ui& ui, float height, float gaps) { return height - gaps * (ui.gap_scale - min_gap_scale); }
+
 }
 
 void StepScreen::reset()
@@ -86,6 +92,15 @@ void StepScreen::reset()
     m_part = 0;
     m_help = false;
     m_keypad = false;
+    m_list_page = -1;
+    m_list_postcode.clear();
+}
+
+bool StepScreen::close_overlay()
+{
+    bool open = m_help;
+    m_help = false;
+    return open;
 }
 
 // A new step (or a new journey) starts from what the journey kept for it, or an empty draft.
@@ -94,7 +109,9 @@ void StepScreen::follow(const Journey& journey)
     if (&journey == m_journey && &journey.step() == m_step)
         return;
     reset();
-    m_content_height = m_keyboard_height = m_keyboard_room = 0; // measured afresh for this step
+    // Measured afresh for this step.
+    m_content_height = m_keyboard_height = m_keyboard_lowest = m_keyboard_room = m_list_height = m_list_room = 0;
+    m_compact_title = false;
     m_journey = &journey;
     m_step = &journey.step();
     auto kept = journey.draft();
@@ -103,6 +120,33 @@ void StepScreen::follow(const Journey& journey)
 
 // [SECTION] layout
 
+// When the step did not fit last frame, what can give up height does: the keyboard lowers its keys down
+// to the 64-pixel floor (folding its digits beside the letters), and when even that is too tall the
+// question takes the buttons' size (so does a list that does not fit one row a page); these only ever shrink for a step, so the layout settles instead of
+// swinging. A list of choices or communes takes the room the rest leaves it, a page at a time: more
+// rows when the spacing has tightened since, fewer when an error appeared above it.
+void StepScreen::fit_to_room(const Ui& ui)
+{
+    // What is too much even with the spacing squeezed as far as the screen squeezes it (Screen::draw).
+    float over = m_content_height - m_gaps * (m_gap_scale - min_gap_scale) - (ui.room - 2 * ui.px(24));
+    if (m_list_height > 0) {
+        // A pixel or two either way is rounding: the pages stay as they are.
+        if (float room = std::max(m_list_height - over, 1.0f); std::abs(room - m_list_room) > 2)
+            m_list_room = room;
+        if (m_list_room < m_list_lowest)
+            m_compact_title = true; // not even one row a page fits
+    }
+    if (over <= 0 || m_keyboard_height <= 0)
+        return;
+    float fit = m_keyboard_height - over;
+    if (fit < m_keyboard_lowest && !m_compact_title) {
+        m_compact_title = true; // measured again with the smaller title before the keys give up height
+        m_keyboard_room = 0;
+    } else if (m_keyboard_room == 0 || fit < m_keyboard_room) {
+        m_keyboard_room = std::max(fit, 1.0f);
+    }
+}
+
 void StepScreen::draw_content(FrameContext& context, float width)
 {
     auto& ui = context.ui;
@@ -110,27 +154,20 @@ void StepScreen::draw_content(FrameContext& context, float width)
     follow(journey);
     auto& step = *m_step;
     float start = ImGui::GetCursorPosY();
-    // When the step did not fit last frame, the keyboard gives up height: the room on the screen less
-    // everything else on it. Only ever downwards for a step, so the layout settles instead of swinging.
-    float room = ui.room - ui.px(56);
-    if (m_content_height > room) {
-        float fit = room - (m_content_height - m_keyboard_height);
-        if (m_keyboard_room == 0 || fit < m_keyboard_room)
-            m_keyboard_room = std::max(fit, 1.0f);
-    }
+    fit_to_room(ui);
     ui.keyboard_room = m_keyboard_room;
-    m_keyboard_height = 0;
+    m_keyboard_height = m_keyboard_lowest = m_list_height = m_list_lowest = 0;
 
     // The progress on the left and Help on the right share one line, leaving the height to the field.
     std::string progress = format_text(context.tr("step.progress"),
         { { "position", std::to_string(journey.position()) }, { "count", std::to_string(journey.count()) } });
     if (ui.help_requested && !step.help.empty())
-        m_help = true; // the Help key shows the help (and speech reads it)
+        m_help = true; // the Help key opens the help (and speech reads it)
     if (step.help.empty()) {
         widgets::caption(ui, "step.progress", progress, width, Align::Left);
     } else {
-        ButtonSpec help { .id = "step.help", .label = context.tr(m_help ? "step.hide_help" : "step.help"),
-            .min_height = ui.px(80), .role = Role::Toggle, .selected = m_help };
+        // With the question in the compact size (a keyboard on a short display), Help is compact too.
+        ButtonSpec help { .id = "step.help", .label = context.tr("step.help"), .min_height = ui.px(80), .compact = m_compact_title };
         help.width = std::min(width / 2, ui.px(300) * ui.text_scale);
         float row_top = ImGui::GetCursorPosY();
         float left = ImGui::GetCursorPosX();
@@ -139,11 +176,11 @@ void StepScreen::draw_content(FrameContext& context, float width)
         widgets::caption(ui, "step.progress", progress, width - help.width - ui.px(24), Align::Left);
         ImGui::SetCursorPos(ImVec2(left + width - help.width, row_top));
         if (widgets::button(ui, help))
-            m_help = !m_help;
+            m_help = true;
         ImGui::SetCursorPosX(left);
     }
     widgets::gap(ui, 12);
-    widgets::heading(ui, "step.title", context.text(step.title), width);
+    widgets::heading(ui, "step.title", context.text(step.title), width, Align::Center, m_compact_title);
     if (auto& text = context.text(step.text); !text.empty()) {
         widgets::gap(ui, 16);
         widgets::paragraph(ui, "step.text", text, width);
@@ -151,10 +188,6 @@ void StepScreen::draw_content(FrameContext& context, float width)
     if (step.kind == StepKind::Question && !step.field.rules.required) {
         widgets::gap(ui, 8);
         widgets::caption(ui, "step.optional", context.tr("step.optional"), width);
-    }
-    if (m_help) {
-        widgets::gap(ui, 16);
-        widgets::paragraph(ui, "step.help_text", context.text(step.help), width, Align::Center, "text_muted");
     }
     if (auto& error = journey.error()) {
         widgets::gap(ui, 20);
@@ -173,7 +206,29 @@ void StepScreen::draw_content(FrameContext& context, float width)
     else if (pressed == 2)
         context.emit(intent::Next { step.kind == StepKind::Question ? m_draft : nlohmann::json() });
     m_content_height = ImGui::GetCursorPosY() - start;
+    m_gaps = ui.gap_total;
+    m_gap_scale = ui.gap_scale;
     ui.keyboard_room = 0;
+}
+
+bool StepScreen::draw_overlay(FrameContext& context)
+{
+    if (!m_help || !m_step)
+        return false;
+    auto& ui = context.ui;
+    if (m_help_card.begin(context, "##help"))
+        m_help = false;
+    float inner = m_help_card.inner_width();
+    widgets::heading(ui, "help.title", context.tr("step.help"), inner);
+    widgets::gap(ui, 24);
+    widgets::paragraph(ui, "step.help_text", context.text(m_step->help), inner);
+    widgets::gap(ui, 40);
+    ButtonSpec close { .id = "step.close_help", .label = context.tr("step.close_help"), .width = std::min(inner, ui.px(640)),
+        .style = ButtonStyle::Primary };
+    center_next(close.width, inner);
+    if (widgets::button(ui, close))
+        m_help = false;
+    return m_help_card.end(context, "help", context.tr("step.help"));
 }
 
 // [SECTION] fields
@@ -237,41 +292,95 @@ void StepScreen::draw_field(FrameContext& context, const Step& step, float width
 void StepScreen::draw_options(FrameContext& context, const Field& field, float width, bool several)
 {
     auto& ui = context.ui;
+    float top = ImGui::GetCursorPosY();
+    float gaps = ui.gap_total;
     auto count = static_cast<int>(field.options.size());
     auto grid = grid_for(count, ui.px(count <= 2 ? 360 : 440), std::min(width, ui_width(ui)), ui.px(24));
     float grid_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
-    // Each row as tall as its tallest label: one long label makes its own row taller, not every row.
-    auto row_height = [&](int row) {
-        float height = 0;
-        for (int i = row * grid.columns; i < std::min(count, (row + 1) * grid.columns); ++i)
-            height = std::max(height,
-                widgets::button_height(ui, { .label = context.text(field.options[static_cast<size_t>(i)].label), .width = grid.item_width }));
-        return height;
+    auto is_chosen = [&](const Option& option) {
+        return several ? std::find(m_draft.begin(), m_draft.end(), option.value) != m_draft.end() : m_draft == option.value;
     };
-    float height = 0;
+    auto spec_of = [&](size_t i) {
+        return ButtonSpec { .label = context.text(field.options[i].label), .width = grid.item_width,
+            .role = several ? Role::Toggle : Role::Choice, .selected = is_chosen(field.options[i]) };
+    };
+    // Each row as tall as its tallest label: one long label makes its own row taller, not every row.
+    std::vector<float> heights(static_cast<size_t>((count + grid.columns - 1) / grid.columns), 0.0f);
+    int chosen_row = -1;
     for (int i = 0; i < count; ++i) {
-        if (i % grid.columns == 0)
-            height = row_height(i / grid.columns);
-        auto& option = field.options[static_cast<size_t>(i)];
-        bool chosen = several ? std::find(m_draft.begin(), m_draft.end(), option.value) != m_draft.end() : m_draft == option.value;
-        if (i % grid.columns != 0) {
-            ImGui::SameLine(0, grid.gap);
-        } else {
-            if (i != 0)
-                widgets::gap(ui, 20);
-            center_next(grid_width, width);
+        auto row = static_cast<size_t>(i / grid.columns);
+        heights[row] = std::max(heights[row], widgets::button_height(ui, spec_of(static_cast<size_t>(i))));
+        if (chosen_row < 0 && is_chosen(field.options[static_cast<size_t>(i)]))
+            chosen_row = static_cast<int>(row);
+    }
+    widgets::PagerSpec pager { .caption_id = "step.page", .previous_id = "step.previous_options", .previous = context.tr("step.previous_options"),
+        .next_id = "step.more_options", .next = context.tr("step.more_options") };
+    auto page = list_page(ui, heights, 20, pager, width, chosen_row);
+    for (int row = page.first; row < page.last; ++row) {
+        if (row != page.first)
+            widgets::gap(ui, 20);
+        center_next(grid_width, width);
+        for (int i = row * grid.columns; i < std::min(count, (row + 1) * grid.columns); ++i) {
+            if (i != row * grid.columns)
+                ImGui::SameLine(0, grid.gap);
+            auto& option = field.options[static_cast<size_t>(i)];
+            std::string id = "option." + option.value;
+            auto spec = spec_of(static_cast<size_t>(i));
+            spec.id = id;
+            spec.min_height = heights[static_cast<size_t>(row)];
+            if (!widgets::button(ui, spec))
+                continue;
+            if (!several) {
+                m_draft = option.value;
+            } else if (spec.selected) {
+                m_draft.erase(static_cast<size_t>(std::find(m_draft.begin(), m_draft.end(), option.value) - m_draft.begin()));
+            } else {
+                m_draft.push_back(option.value);
+            }
         }
-        std::string id = "option." + option.value;
-        if (!widgets::button(ui, { .id = id, .label = context.text(option.label), .width = grid.item_width,
-                .min_height = height, .role = several ? Role::Toggle : Role::Choice, .selected = chosen }))
-            continue;
-        if (!several) {
-            m_draft = option.value;
-        } else if (chosen) {
-            m_draft.erase(static_cast<size_t>(std::find(m_draft.begin(), m_draft.end(), option.value) - m_draft.begin()));
-        } else {
-            m_draft.push_back(option.value);
+    }
+    list_pager(context, page, pager, width);
+    m_list_height = at_tightest(ui, ImGui::GetCursorPosY() - top, ui.gap_total - gaps);
+}
+
+StepScreen::ListPage StepScreen::list_page(const Ui& ui, std::span<const float> row_heights, float row_gap,
+    const widgets::PagerSpec& pager, float width, int chosen_row)
+{
+    float room = m_list_room > 0 ? m_list_room : FLT_MAX;
+    Ui tightest = ui;
+    tightest.gap_scale = min_gap_scale;
+    float pager_height = ui.px(24) * min_gap_scale + widgets::pager_height(tightest, pager, width);
+    auto starts = page_starts(row_heights, ui.px(row_gap) * min_gap_scale, room, pager_height);
+    if (!row_heights.empty())
+        m_list_lowest = *std::max_element(row_heights.begin(), row_heights.end()) + pager_height;
+    ListPage page;
+    page.pages = static_cast<int>(starts.size());
+    if (m_list_page < 0 && page.pages > 1) { // paged for the first time: show the answer the citizen gave
+        m_list_page = 0;
+        for (int i = 1; i < page.pages; ++i) {
+            if (chosen_row >= starts[static_cast<size_t>(i)])
+                m_list_page = i;
         }
+    }
+    int shown = std::clamp(m_list_page, 0, page.pages - 1);
+    page.first = starts[static_cast<size_t>(shown)];
+    page.last = shown + 1 < page.pages ? starts[static_cast<size_t>(shown + 1)] : static_cast<int>(row_heights.size());
+    return page;
+}
+
+void StepScreen::list_pager(FrameContext& context, const ListPage& page, widgets::PagerSpec pager, float width)
+{
+    if (page.pages <= 1)
+        return;
+    int shown = std::clamp(m_list_page, 0, page.pages - 1);
+    std::string caption
+        = format_text(context.tr("common.page"), { { "page", std::to_string(shown + 1) }, { "pages", std::to_string(page.pages) } });
+    pager.caption = caption;
+    widgets::gap(context.ui, 24);
+    int turned = widgets::pager(context.ui, pager, shown, page.pages, width);
+    if (turned != shown) {
+        m_list_page = turned;
+        context.emit(intent::ListenAgain {}); // the voice reads the choices now shown
     }
 }
 
@@ -298,6 +407,9 @@ void StepScreen::draw_keyboard(FrameContext& context, std::string& value, Keyboa
     float top = ImGui::GetCursorPosY();
     widgets::keyboard(context.ui, "keyboard", layout, value, keyboard_width, labels, max_characters);
     m_keyboard_height += ImGui::GetCursorPosY() - top;
+    Ui lowest = context.ui;
+    lowest.keyboard_room = 1; // as low as its keys go
+    m_keyboard_lowest += widgets::keyboard_height(lowest, layout, keyboard_width);
 }
 
 void StepScreen::field_and_keys(FrameContext& context, float width, bool keypad, float field_width,
@@ -440,30 +552,72 @@ void StepScreen::draw_address(FrameContext& context, float width)
         draw_keyboard(context, m_draft["street"].get_ref<std::string&>(), KeyboardLayout::Text, width, 120);
     } else if (!complete || m_keypad || communes.empty()) {
         size_t before = postcode.size();
-        draw_keyboard(context, postcode, KeyboardLayout::Digits, std::min(width, ui.px(620)), 5);
+        draw_keyboard(context, postcode, KeyboardLayout::Digits, width, 5);
         if (postcode.size() != before && strip_separators(postcode).size() == 5)
             m_keypad = false; // the fifth digit: the communes come next frame
     } else {
-        widgets::caption(ui, "address.choose", context.tr("address.choose_commune"), width);
-        widgets::gap(ui, 12);
-        auto grid = grid_for(static_cast<int>(communes.size()), ui.px(340) * ui.text_scale, field_width, ui.px(16));
-        float grid_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
-        for (size_t i = 0; i < communes.size(); ++i) {
-            if (i % static_cast<size_t>(grid.columns) != 0) {
+        draw_communes(context, communes, field_width, width);
+    }
+}
+
+void StepScreen::draw_communes(FrameContext& context, std::span<const Commune> communes, float field_width, float width)
+{
+    auto& ui = context.ui;
+    auto& commune = m_draft["commune"].get_ref<std::string&>();
+    auto& insee = m_draft["insee"].get_ref<std::string&>();
+    auto& postcode = m_draft["postcode"].get_ref<std::string&>();
+    if (postcode != m_list_postcode) { // another postcode: its list from the start
+        m_list_postcode = postcode;
+        m_list_page = -1;
+    }
+    widgets::caption(ui, "address.choose", context.tr("address.choose_commune"), width);
+    widgets::gap(ui, 12);
+    float top = ImGui::GetCursorPosY(); // the list: its rows and page buttons, what list_page pages
+    float gaps = ui.gap_total;
+    // Buttons at least as wide as the longest word of any name, so no name is cut inside a word.
+    float min_width = ui.px(340) * ui.text_scale;
+    for (auto& c : communes)
+        min_width = std::max(min_width, widgets::narrowest_button(ui, { .label = c.name, .role = Role::Choice }));
+    auto count = static_cast<int>(communes.size());
+    auto grid = grid_for(count, std::min(min_width, field_width), field_width, ui.px(16));
+    float grid_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
+    auto spec_of = [&](size_t i) {
+        return ButtonSpec { .label = communes[i].name, .width = grid.item_width, .min_height = ui.px(80), .role = Role::Choice,
+            .selected = commune == communes[i].name && insee == communes[i].insee };
+    };
+    std::vector<float> heights(static_cast<size_t>((count + grid.columns - 1) / grid.columns), 0.0f);
+    int chosen_row = -1;
+    for (int i = 0; i < count; ++i) {
+        auto row = static_cast<size_t>(i / grid.columns);
+        auto spec = spec_of(static_cast<size_t>(i));
+        heights[row] = std::max(heights[row], widgets::button_height(ui, spec));
+        if (chosen_row < 0 && spec.selected)
+            chosen_row = static_cast<int>(row);
+    }
+    widgets::PagerSpec pager { .caption_id = "address.page", .previous_id = "address.previous_communes",
+        .previous = context.tr("address.previous_communes"), .next_id = "address.more_communes",
+        .next = context.tr("address.more_communes") };
+    auto page = list_page(ui, heights, 16, pager, width, chosen_row);
+    for (int row = page.first; row < page.last; ++row) {
+        if (row != page.first)
+            widgets::gap(ui, 16);
+        center_next(grid_width, width);
+        for (int i = row * grid.columns; i < std::min(count, (row + 1) * grid.columns); ++i) {
+            if (i != row * grid.columns)
                 ImGui::SameLine(0, grid.gap);
-            } else {
-                if (i != 0)
-                    widgets::gap(ui, 16);
-                center_next(grid_width, width);
-            }
-            std::string id = "commune." + communes[i].insee + "." + std::to_string(i);
-            if (widgets::button(ui, { .id = id, .label = communes[i].name, .width = grid.item_width, .min_height = ui.px(80),
-                    .role = Role::Choice, .selected = commune == communes[i].name && insee == communes[i].insee })) {
-                commune = communes[i].name;
-                insee = communes[i].insee;
+            auto index = static_cast<size_t>(i);
+            std::string id = "commune." + communes[index].insee + "." + std::to_string(i);
+            auto spec = spec_of(index);
+            spec.id = id;
+            spec.min_height = heights[static_cast<size_t>(row)];
+            if (widgets::button(ui, spec)) {
+                commune = communes[index].name;
+                insee = communes[index].insee;
             }
         }
     }
+    list_pager(context, page, pager, width);
+    m_list_height = at_tightest(ui, ImGui::GetCursorPosY() - top, ui.gap_total - gaps);
 }
 
 }

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <utility>
 
 namespace guichet::app {
 
@@ -259,11 +260,13 @@ App::~App()
     }
 }
 
-screens::Screen& App::screen(ScreenId id)
+const screens::Screen& App::screen(ScreenId id) const
 {
     auto found = std::find_if(m_screens.begin(), m_screens.end(), [id](auto& screen) { return screen->id() == id; });
     return **found; // every ScreenId has its screen, created in create()
 }
+
+screens::Screen& App::screen(ScreenId id) { return const_cast<screens::Screen&>(std::as_const(*this).screen(id)); }
 
 // [SECTION] frame
 
@@ -431,7 +434,7 @@ void App::handle_keys(const std::vector<Input::NavKey>& keys, std::vector<Intent
             break;
         case Input::NavKey::Back:
             // During the "are you still there?" warning, any key already answered it.
-            if (m_session.phase() != SessionPhase::Warning && !m_staff->active())
+            if (m_session.phase() != SessionPhase::Warning && !m_staff->active() && !screen(m_router.current()).close_overlay())
                 intents.push_back(intent::Back {});
             break;
         case Input::NavKey::Help:
@@ -451,6 +454,8 @@ std::string App::screen_key() const
         key += "/" + journey->step().id;
     if (m_voice_settings && m_router.current() == ScreenId::Welcome)
         key += "/voice";
+    if (auto overlay = screen(m_router.current()).overlay(); !overlay.empty())
+        key += "/" + std::string(overlay);
     if (m_session.phase() == SessionPhase::Warning)
         key += "/warning";
     return key + "/" + m_session.preferences().language;

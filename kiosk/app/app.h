@@ -109,6 +109,7 @@ private:
     Result<void> open_sync();
     App(const AppSetup&, const Clock&);
     screens::Screen& screen(ScreenId);
+    const screens::Screen& screen(ScreenId) const;
     void apply(const Intent&);
     // The journey's answers become a submission; the receipt screen follows only once it is stored.
     void submit_journey();

@@ -52,10 +52,14 @@ key Shift+Tab
 key Shift+Tab
 expect-focus step.next
 key Return
-# has_children: F1 shows the help; yes brings the question how many
+# has_children: F1 opens the help over the step, Escape closes it and stays on the step; yes brings the
+# question how many
 expect-text "Des enfants de moins de 18 ans déménagent-ils avec vous"
 key F1
-expect-text "Masquer l’aide"
+expect-text "Fermer l’aide"
+key Escape
+expect-no-text "Fermer l’aide"
+expect-text "Des enfants de moins de 18 ans déménagent-ils avec vous"
 key Tab
 key Tab
 expect-focus option.yes

@@ -26,10 +26,15 @@ key Shift+Tab
 key Shift+Tab
 expect-focus step.next
 key Return
-# act_kind: F1 shows and reads the help; the arrows move between the choices
+# act_kind: F1 opens and reads the help, over the step; Tab reaches its one button, Enter closes it;
+# the arrows move between the choices
 expect-text "Quel acte voulez-vous"
 key F1
-expect-text "Masquer l’aide"
+expect-text "Fermer l’aide"
+key Tab
+expect-focus step.close_help
+key Return
+expect-no-text "Fermer l’aide"
 key Tab
 key Tab
 expect-focus option.birth

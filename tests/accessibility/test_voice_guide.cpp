@@ -368,6 +368,43 @@ TEST_CASE("Arriving on a screen reads that screen and not the one left", "[audio
     }
 }
 
+TEST_CASE("Opening the help reads the help, closing it reads the step, a page turn reads the page", "[audio][voice]")
+{
+    Capture capture("help");
+    Kiosk kiosk;
+    Speech& speech = kiosk.speech();
+    kiosk.run("tap id:welcome.start\ntap id:procedure.change-of-address\ntap id:intro.start\nexpect-screen step");
+    uint64_t step = wait_synthesized(speech);
+    kiosk.hush();
+
+    // The help card is a screen of its own for the voice: its words, not the step's again.
+    uint64_t before = speech.stats().utterances;
+    kiosk.run("key F1\nexpect-text \"Fermer l’aide\"");
+    CHECK(speech.stats().utterances == before + 1);
+    uint64_t help = wait_synthesized(speech);
+    kiosk.hush();
+    INFO("step read in " << double(step) / rate << " s, its help in " << double(help) / rate << " s");
+    CHECK(help > rate / 2);
+    CHECK(help != step);
+    // Escape closes the card, not the step: the voice reads the step again, and the step is still there.
+    kiosk.run("key Escape\nexpect-screen step\nexpect-text \"À quelle date avez-vous déménagé\"");
+    CHECK(speech.stats().utterances == before + 2);
+    CHECK(double(wait_synthesized(speech)) == Approx(double(step)).epsilon(0.03));
+    kiosk.hush();
+
+    // Another page of procedures (large text pages the catalog): the voice reads the cards now shown.
+    kiosk.run("key Escape\nkey Escape\nexpect-screen catalog\ntap id:catalog.back\ntap id:welcome.text_size\ntap id:welcome.text_size\ntap id:welcome.start\nexpect-screen catalog");
+    uint64_t first_page = wait_synthesized(speech);
+    kiosk.hush();
+    before = speech.stats().utterances;
+    kiosk.run("tap id:catalog.more\nexpect-text \"Page 2\"");
+    CHECK(speech.stats().utterances == before + 1);
+    uint64_t second_page = wait_synthesized(speech);
+    INFO("first page read in " << double(first_page) / rate << " s, the second in " << double(second_page) / rate << " s");
+    CHECK(second_page > rate / 2);
+    CHECK(second_page != first_page);
+}
+
 TEST_CASE("a receipt code is spelled one character at a time with a pause at each dash", "[voice]")
 {
     CHECK(app::spelled_out("ABC-DEF-GHK") == "A, B, C. D, E, F. G, H, K");

@@ -39,6 +39,7 @@ expect-text "Depuis quand voyez-vous ce problème"
 expect-text "Cette question est facultative."
 tap id:step.help
 expect-text "Si vous ne savez pas, laissez vide."
+tap id:step.close_help
 type "03"
 type "01"
 type "2025"

@@ -29,6 +29,12 @@ expect-text "Quelle est votre nouvelle adresse"
 expect-fits
 tap id:step.next
 expect-fits
+# the help over a refusal and the keyboard: a card of its own
+tap id:step.help
+expect-text "Puis touchez le nom de votre commune"
+expect-fits
+tap id:step.close_help
+expect-fits
 type "12 avenue du Général de Gaulle"
 tap id:address.postcode
 expect-fits
@@ -44,6 +50,15 @@ tap id:address.postcode
 tap id:keyboard.key.clear
 type "38250"
 expect-text "Villard-de-Lans"
+expect-fits
+# 46 communes share 51300: a page at a time
+tap id:address.postcode
+tap id:keyboard.key.clear
+type "51300"
+expect-text "Bassuet"
+expect-fits
+tap id:address.more_communes
+expect-no-text "Bassuet"
 expect-fits
 tap id:address.postcode
 tap id:keyboard.key.clear

@@ -36,6 +36,12 @@ expect-text "Quelle est votre nouvelle adresse"
 expect-fits
 tap id:step.next
 expect-fits
+# the help over a refusal and the keyboard: a card of its own
+tap id:step.help
+expect-text "Puis touchez le nom de votre commune"
+expect-fits
+tap id:step.close_help
+expect-fits
 type "12 avenue du Général de Gaulle"
 tap id:address.postcode
 expect-fits
@@ -51,6 +57,15 @@ tap id:address.postcode
 tap id:keyboard.key.clear
 type "38250"
 expect-text "Villard-de-Lans"
+expect-fits
+# 46 communes share 51300: a page at a time
+tap id:address.postcode
+tap id:keyboard.key.clear
+type "51300"
+expect-text "Bassuet"
+expect-fits
+tap id:address.more_communes
+expect-no-text "Bassuet"
 expect-fits
 tap id:address.postcode
 tap id:keyboard.key.clear
@@ -83,5 +98,38 @@ expect-text "Quel est votre numéro de téléphone"
 expect-fits
 type "06 12 34 56 78"
 tap id:step.next
-# Open: the several-choices step (seven long labels) is still taller than the display at this
-# size; the layout test stops here until option lists page (docs/decisions.md, issue 5).
+# inform: several choices
+expect-text "Quels organismes voulez-vous prévenir"
+expect-fits
+tap id:option.caf
+# seven long labels at this size: a page at a time
+tap id:step.more_options
+expect-fits
+tap id:option.impots
+tap id:option.la_poste
+tap id:step.next
+# caf_number: free text, the keyboard with digits
+expect-text "Quel est votre numéro d’allocataire CAF"
+expect-fits
+type "1234567"
+tap id:step.next
+expect-text "Quel est votre numéro fiscal"
+expect-fits
+type "1234567890123"
+tap id:step.next
+# consent
+expect-text "Êtes-vous d’accord"
+tap id:step.next
+expect-text "il faut donner votre accord"
+expect-fits
+tap id:step.agree
+tap id:step.next
+expect-text "Pensez aussi à ces démarches"
+expect-fits
+tap id:step.next
+expect-screen review
+expect-fits
+tap id:review.submit
+expect-screen receipt
+screenshot receipt.png
+expect-fits

@@ -30,12 +30,19 @@ expect-text "Quelle est votre nouvelle adresse"
 expect-fits
 tap id:step.next
 expect-fits
+# the help over a refusal and the keyboard: a card of its own
+tap id:step.help
+expect-text "Puis touchez le nom de votre commune"
+expect-fits
+tap id:step.close_help
+expect-fits
 type "12 avenue du Général de Gaulle"
 tap id:address.postcode
 expect-fits
 type "01000"
 expect-text "Choisissez votre commune"
 expect-fits
+screenshot address-communes.png
 tap id:step.next
 expect-text "Choisissez votre commune dans la liste."
 expect-fits
@@ -44,6 +51,15 @@ tap id:address.postcode
 tap id:keyboard.key.clear
 type "38250"
 expect-text "Villard-de-Lans"
+expect-fits
+# 46 communes share 51300: a page at a time
+tap id:address.postcode
+tap id:keyboard.key.clear
+type "51300"
+expect-text "Bassuet"
+expect-fits
+tap id:address.more_communes
+expect-no-text "Bassuet"
 expect-fits
 tap id:address.postcode
 tap id:keyboard.key.clear
@@ -79,7 +95,6 @@ tap id:step.next
 # inform: several choices
 expect-text "Quels organismes voulez-vous prévenir"
 expect-fits
-screenshot multi-choice.png
 tap id:option.caf
 tap id:option.impots
 tap id:option.la_poste

@@ -23,7 +23,6 @@ type "2025"
 tap id:step.next
 expect-text "Cette date n’existe pas"
 expect-fits
-screenshot date-error.png
 tap id:date.day
 tap id:keyboard.key.clear
 type "15"
@@ -32,6 +31,13 @@ tap id:step.next
 expect-text "Quelle est votre nouvelle adresse"
 expect-fits
 tap id:step.next
+expect-fits
+# the help over a refusal and the keyboard: a card of its own
+tap id:step.help
+expect-text "Puis touchez le nom de votre commune"
+expect-fits
+screenshot help.png
+tap id:step.close_help
 expect-fits
 type "12 avenue du Général de Gaulle"
 tap id:address.postcode
@@ -48,6 +54,15 @@ tap id:address.postcode
 tap id:keyboard.key.clear
 type "38250"
 expect-text "Villard-de-Lans"
+expect-fits
+# 46 communes share 51300: a page at a time
+tap id:address.postcode
+tap id:keyboard.key.clear
+type "51300"
+expect-text "Bassuet"
+expect-fits
+tap id:address.more_communes
+expect-no-text "Bassuet"
 expect-fits
 tap id:address.postcode
 tap id:keyboard.key.clear
@@ -108,8 +123,6 @@ expect-fits
 tap id:step.next
 expect-screen review
 expect-fits
-screenshot review.png
 tap id:review.submit
 expect-screen receipt
 expect-fits
-screenshot receipt.png
