@@ -18,23 +18,44 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
 
     // The code and what happens next; then, after a pre-check, the aids to ask about. Side by side on a
     // wide display, so the rating and Finish stay on the screen.
-    auto draw_code = [&](float column) {
-        widgets::paragraph(ui, "receipt.code_label", context.tr("receipt.code_label"), column);
-        widgets::gap(ui, 8);
-        widgets::heading(ui, "receipt.code", code, column);
-        widgets::gap(ui, 16);
+    // On a landscape display with the column to itself, the QR code sits beside the words, so large text
+    // leaves the rating and Finish on the screen.
+    auto draw_code = [&](float column, bool qr_beside) {
         float qr_size = ui.px(240) * std::min(ui.text_scale, 1.25f);
-        center_next(qr_size, column);
-        widgets::qr_code(ui, "receipt.qr", code, qr_size, format_text(context.tr("receipt.qr"), { { "code", code } }));
-        widgets::gap(ui, 24);
-        float text_width = std::min(column, ui.px(1100));
-        center_next(text_width, column);
+        float gutter = ui.px(48);
+        float text_width = std::min(qr_beside ? column - qr_size - gutter : column, ui.px(1100));
+        float left = ImGui::GetCursorPosX();
+        float top = ImGui::GetCursorPosY();
+        float indent_by = qr_beside ? std::max(0.0f, (column - text_width - gutter - qr_size) / 2) : 0;
+        ImGui::SetCursorPosX(left + indent_by);
+        ImGui::BeginGroup();
+        float words = qr_beside ? text_width : column;
+        widgets::paragraph(ui, "receipt.code_label", context.tr("receipt.code_label"), words);
+        widgets::gap(ui, 8);
+        widgets::heading(ui, "receipt.code", code, words);
+        widgets::gap(ui, 16);
+        auto qr = [&] {
+            widgets::qr_code(ui, "receipt.qr", code, qr_size, format_text(context.tr("receipt.qr"), { { "code", code } }));
+        };
+        if (!qr_beside) {
+            center_next(qr_size, column);
+            qr();
+            widgets::gap(ui, 24);
+        }
+        center_next(text_width, words);
         widgets::paragraph(ui, "receipt.keep", context.tr("receipt.keep"), text_width);
         widgets::gap(ui, 12);
         bool online = context.sync && context.sync->link == sync::LinkState::Online;
-        center_next(text_width, column);
+        center_next(text_width, words);
         widgets::paragraph(ui, "receipt.sending",
             context.tr(context.training ? "receipt.training" : online ? "receipt.sending" : "receipt.offline"), text_width);
+        ImGui::EndGroup();
+        if (qr_beside) {
+            float bottom = ImGui::GetCursorPosY();
+            ImGui::SetCursorPos(ImVec2(left + indent_by + text_width + gutter, top + std::max(0.0f, (bottom - top - qr_size) / 2)));
+            qr();
+            ImGui::SetCursorPos(ImVec2(left, std::max(bottom, ImGui::GetCursorPosY())));
+        }
     };
     auto& outcomes = journey.final_outcomes();
     auto draw_outcomes = [&](float column) {
@@ -95,7 +116,7 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
         float left = ImGui::GetCursorPosX();
         float top = ImGui::GetCursorPosY();
         ImGui::BeginGroup();
-        draw_code(column);
+        draw_code(column, false);
         draw_end(column);
         ImGui::EndGroup();
         float bottom = ImGui::GetCursorPosY();
@@ -105,7 +126,7 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
         ImGui::EndGroup();
         ImGui::SetCursorPos(ImVec2(left, std::max(bottom, ImGui::GetCursorPosY())));
     } else {
-        draw_code(width);
+        draw_code(width, landscape);
         if (!outcomes.empty()) {
             widgets::gap(ui, 28);
             draw_outcomes(width);
