@@ -292,55 +292,70 @@ void StepScreen::draw_field(FrameContext& context, const Step& step, float width
 void StepScreen::draw_options(FrameContext& context, const Field& field, float width, bool several)
 {
     auto& ui = context.ui;
-    float top = ImGui::GetCursorPosY();
-    float gaps = ui.gap_total;
     auto count = static_cast<int>(field.options.size());
     auto grid = grid_for(count, ui.px(count <= 2 ? 360 : 440), std::min(width, ui_width(ui)), ui.px(24));
-    float grid_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
     auto is_chosen = [&](const Option& option) {
         return several ? std::find(m_draft.begin(), m_draft.end(), option.value) != m_draft.end() : m_draft == option.value;
     };
-    auto spec_of = [&](size_t i) {
-        return ButtonSpec { .label = context.text(field.options[i].label), .width = grid.item_width,
-            .role = several ? Role::Toggle : Role::Choice, .selected = is_chosen(field.options[i]) };
+    widgets::PagerSpec pager { .caption_id = "step.page", .previous_id = "step.previous_options", .previous = context.tr("step.previous_options"),
+        .next_id = "step.more_options", .next = context.tr("step.more_options") };
+    int tapped = paged_choices(context, grid, count, [&](size_t i) {
+        return ButtonSpec { .label = context.text(field.options[i].label), .role = several ? Role::Toggle : Role::Choice,
+            .selected = is_chosen(field.options[i]) };
+    }, [&](size_t i) { return "option." + field.options[i].value; }, pager, 20, width);
+    if (tapped < 0)
+        return;
+    auto& option = field.options[static_cast<size_t>(tapped)];
+    if (!several)
+        m_draft = option.value;
+    else if (is_chosen(option))
+        m_draft.erase(static_cast<size_t>(std::find(m_draft.begin(), m_draft.end(), option.value) - m_draft.begin()));
+    else
+        m_draft.push_back(option.value);
+}
+
+int StepScreen::paged_choices(FrameContext& context, const Grid& grid, int count, const std::function<ButtonSpec(size_t)>& spec_of,
+    const std::function<std::string(size_t)>& id_of, const widgets::PagerSpec& pager, float row_gap, float width)
+{
+    auto& ui = context.ui;
+    float top = ImGui::GetCursorPosY();
+    float gaps = ui.gap_total;
+    auto spec_at = [&](int i) {
+        auto spec = spec_of(static_cast<size_t>(i));
+        spec.width = grid.item_width;
+        return spec;
     };
     // Each row as tall as its tallest label: one long label makes its own row taller, not every row.
     std::vector<float> heights(static_cast<size_t>((count + grid.columns - 1) / grid.columns), 0.0f);
     int chosen_row = -1;
     for (int i = 0; i < count; ++i) {
+        auto spec = spec_at(i);
         auto row = static_cast<size_t>(i / grid.columns);
-        heights[row] = std::max(heights[row], widgets::button_height(ui, spec_of(static_cast<size_t>(i))));
-        if (chosen_row < 0 && is_chosen(field.options[static_cast<size_t>(i)]))
+        heights[row] = std::max(heights[row], widgets::button_height(ui, spec));
+        if (chosen_row < 0 && spec.selected)
             chosen_row = static_cast<int>(row);
     }
-    widgets::PagerSpec pager { .caption_id = "step.page", .previous_id = "step.previous_options", .previous = context.tr("step.previous_options"),
-        .next_id = "step.more_options", .next = context.tr("step.more_options") };
-    auto page = list_page(ui, heights, 20, pager, width, chosen_row);
+    auto page = list_page(ui, heights, row_gap, pager, width, chosen_row);
+    float grid_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
+    int tapped = -1;
     for (int row = page.first; row < page.last; ++row) {
         if (row != page.first)
-            widgets::gap(ui, 20);
+            widgets::gap(ui, row_gap);
         center_next(grid_width, width);
         for (int i = row * grid.columns; i < std::min(count, (row + 1) * grid.columns); ++i) {
             if (i != row * grid.columns)
                 ImGui::SameLine(0, grid.gap);
-            auto& option = field.options[static_cast<size_t>(i)];
-            std::string id = "option." + option.value;
-            auto spec = spec_of(static_cast<size_t>(i));
+            auto spec = spec_at(i);
+            std::string id = id_of(static_cast<size_t>(i));
             spec.id = id;
             spec.min_height = heights[static_cast<size_t>(row)];
-            if (!widgets::button(ui, spec))
-                continue;
-            if (!several) {
-                m_draft = option.value;
-            } else if (spec.selected) {
-                m_draft.erase(static_cast<size_t>(std::find(m_draft.begin(), m_draft.end(), option.value) - m_draft.begin()));
-            } else {
-                m_draft.push_back(option.value);
-            }
+            if (widgets::button(ui, spec))
+                tapped = i;
         }
     }
     list_pager(context, page, pager, width);
     m_list_height = at_tightest(ui, ImGui::GetCursorPosY() - top, ui.gap_total - gaps);
+    return tapped;
 }
 
 StepScreen::ListPage StepScreen::list_page(const Ui& ui, std::span<const float> row_heights, float row_gap,
@@ -572,52 +587,23 @@ void StepScreen::draw_communes(FrameContext& context, std::span<const Commune> c
     }
     widgets::caption(ui, "address.choose", context.tr("address.choose_commune"), width);
     widgets::gap(ui, 12);
-    float top = ImGui::GetCursorPosY(); // the list: its rows and page buttons, what list_page pages
-    float gaps = ui.gap_total;
     // Buttons at least as wide as the longest word of any name, so no name is cut inside a word.
     float min_width = ui.px(340) * ui.text_scale;
     for (auto& c : communes)
         min_width = std::max(min_width, widgets::narrowest_button(ui, { .label = c.name, .role = Role::Choice }));
     auto count = static_cast<int>(communes.size());
     auto grid = grid_for(count, std::min(min_width, field_width), field_width, ui.px(16));
-    float grid_width = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
-    auto spec_of = [&](size_t i) {
-        return ButtonSpec { .label = communes[i].name, .width = grid.item_width, .min_height = ui.px(80), .role = Role::Choice,
-            .selected = commune == communes[i].name && insee == communes[i].insee };
-    };
-    std::vector<float> heights(static_cast<size_t>((count + grid.columns - 1) / grid.columns), 0.0f);
-    int chosen_row = -1;
-    for (int i = 0; i < count; ++i) {
-        auto row = static_cast<size_t>(i / grid.columns);
-        auto spec = spec_of(static_cast<size_t>(i));
-        heights[row] = std::max(heights[row], widgets::button_height(ui, spec));
-        if (chosen_row < 0 && spec.selected)
-            chosen_row = static_cast<int>(row);
-    }
     widgets::PagerSpec pager { .caption_id = "address.page", .previous_id = "address.previous_communes",
         .previous = context.tr("address.previous_communes"), .next_id = "address.more_communes",
         .next = context.tr("address.more_communes") };
-    auto page = list_page(ui, heights, 16, pager, width, chosen_row);
-    for (int row = page.first; row < page.last; ++row) {
-        if (row != page.first)
-            widgets::gap(ui, 16);
-        center_next(grid_width, width);
-        for (int i = row * grid.columns; i < std::min(count, (row + 1) * grid.columns); ++i) {
-            if (i != row * grid.columns)
-                ImGui::SameLine(0, grid.gap);
-            auto index = static_cast<size_t>(i);
-            std::string id = "commune." + communes[index].insee + "." + std::to_string(i);
-            auto spec = spec_of(index);
-            spec.id = id;
-            spec.min_height = heights[static_cast<size_t>(row)];
-            if (widgets::button(ui, spec)) {
-                commune = communes[index].name;
-                insee = communes[index].insee;
-            }
-        }
+    int tapped = paged_choices(context, grid, count, [&](size_t i) {
+        return ButtonSpec { .label = communes[i].name, .min_height = ui.px(80), .role = Role::Choice,
+            .selected = commune == communes[i].name && insee == communes[i].insee };
+    }, [&](size_t i) { return "commune." + communes[i].insee + "." + std::to_string(i); }, pager, 16, width);
+    if (tapped >= 0) {
+        commune = communes[static_cast<size_t>(tapped)].name;
+        insee = communes[static_cast<size_t>(tapped)].insee;
     }
-    list_pager(context, page, pager, width);
-    m_list_height = at_tightest(ui, ImGui::GetCursorPosY() - top, ui.gap_total - gaps);
 }
 
 }

@@ -39,6 +39,10 @@ private:
     void fit_to_room(const Ui&);
     void draw_field(FrameContext&, const Step&, float width);
     void draw_options(FrameContext&, const Field&, float width, bool several);
+    // A grid of `count` buttons (`spec_of`, `id_of` the i-th), paged to the room the step leaves it, rows
+    // `row_gap` design pixels apart. Returns the index tapped, or -1.
+    int paged_choices(FrameContext&, const Grid&, int count, const std::function<ButtonSpec(size_t)>& spec_of,
+        const std::function<std::string(size_t)>& id_of, const widgets::PagerSpec&, float row_gap, float width);
     // A list's rows (`row_gap` design pixels apart) paged to the room the step leaves it; `chosen_row`,
     // when the list is first paged, picks the page that holds the citizen's answer.
     ListPage list_page(const Ui&, std::span<const float> row_heights, float row_gap, const widgets::PagerSpec&, float width,
