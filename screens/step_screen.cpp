@@ -571,11 +571,11 @@ void StepScreen::draw_address(FrameContext& context, float width)
         if (postcode.size() != before && strip_separators(postcode).size() == 5)
             m_keypad = false; // the fifth digit: the communes come next frame
     } else {
-        draw_communes(context, communes, field_width, width);
+        draw_communes(context, communes, width);
     }
 }
 
-void StepScreen::draw_communes(FrameContext& context, std::span<const Commune> communes, float field_width, float width)
+void StepScreen::draw_communes(FrameContext& context, std::span<const Commune> communes, float width)
 {
     auto& ui = context.ui;
     auto& commune = m_draft["commune"].get_ref<std::string&>();
@@ -592,7 +592,8 @@ void StepScreen::draw_communes(FrameContext& context, std::span<const Commune> c
     for (auto& c : communes)
         min_width = std::max(min_width, widgets::narrowest_button(ui, { .label = c.name, .role = Role::Choice }));
     auto count = static_cast<int>(communes.size());
-    auto grid = grid_for(count, std::min(min_width, field_width), field_width, ui.px(16));
+    // The whole column, wider than the fields: more communes a page.
+    auto grid = grid_for(count, std::min(min_width, width), width, ui.px(16));
     widgets::PagerSpec pager { .caption_id = "address.page", .previous_id = "address.previous_communes",
         .previous = context.tr("address.previous_communes"), .next_id = "address.more_communes",
         .next = context.tr("address.more_communes") };

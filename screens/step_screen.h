@@ -54,7 +54,7 @@ private:
     void field_and_keys(FrameContext&, float width, bool keypad, float field_width, const std::function<void(float)>& field,
         const std::function<void(float)>& keys);
     void draw_address(FrameContext&, float width);
-    void draw_communes(FrameContext&, std::span<const Commune>, float field_width, float width);
+    void draw_communes(FrameContext&, std::span<const Commune>, float width);
     // A text box that becomes the keyboard's target when tapped. Returns true on the frame it is tapped.
     bool part_field(FrameContext&, std::string_view id, std::string_view label, std::string& value, float width,
         int part, size_t max_characters);
