@@ -49,6 +49,7 @@ bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0
 
 // Splits `text` into lines no wider than `width` in `font`, between words or after a hyphen. Only a
 // piece wider than a whole line is cut, at the last character that fits (never inside a character).
+// Widths add up (Dear ImGui does not kern), so each piece is measured once.
 std::vector<Line> wrap(ImFont* font, std::string_view text, float width)
 {
     std::vector<Line> lines;
@@ -57,18 +58,26 @@ std::vector<Line> wrap(ImFont* font, std::string_view text, float width)
     while (cursor < end) {
         const char* newline = std::find(cursor, end, '\n');
         const char* line_end = cursor;
+        float line_width = 0;
         for (const char* scan = cursor; scan < newline;) {
             const char* piece = piece_end(scan, newline);
-            if (measure(font, cursor, piece) > width) {
-                if (line_end == cursor) { // one piece wider than the line
-                    line_end = scan + 1;
-                    while (line_end < piece && (is_continuation_byte(*line_end) || measure(font, cursor, line_end + 1) <= width))
-                        ++line_end;
-                    while (line_end < piece && is_continuation_byte(*line_end))
-                        ++line_end;
+            float with_piece = line_width + measure(font, line_end, piece); // the spaces before it included
+            if (with_piece > width) {
+                if (line_end == cursor) { // one piece wider than the line: as many characters as fit, one at least
+                    float cut = 0;
+                    for (const char* c = scan; c < piece;) {
+                        const char* next = c + 1;
+                        while (next < piece && is_continuation_byte(*next))
+                            ++next;
+                        cut += measure(font, c, next);
+                        if (c != scan && cut > width)
+                            break;
+                        line_end = c = next;
+                    }
                 }
                 break;
             }
+            line_width = with_piece;
             line_end = piece;
             while (piece < newline && *piece == ' ')
                 ++piece;
