@@ -45,19 +45,22 @@ void HeadlessDriver::settle()
     // new screen lay itself out and hover or press styling clear.
     for (int guard = 0; m_app.input_pending() && guard < 1000; ++guard)
         frame();
-    frame();
-    frame();
-    // Work on a worker thread that a person would wait for (a staff PIN being checked) takes real time.
+    // Work on a worker thread that a person would wait for (a staff PIN being checked, the network test)
+    // takes real time: wait for it, then one more frame shows its result. Work seen while the quiet frames
+    // ran counts too, or work ending during the last of them would leave its "in progress" state shown.
+    bool worked = false;
+    for (int quiet = 0; quiet < 2; ++quiet) {
+        worked = worked || m_app.busy();
+        frame();
+    }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    for (bool waited = false; m_app.busy() || waited;) {
-        if (!m_app.busy() || std::chrono::steady_clock::now() > deadline) {
-            frame(); // the finished work's result, laid out
-            break;
-        }
+    while (m_app.busy() && std::chrono::steady_clock::now() < deadline) {
+        worked = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
         frame(Millis(0)); // virtual time stands still, so a script's timings do not depend on the machine
-        waited = true;
     }
+    if (worked)
+        frame(); // the finished work's result, laid out
 }
 
 Result<void> HeadlessDriver::run(const std::vector<ScriptStep>& steps, std::string_view source)
@@ -195,8 +198,15 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
                 + std::string(screen_name(m_app.current_screen())) + "'");
         return {};
     case ScriptVerb::ExpectText:
-        if (!tree.shows_text(step.text))
-            return fail("expected the text \"" + step.text + "\" on screen '" + std::string(tree.screen()) + "'");
+        if (!tree.shows_text(step.text)) {
+            // What is shown instead, so a failure says what the citizen would have seen.
+            std::string shown;
+            for (auto& node : tree.nodes()) {
+                if (!node.inert && !node.label.empty())
+                    shown += (shown.empty() ? "" : ", ") + ("\"" + node.label + "\"");
+            }
+            return fail("expected the text \"" + step.text + "\" on screen '" + std::string(tree.screen()) + "'; shown: " + shown);
+        }
         return {};
     case ScriptVerb::ExpectNoText:
         if (tree.shows_text(step.text))
