@@ -315,7 +315,7 @@ void StepScreen::draw_options(FrameContext& context, const Field& field, float w
 }
 
 int StepScreen::paged_choices(FrameContext& context, const Grid& grid, int count, const std::function<ButtonSpec(size_t)>& spec_of,
-    const std::function<std::string(size_t)>& id_of, const widgets::PagerSpec& pager, float row_gap, float width)
+    const std::function<std::string(size_t)>& id_of, const widgets::PagerSpec& pager_spec, float row_gap, float width)
 {
     auto& ui = context.ui;
     float top = ImGui::GetCursorPosY();
@@ -323,8 +323,11 @@ int StepScreen::paged_choices(FrameContext& context, const Grid& grid, int count
     auto spec_at = [&](int i) {
         auto spec = spec_of(static_cast<size_t>(i));
         spec.width = grid.item_width;
+        spec.compact = m_compact_title; // a step too tall for the display: its choices step down with its question
         return spec;
     };
+    widgets::PagerSpec pager = pager_spec;
+    pager.compact = m_compact_title;
     // Each row as tall as its tallest label: one long label makes its own row taller, not every row.
     std::vector<float> heights(static_cast<size_t>((count + grid.columns - 1) / grid.columns), 0.0f);
     int chosen_row = -1;

@@ -398,7 +398,8 @@ namespace {
 
 std::array<ButtonSpec, 2> pager_buttons(const PagerSpec& spec)
 {
-    return { ButtonSpec { .id = spec.previous_id, .label = spec.previous }, ButtonSpec { .id = spec.next_id, .label = spec.next } };
+    return { ButtonSpec { .id = spec.previous_id, .label = spec.previous, .compact = spec.compact },
+        ButtonSpec { .id = spec.next_id, .label = spec.next, .compact = spec.compact } };
 }
 
 // On one line, "Page 2 of 3" between the two buttons, when the column holds them at their labels'

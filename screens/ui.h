@@ -104,6 +104,7 @@ struct PagerSpec {
     std::string_view caption_id, caption;
     std::string_view previous_id, previous;
     std::string_view next_id, next;
+    bool compact = false; // compact buttons (ButtonSpec::compact)
 };
 int pager(Ui&, const PagerSpec&, int page, int pages, float width);
 float pager_height(const Ui&, const PagerSpec&, float width);
