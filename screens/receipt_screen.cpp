@@ -87,6 +87,10 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
                 { "receipt.rating_hard", 1 } };
             auto grid = grid_for(3, ui.px(220), std::min(column, ui.px(900)), ui.px(20));
             float row = static_cast<float>(grid.columns) * grid.item_width + static_cast<float>(grid.columns - 1) * grid.gap;
+            // One height for the three, so a label on two lines does not make its button stand out.
+            float height = ui.px(80);
+            for (auto& rating : ratings)
+                height = std::max(height, widgets::button_height(ui, { .label = context.tr(rating.first), .width = grid.item_width }));
             for (int i = 0; i < 3; ++i) {
                 if (i % grid.columns != 0) {
                     ImGui::SameLine(0, grid.gap);
@@ -96,7 +100,7 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
                     center_next(row, column);
                 }
                 if (widgets::button(ui, { .id = ratings[i].first, .label = context.tr(ratings[i].first), .width = grid.item_width,
-                        .min_height = ui.px(80) })) {
+                        .min_height = height })) {
                     context.emit(intent::Rate { ratings[i].second });
                     m_rated = true;
                 }
