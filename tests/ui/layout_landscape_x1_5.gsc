@@ -105,10 +105,8 @@ tap id:step.next
 expect-text "Quels organismes voulez-vous prévenir"
 expect-fits
 tap id:option.caf
-# seven long labels at this size: a page at a time, the question in the buttons' size
-tap id:step.more_options
-expect-fits
 tap id:option.impots
+# seven long labels at this size: a page at a time, the question and the choices in the body size
 tap id:step.more_options
 expect-fits
 screenshot multi-choice.png
