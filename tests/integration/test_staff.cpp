@@ -26,6 +26,12 @@ const fs::path source_dir = GUICHET_SOURCE_DIR;
 constexpr const char* mediator_pin = "482913";
 constexpr const char* technician_pin = "70318264";
 
+// The staff's way in, as a script: the discreet keys, the PIN, and its submission.
+std::string sign_in(std::string_view pin)
+{
+    return "key Ctrl+Alt+s\ntype \"" + std::string(pin) + "\"\ntap id:staff.pin_submit\n";
+}
+
 // A kiosk whose staff PINs are set, as `guichetctl set-pin` would, before it starts.
 struct StaffKiosk : Kiosk {
     fs::path state;
@@ -173,9 +179,7 @@ TEST_CASE("a mediator marks the session as assisted, and the sealed submission s
     KeyPair keys;
     StaffKiosk kiosk("assisted", keys);
     kiosk.run_text(std::string(to_review) + R"(
-key Ctrl+Alt+s
-type ")" + mediator_pin + R"("
-tap id:staff.pin_submit
+)" + sign_in(mediator_pin) + R"(
 expect-screen mediator
 tap id:staff.assisted
 expect-text "Session accompagnée"
@@ -211,9 +215,7 @@ TEST_CASE("in training the whole journey works, a banner says so, and nothing is
     KeyPair keys;
     StaffKiosk kiosk("training", keys);
     kiosk.run_text(std::string(R"(
-key Ctrl+Alt+s
-type ")") + mediator_pin + R"("
-tap id:staff.pin_submit
+)") + sign_in(mediator_pin) + R"(
 tap id:staff.training
 tap id:staff.leave
 expect-screen welcome
@@ -251,9 +253,7 @@ TEST_CASE("receipt lookup tells a state, never contents, and accepts the code ho
         if (c != '-')
             typed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     kiosk.run_text(std::string(R"(
-key Ctrl+Alt+s
-type ")") + mediator_pin + R"("
-tap id:staff.pin_submit
+)") + sign_in(mediator_pin) + R"(
 tap id:staff.lookup
 expect-screen receipt-lookup
 type ")" + typed + R"("
@@ -276,20 +276,14 @@ TEST_CASE("a staff screen left alone closes itself; a mediator can end the citiz
     kiosk.run_text(std::string(R"(
 tap id:welcome.start
 expect-screen catalog
-key Ctrl+Alt+s
-type ")") + mediator_pin + R"("
-tap id:staff.pin_submit
+)") + sign_in(mediator_pin) + R"(
 expect-screen mediator
 advance 121
 expect-screen catalog
-key Ctrl+Alt+s
-type ")" + mediator_pin + R"("
-tap id:staff.pin_submit
+)" + sign_in(mediator_pin) + R"(
 tap id:staff.end_session
 expect-screen welcome
-key Ctrl+Alt+s
-type ")" + technician_pin + R"("
-tap id:staff.pin_submit
+)" + sign_in(technician_pin) + R"(
 tap id:staff.tab_tools
 tap id:staff.restart
 )",
@@ -310,9 +304,7 @@ TEST_CASE("a technician sees the diagnostics, tests the network step by step, an
     kiosk.run_text(std::string(to_review) + "tap id:review.submit\nexpect-screen receipt\ntap id:receipt.finish\n",
         kiosk.shots("technician-submit"));
     kiosk.run_text(std::string(R"(
-key Ctrl+Alt+s
-type ")") + technician_pin + R"("
-tap id:staff.pin_submit
+)") + sign_in(technician_pin) + R"(
 expect-screen technician
 expect-text "integration-test"
 expect-text "Espace disque libre"
@@ -411,9 +403,7 @@ TEST_CASE("a technician installs a pack from a stick: a bad one is refused while
         config.staff.usb_dir = (work / "usb").string();
     });
     kiosk.run_text(std::string(R"(
-key Ctrl+Alt+s
-type ")") + technician_pin + R"("
-tap id:staff.pin_submit
+)") + sign_in(technician_pin) + R"(
 tap id:staff.tab_content
 expect-text "contenu d’origine"
 tap id:staff.install_usb
@@ -433,9 +423,7 @@ expect-screen catalog
                 + " --version 2 --out " + (work / "usb" / "STICK" / "pack").string()) == 0);
     // Installed while a citizen is in the catalog: they keep the words they started with.
     kiosk.run_text(std::string(R"(
-key Ctrl+Alt+s
-type ")") + technician_pin + R"("
-tap id:staff.pin_submit
+)") + sign_in(technician_pin) + R"(
 tap id:staff.tab_content
 tap id:staff.install_usb
 expect-text "Nouveau contenu installé"
