@@ -23,6 +23,19 @@ std::unique_ptr<PackStore> with_v1(test::PackRig& rig)
     return store;
 }
 
+// Where a built pack in `folder` keeps the file its manifest lists at `path`.
+fs::path blob_of(const fs::path& folder, std::string_view path)
+{
+    auto opened = read_installed_envelope(test::read_text(folder / "manifest.json"));
+    REQUIRE(opened);
+    for (auto& file : opened->manifest.files) {
+        if (file.path == path)
+            return folder / "blobs" / file.hash;
+    }
+    FAIL("no " << path << " in the manifest");
+    return {};
+}
+
 void require_refused(PackStore& store, const fs::path& folder, Refusal refusal, const std::string& words)
 {
     auto assets_before = store.active_assets_dir();
@@ -189,62 +202,40 @@ TEST_CASE("refused packs leave the active pack running", "[pack]")
     }
     SECTION("a file whose bytes are not the signed ones")
     {
-        auto folder = rig.build(2);
-        auto opened = read_installed_envelope(test::read_text(folder / "manifest.json"));
         // A file the kiosk does not have yet (otherwise its cached copy would serve).
         test::change_procedure(rig.source / "procedures" / "benefits-precheck.json", "Autre");
-        folder = rig.build(2);
-        opened = read_installed_envelope(test::read_text(folder / "manifest.json"));
-        REQUIRE(opened);
-        for (auto& file : opened->manifest.files) {
-            if (file.path == "procedures/benefits-precheck.json") {
-                auto blob = folder / "blobs" / file.hash;
-                auto bytes = test::read_text(blob);
-                bytes[bytes.size() / 2] ^= 1;
-                fs::remove(blob);
-                test::write_text(blob, bytes);
-            }
-        }
+        auto folder = rig.build(2);
+        auto blob = blob_of(folder, "procedures/benefits-precheck.json");
+        auto bytes = test::read_text(blob);
+        bytes[bytes.size() / 2] ^= 1;
+        fs::remove(blob);
+        test::write_text(blob, bytes);
         require_refused(*store, folder, Refusal::HashMismatch, "procedures/benefits-precheck.json");
     }
     SECTION("a truncated file")
     {
         test::change_procedure(rig.source / "procedures" / "benefits-precheck.json", "Autre");
         auto folder = rig.build(2);
-        auto opened = read_installed_envelope(test::read_text(folder / "manifest.json"));
-        REQUIRE(opened);
-        for (auto& file : opened->manifest.files) {
-            if (file.path == "procedures/benefits-precheck.json") {
-                auto blob = folder / "blobs" / file.hash;
-                auto bytes = test::read_text(blob);
-                fs::remove(blob);
-                test::write_text(blob, bytes.substr(0, bytes.size() - 100));
-            }
-        }
+        auto blob = blob_of(folder, "procedures/benefits-precheck.json");
+        auto bytes = test::read_text(blob);
+        fs::remove(blob);
+        test::write_text(blob, bytes.substr(0, bytes.size() - 100));
         require_refused(*store, folder, Refusal::Truncated, "truncated");
     }
     SECTION("a missing file")
     {
         test::write_text(rig.source / "themes" / "sepia.json", R"({"background": "#f4ecd8"})");
         auto folder = rig.build(2);
-        auto opened = read_installed_envelope(test::read_text(folder / "manifest.json"));
-        for (auto& file : opened->manifest.files) {
-            if (file.path == "themes/sepia.json")
-                fs::remove(folder / "blobs" / file.hash);
-        }
+        fs::remove(blob_of(folder, "themes/sepia.json"));
         require_refused(*store, folder, Refusal::MissingFile, "themes/sepia.json");
     }
     SECTION("a file that is a symlink")
     {
         test::write_text(rig.source / "themes" / "sepia.json", R"({"background": "#f4ecd8"})");
         auto folder = rig.build(2);
-        auto opened = read_installed_envelope(test::read_text(folder / "manifest.json"));
-        for (auto& file : opened->manifest.files) {
-            if (file.path == "themes/sepia.json") {
-                fs::rename(folder / "blobs" / file.hash, rig.dir / "elsewhere");
-                fs::create_symlink(rig.dir / "elsewhere", folder / "blobs" / file.hash);
-            }
-        }
+        auto blob = blob_of(folder, "themes/sepia.json");
+        fs::rename(blob, rig.dir / "elsewhere");
+        fs::create_symlink(rig.dir / "elsewhere", blob);
         require_refused(*store, folder, Refusal::UnsafePath, "symlink");
     }
     SECTION("a manifest that does not parse")
