@@ -77,6 +77,10 @@ struct Kiosk {
         std::this_thread::sleep_for(200ms);
     }
 
+    // Runs `script`, which must start exactly one new utterance, and returns its length in samples once
+    // wholly synthesized; then hushes it.
+    uint64_t says(std::string_view script);
+
     // A finger down and up on `node`, as the touch screen sends them; no frame is rendered.
     void push_touch(const UiNode& node)
     {
@@ -133,6 +137,16 @@ uint64_t wait_synthesized(const Speech& speech, std::chrono::milliseconds limit 
         last = now;
     }
     return last;
+}
+
+uint64_t Kiosk::says(std::string_view script)
+{
+    uint64_t before = speech().stats().utterances;
+    run(script);
+    CHECK(speech().stats().utterances == before + 1);
+    uint64_t length = wait_synthesized(speech());
+    hush();
+    return length;
 }
 
 int peak(const std::vector<int16_t>& pcm)
@@ -344,7 +358,6 @@ TEST_CASE("Arriving on a screen reads that screen and not the one left", "[audio
     // "Listen again" reads the screen as it is: arriving must read the same, not the previous screen.
     Capture capture("arrival");
     Kiosk kiosk;
-    Speech& speech = kiosk.speech();
     kiosk.hush();
     struct Visit {
         const char* go;
@@ -352,16 +365,10 @@ TEST_CASE("Arriving on a screen reads that screen and not the one left", "[audio
     };
     // A language chosen on the welcome screen is a new screen for the voice too.
     for (auto [go, name] : { Visit { "tap \"English\"", "welcome" },
-             Visit { "tap id:welcome.start\ntap id:procedure.change-of-address", "intro" },
+             Visit { "tap id:welcome.start", "catalog" }, Visit { "tap id:procedure.change-of-address", "intro" },
              Visit { "tap id:intro.start", "step" } }) {
-        kiosk.run(std::string(go) + "\nexpect-screen " + name);
-        uint64_t arrival = wait_synthesized(speech);
-        kiosk.hush();
-        uint64_t before = speech.stats().utterances;
-        kiosk.run("tap id:common.listen");
-        CHECK(speech.stats().utterances == before + 1);
-        uint64_t again = wait_synthesized(speech);
-        kiosk.hush();
+        uint64_t arrival = kiosk.says(std::string(go) + "\nexpect-screen " + name);
+        uint64_t again = kiosk.says("tap id:common.listen");
         INFO("on " << name << ": arriving said " << double(arrival) / rate << " s, listen again said " << double(again) / rate << " s");
         REQUIRE(again > 0);
         CHECK(double(arrival) / double(again) == Approx(1.0).epsilon(0.03));
@@ -372,34 +379,22 @@ TEST_CASE("Opening the help reads the help, closing it reads the step, a page tu
 {
     Capture capture("help");
     Kiosk kiosk;
-    Speech& speech = kiosk.speech();
-    kiosk.run("tap id:welcome.start\ntap id:procedure.change-of-address\ntap id:intro.start\nexpect-screen step");
-    uint64_t step = wait_synthesized(speech);
-    kiosk.hush();
+    kiosk.run("tap id:welcome.start\ntap id:procedure.change-of-address\nexpect-screen intro");
+    uint64_t step = kiosk.says("tap id:intro.start\nexpect-screen step");
 
     // The help card is a screen of its own for the voice: its words, not the step's again.
-    uint64_t before = speech.stats().utterances;
-    kiosk.run("key F1\nexpect-text \"Fermer l’aide\"");
-    CHECK(speech.stats().utterances == before + 1);
-    uint64_t help = wait_synthesized(speech);
-    kiosk.hush();
+    uint64_t help = kiosk.says("key F1\nexpect-text \"Fermer l’aide\"");
     INFO("step read in " << double(step) / rate << " s, its help in " << double(help) / rate << " s");
     CHECK(help > rate / 2);
     CHECK(help != step);
     // Escape closes the card, not the step: the voice reads the step again, and the step is still there.
-    kiosk.run("key Escape\nexpect-screen step\nexpect-text \"À quelle date avez-vous déménagé\"");
-    CHECK(speech.stats().utterances == before + 2);
-    CHECK(double(wait_synthesized(speech)) == Approx(double(step)).epsilon(0.03));
-    kiosk.hush();
+    uint64_t again = kiosk.says("key Escape\nexpect-screen step\nexpect-text \"À quelle date avez-vous déménagé\"");
+    CHECK(double(again) == Approx(double(step)).epsilon(0.03));
 
     // Another page of procedures (large text pages the catalog): the voice reads the cards now shown.
-    kiosk.run("key Escape\nkey Escape\nexpect-screen catalog\ntap id:catalog.back\ntap id:welcome.text_size\ntap id:welcome.text_size\ntap id:welcome.start\nexpect-screen catalog");
-    uint64_t first_page = wait_synthesized(speech);
-    kiosk.hush();
-    before = speech.stats().utterances;
-    kiosk.run("tap id:catalog.more\nexpect-text \"Page 2\"");
-    CHECK(speech.stats().utterances == before + 1);
-    uint64_t second_page = wait_synthesized(speech);
+    kiosk.run("key Escape\nkey Escape\nexpect-screen catalog\ntap id:catalog.back\ntap id:welcome.text_size\ntap id:welcome.text_size");
+    uint64_t first_page = kiosk.says("tap id:welcome.start\nexpect-screen catalog");
+    uint64_t second_page = kiosk.says("tap id:catalog.more\nexpect-text \"Page 2\"");
     INFO("first page read in " << double(first_page) / rate << " s, the second in " << double(second_page) / rate << " s");
     CHECK(second_page > rate / 2);
     CHECK(second_page != first_page);
