@@ -71,7 +71,7 @@ cp image/systemd/*.service "$units/"
 # verify checks every ExecStart program exists: it runs against the installed chroot below; here the
 # syntax and the directives alone, with the programs' paths stubbed.
 sed -i 's|/usr/bin/cage |/bin/true |; s|ExecStart=/usr/bin/guichet-hub |ExecStart=/bin/true |' "$units"/*.service
-SYSTEMD_LOG_LEVEL=notice systemd-analyze verify "$units"/guichet.service "$units"/guichet-hub.service
+SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no "$units"/guichet.service "$units"/guichet-hub.service
 
 step "install into a clean Debian 12 chroot"
 mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
@@ -104,7 +104,7 @@ in_root getent passwd guichet guichet-hub
 [ -L "$root/etc/systemd/system/multi-user.target.wants/guichet-hub.service" ] || fail "guichet-hub.service is not enabled"
 
 step "the installed units (systemd-analyze verify --root)"
-SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --root="$root" /lib/systemd/system/guichet.service \
+SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no --root="$root" /lib/systemd/system/guichet.service \
   /lib/systemd/system/guichet-hub.service
 
 step "guichet --version"

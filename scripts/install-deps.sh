@@ -12,7 +12,9 @@ packages=(
   libespeak-ng-dev espeak-ng-data                       # voice guidance (speech synthesis)
   libcpp-httplib-dev                                    # the reference hub
   libqrencode-dev                                       # the receipt's QR code
+  libcli11-dev                                          # the command lines of guichet, guichetctl, guichet-hub
   catch2 fonts-noto-core zbar-tools                     # tests (zbarimg reads the QR code back), the font
+  openssl python3-jsonschema                            # tests: TLS certificates, the procedure schema
   dpkg-dev file lintian debootstrap systemd curl        # the .deb packages and their checks (check-package.sh)
 )
 
