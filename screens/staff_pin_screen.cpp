@@ -77,4 +77,22 @@ void StaffPinScreen::draw_content(FrameContext& context, float width)
     unindent(left);
 }
 
+Screen& StaffScreens::get(ScreenId id)
+{
+    switch (id) {
+    case ScreenId::Mediator:
+        return mediator;
+    case ScreenId::ReceiptLookup:
+        return lookup;
+    case ScreenId::Technician:
+        return technician;
+    case ScreenId::TouchTest:
+        return touch;
+    case ScreenId::TestPattern:
+        return pattern;
+    default:
+        return pin;
+    }
+}
+
 }

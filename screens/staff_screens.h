@@ -105,4 +105,16 @@ protected:
     void draw_content(FrameContext&, float width) override;
 };
 
+// The staff desk's screens, one of which is shown while the desk is open.
+struct StaffScreens {
+    StaffPinScreen pin;
+    MediatorScreen mediator;
+    ReceiptLookupScreen lookup;
+    TechnicianScreen technician;
+    TouchTestScreen touch;
+    TestPatternScreen pattern;
+
+    Screen& get(ScreenId);
+};
+
 }

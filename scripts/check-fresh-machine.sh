@@ -39,11 +39,13 @@ if [ ! -e "$base/.complete" ]; then
   trap 'umount -l "$base/proc" "$base/dev" 2>/dev/null || true' EXIT
   chroot "$base" apt-get update -qq
   grep -v '^#' scripts/fresh-machine/packages.txt > "$base/tmp/packages.txt"
-  # One install of the whole list; a name this archive no longer has is left out and listed.
-  chroot "$base" sh -c 'xargs apt-cache policy < /tmp/packages.txt' > "$logs/policy.txt"
-  missing=$(awk '/^[^ ].*:$/ {name=substr($1, 1, length($1)-1)} /Candidate: \(none\)/ {print name}' "$logs/policy.txt")
-  [ -z "$missing" ] || echo "not in the archive, left out: $missing"
-  grep -vxF -f <(printf '%s\n' $missing "") "$base/tmp/packages.txt" > "$base/tmp/install.txt" || true
+  # One install of the whole list; a name this archive does not have (the image also has a few from
+  # other vendors' archives, which this machine cannot reach) is left out and listed.
+  chroot "$base" apt-cache pkgnames | sort -u > "$logs/archive-names.txt"
+  sort -u "$base/tmp/packages.txt" > "$logs/wanted.txt"
+  comm -12 "$logs/wanted.txt" "$logs/archive-names.txt" > "$base/tmp/install.txt"
+  missing=$(comm -23 "$logs/wanted.txt" "$logs/archive-names.txt" | tr '\n' ' ')
+  [ -z "$missing" ] || echo "not in Debian's archive, left out: $missing"
   chroot "$base" env DEBIAN_FRONTEND=noninteractive sh -c \
     'xargs apt-get install -y -qq --no-install-recommends < /tmp/install.txt' > "$logs/packages.log" 2>&1 \
     || { tail -30 "$logs/packages.log"; fail "the image's packages did not install"; }

@@ -1,6 +1,9 @@
 // The headless script runner.
 #include "kiosk/app/headless_driver.h"
 
+#include "accessibility/speech.h"
+#include "sync/uploader.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>

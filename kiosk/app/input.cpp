@@ -1,6 +1,9 @@
 // SDL event translation for Dear ImGui 1.86 (the legacy KeysDown/KeyMap input API).
 #include "kiosk/app/input.h"
 
+#include <string>
+#include <tuple>
+
 #include <cfloat>
 
 namespace guichet::app {
@@ -35,7 +38,22 @@ void Input::configure(ImGuiIO& io)
     io.KeyMap[ImGuiKey_Z] = SDL_SCANCODE_Z;
 }
 
-void Input::map_key(SDL_Keycode key, NavKey action) { m_extra_keys[key] = action; }
+Result<void> Input::map_keys(const KeysSection& keys)
+{
+    const std::tuple<const char*, const std::string&, NavKey> mapped[] = { { "up", keys.up, NavKey::Previous },
+        { "down", keys.down, NavKey::Next }, { "enter", keys.enter, NavKey::Activate }, { "back", keys.back, NavKey::Back },
+        { "help", keys.help, NavKey::Help } };
+    for (auto& [name, key_name, action] : mapped) {
+        if (key_name.empty())
+            continue;
+        SDL_Keycode key = SDL_GetKeyFromName(key_name.c_str());
+        if (key == SDLK_UNKNOWN)
+            return fail("'keys." + std::string(name) + "': \"" + key_name
+                + "\" is not an SDL key name (e.g. \"Keypad 8\", \"F13\", \"Page Down\")");
+        m_extra_keys[key] = action;
+    }
+    return {};
+}
 
 std::optional<Input::NavKey> Input::nav_key(SDL_Keycode key, bool shift) const
 {

@@ -1,6 +1,9 @@
 // Turns SDL events — from the real devices or from the headless driver, the same events either way —
 // into Dear ImGui input. Touch and mouse both become the pointer; touch leaves no hover behind.
 #pragma once
+#include "kiosk/core/config.h"
+#include "kiosk/core/result.h"
+
 #include <SDL.h>
 #include <imgui.h>
 
@@ -38,8 +41,9 @@ public:
         bool staff_keys = false; // Ctrl+Alt+S: the staff entry
         std::vector<NavKey> keys;
     };
-    // Extra keys (SDL key names, e.g. "Keypad 8") for the EZ-Access actions.
-    void map_key(SDL_Keycode, NavKey);
+    // The EZ-Access keys of a kiosk keypad, as the configuration names them (SDL key names, e.g.
+    // "Keypad 8"); fails naming the key that is not one.
+    Result<void> map_keys(const KeysSection&);
     // Feeds this frame's events to `io`. A press and its release never land in the same frame (Dear
     // ImGui 1.86 would miss the click), so events after a button or key change wait for the next frame.
     FrameInput apply(ImGuiIO& io);

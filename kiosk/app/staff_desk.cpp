@@ -2,7 +2,12 @@
 #include "kiosk/app/staff_desk.h"
 
 #include "guichet/version.h"
+#include "kiosk/app/content_feature.h"
+#include "kiosk/app/sync_feature.h"
+#include "kiosk/app/voice_feature.h"
 #include "sync/heartbeat.h"
+
+#include <imgui.h>
 
 #include <algorithm>
 #include <cctype>
@@ -57,21 +62,17 @@ std::string size_text(int64_t bytes)
 
 }
 
-StaffDesk::StaffDesk(const Config& config, const Strings& strings, const Clock& clock)
+StaffDesk::StaffDesk(const Config& config, const Clock& clock, MainQueue& queue, StaffLinks links)
     : m_config(config)
-    , m_strings(strings)
     , m_clock(clock)
+    , m_links(links)
     , m_unix_origin(static_cast<int64_t>(std::time(nullptr)))
     , m_clock_origin(clock.now())
+    , m_jobs(queue)
 {
 }
 
-StaffDesk::~StaffDesk()
-{
-    // The futures' destructors wait for their workers, which use the store and the services.
-    if (m_pin_check.valid())
-        m_pin_check.wait();
-}
+StaffDesk::~StaffDesk() { m_jobs.wait(); } // its workers use the store and the features
 
 // Wall time that follows the kiosk's clock: real time live, the virtual clock in a headless script, so
 // a script can wait out a PIN delay with `advance`.
@@ -82,26 +83,10 @@ int64_t StaffDesk::unix_now() const
 
 std::string StaffDesk::tr(std::string_view key) const
 {
-    return m_strings.get(m_config.kiosk.default_language, key);
+    return m_links.content.strings().get(m_config.kiosk.default_language, key);
 }
 
-screens::Screen& StaffDesk::screen()
-{
-    switch (*m_screen) {
-    case ScreenId::Mediator:
-        return m_mediator_screen;
-    case ScreenId::ReceiptLookup:
-        return m_lookup_screen;
-    case ScreenId::Technician:
-        return m_technician_screen;
-    case ScreenId::TouchTest:
-        return m_touch_screen;
-    case ScreenId::TestPattern:
-        return m_pattern_screen;
-    default:
-        return m_pin_screen;
-    }
-}
+screens::Screen& StaffDesk::screen() { return m_screens.get(*m_screen); }
 
 void StaffDesk::open()
 {
@@ -113,6 +98,7 @@ void StaffDesk::open()
     m_lookup_result.clear();
     m_pin_answered = false;
     m_last_input = m_clock.now();
+    m_links.voice.silence(); // the citizen's guidance stops while staff work
     if (!m_store) { // opened on first use: a kiosk nobody maintains never creates the file
         auto store = staff::StaffStore::open(m_config.storage.staff,
             { .lockout_after = m_config.staff.lockout_after, .lockout_s = m_config.staff.lockout_s });
@@ -137,10 +123,10 @@ void StaffDesk::leave(std::string_view audit_action)
     if (!active())
         return;
     audit(audit_action);
-    m_pin_screen.wipe();
-    m_lookup_screen.reset();
-    m_technician_screen.reset();
-    m_touch_screen.reset();
+    m_screens.pin.wipe();
+    m_screens.lookup.reset();
+    m_screens.technician.reset();
+    m_screens.touch.reset();
     m_screen.reset();
     m_role.reset();
 }
@@ -153,46 +139,108 @@ void StaffDesk::audit(std::string_view action, std::string_view detail)
         std::fprintf(stderr, "guichet: the audit log could not be written: %s\n", written.error().message.c_str());
 }
 
-void StaffDesk::on_input() { m_last_input = m_clock.now(); }
-
-bool StaffDesk::busy() const
+// A finger held still in the top-right corner for `staff.long_press_s`: nothing is drawn there, and a
+// citizen brushing the corner never holds it that long.
+bool StaffDesk::entry_held()
 {
-    std::lock_guard lock(m_worker_mutex);
-    return m_pin_check.valid() || m_network_running || m_worker_running;
+    const ImGuiIO& io = ImGui::GetIO();
+    float corner = 120 * std::min(io.DisplaySize.x, io.DisplaySize.y) / 1080.0f;
+    bool in_corner = io.MouseDown[0] && io.MousePos.x >= io.DisplaySize.x - corner && io.MousePos.x <= io.DisplaySize.x
+        && io.MousePos.y >= 0 && io.MousePos.y <= corner;
+    if (!in_corner) {
+        m_corner_pressed.reset();
+        return false;
+    }
+    auto now = m_clock.now();
+    if (!m_corner_pressed)
+        m_corner_pressed = now;
+    if (now - *m_corner_pressed < std::chrono::seconds(m_config.staff.long_press_s))
+        return false;
+    m_corner_pressed.reset();
+    return true;
 }
 
-std::optional<Millis> StaffDesk::time_to_next_timer() const
+std::optional<Millis> StaffDesk::next_timer() const
+{
+    std::optional<Millis> next;
+    auto now = m_clock.now();
+    if (m_corner_pressed)
+        next = std::max(Millis(0), *m_corner_pressed + std::chrono::seconds(m_config.staff.long_press_s) - now);
+    if (!active())
+        return next;
+    Millis idle_end = m_last_input + std::chrono::seconds(m_config.session.idle_timeout_s);
+    Millis desk = std::max(Millis(0), idle_end - now);
+    if (m_pin_answered && m_pin_state.retry_at > unix_now())
+        desk = std::min(desk, Millis(1000)); // the countdown of a wait shows each second
+    if (busy())
+        desk = std::min(desk, Millis(50));
+    return next ? std::min(*next, desk) : desk;
+}
+
+void StaffDesk::update(const FrameEvents& events)
+{
+    m_citizen_in_session = !events.on_welcome;
+    if (!active() && (events.staff_keys || entry_held()))
+        open();
+    if (!active())
+        return;
+    if (events.user_input)
+        m_last_input = m_clock.now();
+    if (m_clock.now() - m_last_input >= std::chrono::seconds(m_config.session.idle_timeout_s))
+        leave("staff-timeout"); // a desk left open is closed, so the next citizen cannot reach it
+    else
+        refresh_view(); // gathered once a frame: it reads the outbox and the pack folder
+}
+
+void StaffDesk::prepare(screens::FrameContext& context) const
+{
+    // The test pattern needs the whole display; everywhere else training says so across the top.
+    context.training = m_training && !(active() && *m_screen == ScreenId::TestPattern);
+    if (active())
+        context.staff = &m_view;
+}
+
+bool StaffDesk::draw(screens::FrameContext& context)
 {
     if (!active())
-        return std::nullopt;
-    auto now = m_clock.now();
-    Millis idle_end = m_last_input + std::chrono::seconds(m_config.session.idle_timeout_s);
-    Millis next = std::max(Millis(0), idle_end - now);
-    if (m_pin_answered && m_pin_state.retry_at > unix_now())
-        next = std::min(next, Millis(1000)); // the countdown of a wait shows each second
-    if (busy())
-        next = std::min(next, Millis(50));
-    return next;
+        return false;
+    context.staff_intents = &m_pending;
+    bool changed = screen().draw(context);
+    return changed && m_pending.empty();
 }
 
-void StaffDesk::update()
+bool StaffDesk::apply_pending()
 {
-    if (m_pin_check.valid() && m_pin_check.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
-        finish_pin_check();
-    {
-        std::lock_guard lock(m_worker_mutex);
-        if (m_worker_message) {
-            m_message = std::move(*m_worker_message);
-            m_worker_message.reset();
-        }
+    auto pending = std::move(m_pending);
+    m_pending.clear();
+    for (auto& intent : pending)
+        apply(intent);
+    return !pending.empty();
+}
+
+void StaffDesk::describe(std::string& key) const
+{
+    if (active())
+        key += "staff/" + std::string(screen_name(*m_screen));
+}
+
+void StaffDesk::submit_pin(std::string& pin)
+{
+    if (m_store && !busy()) {
+        // Argon2id takes a moment: a worker checks, the pad says "Checking…" meanwhile.
+        m_jobs.run(
+            [store = &*m_store, pin = pin, now = unix_now()]() mutable {
+                auto result = store->check_pin(pin, now);
+                explicit_bzero(pin.data(), pin.size());
+                return result;
+            },
+            [this](Result<staff::PinCheck> result) { finish_pin_check(std::move(result)); });
     }
-    if (active() && m_clock.now() - m_last_input >= std::chrono::seconds(m_config.session.idle_timeout_s))
-        leave("staff-timeout"); // a desk left open is closed, so the next citizen cannot reach it
+    explicit_bzero(pin.data(), pin.size());
 }
 
-void StaffDesk::finish_pin_check()
+void StaffDesk::finish_pin_check(Result<staff::PinCheck> result)
 {
-    auto result = m_pin_check.get();
     if (!result) {
         m_store_problem = result.error().message;
         std::fprintf(stderr, "guichet: a staff PIN could not be checked: %s\n", m_store_problem.c_str());
@@ -200,7 +248,7 @@ void StaffDesk::finish_pin_check()
     }
     m_pin_state = *result;
     m_pin_answered = true;
-    if (result->outcome == staff::PinCheck::Outcome::Accepted) {
+    if (result->outcome == staff::PinCheck::Outcome::Accepted && active()) {
         m_role = result->role;
         m_pin_answered = false;
         m_screen = m_role == staff::Role::Technician ? ScreenId::Technician : ScreenId::Mediator;
@@ -209,42 +257,23 @@ void StaffDesk::finish_pin_check()
 
 void StaffDesk::apply(StaffIntent& intent)
 {
-    on_input();
+    m_last_input = m_clock.now();
     m_message.clear();
+    namespace si = staff_intent;
+    if (auto* pin = std::get_if<si::SubmitPin>(&intent))
+        return submit_pin(pin->pin);
+    if (std::holds_alternative<si::Leave>(intent))
+        return leave("staff-leave");
+    if (!m_role)
+        return; // everything below needs a PIN
     std::visit(
-        [this](auto& wanted) {
+        [this, &intent](auto& wanted) {
             using T = std::decay_t<decltype(wanted)>;
-            namespace si = staff_intent;
-            if constexpr (std::is_same_v<T, si::SubmitPin>) {
-                if (m_store && !m_pin_check.valid()) {
-                    // Argon2id takes a moment: a worker checks, the pad says "Checking…" meanwhile.
-                    m_pin_check = std::async(std::launch::async,
-                        [store = &*m_store, pin = std::move(wanted.pin), now = unix_now(), wake = m_services.wake]() mutable {
-                            auto result = store->check_pin(pin, now);
-                            explicit_bzero(pin.data(), pin.size());
-                            if (wake)
-                                wake();
-                            return result;
-                        });
-                }
-                explicit_bzero(wanted.pin.data(), wanted.pin.size());
-                return;
-            }
-            if constexpr (std::is_same_v<T, si::Leave>) {
-                leave("staff-leave");
-                return;
-            }
-            if (!m_role)
-                return; // everything below needs a PIN
-            [[maybe_unused]] bool technician = m_role == staff::Role::Technician;
             if constexpr (std::is_same_v<T, si::ShowMediator>) {
                 m_screen = ScreenId::Mediator;
-            } else if constexpr (std::is_same_v<T, si::ShowTechnician>) {
-                if (technician)
-                    m_screen = ScreenId::Technician;
             } else if constexpr (std::is_same_v<T, si::ShowLookup>) {
                 m_lookup_result.clear();
-                m_lookup_screen.reset();
+                m_screens.lookup.reset();
                 m_screen = ScreenId::ReceiptLookup;
             } else if constexpr (std::is_same_v<T, si::Lookup>) {
                 lookup(std::move(wanted.code));
@@ -254,13 +283,12 @@ void StaffDesk::apply(StaffIntent& intent)
             } else if constexpr (std::is_same_v<T, si::ToggleTraining>) {
                 // A journey never changes nature halfway: the citizen's session ends first, so a real
                 // answer is never dropped as training and a training answer never sent.
-                if (m_services.end_citizen_session)
-                    m_services.end_citizen_session();
+                m_links.host.end_session();
                 m_training = !m_training;
                 audit(m_training ? "training-on" : "training-off");
             } else if constexpr (std::is_same_v<T, si::SendNow>) {
-                if (m_services.uploader) {
-                    m_services.uploader->trigger(sync::Uploader::Scope::AllQueued);
+                if (auto* uploader = m_links.sync.uploader()) {
+                    uploader->trigger(sync::Uploader::Scope::AllQueued);
                     m_message = tr("staff.sending");
                 } else {
                     m_message = tr("staff.no_hub");
@@ -268,55 +296,42 @@ void StaffDesk::apply(StaffIntent& intent)
                 audit("send-now");
             } else if constexpr (std::is_same_v<T, si::EndCitizenSession>) {
                 audit("end-citizen-session");
-                if (m_services.end_citizen_session)
-                    m_services.end_citizen_session();
+                m_links.host.end_session();
                 leave("staff-leave");
+            } else if (m_role == staff::Role::Technician) {
+                apply_technician(intent);
+            }
+        },
+        intent);
+}
+
+// What only a technician may do.
+void StaffDesk::apply_technician(StaffIntent& intent)
+{
+    std::visit(
+        [this](auto& wanted) {
+            using T = std::decay_t<decltype(wanted)>;
+            namespace si = staff_intent;
+            auto& content = m_links.content;
+            auto language = m_config.kiosk.default_language;
+            if constexpr (std::is_same_v<T, si::ShowTechnician>) {
+                m_screen = ScreenId::Technician;
             } else if constexpr (std::is_same_v<T, si::RetryItem>) {
-                if (technician && m_services.outbox) {
-                    auto requeued = m_services.outbox->requeue(wanted.id, unix_now());
+                if (auto* outbox = m_links.sync.outbox()) {
+                    auto requeued = outbox->requeue(wanted.id, unix_now());
                     m_message = requeued && *requeued ? tr("staff.retried") : tr("staff.retry_failed");
-                    if (m_services.uploader)
-                        m_services.uploader->trigger();
+                    if (auto* uploader = m_links.sync.uploader())
+                        uploader->trigger();
                     audit("retry-item");
                 }
             } else if constexpr (std::is_same_v<T, si::CheckNetwork>) {
-                if (!technician)
-                    return;
-                std::lock_guard lock(m_worker_mutex);
-                if (m_network_running)
-                    return;
-                if (m_services.link.hub_url.empty()) {
-                    m_message = tr("staff.no_hub");
-                    return;
-                }
-                m_network.clear();
-                m_network_running = true;
-                audit("check-network");
-                sync::DiagnosticsRequest request { .link = m_services.link, .kiosk = m_config.kiosk.id,
-                    .token_problem = m_services.token_problem };
-                m_network_job = std::async(std::launch::async, [this, request] {
-                    auto steps = sync::run_diagnostics(request, [this](const sync::DiagnosticStep& step) {
-                        std::lock_guard step_lock(m_worker_mutex);
-                        m_network.push_back(step);
-                        if (m_services.wake)
-                            m_services.wake();
-                    });
-                    std::lock_guard done_lock(m_worker_mutex);
-                    m_network = std::move(steps);
-                    m_network_running = false;
-                    if (m_services.wake)
-                        m_services.wake();
-                });
+                check_network();
             } else if constexpr (std::is_same_v<T, si::CheckForUpdate>) {
-                if (technician && m_services.check_update) {
-                    audit("check-update");
-                    run_on_worker(m_services.check_update);
-                }
+                audit("check-update");
+                run_on_worker([&content, language] { return content.check_now(language); });
             } else if constexpr (std::is_same_v<T, si::InstallFromUsb>) {
-                if (!technician || !m_services.install_from_folder)
-                    return;
-                if (!m_services.packs) { // no pack store: say why rather than look for a stick
-                    m_message = m_services.install_from_folder({});
+                if (!content.takes_packs()) { // no pack store: say why rather than look for a stick
+                    m_message = content.install_from_folder({}, language);
                     return;
                 }
                 auto folder = find_usb_folder();
@@ -325,54 +340,65 @@ void StaffDesk::apply(StaffIntent& intent)
                     return;
                 }
                 audit("install-usb");
-                run_on_worker([install = m_services.install_from_folder, folder = *folder] { return install(folder); });
+                run_on_worker([&content, language, folder = *folder] { return content.install_from_folder(folder, language); });
             } else if constexpr (std::is_same_v<T, si::RollBack>) {
-                if (technician && m_services.roll_back) {
-                    audit("roll-back");
-                    run_on_worker(m_services.roll_back);
-                }
+                audit("roll-back");
+                run_on_worker([&content, language] { return content.roll_back(language); });
             } else if constexpr (std::is_same_v<T, si::ExportLogs>) {
-                if (technician)
-                    export_logs();
+                export_logs();
             } else if constexpr (std::is_same_v<T, si::SpeakTest>) {
-                if (technician && m_services.say) {
-                    m_services.say(tr("staff.speak_sentence"), m_config.kiosk.default_language);
-                    auto problem = m_services.speech_problem ? m_services.speech_problem() : std::string();
-                    m_message = problem.empty() ? tr("staff.speaking") : format_text(tr("staff.no_voice"), { { "reason", problem } });
-                    audit("audio-test");
-                }
+                m_links.voice.say(tr("staff.speak_sentence"), m_config.kiosk.default_language);
+                auto problem = m_links.voice.problem();
+                m_message = problem.empty() ? tr("staff.speaking") : format_text(tr("staff.no_voice"), { { "reason", problem } });
+                audit("audio-test");
             } else if constexpr (std::is_same_v<T, si::ShowTouchTest>) {
-                if (technician) {
-                    m_touch_screen.reset();
-                    m_screen = ScreenId::TouchTest;
-                }
+                m_screens.touch.reset();
+                m_screen = ScreenId::TouchTest;
             } else if constexpr (std::is_same_v<T, si::ShowTestPattern>) {
-                if (technician)
-                    m_screen = ScreenId::TestPattern;
+                m_screen = ScreenId::TestPattern;
             } else if constexpr (std::is_same_v<T, si::Restart>) {
-                if (technician && m_services.restart) {
-                    audit("restart");
-                    m_services.restart();
-                }
+                audit("restart");
+                m_links.host.restart();
             }
         },
         intent);
 }
 
+void StaffDesk::check_network()
+{
+    if (m_network_running)
+        return;
+    auto& link = m_links.sync.link();
+    if (link.hub_url.empty()) {
+        m_message = tr("staff.no_hub");
+        return;
+    }
+    m_network.clear();
+    m_network_running = true;
+    audit("check-network");
+    sync::DiagnosticsRequest request { .link = link, .kiosk = m_config.kiosk.id, .token_problem = m_links.sync.token_problem() };
+    m_jobs.run(
+        [this, request] {
+            // Each step shows as it ends.
+            return sync::run_diagnostics(request, [this](const sync::DiagnosticStep& step) {
+                m_jobs.post([this, step] { m_network.push_back(step); });
+            });
+        },
+        [this](std::vector<sync::DiagnosticStep> steps) {
+            m_network = std::move(steps);
+            m_network_running = false;
+        });
+}
+
 void StaffDesk::run_on_worker(std::function<std::string()> work)
 {
-    std::lock_guard lock(m_worker_mutex);
     if (m_worker_running)
         return;
     m_worker_running = true;
     m_message = tr("staff.working");
-    m_worker_job = std::async(std::launch::async, [this, work = std::move(work)] {
-        std::string message = work();
-        std::lock_guard done(m_worker_mutex);
-        m_worker_message = std::move(message);
+    m_jobs.run(std::move(work), [this](std::string message) {
+        m_message = std::move(message);
         m_worker_running = false;
-        if (m_services.wake)
-            m_services.wake();
     });
 }
 
@@ -381,11 +407,12 @@ void StaffDesk::lookup(std::string typed)
     auto code = normalize_receipt(typed);
     explicit_bzero(typed.data(), typed.size());
     audit("receipt-lookup"); // the code itself is not logged: it leads to a citizen
-    if (!m_services.outbox) {
+    auto* outbox = m_links.sync.outbox();
+    if (!outbox) {
         m_lookup_result = tr("staff.no_submissions");
         return;
     }
-    auto found = m_services.outbox->find_by_receipt(code);
+    auto found = outbox->find_by_receipt(code);
     if (!found) {
         m_lookup_result = found.error().message;
         return;
@@ -459,7 +486,7 @@ void StaffDesk::export_logs()
     {
         std::ofstream state(target / "state.txt");
         state << "kiosk\t" << m_config.kiosk.id << "\n";
-        for (auto& fact : facts(nullptr))
+        for (auto& fact : facts())
             state << fact.label << "\t" << fact.value << "\n";
     }
     if (m_store) {
@@ -469,11 +496,11 @@ void StaffDesk::export_logs()
             for (auto& entry : *entries)
                 audit_file << entry.at << "\t" << entry.role << "\t" << entry.action << "\t" << entry.detail << "\n";
     }
-    if (m_services.outbox) {
+    if (auto* outbox = m_links.sync.outbox()) {
         // No receipt codes or ids: a stick leaves the building, and a code leads to a citizen.
         std::ofstream queue(target / "queue.tsv");
         queue << "procedure\tversion\tstate\tattempts\tcreated_at\tlast_error\n";
-        if (auto entries = m_services.outbox->entries(100000))
+        if (auto entries = outbox->entries(100000))
             for (auto& entry : *entries)
                 queue << entry.procedure << "\t" << entry.version << "\t" << sync::state_name(entry.state) << "\t"
                       << entry.attempts << "\t" << entry.created_at << "\t" << entry.last_error << "\n";
@@ -486,32 +513,35 @@ void StaffDesk::export_logs()
     m_message = format_text(tr("staff.exported"), { { "dir", target.string() } });
 }
 
-std::vector<screens::StaffFact> StaffDesk::facts(const sync::SyncStatus* sync) const
+std::vector<screens::StaffFact> StaffDesk::facts() const
 {
+    auto& language = m_config.kiosk.default_language;
+    auto& sync = m_links.sync;
     std::vector<screens::StaffFact> facts;
     facts.push_back({ tr("staff.fact_kiosk"), m_config.kiosk.id + " \u2014 " + m_config.kiosk.place_name });
     facts.push_back({ tr("staff.fact_app"), std::string("guichet ") + version_string });
-    facts.push_back({ tr("staff.fact_pack"), m_services.pack_line ? m_services.pack_line() : tr("staff.builtin") });
-    if (auto last = m_services.last_pack_check ? m_services.last_pack_check() : std::string(); !last.empty())
+    facts.push_back({ tr("staff.fact_pack"), m_links.content.pack_line(language) });
+    if (auto last = m_links.content.last_check(language); !last.empty())
         facts.push_back({ tr("staff.fact_pack_check"), last });
-    facts.push_back({ tr("staff.fact_hub"), m_services.link.hub_url.empty() ? tr("staff.none") : m_services.link.hub_url });
-    if (sync) {
-        std::string last = sync->last_success_unix ? format_text(tr("staff.last_success"), { { "when", time_text(*sync->last_success_unix, "%d/%m/%Y %H:%M") } })
-                                                   : tr("staff.never");
-        if (!sync->last_error.empty())
-            last += " \u2014 " + sync->last_error;
+    facts.push_back({ tr("staff.fact_hub"), sync.link().hub_url.empty() ? tr("staff.none") : sync.link().hub_url });
+    if (auto* status = sync.status()) {
+        std::string last = status->last_success_unix
+            ? format_text(tr("staff.last_success"), { { "when", time_text(*status->last_success_unix, "%d/%m/%Y %H:%M") } })
+            : tr("staff.never");
+        if (!status->last_error.empty())
+            last += " \u2014 " + status->last_error;
         facts.push_back({ tr("staff.fact_sync"), last });
     }
-    if (m_services.heartbeat_line)
-        facts.push_back({ tr("staff.fact_heartbeat"), m_services.heartbeat_line() });
+    if (auto heartbeat = sync.heartbeat_line(); !heartbeat.empty())
+        facts.push_back({ tr("staff.fact_heartbeat"), heartbeat });
     if (auto free = sync::disk_free_bytes(std::filesystem::path(m_config.storage.outbox).parent_path()))
         facts.push_back({ tr("staff.fact_disk"), size_text(*free) });
-    auto problem = m_services.speech_problem ? m_services.speech_problem() : std::string();
+    auto problem = m_links.voice.problem();
     facts.push_back({ tr("staff.fact_voice"), problem.empty() ? tr("staff.voice_ok") : problem });
     return facts;
 }
 
-const screens::StaffView& StaffDesk::view(bool citizen_in_session, const sync::SyncStatus* sync)
+void StaffDesk::refresh_view()
 {
     auto& v = m_view;
     v = {};
@@ -519,7 +549,7 @@ const screens::StaffView& StaffDesk::view(bool citizen_in_session, const sync::S
     v.technician = m_role == staff::Role::Technician;
     v.assisted = m_assisted;
     v.training = m_training;
-    v.citizen_in_session = citizen_in_session;
+    v.citizen_in_session = m_citizen_in_session;
     v.checking_pin = busy();
     int64_t now = unix_now();
     if (!m_store) {
@@ -538,36 +568,34 @@ const screens::StaffView& StaffDesk::view(bool citizen_in_session, const sync::S
         else if (m_pin_state.outcome != Outcome::Accepted)
             v.pin_message = tr("staff.pin_wrong");
     }
-    if (sync) {
+    if (auto* status = m_links.sync.status()) {
         v.takes_submissions = true;
-        v.sync = *sync;
+        v.sync = *status;
     }
     v.lookup_result = m_lookup_result;
     v.message = m_message;
-    if (v.technician) {
-        v.facts = facts(sync);
-        if (m_services.outbox)
-            if (auto entries = m_services.outbox->entries(200))
-                for (auto& entry : *entries)
-                    if (entry.state == sync::ItemState::Quarantined)
-                        v.quarantined.push_back({ entry.id, entry.receipt, entry.last_error });
-        v.pack_line = m_services.pack_line ? m_services.pack_line() : tr("staff.builtin");
-        v.can_roll_back = m_services.can_roll_back && m_services.can_roll_back();
-        std::lock_guard lock(m_worker_mutex);
-        for (auto& step : m_network) {
-            using State = screens::NetworkLine::State;
-            State state = step.result == sync::StepResult::Ok ? State::Passed
-                : step.result == sync::StepResult::Failed    ? State::Failed
-                                                             : State::NotTried;
-            if (step.result == sync::StepResult::NotNeeded)
-                continue;
-            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(step.elapsed).count();
-            v.network.push_back({ step.title, state, step.detail.empty() ? std::to_string(ms) + " ms" : step.detail });
-        }
-        v.network_running = m_network_running;
-        v.update_running = m_worker_running;
+    if (!v.technician)
+        return;
+    v.facts = facts();
+    if (auto* outbox = m_links.sync.outbox())
+        if (auto entries = outbox->entries(200))
+            for (auto& entry : *entries)
+                if (entry.state == sync::ItemState::Quarantined)
+                    v.quarantined.push_back({ entry.id, entry.receipt, entry.last_error });
+    v.pack_line = m_links.content.pack_line(m_config.kiosk.default_language);
+    v.can_roll_back = m_links.content.can_roll_back();
+    for (auto& step : m_network) {
+        using State = screens::NetworkLine::State;
+        if (step.result == sync::StepResult::NotNeeded)
+            continue;
+        State state = step.result == sync::StepResult::Ok ? State::Passed
+            : step.result == sync::StepResult::Failed    ? State::Failed
+                                                         : State::NotTried;
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(step.elapsed).count();
+        v.network.push_back({ step.title, state, step.detail.empty() ? std::to_string(ms) + " ms" : step.detail });
     }
-    return v;
+    v.network_running = m_network_running;
+    v.update_running = m_worker_running;
 }
 
 }

@@ -1,8 +1,10 @@
-// The staff desk: what happens between the discreet entry (a long press in the top-right corner, or
-// Ctrl+Alt+S) and the return to the citizen's screen. It owns the PIN store, the staff screens and
-// their workers (PIN checks, network diagnostics, content updates), writes every staff action to the
-// audit log, and never touches the citizen's journey except to end it when asked.
+// The staff desk as a feature: what happens between the discreet entry (a finger held in the top-right
+// corner, or Ctrl+Alt+S) and the return to the citizen's screen. It owns the PIN store, the staff
+// screens and their jobs (PIN checks, network diagnostics, content updates), writes every staff action
+// to the audit log, and never touches the citizen's journey except to end it when asked.
 #pragma once
+#include "kiosk/app/feature.h"
+#include "kiosk/app/main_queue.h"
 #include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/i18n.h"
@@ -10,91 +12,79 @@
 #include "kiosk/staff/staff_store.h"
 #include "screens/staff_screens.h"
 #include "sync/diagnostics.h"
-#include "sync/outbox.h"
-#include "sync/uploader.h"
 
 #include <filesystem>
 #include <functional>
-#include <future>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace guichet::app {
 
-// What the desk acts on, owned by the App. Every pointer may be null (a kiosk without submissions).
-struct StaffServices {
-    sync::Outbox* outbox = nullptr;
-    sync::Uploader* uploader = nullptr;
-    sync::UploaderSettings link;                   // for the network diagnostics; empty hub_url: no hub
-    std::string token_problem;                     // why the kiosk token could not be read, if so
-    std::function<void()> end_citizen_session;
-    std::function<void(const std::string&, const std::string&)> say; // text, language: the audio test
-    std::function<std::string()> speech_problem;
-    std::function<std::string()> heartbeat_line;   // "sent 2 min ago" or the last error
-    std::function<void()> wake;                    // a worker finished: render a frame
-    std::function<void()> restart;
-    bool packs = false; // this kiosk takes content packs
-    // Content packs: a line for the technician, and blocking actions run on a worker that return a
-    // message for a person.
-    std::function<std::string()> pack_line;
-    std::function<std::string()> last_pack_check; // the last check or install, in words; empty: none yet
-    std::function<bool()> can_roll_back;
-    std::function<std::string()> check_update;
-    std::function<std::string(const std::filesystem::path&)> install_from_folder;
-    std::function<std::string()> roll_back;
+class ContentFeature;
+class SyncFeature;
+class VoiceFeature;
+
+// What the desk acts on: the other features it reports on and drives.
+struct StaffLinks {
+    SyncFeature& sync;
+    ContentFeature& content;
+    VoiceFeature& voice;
+    FeatureHost& host;
 };
 
-class StaffDesk {
+class StaffDesk final : public Feature {
 public:
-    StaffDesk(const Config&, const Strings&, const Clock&);
-    ~StaffDesk();
+    StaffDesk(const Config&, const Clock&, MainQueue&, StaffLinks);
+    ~StaffDesk() override;
     StaffDesk(const StaffDesk&) = delete;
     StaffDesk& operator=(const StaffDesk&) = delete;
 
-    void connect(StaffServices services) { m_services = std::move(services); }
-
     bool active() const { return m_screen.has_value(); }
     ScreenId screen_id() const { return *m_screen; }
-    screens::Screen& screen();
 
     // The entry gesture happened: the PIN pad appears (it says so when staff access is unavailable).
     void open();
-    // A key, a touch: the desk closes itself after the session's idle time without one.
-    void on_input();
-    // Collects what the workers finished; closes an idle desk. Call once per frame.
-    void update();
-    // Rebuilt for each frame from the services and the desk's state.
-    const screens::StaffView& view(bool citizen_in_session, const sync::SyncStatus*);
-    void apply(StaffIntent&);
+    // Opens on the entry gesture or keys, collects nothing else: jobs report through the main queue;
+    // closes an idle desk.
+    void update(const FrameEvents&) override;
+    void prepare(screens::FrameContext&) const override;
+    // Draws the staff screen (only while active(), instead of the citizen's); its intents are applied
+    // after the frame by apply_pending(), which returns true when there were any.
+    bool draw(screens::FrameContext&) override;
+    bool apply_pending();
+    void describe(std::string& key) const override;
+    std::optional<Millis> next_timer() const override;
+    // The citizen's session ended: the next one starts unassisted.
+    void session_ended() override { m_assisted = false; }
 
-    // A PIN check is running: the headless driver waits for it as a person would.
-    bool busy() const;
+    // A job a person waits for is running (a PIN check): the headless driver waits for it.
+    bool busy() const { return m_jobs.busy(); }
     bool assisted() const { return m_assisted; }
     bool training() const { return m_training; }
-    // The citizen's session ended: the next one starts unassisted.
-    void citizen_session_ended() { m_assisted = false; }
-    // When a frame is needed even without input (a PIN wait ending, the idle close).
-    std::optional<Millis> time_to_next_timer() const;
 
 private:
+    screens::Screen& screen();
+    void apply(StaffIntent&);
+    void apply_technician(StaffIntent&);
+    bool entry_held(); // the finger held still in the corner for `staff.long_press_s`
     int64_t unix_now() const;
     void leave(std::string_view audit_action);
     void audit(std::string_view action, std::string_view detail = {});
     std::string tr(std::string_view key) const;
-    void finish_pin_check();
+    void submit_pin(std::string& pin);
+    void finish_pin_check(Result<staff::PinCheck>);
+    void check_network();
     void lookup(std::string code);
     void export_logs();
     std::optional<std::filesystem::path> find_usb_folder() const;
-    std::vector<screens::StaffFact> facts(const sync::SyncStatus*) const;
+    std::vector<screens::StaffFact> facts() const;
     void run_on_worker(std::function<std::string()> work); // its message lands in m_message
+    void refresh_view();
 
     const Config& m_config;
-    const Strings& m_strings;
     const Clock& m_clock;
-    StaffServices m_services;
+    StaffLinks m_links;
     int64_t m_unix_origin = 0;
     Millis m_clock_origin { 0 };
 
@@ -103,32 +93,22 @@ private:
     std::optional<staff::Role> m_role;
     std::optional<ScreenId> m_screen;
     Millis m_last_input { 0 };
+    std::optional<Millis> m_corner_pressed; // a finger is held in the staff corner since then
     bool m_assisted = false;
     bool m_training = false;
+    bool m_citizen_in_session = false;
 
-    screens::StaffPinScreen m_pin_screen;
-    screens::MediatorScreen m_mediator_screen;
-    screens::ReceiptLookupScreen m_lookup_screen;
-    screens::TechnicianScreen m_technician_screen;
-    screens::TouchTestScreen m_touch_screen;
-    screens::TestPatternScreen m_pattern_screen;
-
+    screens::StaffScreens m_screens;
     staff::PinCheck m_pin_state;   // the last answer: waits and lockout
     bool m_pin_answered = false;   // m_pin_state holds an answer to show
-    std::future<Result<staff::PinCheck>> m_pin_check;
     std::string m_lookup_result;
     std::string m_message;
-
-    // Workers: their results are read under the mutex.
-    mutable std::mutex m_worker_mutex;
     std::vector<sync::DiagnosticStep> m_network;
     bool m_network_running = false;
-    std::future<void> m_network_job;
-    std::optional<std::string> m_worker_message;
     bool m_worker_running = false;
-    std::future<void> m_worker_job;
-
+    std::vector<StaffIntent> m_pending;
     screens::StaffView m_view;
+    Jobs m_jobs; // last: its threads use the store, and are waited for first
 };
 
 }

@@ -3,6 +3,7 @@
 // The tests tap and press keys as a citizen would and measure that file.
 #include "accessibility/speech.h"
 #include "kiosk/app/app.h"
+#include "kiosk/app/voice_guide.h"
 #include "kiosk/app/headless_driver.h"
 
 #include <catch2/catch.hpp>

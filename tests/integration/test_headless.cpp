@@ -1,6 +1,7 @@
 // The real app in this process on the headless renderer: layout at every size, orientation, text size
 // and contrast; what the pixels show; and the session's wipe.
 #include "kiosk/app/app.h"
+#include "accessibility/theme.h"
 #include "kiosk/app/headless_driver.h"
 
 #include <catch2/catch.hpp>

@@ -1,0 +1,128 @@
+// Sync as a feature (see sync_feature.h).
+#include "kiosk/app/sync_feature.h"
+
+#include "screens/screen.h"
+#include "sync/clock_text.h"
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace guichet::app {
+
+SyncFeature::SyncFeature(const Config& config, MainQueue& queue)
+    : m_config(config)
+    , m_queue(queue)
+{
+}
+
+SyncFeature::~SyncFeature() = default;
+
+Result<std::unique_ptr<SyncFeature>> SyncFeature::create(const Config& config, MainQueue& queue)
+{
+    std::unique_ptr<SyncFeature> feature(new SyncFeature(config, queue));
+    if (auto opened = feature->open(); !opened)
+        return std::unexpected(opened.error());
+    return feature;
+}
+
+Result<void> SyncFeature::open()
+{
+    auto& sync = m_config.sync;
+    if (!sync.hub_url.empty()) {
+        m_link = { .hub_url = sync.hub_url, .ca_file = sync.ca_file };
+        if (auto token = read_kiosk_token(sync))
+            m_link.token = *token;
+        else
+            m_token_problem = token.error().message;
+    }
+    if (sync.submission_public_key.empty())
+        return {}; // this kiosk takes no submissions
+    auto key = sync::parse_public_key(sync.submission_public_key);
+    if (!key)
+        return fail("'sync.submission_public_key': " + key.error().message);
+    auto outbox = sync::Outbox::open({ m_config.storage.outbox, m_config.kiosk.id, *key,
+        static_cast<int64_t>(sync.retention_days) * 24 * 3600 });
+    if (!outbox)
+        return std::unexpected(outbox.error());
+    m_outbox = std::move(*outbox);
+    if (sync.hub_url.empty()) { // queued until a hub is configured: say so
+        m_status.link = sync::LinkState::Offline;
+        m_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
+        return {};
+    }
+    if (m_link.token.empty())
+        return fail(m_token_problem.empty() ? "the kiosk token is empty" : m_token_problem);
+    auto uploader_settings = m_link;
+    uploader_settings.batch_max_items = static_cast<size_t>(sync.batch_max_items);
+    uploader_settings.batch_max_bytes = static_cast<size_t>(sync.batch_max_kib) * 1024;
+    m_uploader = std::make_unique<sync::Uploader>(*m_outbox, uploader_settings);
+    // The worker hands its new snapshot to the main thread, which the screens read.
+    m_uploader->start([this] { m_queue.post([this] { m_status = m_uploader->status(); }); });
+    // The heartbeat has its own connection and thread: a slow one never delays a submission.
+    m_heartbeat = std::make_unique<sync::HeartbeatSender>(*m_outbox, m_link, sync.heartbeat_interval_s,
+        [] { return static_cast<int64_t>(std::time(nullptr)); },
+        [uploader = m_uploader.get()] { return uploader->status().last_error; });
+    return {};
+}
+
+void SyncFeature::start_heartbeat(const std::string& pack_version)
+{
+    if (!m_heartbeat)
+        return;
+    m_heartbeat->set_pack_version(pack_version);
+    m_heartbeat->start();
+}
+
+Result<sync::Receipt> SyncFeature::submit(sync::NewSubmission& submission)
+{
+    if (!m_outbox) {
+        sodium_memzero(submission.answers_json.data(), submission.answers_json.size());
+        submission.answers_json.clear();
+        return fail("this kiosk takes no submissions: 'sync.submission_public_key' is not configured");
+    }
+    auto receipt = m_outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr)));
+    if (!receipt)
+        return receipt;
+    if (m_uploader)
+        m_uploader->trigger();
+    else
+        m_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
+    return receipt;
+}
+
+void SyncFeature::record_rating(const std::string& procedure, int score)
+{
+    if (!m_outbox)
+        return;
+    std::time_t now = std::time(nullptr);
+    std::tm local {};
+    localtime_r(&now, &local);
+    char day[16];
+    std::strftime(day, sizeof day, "%Y-%m-%d", &local);
+    if (auto recorded = m_outbox->record_rating(procedure, score, day); !recorded)
+        std::fprintf(stderr, "guichet: a rating could not be stored: %s\n", recorded.error().message.c_str());
+}
+
+void SyncFeature::prepare(screens::FrameContext& context) const { context.sync = status(); }
+
+std::string SyncFeature::heartbeat_line() const
+{
+    if (!m_heartbeat)
+        return {};
+    auto status = m_heartbeat->status();
+    if (!status.last_error.empty())
+        return status.last_error;
+    if (!status.last_sent_unix)
+        return "-";
+    return sync::rfc3339_utc(*status.last_sent_unix);
+}
+
+void SyncFeature::set_pack_version(const std::string& version)
+{
+    if (m_heartbeat)
+        m_heartbeat->set_pack_version(version);
+}
+
+}
