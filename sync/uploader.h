@@ -7,7 +7,7 @@
 #include "sync/heartbeat.h"
 #include "sync/hub_client.h"
 #include "sync/outbox.h"
-#include "sync/sync_status.h"
+#include "kiosk/core/sync_status.h"
 
 #include <atomic>
 #include <chrono>

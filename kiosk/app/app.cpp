@@ -205,7 +205,7 @@ Result<void> App::open_sync()
         return std::unexpected(outbox.error());
     m_outbox = std::move(*outbox);
     if (sync.hub_url.empty()) { // queued until a hub is configured: say so
-        m_sync_status.link = sync::LinkState::Offline;
+        m_sync_status.link = LinkState::Offline;
         m_sync_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
         return {};
     }

@@ -169,7 +169,7 @@ private:
     std::unique_ptr<ContentUpdates> m_content; // null: the built-in assets, no updates
     std::string m_content_problem;             // why packs are unavailable, for the technician
     bool m_assets_stale = false;               // a new pack waits for the welcome screen
-    sync::SyncStatus m_sync_status;
+    SyncStatus m_sync_status;
     ImGuiContext* m_imgui = nullptr;
     Millis m_last_frame { 0 };
     Watchdog m_watchdog; // systemd: READY=1 after the first frame, WATCHDOG=1 from the live loop

@@ -486,7 +486,7 @@ void StaffDesk::export_logs()
     m_message = format_text(tr("staff.exported"), { { "dir", target.string() } });
 }
 
-std::vector<screens::StaffFact> StaffDesk::facts(const sync::SyncStatus* sync) const
+std::vector<screens::StaffFact> StaffDesk::facts(const SyncStatus* sync) const
 {
     std::vector<screens::StaffFact> facts;
     facts.push_back({ tr("staff.fact_kiosk"), m_config.kiosk.id + " \u2014 " + m_config.kiosk.place_name });
@@ -511,7 +511,7 @@ std::vector<screens::StaffFact> StaffDesk::facts(const sync::SyncStatus* sync) c
     return facts;
 }
 
-const screens::StaffView& StaffDesk::view(bool citizen_in_session, const sync::SyncStatus* sync)
+const screens::StaffView& StaffDesk::view(bool citizen_in_session, const SyncStatus* sync)
 {
     auto& v = m_view;
     v = {};

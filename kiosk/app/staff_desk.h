@@ -67,7 +67,7 @@ public:
     // Collects what the workers finished; closes an idle desk. Call once per frame.
     void update();
     // Rebuilt for each frame from the services and the desk's state.
-    const screens::StaffView& view(bool citizen_in_session, const sync::SyncStatus*);
+    const screens::StaffView& view(bool citizen_in_session, const SyncStatus*);
     void apply(StaffIntent&);
 
     // A PIN check is running: the headless driver waits for it as a person would.
@@ -88,7 +88,7 @@ private:
     void lookup(std::string code);
     void export_logs();
     std::optional<std::filesystem::path> find_usb_folder() const;
-    std::vector<screens::StaffFact> facts(const sync::SyncStatus*) const;
+    std::vector<screens::StaffFact> facts(const SyncStatus*) const;
     void run_on_worker(std::function<std::string()> work); // its message lands in m_message
 
     const Config& m_config;
