@@ -215,7 +215,7 @@ Result<void> App::open_sync()
     }
     const std::string& token = m_token;
     m_uploader = std::make_unique<sync::Uploader>(*m_outbox,
-        sync::UploaderSettings { .hub_url = sync.hub_url, .token = token, .ca_file = sync.ca_file,
+        sync::UploaderSettings { .link = { .hub_url = sync.hub_url, .token = token, .ca_file = sync.ca_file },
             .batch_max_items = static_cast<size_t>(sync.batch_max_items),
             .batch_max_bytes = static_cast<size_t>(sync.batch_max_kib) * 1024 });
     // The worker only wakes the main loop; the frame reads the status snapshot itself.
@@ -226,7 +226,7 @@ Result<void> App::open_sync()
     });
     // The heartbeat has its own connection and thread: a slow one never delays a submission.
     m_heartbeat = std::make_unique<sync::HeartbeatSender>(*m_outbox,
-        sync::UploaderSettings { .hub_url = sync.hub_url, .token = token, .ca_file = sync.ca_file }, sync.heartbeat_interval_s,
+        sync::LinkSettings { .hub_url = sync.hub_url, .token = token, .ca_file = sync.ca_file }, sync.heartbeat_interval_s,
         [] { return static_cast<int64_t>(std::time(nullptr)); },
         [uploader = m_uploader.get()] { return uploader->status().last_error; });
     if (m_content)

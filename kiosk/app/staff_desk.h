@@ -28,7 +28,7 @@ namespace guichet::app {
 struct StaffServices {
     sync::Outbox* outbox = nullptr;
     sync::Uploader* uploader = nullptr;
-    sync::UploaderSettings link;                   // for the network diagnostics; empty hub_url: no hub
+    sync::LinkSettings link;                       // for the network diagnostics; empty hub_url: no hub
     std::string token_problem;                     // why the kiosk token could not be read, if so
     std::function<void()> end_citizen_session;
     std::function<void(const std::string&, const std::string&)> say; // text, language: the audio test
