@@ -496,7 +496,7 @@ Date today_local()
 
 }
 
-void App::apply(const Intent& intent)
+void App::apply(Intent& intent)
 {
     if (auto* start = std::get_if<intent::StartProcedure>(&intent)) {
         if (auto procedure = m_catalog.find(start->id))

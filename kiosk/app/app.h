@@ -110,7 +110,7 @@ private:
     App(const AppSetup&, const Clock&);
     screens::Screen& screen(ScreenId);
     const screens::Screen& screen(ScreenId) const;
-    void apply(const Intent&);
+    void apply(Intent&);
     // The journey's answers become a submission; the receipt screen follows only once it is stored.
     void submit_journey();
     void record_rating(int score);
