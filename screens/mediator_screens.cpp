@@ -9,7 +9,7 @@ namespace guichet::screens {
 
 namespace {
 
-std::string queue_summary(const FrameContext& context, const sync::SyncStatus& sync)
+std::string queue_summary(const FrameContext& context, const SyncStatus& sync)
 {
     std::string oldest;
     if (sync.oldest_queued_age_s) {
@@ -17,9 +17,9 @@ std::string queue_summary(const FrameContext& context, const sync::SyncStatus& s
         oldest = format_text(context.staff_tr("staff.queue_oldest"),
             { { "age", minutes < 120 ? std::to_string(minutes) + " min" : std::to_string(minutes / 60) + " h" } });
     }
-    std::string_view link = sync.link == sync::LinkState::Online ? context.staff_tr("staff.link_online")
-        : sync.link == sync::LinkState::Offline                  ? context.staff_tr("staff.link_offline")
-        : sync.link == sync::LinkState::AuthRefused              ? context.staff_tr("staff.link_refused")
+    std::string_view link = sync.link == LinkState::Online ? context.staff_tr("staff.link_online")
+        : sync.link == LinkState::Offline                  ? context.staff_tr("staff.link_offline")
+        : sync.link == LinkState::AuthRefused              ? context.staff_tr("staff.link_refused")
                                                                  : context.staff_tr("staff.link_unknown");
     return format_text(context.staff_tr("staff.queue_summary"),
         { { "queued", std::to_string(sync.queued) }, { "oldest", oldest }, { "sent", std::to_string(sync.sent) },

@@ -45,7 +45,7 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
         center_next(text_width, words);
         widgets::paragraph(ui, "receipt.keep", context.tr("receipt.keep"), text_width);
         widgets::gap(ui, 12);
-        bool online = context.sync && context.sync->link == sync::LinkState::Online;
+        bool online = context.sync && context.sync->link == LinkState::Online;
         center_next(text_width, words);
         widgets::paragraph(ui, "receipt.sending",
             context.tr(context.training ? "receipt.training" : online ? "receipt.sending" : "receipt.offline"), text_width);

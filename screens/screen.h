@@ -10,9 +10,9 @@
 #include "kiosk/core/router.h"
 #include "kiosk/core/session.h"
 #include "kiosk/core/staff_intents.h"
+#include "kiosk/core/sync_status.h"
 #include "screens/staff_view.h"
 #include "screens/ui.h"
-#include "sync/sync_status.h"
 
 #include <string>
 #include <string_view>
@@ -27,7 +27,7 @@ struct FrameContext {
     const Session& session;
     const KioskSection& kiosk;
     std::vector<Intent>& intents;
-    const sync::SyncStatus* sync = nullptr; // nullptr: this kiosk takes no submissions
+    const SyncStatus* sync = nullptr; // nullptr: this kiosk takes no submissions
     const Catalog* catalog = nullptr;
     const Journey* journey = nullptr;       // inside a procedure
     const PostcodeTable* postcodes = nullptr;

@@ -1,7 +1,7 @@
 // What the staff screens show, as the staff desk prepared it for this frame: plain values, so a screen
 // never reaches a service (the outbox, the packs, the PIN store) itself.
 #pragma once
-#include "sync/sync_status.h"
+#include "kiosk/core/sync_status.h"
 
 #include <string>
 #include <vector>
@@ -44,7 +44,7 @@ struct StaffView {
 
     // The mediator's view of the queue, and the last lookup.
     bool takes_submissions = false;
-    sync::SyncStatus sync;
+    SyncStatus sync;
     std::string lookup_result;
 
     // The technician's diagnostics.

@@ -114,8 +114,8 @@ void StepScreen::follow(const Journey& journey)
     m_compact_title = false;
     m_journey = &journey;
     m_step = &journey.step();
-    auto kept = journey.draft();
-    m_draft = kept.is_null() || m_step->kind == StepKind::Info ? empty_draft(m_step->field) : kept;
+    auto kept = journey.draft(); // moved into m_draft, so the screen's is the only copy (wiped by reset())
+    m_draft = kept.is_null() || m_step->kind == StepKind::Info ? empty_draft(m_step->field) : std::move(kept);
 }
 
 // [SECTION] layout

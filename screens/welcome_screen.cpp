@@ -14,7 +14,7 @@ void WelcomeScreen::draw_content(FrameContext& context, float width)
     draw_languages(context, width);
     widgets::gap(ui, 56);
     draw_comfort(context, width);
-    if (context.sync && (context.sync->link != sync::LinkState::Unknown || context.sync->queued > 0)) {
+    if (context.sync && (context.sync->link != LinkState::Unknown || context.sync->queued > 0)) {
         widgets::gap(ui, 40);
         draw_link_status(context, width);
     }
@@ -114,7 +114,7 @@ void WelcomeScreen::draw_link_status(FrameContext& context, float width)
 {
     // Unobtrusive and honest: whether the kiosk can send now, and how many submissions wait.
     auto& sync = *context.sync;
-    bool online = sync.link == sync::LinkState::Online;
+    bool online = sync.link == LinkState::Online;
     std::string text = context.tr(online ? "status.online" : "status.offline");
     if (sync.queued > 0)
         text += " · " + format_text(context.tr("status.pending"), { { "count", std::to_string(sync.queued) } });

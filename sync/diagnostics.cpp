@@ -2,6 +2,7 @@
 #include "sync/diagnostics.h"
 
 #include "sync/clock_text.h"
+#include "sync/hub_client.h"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>

@@ -3,7 +3,7 @@
 // plain words. The first step that fails says what to check; the steps after it are "not tried".
 // Blocking: call it from a worker thread (the technician screen) or a command line (guichetctl).
 #pragma once
-#include "sync/uploader.h"
+#include "sync/link_settings.h"
 
 #include <chrono>
 #include <functional>
@@ -39,7 +39,7 @@ struct DiagnosticStep {
 std::string_view result_name(StepResult); // "OK", "FAILED", "not tried", "not needed"
 
 struct DiagnosticsRequest {
-    UploaderSettings link;  // hub_url, token, ca_file and connect_timeout_s are used
+    LinkSettings link;      // hub_url, token, ca_file and connect_timeout_s are used
     std::string kiosk;      // this kiosk's id; when set, the token must belong to it
     std::string token_problem; // when the token could not be read: why (the token step fails with it)
 };

@@ -1,8 +1,6 @@
 // The heartbeat worker and what it reports: queue counts, free disk, versions and the last error.
 #include "sync/heartbeat.h"
 
-#include "sync/uploader.h"
-
 #include <guichet/version.h>
 
 #include <sys/statvfs.h>
@@ -64,7 +62,7 @@ Result<QueueSummary> summarize_queue(Outbox& outbox, int64_t now)
     return summary;
 }
 
-HeartbeatSender::HeartbeatSender(Outbox& outbox, const UploaderSettings& settings, int interval_s, Clock clock, LastError last_error)
+HeartbeatSender::HeartbeatSender(Outbox& outbox, const LinkSettings& settings, int interval_s, Clock clock, LastError last_error)
     : m_outbox(outbox)
     , m_client(settings)
     , m_interval_s(std::max(interval_s, 1))

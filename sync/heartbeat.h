@@ -4,6 +4,7 @@
 // it only reads the outbox's counts: never a submission's contents.
 #pragma once
 #include "sync/hub_client.h"
+#include "sync/link_settings.h"
 #include "sync/outbox.h"
 #include "sync/protocol.h"
 
@@ -18,8 +19,6 @@
 #include <thread>
 
 namespace guichet::sync {
-
-struct UploaderSettings;
 
 // Bytes an unprivileged process may still write on the filesystem that holds `path`; nullopt when the
 // filesystem cannot be asked.
@@ -46,7 +45,7 @@ class HeartbeatSender {
 public:
     using Clock = std::function<int64_t()>;         // unix seconds
     using LastError = std::function<std::string()>; // the uploader's last error, for the technician
-    HeartbeatSender(Outbox&, const UploaderSettings&, int interval_s, Clock, LastError);
+    HeartbeatSender(Outbox&, const LinkSettings&, int interval_s, Clock, LastError);
     ~HeartbeatSender();
     HeartbeatSender(const HeartbeatSender&) = delete;
     HeartbeatSender& operator=(const HeartbeatSender&) = delete;

@@ -4,7 +4,6 @@
 
 #include "sync/curl_link.h"
 #include "sync/protocol.h"
-#include "sync/uploader.h"
 
 #include <curl/curl.h>
 #include <zlib.h>
@@ -75,10 +74,10 @@ void init_curl_once()
     std::call_once(initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-HubClient::HubClient(const UploaderSettings& settings)
+HubClient::HubClient(const LinkSettings& settings)
     : m_hub_url(settings.hub_url)
     , m_token(settings.token)
-    , m_limits { settings.connect_timeout_s, settings.low_speed_bytes_per_s, settings.low_speed_time_s, settings.ca_file }
+    , m_limits(settings.limits())
 {
     init_curl_once();
     while (!m_hub_url.empty() && m_hub_url.back() == '/')

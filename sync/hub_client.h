@@ -3,6 +3,7 @@
 // uploader, the heartbeat and the diagnostics each own one, so they never wait on each other.
 #pragma once
 #include "sync/curl_link.h"
+#include "sync/link_settings.h"
 
 #include <atomic>
 #include <cstdint>
@@ -11,8 +12,6 @@
 #include <string_view>
 
 namespace guichet::sync {
-
-struct UploaderSettings;
 
 struct HubResponse {
     int transport = 0; // a CURLcode; 0 when the exchange completed (whatever its HTTP status)
@@ -26,7 +25,7 @@ struct HubResponse {
 
 class HubClient {
 public:
-    explicit HubClient(const UploaderSettings&);
+    explicit HubClient(const LinkSettings&);
     ~HubClient();
     HubClient(const HubClient&) = delete;
     HubClient& operator=(const HubClient&) = delete;

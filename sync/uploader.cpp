@@ -21,9 +21,8 @@ Uploader::Uploader(Outbox& outbox, UploaderSettings settings, Clock clock)
     : m_outbox(outbox)
     , m_settings(std::move(settings))
     , m_clock(clock ? std::move(clock) : Clock(system_now))
-    , m_client(m_settings)
+    , m_client(m_settings.link)
     , m_random(std::random_device {}())
-    , m_heartbeat(outbox, m_settings, m_settings.heartbeat_interval_s, m_clock, [this] { return status().last_error; })
 {
 }
 
@@ -165,13 +164,10 @@ void Uploader::start(std::function<void()> on_change)
     m_on_change = std::move(on_change);
     m_stopping = false;
     m_thread = std::thread([this] { worker(); });
-    if (m_settings.heartbeat_interval_s > 0)
-        m_heartbeat.start();
 }
 
 void Uploader::stop()
 {
-    m_heartbeat.stop();
     {
         std::lock_guard lock(m_wake_mutex);
         m_stopping = true;

@@ -2,12 +2,12 @@
 // reused connection. Transient failures (network, timeouts, 5xx, 429) back off with full jitter and
 // honour Retry-After; 401/403 pause it and tell the technician; a conflict or a rejection quarantines
 // that item only. Screens and the CLI read a copied status snapshot, never the worker's state.
-// A sibling worker sends the heartbeat (sync/heartbeat.h) over its own connection.
+// The heartbeat is not its business: HeartbeatSender (sync/heartbeat.h) runs beside it.
 #pragma once
-#include "sync/heartbeat.h"
+#include "kiosk/core/sync_status.h"
 #include "sync/hub_client.h"
+#include "sync/link_settings.h"
 #include "sync/outbox.h"
-#include "sync/sync_status.h"
 
 #include <atomic>
 #include <chrono>
@@ -21,20 +21,13 @@
 namespace guichet::sync {
 
 struct UploaderSettings {
-    std::string hub_url;  // e.g. https://hub.example.org (no trailing /v1)
-    std::string token;    // the kiosk's bearer token from `guichet-hub enroll`
-    std::string ca_file;  // optional CA bundle to pin; TLS verification is always on
+    LinkSettings link;
     size_t batch_max_items = 100;
     size_t batch_max_bytes = 256 * 1024;
-    int connect_timeout_s = 20;
-    int low_speed_bytes_per_s = 64; // slower than this for low_speed_time_s: the link is stalled
-    int low_speed_time_s = 45;
     int backoff_base_s = 2;
     int backoff_cap_s = 900;
     int periodic_s = 300;   // look at the queue at least this often, even without a trigger
     int auth_pause_s = 900; // after a 401/403, try again this much later (or when asked)
-    // When above 0, start() also runs a HeartbeatSender at this interval (0: none; the app runs its own).
-    int heartbeat_interval_s = 0;
 };
 
 // What one pass of the uploader did, for tests and the CLI.
@@ -56,9 +49,8 @@ public:
     Uploader(const Uploader&) = delete;
     Uploader& operator=(const Uploader&) = delete;
 
-    // Runs passes on a worker thread until stop(), and the heartbeat on its own thread if its interval
-    // is not 0. `on_change` is called from the worker whenever the status snapshot changed; it must
-    // only post to the main thread.
+    // Runs passes on a worker thread until stop(). `on_change` is called from the worker whenever the
+    // status snapshot changed; it must only post to the main thread.
     void start(std::function<void()> on_change = {});
     void stop();
     enum class Scope {
@@ -74,12 +66,6 @@ public:
     SyncStatus status() const;
     // Passes completed so far; a test or script waits for it to grow after a trigger.
     uint64_t passes() const { return m_passes.load(); }
-
-    // The heartbeat's pack version ("builtin" until set); thread-safe, for the content-pack code.
-    void set_pack_version(std::string version) { m_heartbeat.set_pack_version(std::move(version)); }
-    HeartbeatStatus heartbeat_status() const { return m_heartbeat.status(); }
-    // One heartbeat now, on the calling thread (the worker's own heartbeats go on meanwhile).
-    HeartbeatStatus send_heartbeat() { return m_heartbeat.send_now(); }
 
 private:
     void handle_batch(std::vector<protocol::Item> batch, PassReport& report, int depth);
@@ -106,8 +92,6 @@ private:
     bool m_trigger_all = false; // the next pass sends everything queued
     bool m_stopping = false;
     std::thread m_thread;
-
-    HeartbeatSender m_heartbeat; // last: it asks status() of a complete uploader
 };
 
 }

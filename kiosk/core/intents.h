@@ -19,7 +19,9 @@ struct CycleTextSize { };             // normal -> large -> larger -> normal
 struct ToggleContrast { };
 struct StartProcedure { std::string id; }; // catalog -> the procedure's intro
 struct BeginSteps { };                // intro -> first step
-struct Next { nlohmann::json draft; }; // the current step's answer as entered (null for an info step)
+// The current step's answer as entered (null for an info step). Router::apply takes it: into the
+// journey, or wiped; the intent holds nothing of it afterwards.
+struct Next { nlohmann::json draft; };
 struct ChangeAnswer { std::string step; }; // review -> that question, then back to the review
 struct Submit { };                    // review -> stored -> receipt
 struct Rate { int score; };           // the optional one-tap satisfaction answer: 1 hard, 2 so-so, 3 easy

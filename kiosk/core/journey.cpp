@@ -76,16 +76,18 @@ nlohmann::json Journey::draft() const
     return found == m_drafts.end() ? nlohmann::json() : found->second;
 }
 
-bool Journey::next(const nlohmann::json& draft, const CheckContext& context)
+bool Journey::next(nlohmann::json draft, const CheckContext& context)
 {
-    if (m_stage != JourneyStage::Step)
+    if (m_stage != JourneyStage::Step) {
+        wipe_json(draft); // not kept: nothing of it stays behind
         return false;
+    }
     auto& current = step();
     if (current.kind == StepKind::Question) {
         auto& kept = m_drafts[current.id];
         wipe_json(kept);
-        kept = draft;
-        auto checked = check_answer(current.field.rules, draft, context);
+        kept = std::move(draft);
+        auto checked = check_answer(current.field.rules, kept, context);
         if (!checked) {
             m_error = checked.error();
             return false;
@@ -96,6 +98,7 @@ bool Journey::next(const nlohmann::json& draft, const CheckContext& context)
         if (answer.is_null())
             m_answers.erase(current.id);
     } else {
+        wipe_json(draft);            // an info step keeps no answer
         m_drafts[current.id] = true; // seen
     }
     m_error.reset();

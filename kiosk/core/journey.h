@@ -47,8 +47,9 @@ public:
 
     void begin();
     // Keeps the draft of the current step and checks it. Moves on when it is acceptable; otherwise
-    // stays, with error() saying why. Returns whether it moved on.
-    bool next(const nlohmann::json& draft, const CheckContext&);
+    // stays, with error() saying why. Returns whether it moved on. The draft is taken, not copied: pass
+    // it with std::move, so the only copy left is the journey's, wiped with it.
+    bool next(nlohmann::json draft, const CheckContext&);
     const std::optional<FieldError>& error() const { return m_error; }
     // What the citizen last entered on the current step (null when nothing yet), to show it again.
     nlohmann::json draft() const;

@@ -70,7 +70,7 @@ ScreenId Router::current() const
     return ScreenId::Welcome;
 }
 
-bool Router::apply(const Intent& intent)
+bool Router::apply(Intent& intent)
 {
     auto before = current();
     auto before_step = m_journey && m_journey->stage() == JourneyStage::Step ? &m_journey->step() : nullptr;
@@ -103,13 +103,16 @@ bool Router::apply(const Intent& intent)
                     if (m_journey->stage() == JourneyStage::Intro)
                         m_journey->begin();
                 } else if constexpr (std::is_same_v<T, intent::Next>) {
-                    m_journey->next(wanted.draft, m_check);
+                    m_journey->next(std::move(wanted.draft), m_check);
                 } else if constexpr (std::is_same_v<T, intent::ChangeAnswer>) {
                     m_journey->change(wanted.step);
                 }
             }
         },
         intent);
+    // What the citizen typed must not outlive its use in the intent either (a Next the router ignored).
+    if (auto* next = std::get_if<intent::Next>(&intent))
+        wipe_json(next->draft);
     auto after_step = m_journey && m_journey->stage() == JourneyStage::Step ? &m_journey->step() : nullptr;
     return current() != before || before_step != after_step;
 }

@@ -42,8 +42,10 @@ public:
     size_t depth() const { return m_stack.size(); } // welcome, catalog, procedure
 
     // Applies a navigation intent; returns true when the current screen changed. Intents that are not
-    // about navigation (and Submit, which the app carries out) leave the router as it is.
-    bool apply(const Intent&);
+    // about navigation (and Submit, which the app carries out) leave the router as it is. A Next's
+    // draft is consumed: moved into the journey, or wiped when no journey takes it.
+    bool apply(Intent&);
+    bool apply(Intent&& intent) { return apply(intent); }
     // Back to the welcome screen with an empty history; the journey and its answers are wiped.
     void reset();
 

@@ -336,7 +336,7 @@ int main(int argc, char** argv)
     auto token = hub_token(*config, config_path);
     if (!token)
         return fail_with(2, token.error().message);
-    sync::Uploader uploader(**outbox, { .hub_url = config->sync.hub_url, .token = *token, .ca_file = config->sync.ca_file,
+    sync::Uploader uploader(**outbox, { .link = { .hub_url = config->sync.hub_url, .token = *token, .ca_file = config->sync.ca_file },
                                           .batch_max_items = static_cast<size_t>(config->sync.batch_max_items),
                                           .batch_max_bytes = static_cast<size_t>(config->sync.batch_max_kib) * 1024 });
     auto report = uploader.run_once(sync::Uploader::Scope::AllQueued);

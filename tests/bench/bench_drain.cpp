@@ -73,7 +73,7 @@ int main(int argc, char** argv)
     for (auto& item : *due)
         sealed_bytes += static_cast<int64_t>(item.sealed.size());
 
-    sync::Uploader uploader(**outbox, { .hub_url = url, .token = token, .batch_max_items = static_cast<size_t>(batch_items),
+    sync::Uploader uploader(**outbox, { .link = { .hub_url = url, .token = token }, .batch_max_items = static_cast<size_t>(batch_items),
                                           .batch_max_bytes = static_cast<size_t>(batch_kib) * 1024 });
     auto start = std::chrono::steady_clock::now();
     int requests = 0, passes = 0;

@@ -62,8 +62,9 @@ int main(int argc, char** argv)
         return 0;
     }
     // Short timeouts: the test's stalls must be noticed in seconds, not the kiosk's minute.
-    sync::Uploader uploader(**outbox, { .hub_url = hub, .token = token, .batch_max_items = 20, .connect_timeout_s = 2,
-                                          .low_speed_bytes_per_s = 100, .low_speed_time_s = 2, .backoff_base_s = 1,
+    sync::Uploader uploader(**outbox, { .link = { .hub_url = hub, .token = token, .connect_timeout_s = 2,
+                                                    .low_speed_bytes_per_s = 100, .low_speed_time_s = 2 },
+                                          .batch_max_items = 20, .backoff_base_s = 1,
                                           .backoff_cap_s = 2, .periodic_s = 1 });
     uploader.start();
 

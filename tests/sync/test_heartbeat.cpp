@@ -1,6 +1,7 @@
 // The kiosk's heartbeat against a real guichet-hub on 127.0.0.1 and a real outbox: what arrives at the
 // hub (counts by state, versions, free disk, the last error), that a hub which cannot be reached leaves
-// the outbox untouched, and that the worker's heartbeats follow the queue while submissions flow.
+// the outbox untouched, and that the worker's heartbeats follow the queue while the uploader's
+// submissions flow beside it (the app runs the two side by side, each on its own connection).
 #include "enrolled_kiosk.h"
 #include "fault_proxy_process.h"
 
@@ -14,6 +15,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <memory>
 #include <thread>
 
 using namespace guichet;
@@ -24,10 +26,18 @@ namespace {
 int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 struct Rig : test::EnrolledKiosk {
-    UploaderSettings settings(int port) const
+    LinkSettings link(int port) const
     {
         return { .hub_url = "http://127.0.0.1:" + std::to_string(port), .token = token, .connect_timeout_s = 2,
-            .low_speed_bytes_per_s = 100, .low_speed_time_s = 2, .heartbeat_interval_s = 0 };
+            .low_speed_bytes_per_s = 100, .low_speed_time_s = 2 };
+    }
+
+    // The app's wiring: the heartbeat tells the uploader's last error, with the same clock.
+    std::unique_ptr<HeartbeatSender> heartbeat_beside(Uploader& uploader, const LinkSettings& settings,
+        int interval_s, HeartbeatSender::Clock clock = now)
+    {
+        return std::make_unique<HeartbeatSender>(*outbox, settings, interval_s, std::move(clock),
+            [&uploader] { return uploader.status().last_error; });
     }
 
     std::optional<protocol::Heartbeat> at_hub()
@@ -75,13 +85,14 @@ TEST_CASE("a heartbeat tells the hub the queue by state, the versions, the free 
     REQUIRE(rig.outbox->quarantine(receipts[0].id, "conflict at the hub"));
     // Submissions fail at this hub (injected 503), heartbeats do not: the kiosk's last error travels.
     test::ServedHub hub(rig.dir, rig.hub_db, { "--faults", "503:1" });
-    Uploader uploader(*rig.outbox, rig.settings(hub.port()), [] { return now() + 100; });
-    CHECK(uploader.heartbeat_status().attempts == 0);
+    Uploader uploader(*rig.outbox, { .link = rig.link(hub.port()) }, [] { return now() + 100; });
+    auto heartbeat = rig.heartbeat_beside(uploader, rig.link(hub.port()), 60, [] { return now() + 100; });
+    CHECK(heartbeat->status().attempts == 0);
     auto pass = uploader.run_once(Uploader::Scope::AllQueued);
     CHECK(pass.deferred == 2);
-    uploader.set_pack_version("2026.11-3");
+    heartbeat->set_pack_version("2026.11-3");
 
-    auto status = uploader.send_heartbeat();
+    auto status = heartbeat->send_now();
     CHECK(status.last_error == "");
     CHECK(status.attempts == 1);
     CHECK(status.last_sent_unix == status.last_attempt_unix);
@@ -94,7 +105,7 @@ TEST_CASE("a heartbeat tells the hub the queue by state, the versions, the free 
     CHECK(beat->app_version == guichet::version_string);
     CHECK(beat->pack_version == "2026.11-3");
     REQUIRE(beat->oldest_queued_age_s);
-    CHECK(*beat->oldest_queued_age_s >= 100); // measured with the uploader's clock
+    CHECK(*beat->oldest_queued_age_s >= 100); // measured with the clock the app gives both
     REQUIRE(beat->disk_free_bytes);
     CHECK(*beat->disk_free_bytes > 0);
     CHECK(beat->last_error == "the hub answered HTTP 503");
@@ -110,8 +121,7 @@ TEST_CASE("a heartbeat tells the hub the queue by state, the versions, the free 
 TEST_CASE("the pack version is 'builtin' until the content-pack code sets it", "[heartbeat]")
 {
     Rig rig;
-    Uploader uploader(*rig.outbox, rig.settings(1));
-    HeartbeatSender sender(*rig.outbox, rig.settings(1), 60, [] { return now(); }, [] { return std::string("x\ny"); });
+    HeartbeatSender sender(*rig.outbox, rig.link(1), 60, [] { return now(); }, [] { return std::string("x\ny"); });
     auto beat = sender.compose();
     CHECK(beat.pack_version == "builtin");
     CHECK(beat.kiosk == "mairie-01");
@@ -125,8 +135,9 @@ TEST_CASE("a heartbeat that cannot reach the hub leaves the outbox and the uploa
     Rig rig;
     auto receipt = rig.submit(R"({"a":1})");
     auto before = rig.outbox->find_by_receipt(receipt.code).value().value();
-    Uploader uploader(*rig.outbox, rig.settings(rig.closed_port()));
-    auto status = uploader.send_heartbeat();
+    auto link = rig.link(rig.closed_port());
+    Uploader uploader(*rig.outbox, { .link = link });
+    auto status = rig.heartbeat_beside(uploader, link, 60)->send_now();
     CHECK_THAT(status.last_error, Catch::StartsWith("cannot reach the hub"));
     CHECK_FALSE(status.last_sent_unix);
     CHECK(status.attempts == 1);
@@ -147,10 +158,11 @@ TEST_CASE("the worker's heartbeats follow the queue while its submissions flow",
     for (int i = 0; i < 5; ++i)
         rig.submit(R"({"i":)" + std::to_string(i) + "}");
     test::ServedHub hub(rig.dir, rig.hub_db);
-    auto settings = rig.settings(hub.port());
-    settings.heartbeat_interval_s = 1;
-    Uploader uploader(*rig.outbox, settings);
+    auto link = rig.link(hub.port());
+    Uploader uploader(*rig.outbox, { .link = link });
+    auto heartbeat = rig.heartbeat_beside(uploader, link, 1);
     uploader.start();
+    heartbeat->start();
     // The first heartbeat goes at once; later ones every second. Wait (bounded) for one that saw the
     // queue drained.
     std::optional<protocol::Heartbeat> beat;
@@ -161,13 +173,14 @@ TEST_CASE("the worker's heartbeats follow the queue while its submissions flow",
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+    heartbeat->stop();
     uploader.stop();
     REQUIRE(beat);
     CHECK(beat->sent == 5);
     CHECK(beat->queued == 0);
     CHECK_FALSE(beat->oldest_queued_age_s);
-    CHECK(uploader.heartbeat_status().attempts >= 1);
-    CHECK(uploader.heartbeat_status().last_error == "");
+    CHECK(heartbeat->status().attempts >= 1);
+    CHECK(heartbeat->status().last_error == "");
     CHECK(uploader.status().sent == 5);
 }
 
@@ -175,17 +188,19 @@ TEST_CASE("with the hub down the worker's failed heartbeats do not hold back sub
 {
     Rig rig;
     rig.submit(R"({"a":1})");
-    auto settings = rig.settings(rig.closed_port());
-    settings.heartbeat_interval_s = 1;
-    Uploader uploader(*rig.outbox, settings);
+    auto link = rig.link(rig.closed_port());
+    Uploader uploader(*rig.outbox, { .link = link });
+    auto heartbeat = rig.heartbeat_beside(uploader, link, 1);
     uploader.start();
+    heartbeat->start();
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (uploader.heartbeat_status().attempts == 0 && std::chrono::steady_clock::now() < deadline)
+    while (heartbeat->status().attempts == 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    CHECK_THAT(uploader.heartbeat_status().last_error, Catch::StartsWith("cannot reach the hub"));
+    CHECK_THAT(heartbeat->status().last_error, Catch::StartsWith("cannot reach the hub"));
     // The submission's own pass ran and counted its attempt, as without a heartbeat.
     while (uploader.passes() == 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    heartbeat->stop();
     uploader.stop();
     CHECK(uploader.passes() >= 1);
     CHECK(rig.outbox->counts()->queued == 1);
@@ -199,7 +214,7 @@ TEST_CASE("stopping ends a heartbeat stuck on a stalled link", "[net][heartbeat]
     Rig rig;
     test::ServedHub hub(rig.dir, rig.hub_db);
     test::FaultProxy stalling(rig.dir.path(), hub.port(), { "--stall-rate", "1", "--fault-window", "100" });
-    auto settings = rig.settings(hub.port());
+    auto settings = rig.link(hub.port());
     settings.hub_url = stalling.url();
     settings.low_speed_time_s = 60; // the link rules alone would wait a minute
     HeartbeatSender sender(*rig.outbox, settings, 60, [] { return now(); }, {});

@@ -29,8 +29,9 @@ struct Rig : test::EnrolledKiosk {
 
     UploaderSettings settings(const std::string& url, std::string with_token = {}) const
     {
-        return { .hub_url = url, .token = with_token.empty() ? token : with_token, .batch_max_items = 4,
-            .connect_timeout_s = 2, .low_speed_bytes_per_s = 100, .low_speed_time_s = 2 };
+        return { .link = { .hub_url = url, .token = with_token.empty() ? token : with_token, .connect_timeout_s = 2,
+                     .low_speed_bytes_per_s = 100, .low_speed_time_s = 2 },
+            .batch_max_items = 4 };
     }
 
     // The ids the hub holds, from `guichet-hub export`.

@@ -175,6 +175,38 @@ TEST_CASE("wipe_json leaves nothing of the value", "[journey]")
     CHECK(value.is_null());
 }
 
+TEST_CASE("a Next intent holds no copy of the draft once the router has applied it", "[journey][router]")
+{
+    Catalog catalog;
+    catalog.procedures.push_back(testing::fixture_procedure());
+    Router router;
+    router.set_catalog(&catalog);
+    router.set_check_context(today());
+    // No journey to take it (a stray Next before any procedure): the router wipes it.
+    Intent stray = intent::Next { "MARQUEUR-NEXT-1" };
+    CHECK_FALSE(router.apply(stray));
+    CHECK(std::get<intent::Next>(stray).draft.is_null());
+
+    router.apply(intent::StartJourney {});
+    router.apply(intent::StartProcedure { "move" });
+    router.apply(intent::BeginSteps {});
+    Intent info = intent::Next { "MARQUEUR-NEXT-2" }; // an info step keeps nothing
+    CHECK(router.apply(info));
+    CHECK(std::get<intent::Next>(info).draft.is_null());
+    REQUIRE(router.journey()->step().id == "name");
+
+    // Taken by the journey, refused or accepted: the journey's draft is the only copy, wiped with it.
+    Intent refused = intent::Next { "" };
+    CHECK_FALSE(router.apply(refused));
+    CHECK(std::get<intent::Next>(refused).draft.is_null());
+    Intent accepted = intent::Next { "Marie Marqueur" };
+    CHECK(router.apply(accepted));
+    CHECK(std::get<intent::Next>(accepted).draft.is_null());
+    router.apply(intent::Back {});
+    REQUIRE(router.journey()->step().id == "name");
+    CHECK(router.journey()->draft() == "Marie Marqueur");
+}
+
 TEST_CASE("the router follows the journey from catalog to receipt", "[journey][router]")
 {
     Catalog catalog;

@@ -1,11 +1,12 @@
 // What screens and the technician CLI may know of the outbox and the link: counts, times and the
-// technician's messages, never contents. Produced by the uploader, read as a copied snapshot.
+// technician's messages, never contents. The sync layer's uploader fills it; screens read a copied
+// snapshot, so it lives in the core and screens never include sync/.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 
-namespace guichet::sync {
+namespace guichet {
 
 enum class LinkState {
     Unknown,     // nothing tried yet
