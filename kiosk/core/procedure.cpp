@@ -77,6 +77,18 @@ namespace {
 
 using nlohmann::json;
 
+const std::regex procedure_id_pattern("[a-z0-9][a-z0-9-]*");
+const std::regex name_pattern("[a-z][a-z0-9_]*");
+const std::regex language_pattern("[a-z]{2}");
+
+// The codes a field's `errors` may replace (docs/procedures.md, the schema's `errors`): those field_check
+// refuses with. A misspelt code would never be shown, so it is refused.
+const std::set<std::string, std::less<>> field_error_codes { "required", "too_long", "not_a_number", "too_small",
+    "too_large", "invalid_date", "date_in_future", "date_in_past", "too_young", "too_old", "invalid_name",
+    "invalid_postcode", "unknown_postcode", "invalid_phone", "invalid_email", "invalid_nir", "nir_key",
+    "invalid_tax_number", "invalid_iban", "iban_check", "too_few_selected", "too_many_selected", "consent_required",
+    "choose_commune" };
+
 // Walks one file's JSON, collecting problems at their JSON paths.
 class Reader {
 public:
@@ -176,6 +188,10 @@ public:
             return text;
         }
         for (auto& [language, entry] : value.items()) {
+            if (!std::regex_match(language, language_pattern)) {
+                problem(at, "'" + language + "' is not a two-letter language code");
+                continue;
+            }
             if (!entry.is_string() || entry.get<std::string>().empty()) {
                 problem(at + "." + language, "must be a non-empty string");
                 continue;
@@ -194,10 +210,6 @@ private:
     const ValidationOptions& m_options;
     std::vector<Problem> m_problems;
 };
-
-const std::regex procedure_id_pattern("[a-z0-9][a-z0-9-]*");
-const std::regex name_pattern("[a-z][a-z0-9_]*");
-const std::regex language_pattern("[a-z]{2}");
 
 std::string index_path(const std::string& path, std::string_view key, size_t index)
 {
@@ -267,6 +279,9 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         }
         if (auto length = reader.integer(object, path, "max_length", false, 1, 2000))
             field.rules.max_length = static_cast<int>(*length);
+        // A preset has its own length; a max_length there would be silently ignored.
+        if (field.rules.preset != TextPreset::Free && object.contains("max_length"))
+            reader.problem(path + ".max_length", "is for the free preset only");
         break;
     }
     case FieldType::Number: {
@@ -335,8 +350,13 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         if (!errors->is_object()) {
             reader.problem(path + ".errors", "must be an object from error code to localized text");
         } else {
-            for (auto& [code, message] : errors->items())
+            for (auto& [code, message] : errors->items()) {
+                if (!field_error_codes.contains(code)) {
+                    reader.problem(path + ".errors", "unknown error code '" + code + "' (docs/procedures.md lists them)");
+                    continue;
+                }
                 field.errors[code] = reader.text_value(message, path + ".errors." + code);
+            }
         }
     }
     return field;
@@ -442,6 +462,11 @@ void read_languages(Reader& reader, const json& object, Procedure& procedure)
     for (auto& code : *value) {
         if (!code.is_string() || !std::regex_match(code.get<std::string>(), language_pattern)) {
             reader.problem("$.languages", "holds something that is not a two-letter language code");
+            continue;
+        }
+        if (std::find(procedure.languages.begin(), procedure.languages.end(), code.get<std::string>())
+            != procedure.languages.end()) {
+            reader.problem("$.languages", "lists '" + code.get<std::string>() + "' twice");
             continue;
         }
         procedure.languages.push_back(code.get<std::string>());

@@ -115,6 +115,10 @@ std::vector<std::string> UiTree::layout_problems(float min_target) const
             problems.push_back(describe(node) + " is smaller than the " + std::to_string(static_cast<int>(min_target))
                 + "-pixel touch target: " + describe_rect(node.rect));
     }
+    // A frame that shows nothing (a screen that failed to draw, a tree never filled) must not pass for one
+    // that fits: every check above would hold on nothing.
+    if (shown.empty())
+        problems.push_back("nothing is shown on screen '" + m_screen + "': no element takes room on the display");
     for (size_t i = 0; i < shown.size(); ++i) {
         for (size_t j = i + 1; j < shown.size(); ++j) {
             const Rect& a = shown[i]->rect;

@@ -66,7 +66,7 @@ public:
     // What keeps the frame from fitting the display, one sentence a problem (empty: it fits): an element
     // lying wholly or partly outside it, two elements drawn over each other (text on text, text on a
     // control, two controls), a control smaller than `min_target` pixels. Elements behind a dialog and
-    // the dialog's backdrop are left out. Needs the viewport.
+    // the dialog's backdrop are left out; a frame where nothing takes room is a problem too. Needs the viewport.
     std::vector<std::string> layout_problems(float min_target = 0) const;
 
     nlohmann::json to_json() const;

@@ -65,7 +65,11 @@ bool overlaps(const Rect& a, const Rect& b)
 
 void check_layout(const UiTree& tree, app::Size size, float min_target)
 {
+    // Every check below holds on an empty tree: a screen that drew nothing must fail, not pass.
+    INFO("screen '" << tree.screen() << "' at " << size.width << "x" << size.height);
+    REQUIRE_FALSE(tree.nodes().empty());
     std::vector<const UiNode*> reachable;
+    int texts = 0;
     for (auto& node : tree.nodes()) {
         if (node.inert || node.role == Role::Dialog)
             continue;
@@ -77,6 +81,8 @@ void check_layout(const UiTree& tree, app::Size size, float min_target)
         CHECK(node.rect.y + node.rect.h <= size.height);
         // Every screen centres its text, but the landscape welcome, which has two columns.
         bool two_columns = tree.screen() == "welcome" && size.width > size.height;
+        if (node.role == Role::Heading || node.role == Role::Text)
+            ++texts;
         if ((node.role == Role::Heading || node.role == Role::Text) && !two_columns)
             CHECK(std::abs(node.rect.center_x() - static_cast<float>(size.width) / 2) <= 1.5f);
         if (node.interactive()) {
@@ -85,6 +91,9 @@ void check_layout(const UiTree& tree, app::Size size, float min_target)
             reachable.push_back(&node);
         }
     }
+    // Something to read and something to touch, not only an empty frame.
+    CHECK(texts > 0);
+    REQUIRE_FALSE(reachable.empty());
     // Nothing overlapping: no two touch targets share a pixel.
     for (size_t i = 0; i < reachable.size(); ++i) {
         for (size_t j = i + 1; j < reachable.size(); ++j) {

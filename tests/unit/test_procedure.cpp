@@ -120,6 +120,22 @@ TEST_CASE("missing translations are reported for the file and the kiosk language
     CHECK_FALSE(has_problem(lines, "$.title", "missing"));
 }
 
+TEST_CASE("what the schema refuses the reader refuses too", "[procedure]")
+{
+    // docs/procedure.schema.json says the same; tests/procedures/check_procedures.py keeps the two in step.
+    auto object = testing::fixture_procedure_json();
+    object["languages"] = { "fr", "fr" };
+    object["title"]["french"] = "Déménagement";
+    object["steps"][1]["field"]["max_length"] = 50;
+    object["steps"][1]["field"]["errors"] = { { "name_too_odd", { { "fr", "Étrange." } } } };
+    auto lines = problems_of(object);
+    INFO(describe(lines));
+    CHECK(has_problem(lines, "$.languages", "lists 'fr' twice"));
+    CHECK(has_problem(lines, "$.title", "'french' is not a two-letter language code"));
+    CHECK(has_problem(lines, "$.steps[1].field.max_length", "is for the free preset only"));
+    CHECK(has_problem(lines, "$.steps[1].field.errors", "unknown error code 'name_too_odd'"));
+}
+
 TEST_CASE("duplicate step ids and option values are reported", "[procedure]")
 {
     auto object = testing::fixture_procedure_json();

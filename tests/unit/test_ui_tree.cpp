@@ -82,6 +82,19 @@ TEST_CASE("a frame fits when everything is inside the display, apart and big eno
     }
 }
 
+TEST_CASE("a frame that shows nothing does not fit", "[ui_tree][layout]")
+{
+    UiTree tree;
+    tree.set_viewport(1920, 1080);
+    tree.begin_frame("step");
+    auto problems = tree.layout_problems(64);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Catch::Contains("nothing is shown on screen 'step'"));
+    // An empty text takes no room: a frame of them shows nothing too.
+    tree.add({ .id = "step.spacer", .role = Role::Text, .label = "", .rect = { 0, 1080, 1920, 0 } });
+    CHECK(tree.layout_problems(64).size() == 1);
+}
+
 TEST_CASE("the dump lists every element with its role and state", "[ui_tree]")
 {
     UiTree tree;

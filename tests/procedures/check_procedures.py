@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""The procedure schema (docs/procedure.schema.json) and the kiosk's reader (`guichetctl validate`) agree.
+
+Every shipped procedure and tests/procedures/minimal.json pass both. Every file of the broken corpus
+(tests/procedures/broken/*.json, each the minimal procedure with one defect) is refused by exactly the
+checkers its manifest names, each with a message naming the problem: the reader refuses all of them, the
+schema all but those a JSON schema cannot see (cross references, expressions, sibling values), for which
+the manifest says why. A file without a manifest entry, or an entry without a file, fails the test, so the
+corpus cannot pass on nothing.
+
+Run with Debian's /usr/bin/python3, which has python3-jsonschema (scripts/install-deps.sh).
+"""
+import argparse
+import json
+import pathlib
+import subprocess
+import sys
+
+import jsonschema
+
+# The languages the corpus is written in; the reader checks every text holds each of them.
+CORPUS_LANGUAGES = "fr,en"
+
+
+def schema_errors(validator, document):
+    return [f"$/{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(document)]
+
+
+def run_validate(guichetctl, path, languages):
+    done = subprocess.run([guichetctl, "validate", str(path), "--languages", languages], capture_output=True,
+                          text=True, timeout=60)
+    return done.returncode, done.stdout + done.stderr
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schema", required=True, type=pathlib.Path)
+    parser.add_argument("--guichetctl", required=True)
+    parser.add_argument("--shipped", required=True, type=pathlib.Path, help="assets/procedures")
+    parser.add_argument("--minimal", required=True, type=pathlib.Path, help="tests/procedures/minimal.json")
+    parser.add_argument("--corpus", required=True, type=pathlib.Path, help="tests/procedures/broken")
+    args = parser.parse_args()
+
+    schema = json.loads(args.schema.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    failures = []
+    checked = 0
+
+    # What both must accept.
+    shipped = sorted(args.shipped.glob("*.json"))
+    if not shipped:
+        failures.append(f"no procedure in {args.shipped}: nothing would be checked")
+    for path, languages in [(p, "fr,en,pt,es") for p in shipped] + [(args.minimal, CORPUS_LANGUAGES)]:
+        errors = schema_errors(validator, json.loads(path.read_text(encoding="utf-8")))
+        if errors:
+            failures.append(f"{path.name}: the schema refuses it: " + "; ".join(errors[:5]))
+        code, output = run_validate(args.guichetctl, path, languages)
+        if code != 0:
+            failures.append(f"{path.name}: guichetctl validate refuses it (exit {code}): {output.strip()}")
+        checked += 1
+
+    # What each must refuse, as the manifest says.
+    manifest = json.loads((args.corpus / "manifest.json").read_text(encoding="utf-8"))
+    manifest = {name: entry for name, entry in manifest.items() if not name.startswith("_")}  # "_about"
+    files = {p.name for p in args.corpus.glob("*.json")} - {"manifest.json"}
+    for name in sorted(files - manifest.keys()):
+        failures.append(f"{name}: not in the manifest, so nothing says who must refuse it")
+    for name in sorted(manifest.keys() - files):
+        failures.append(f"{name}: in the manifest, but there is no such file")
+    if not files:
+        failures.append(f"no broken procedure in {args.corpus}: nothing would be checked")
+
+    for name in sorted(files & manifest.keys()):
+        entry = manifest[name]
+        path = args.corpus / name
+        document = json.loads(path.read_text(encoding="utf-8"))
+
+        errors = schema_errors(validator, document)
+        if "schema" in entry:
+            if not errors:
+                failures.append(f"{name}: the schema accepts it, but it should refuse it: {entry['schema']}")
+            elif not any(entry["schema"] in error for error in errors):
+                failures.append(f"{name}: the schema refuses it, but not with '{entry['schema']}': " + "; ".join(errors[:5]))
+        elif "schema_cannot" in entry:
+            if errors:
+                failures.append(f"{name}: the schema now refuses it ({'; '.join(errors[:3])}); the manifest says it "
+                                f"cannot ({entry['schema_cannot']}): move it to 'schema'")
+        else:
+            failures.append(f"{name}: the manifest says neither what the schema answers ('schema') nor why it cannot "
+                            "('schema_cannot')")
+
+        # The kiosk's reader is the last word: it must refuse every broken file.
+        if "guichetctl" not in entry:
+            failures.append(f"{name}: the manifest says nothing of what guichetctl validate answers")
+            continue
+        code, output = run_validate(args.guichetctl, path, CORPUS_LANGUAGES)
+        if code != 1:
+            failures.append(f"{name}: guichetctl validate exits {code}, not 1: {output.strip()}")
+        elif entry["guichetctl"] not in output:
+            failures.append(f"{name}: guichetctl validate refuses it, but without '{entry['guichetctl']}': {output.strip()}")
+        checked += 1
+
+    for failure in failures:
+        print("FAIL", failure)
+    print(f"{checked} files checked, {len(failures)} failures")
+    return 1 if failures or checked == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
