@@ -4,6 +4,7 @@
 #include "guichet/version.h"
 #include "kiosk/app/app.h"
 #include "kiosk/app/headless_driver.h"
+#include "kiosk/core/command_line.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/script.h"
 
@@ -22,17 +23,6 @@ namespace {
 constexpr int exit_script_failed = 1;
 constexpr int exit_usage = 2;
 constexpr int exit_cannot_start = 3;
-
-const char* usage = R"(Usage: guichet [options]
-  --config FILE           read the configuration from FILE (TOML; see assets/config/guichet.toml)
-  --windowed WxH          a window of that size instead of full screen (e.g. 1080x1920 for portrait)
-  --headless              no display: render in software into memory
-  --script FILE           with --headless: run the script's taps, keys and checks, then exit
-  --screenshot-dir DIR    where the script's screenshots and UI dumps go (default: .)
-  --dump-ui FILE          keep FILE updated with the screen's semantic tree as JSON
-  --version               print the version and exit
-  --help                  print this help and exit
-)";
 
 std::optional<app::Size> parse_size(std::string_view text)
 {
@@ -60,43 +50,30 @@ int complain(int code, const std::string& message)
 int run(int argc, char** argv)
 {
     app::AppSetup setup;
-    std::optional<std::string> config_path, script_path;
+    std::optional<std::string> config_path, script_path, windowed;
     std::string screenshot_dir = ".";
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        auto value = [&](std::string_view name) -> std::optional<std::string> {
-            if (i + 1 >= argc)
-                return std::nullopt;
-            (void)name;
-            return std::string(argv[++i]);
-        };
-        if (arg == "--version") {
-            std::printf("guichet %s\n", version_string);
-            return 0;
-        } else if (arg == "--help") {
-            std::fputs(usage, stdout);
-            return 0;
-        } else if (arg == "--headless") {
-            setup.mode = app::Mode::Headless;
-        } else if (arg == "--config" || arg == "--script" || arg == "--screenshot-dir" || arg == "--dump-ui"
-            || arg == "--windowed") {
-            auto given = value(arg);
-            if (!given)
-                return complain(exit_usage, std::string(arg) + " needs a value\n" + usage);
-            if (arg == "--config")
-                config_path = *given;
-            else if (arg == "--script")
-                script_path = *given;
-            else if (arg == "--screenshot-dir")
-                screenshot_dir = *given;
-            else if (arg == "--dump-ui")
-                setup.dump_ui = *given;
-            else if (!(setup.windowed = parse_size(*given)))
-                return complain(exit_usage, "--windowed takes a size such as 1920x1080, got '" + *given + "'");
-        } else {
-            return complain(exit_usage, "unknown option '" + std::string(arg) + "'\n" + usage);
-        }
-    }
+    CLI::App cli("The public-service kiosk: the citizen's screens, full screen on the kiosk's display.", "guichet");
+    apply_command_line_style(cli, std::string("guichet ") + version_string);
+    cli.add_option("--config", config_path, "read the configuration from FILE (TOML; see assets/config/guichet.toml)")
+        ->option_text("FILE");
+    cli.add_option("--windowed", windowed, "a window of that size instead of full screen (e.g. 1080x1920 for portrait)")
+        ->option_text("WxH")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                return parse_size(text) ? "" : "takes a size such as 1920x1080, got '" + text + "'";
+            },
+            "", "size"));
+    cli.add_flag_callback("--headless", [&] { setup.mode = app::Mode::Headless; }, "no display: render in software into memory");
+    cli.add_option("--script", script_path, "with --headless: run the script's taps, keys and checks, then exit")
+        ->option_text("FILE");
+    cli.add_option("--screenshot-dir", screenshot_dir, "where the script's screenshots and UI dumps go (default: .)")
+        ->option_text("DIR");
+    cli.add_option("--dump-ui", setup.dump_ui, "keep FILE updated with the screen's semantic tree as JSON")->option_text("FILE");
+    cli.footer("Exit codes: 0 done, 1 a script step failed, 2 bad command line, configuration or script, 3 cannot start.");
+    if (auto stop = parse_command_line(cli, argc, argv))
+        return *stop;
+    if (windowed)
+        setup.windowed = parse_size(*windowed);
     if (script_path && setup.mode != app::Mode::Headless)
         return complain(exit_usage, "--script runs only with --headless");
 

@@ -2,6 +2,7 @@
 // metadata only (receipts, states, times, errors): the sealed contents cannot be read on the kiosk.
 // Exit codes: 0 done, 1 the action failed, 2 bad command line or configuration.
 #include "guichet/version.h"
+#include "kiosk/core/command_line.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/procedure.h"
 #include "kiosk/ctl/diagnose.h"
@@ -23,28 +24,6 @@
 using namespace guichet;
 
 namespace {
-
-const char* usage = R"(Usage: guichetctl [--config FILE] COMMAND
-  status [--json]        queue counts, oldest waiting submission, last error
-  queue [--json]         every submission's receipt, state, attempts, ages and last error (never contents)
-  receipt CODE           the state of one receipt (what a mediator may tell a citizen)
-  sync-now               send what is due now, and report
-  diagnose [--json]      check the path to the hub step by step: DNS, TCP, TLS, health, token
-  retry ID|RECEIPT       put a quarantined submission back in the queue
-  validate PATH [--languages fr,en,pt,es]
-                         check procedure files (a folder or one file): each problem with its file and
-                         JSON path; the languages default to the kiosk's (--config) or fr,en,pt,es
-  pack status [--json]   the active and previous content packs, the highest version accepted
-  pack install DIR       install a signed pack folder (a USB stick: manifest.json and blobs/)
-  pack check             ask the hub for a newer pack on the kiosk's channel, and install it
-  pack rollback          go back to the previous pack (again: undo the rollback)
-  set-pin mediator|technician
-                         set a staff PIN (6 to 12 digits), read from standard input; stored as an
-                         Argon2id hash in 'storage.staff'
-  audit [--json]         the latest 200 staff actions: when, role, action (never citizen data)
-  --version
-The configuration defaults to /etc/guichet/guichet.toml.
-)";
 
 int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
 
@@ -114,14 +93,8 @@ std::vector<std::string> split_languages(const std::string& list)
 
 // `pack status|install DIR|check|rollback` over content.packs_dir (docs/content-packs.md). Exit 1 when
 // a pack is refused or the hub cannot be asked; the reason is one line on stderr.
-int pack_command(const std::vector<std::string>& words, const std::string& config_path, bool json)
+int pack_command(const std::string& sub, const std::string& dir, const std::string& config_path, bool json)
 {
-    const std::string sub = words.size() > 1 ? words[1] : "";
-    bool takes_dir = sub == "install";
-    if (sub != "status" && sub != "install" && sub != "check" && sub != "rollback")
-        return fail_with(2, "'pack' needs status, install DIR, check or rollback\n" + std::string(usage));
-    if (words.size() != (takes_dir ? 3u : 2u))
-        return fail_with(2, "'pack " + sub + "' takes " + (takes_dir ? "one folder" : "no argument") + "\n" + usage);
     auto config = load_config(config_path);
     if (!config)
         return fail_with(2, config.error().message);
@@ -161,7 +134,7 @@ int pack_command(const std::vector<std::string>& words, const std::string& confi
         return 0;
     }
     if (sub == "install") {
-        auto installed = (*store)->install_from_folder(words[2]);
+        auto installed = (*store)->install_from_folder(dir);
         if (!installed)
             return fail_with(1, "pack refused (" + std::string(sync::pack::refusal_name(installed.error().refusal))
                     + "): " + installed.error().message);
@@ -195,64 +168,74 @@ int pack_command(const std::vector<std::string>& words, const std::string& confi
 int main(int argc, char** argv)
 {
     std::string config_path = "/etc/guichet/guichet.toml";
-    std::vector<std::string> words;
     bool json = false;
-    bool config_given = false;
     std::optional<std::string> languages;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "--config" && i + 1 < argc)
-            config_path = argv[++i], config_given = true;
-        else if (arg == "--languages" && i + 1 < argc)
-            languages = argv[++i];
-        else if (arg == "--json")
-            json = true;
-        else if (arg == "--version")
-            return std::printf("guichetctl %s\n", version_string), 0;
-        else if (arg == "--help")
-            return std::fputs(usage, stdout), 0;
-        else if (arg.starts_with("--"))
-            return fail_with(2, "unknown option '" + arg + "'\n" + usage);
-        else
-            words.push_back(arg);
-    }
-    if (words.empty())
-        return fail_with(2, std::string("a command is needed\n") + usage);
-    const std::string& command = words[0];
-    if (command == "validate") {
-        if (words.size() != 2)
-            return fail_with(2, std::string("'validate' takes one path\n") + usage);
+    std::string argument; // the one argument of the command given: CODE, ID, PATH, ROLE or DIR
+
+    CLI::App cli("What a technician can ask the kiosk from a shell: its outbox (metadata only, never contents), "
+                 "the path to the hub, content packs, staff PINs.",
+        "guichetctl");
+    apply_command_line_style(cli, std::string("guichetctl ") + version_string);
+    cli.fallthrough(); // --config may come after the command too
+    auto* config_option = cli.add_option("--config", config_path, "the kiosk's configuration (default: /etc/guichet/guichet.toml)")
+                              ->option_text("FILE");
+    cli.require_subcommand(1);
+    auto with_json = [&](CLI::App* command) {
+        command->add_flag("--json", json, "print JSON instead of text");
+        return command;
+    };
+    auto* status = with_json(cli.add_subcommand("status", "queue counts, oldest waiting submission, last error"));
+    auto* queue = with_json(
+        cli.add_subcommand("queue", "every submission's receipt, state, attempts, ages and last error (never contents)"));
+    auto* receipt = cli.add_subcommand("receipt", "the state of one receipt (what a mediator may tell a citizen)");
+    receipt->add_option("CODE", argument, "the receipt code")->required();
+    cli.add_subcommand("sync-now", "send what is due now, and report");
+    auto* diagnose = with_json(
+        cli.add_subcommand("diagnose", "check the path to the hub step by step: DNS, TCP, TLS, health, token"));
+    auto* retry = cli.add_subcommand("retry", "put a quarantined submission back in the queue");
+    retry->add_option("ID", argument, "the submission's id or receipt")->required();
+    auto* validate_command = cli.add_subcommand("validate",
+        "check procedure files (a folder or one file): each problem with its file and JSON path");
+    validate_command->add_option("PATH", argument, "a folder of procedure files, or one file")->required();
+    validate_command
+        ->add_option("--languages", languages,
+            "the languages to check, e.g. fr,en,pt,es (default: the kiosk's with --config, otherwise fr,en,pt,es)")
+        ->option_text("LIST");
+    auto* pack = cli.add_subcommand("pack", "the content packs: status, install, check, rollback");
+    pack->require_subcommand(1);
+    with_json(pack->add_subcommand("status", "the active and previous content packs, the highest version accepted"));
+    pack->add_subcommand("install", "install a signed pack folder (a USB stick: manifest.json and blobs/)")
+        ->add_option("DIR", argument, "the pack folder")
+        ->required();
+    pack->add_subcommand("check", "ask the hub for a newer pack on the kiosk's channel, and install it");
+    pack->add_subcommand("rollback", "go back to the previous pack (again: undo the rollback)");
+    auto* set_pin = cli.add_subcommand("set-pin",
+        "set a staff PIN (6 to 12 digits), read from standard input; stored as an Argon2id hash in 'storage.staff'");
+    set_pin->add_option("ROLE", argument, "mediator or technician")->required();
+    auto* audit
+        = with_json(cli.add_subcommand("audit", "the latest 200 staff actions: when, role, action (never citizen data)"));
+    cli.footer("Exit codes: 0 done, 1 the action failed, 2 bad command line or configuration.");
+    if (auto stop = parse_command_line(cli, argc, argv))
+        return *stop;
+
+    if (validate_command->parsed()) {
         if (languages)
-            return validate(words[1], split_languages(*languages));
-        if (!config_given)
-            return validate(words[1], ValidationOptions {}.languages);
+            return validate(argument, split_languages(*languages));
+        if (config_option->count() == 0)
+            return validate(argument, ValidationOptions {}.languages);
         auto config = load_config(config_path);
         if (!config)
             return fail_with(2, config.error().message);
-        return validate(words[1], config->kiosk.languages);
+        return validate(argument, config->kiosk.languages);
     }
-    if (command == "diagnose") {
-        if (words.size() != 1)
-            return fail_with(2, std::string("'diagnose' takes no argument\n") + usage);
+    if (diagnose->parsed())
         return ctl::diagnose(config_path, json);
-    }
-    if (command == "pack")
-        return pack_command(words, config_path, json);
-    if (command == "set-pin") {
-        if (words.size() != 2)
-            return fail_with(2, std::string("'set-pin' takes a role: mediator or technician\n") + usage);
-        return ctl::set_pin(config_path, words[1]);
-    }
-    if (command == "audit") {
-        if (words.size() != 1)
-            return fail_with(2, std::string("'audit' takes no argument\n") + usage);
+    if (pack->parsed())
+        return pack_command(pack->get_subcommands().front()->get_name(), argument, config_path, json);
+    if (set_pin->parsed())
+        return ctl::set_pin(config_path, argument);
+    if (audit->parsed())
         return ctl::print_audit(config_path, json, 200);
-    }
-    bool takes_argument = command == "retry" || command == "receipt";
-    if (command != "status" && command != "queue" && command != "sync-now" && !takes_argument)
-        return fail_with(2, "unknown command '" + command + "'\n" + usage);
-    if (words.size() != (takes_argument ? 2u : 1u))
-        return fail_with(2, "'" + command + "' takes " + (takes_argument ? "one argument" : "no argument") + "\n" + usage);
 
     auto config = load_config(config_path);
     if (!config)
@@ -267,7 +250,7 @@ int main(int argc, char** argv)
     if (!outbox)
         return fail_with(1, outbox.error().message);
 
-    if (command == "status") {
+    if (status->parsed()) {
         auto counts = (*outbox)->counts();
         auto entries = (*outbox)->entries(1000);
         if (!counts || !entries)
@@ -296,7 +279,7 @@ int main(int argc, char** argv)
         }
         return 0;
     }
-    if (command == "queue") {
+    if (queue->parsed()) {
         auto entries = (*outbox)->entries(100000);
         if (!entries)
             return fail_with(1, entries.error().message);
@@ -314,25 +297,25 @@ int main(int argc, char** argv)
         }
         return 0;
     }
-    if (command == "receipt") {
-        auto found = (*outbox)->find_by_receipt(words[1]);
+    if (receipt->parsed()) {
+        auto found = (*outbox)->find_by_receipt(argument);
         if (!found)
             return fail_with(1, found.error().message);
         if (!*found)
-            return fail_with(1, "no submission with the receipt '" + words[1] + "' on this kiosk");
+            return fail_with(1, "no submission with the receipt '" + argument + "' on this kiosk");
         std::printf("%s\n", entry_json(**found).dump(2).c_str());
         return 0;
     }
-    if (command == "retry") {
-        auto requeued = (*outbox)->requeue(words[1], now());
+    if (retry->parsed()) {
+        auto requeued = (*outbox)->requeue(argument, now());
         if (!requeued)
             return fail_with(1, requeued.error().message);
         if (!*requeued)
-            return fail_with(1, "no quarantined submission '" + words[1] + "' (see 'guichetctl queue')");
-        std::printf("'%s' is back in the queue\n", words[1].c_str());
+            return fail_with(1, "no quarantined submission '" + argument + "' (see 'guichetctl queue')");
+        std::printf("'%s' is back in the queue\n", argument.c_str());
         return 0;
     }
-    // sync-now
+    // sync-now, the last command left
     auto token = hub_token(*config, config_path);
     if (!token)
         return fail_with(2, token.error().message);

@@ -1,6 +1,7 @@
-// Argument parsing and the five subcommands of guichet-hub.
+// The command line of guichet-hub (CLI11, declared as a table of commands) and what each command does.
 #include "sync/hub/cli.h"
 
+#include "kiosk/core/command_line.h"
 #include "sync/clock_text.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/pack_tools.h"
@@ -17,90 +18,53 @@
 #include <iostream>
 #include <map>
 #include <pthread.h>
-#include <set>
 #include <sys/stat.h>
 #include <thread>
 
 namespace guichet::sync::hub {
 namespace {
 
-constexpr const char* usage_text = R"(usage: guichet-hub COMMAND [OPTIONS]
-
-  keygen --out DIR                 create the submission key pair: DIR/submission.pub, DIR/submission.key
-  enroll NAME --db FILE            enroll kiosk NAME ([a-z0-9-]{1,64}) and print its token, once
-  serve --db FILE --listen HOST:PORT [--faults SPEC] [--retry-after SECONDS] [--port-file FILE]
-        [--tls-cert FILE --tls-key FILE] [--fleet-page loopback|any|off] [--stale-after DURATION]
-                                   serve sync protocol v1 (HOST:0 picks a free port) and the
-                                   fleet page at / (loopback clients only by default; kiosks
-                                   silent for longer than --stale-after, default 1h, are stale)
-  export --db FILE [--since RFC3339]
-                                   print stored submissions as JSON lines
-  open --key FILE                  read export lines on stdin, open and check each submission
-  pack keygen --out FILE           create a pack signing key: FILE (secret, 0600) and FILE.pub
-  pack build DIR --key FILE --version N --out PACKDIR [--channel NAME]
-                                   sign the assets tree DIR as pack version N (channel: stable)
-  pack publish PACKDIR --channel NAME --packs DIR
-                                   publish a built pack in the hub's pack depot DIR
-
-serve --packs DIR serves the depot's packs at /v1/packs/{channel}/manifest and /v1/blobs/{hash}.
-
---faults makes POST /v1/submissions fail on purpose, e.g. 500:0.1,503:0.05,429:0.05 (tests only).
-)";
-
-struct Usage {
-    std::string message;
-};
-
+// The values one command was given: its arguments in order, and each option by name (unset when absent).
+// The command functions below read them by name, as the table in run_cli declares them.
 struct Arguments {
     std::vector<std::string> positional;
-    std::map<std::string, std::string> options;
+    std::map<std::string, std::optional<std::string>> options;
 
     std::optional<std::string> get(const std::string& name) const
     {
         auto found = options.find(name);
-        return found == options.end() ? std::nullopt : std::optional(found->second);
+        return found == options.end() ? std::nullopt : found->second;
     }
 };
 
-// Every option takes a value, as `--name value` or `--name=value`.
-std::expected<Arguments, Usage> parse_arguments(const std::string& command, const std::vector<std::string>& args,
-    const std::set<std::string>& known, size_t positional_count, const std::set<std::string>& required)
+// One command's shape: what it is for, its arguments, its options (`--name PLACEHOLDER`, "(required)").
+struct OptionShape {
+    std::string name;
+    std::string placeholder;
+    std::string description;
+    bool required = false;
+};
+struct CommandShape {
+    std::string name;
+    std::string description;
+    std::vector<std::pair<std::string, std::string>> arguments; // name, description
+    std::vector<OptionShape> options;
+};
+
+// Adds `shape` to `parent`, its values landing in `values` (which must outlive the parse and stay put).
+CLI::App* add_command(CLI::App& parent, const CommandShape& shape, Arguments& values)
 {
-    Arguments parsed;
-    for (size_t i = 1; i < args.size(); ++i) {
-        auto& arg = args[i];
-        if (arg.starts_with("--")) {
-            auto equals = arg.find('=');
-            auto name = arg.substr(0, equals);
-            if (!known.contains(name))
-                return std::unexpected(Usage { "unknown option '" + name + "' for '" + command + "'" });
-            std::string value;
-            if (equals != std::string::npos) {
-                value = arg.substr(equals + 1);
-            } else if (i + 1 < args.size()) {
-                value = args[++i];
-            } else {
-                return std::unexpected(Usage { "option '" + name + "' needs a value" });
-            }
-            if (value.empty())
-                return std::unexpected(Usage { "option '" + name + "' needs a non-empty value" });
-            if (!parsed.options.emplace(name, value).second)
-                return std::unexpected(Usage { "option '" + name + "' is given twice" });
-        } else if (arg.starts_with("-") && arg.size() > 1) {
-            return std::unexpected(Usage { "unknown option '" + arg + "' for '" + command + "'" });
-        } else {
-            parsed.positional.push_back(arg);
-        }
+    auto* command = parent.add_subcommand(shape.name, shape.description);
+    values.positional.resize(shape.arguments.size());
+    for (size_t i = 0; i < shape.arguments.size(); ++i)
+        command->add_option(shape.arguments[i].first, values.positional[i], shape.arguments[i].second)->required();
+    for (auto& option : shape.options) {
+        command->add_option(option.name, values.options[option.name], option.description)
+            ->option_text(option.required ? option.placeholder + " (required)" : option.placeholder)
+            ->required(option.required)
+            ->check(not_empty());
     }
-    if (parsed.positional.size() > positional_count)
-        return std::unexpected(Usage { "unexpected argument '" + parsed.positional[positional_count] + "' for '" + command + "'" });
-    if (parsed.positional.size() < positional_count)
-        return std::unexpected(Usage { "'" + command + "' needs " + std::to_string(positional_count) + " argument(s)" });
-    for (auto& name : required) {
-        if (!parsed.options.contains(name))
-            return std::unexpected(Usage { "'" + command + "' needs " + name });
-    }
-    return parsed;
+    return command;
 }
 
 int usage_error(std::ostream& err, const std::string& message)
@@ -300,31 +264,10 @@ int open_submissions(const Arguments& args, std::istream& in, std::ostream& out,
 }
 
 // `pack keygen|build|publish`: the signed content packs (docs/content-packs.md).
-int run_pack_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+int run_pack_command(const std::string& sub, const Arguments& given, std::ostream& out, std::ostream& err)
 {
-    if (args.size() < 2)
-        return usage_error(err, "'pack' needs a subcommand: keygen, build or publish");
-    struct PackShape {
-        std::set<std::string> known;
-        size_t positional;
-        std::set<std::string> required;
-    };
-    static const std::map<std::string, PackShape> shapes {
-        { "keygen", { { "--out" }, 0, { "--out" } } },
-        { "build", { { "--key", "--version", "--out", "--channel" }, 1, { "--key", "--version", "--out" } } },
-        { "publish", { { "--channel", "--packs" }, 1, { "--channel", "--packs" } } },
-    };
-    auto& sub = args[1];
-    auto shape = shapes.find(sub);
-    if (shape == shapes.end())
-        return usage_error(err, "unknown pack subcommand '" + sub + "'");
-    std::vector<std::string> rest(args.begin() + 1, args.end());
-    auto parsed = parse_arguments("pack " + sub, rest, shape->second.known, shape->second.positional, shape->second.required);
-    if (!parsed)
-        return usage_error(err, parsed.error().message);
-
     if (sub == "keygen") {
-        std::filesystem::path file = *parsed->get("--out");
+        std::filesystem::path file = *given.get("--out");
         auto id = write_pack_key(file);
         if (!id)
             return failure(err, id.error().message);
@@ -336,15 +279,15 @@ int run_pack_command(const std::vector<std::string>& args, std::ostream& out, st
     }
     if (sub == "build") {
         BuildOptions options;
-        options.source = parsed->positional[0];
-        options.out = *parsed->get("--out");
-        auto text = *parsed->get("--version");
+        options.source = given.positional[0];
+        options.out = *given.get("--out");
+        auto text = *given.get("--version");
         auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), options.version);
         if (error != std::errc() || end != text.data() + text.size() || options.version < 1)
             return usage_error(err, "--version '" + text + "' must be a whole number above 0");
-        if (auto channel = parsed->get("--channel"))
+        if (auto channel = given.get("--channel"))
             options.channel = *channel;
-        auto key = load_pack_key(*parsed->get("--key"));
+        auto key = load_pack_key(*given.get("--key"));
         if (!key)
             return failure(err, key.error().message);
         auto manifest = build_pack(options, *key);
@@ -356,8 +299,8 @@ int run_pack_command(const std::vector<std::string>& args, std::ostream& out, st
             << manifest->files.size() << " file(s), " << manifest->total_bytes() << " bytes\n";
         return exit_ok;
     }
-    PackDepot depot(*parsed->get("--packs"));
-    auto manifest = depot.publish(parsed->positional[0], *parsed->get("--channel"));
+    PackDepot depot(*given.get("--packs"));
+    auto manifest = depot.publish(given.positional[0], *given.get("--channel"));
     if (!manifest)
         return failure(err, manifest.error().message);
     err << "guichet-hub: published pack version " << manifest->version << " on channel '" << manifest->channel << "' ("
@@ -369,53 +312,70 @@ int run_pack_command(const std::vector<std::string>& args, std::ostream& out, st
 
 int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err)
 {
-    if (args.empty())
-        return usage_error(err, "no command given");
-    auto& command = args[0];
-    for (auto& arg : args) {
-        if (arg == "--help" || arg == "-h") {
-            out << usage_text;
-            return exit_ok;
-        }
-    }
-    if (command == "--version") {
-        out << "guichet-hub " << version_string << "\n";
-        return exit_ok;
-    }
-    if (command == "pack")
-        return run_pack_command(args, out, err);
+    CLI::App cli("The reference server of sync protocol v1, and the administration's tools around it: keys, "
+                 "kiosk tokens, export and opening of submissions, signed content packs.",
+        "guichet-hub");
+    apply_command_line_style(cli, std::string("guichet-hub ") + version_string);
+    cli.require_subcommand(1);
+    cli.footer("Exit codes: 0 done, 1 failed (for open: a submission failed its integrity check), 2 bad command line.");
 
-    struct Shape {
-        std::set<std::string> known;
-        size_t positional;
-        std::set<std::string> required;
+    const OptionShape db { "--db", "FILE", "the hub's database (SQLite)", true };
+    const std::vector<CommandShape> commands {
+        { "keygen", "create the submission key pair: DIR/submission.pub, DIR/submission.key", {},
+            { { "--out", "DIR", "the folder for the key pair", true } } },
+        { "enroll", "enroll a kiosk and print its token, once", { { "NAME", "the kiosk's name: [a-z0-9-]{1,64}" } }, { db } },
+        { "serve", "serve sync protocol v1 and the fleet page at /", {},
+            { db, { "--listen", "HOST:PORT", "where kiosks connect (HOST:0 picks a free port)", true },
+                { "--faults", "SPEC", "make POST /v1/submissions fail on purpose, e.g. 500:0.1,503:0.05,429:0.05 (tests only)" },
+                { "--retry-after", "SECONDS", "the Retry-After of injected 429 and 503 answers, 0 to 86400 (default 1)" },
+                { "--port-file", "FILE", "write the listening port there once ready" },
+                { "--tls-cert", "FILE", "serve HTTPS with this certificate (needs --tls-key)" },
+                { "--tls-key", "FILE", "the certificate's private key (needs --tls-cert)" },
+                { "--fleet-page", "loopback|any|off", "who may read the fleet page at / (default: loopback clients only)" },
+                { "--stale-after", "DURATION", "the fleet page marks kiosks silent for longer as stale (default 1h)" },
+                { "--packs", "DIR", "serve the depot's packs at /v1/packs/{channel}/manifest and /v1/blobs/{hash}" } } },
+        { "export", "print stored submissions as JSON lines", {},
+            { db, { "--since", "RFC3339", "only submissions received from then on" } } },
+        { "open", "read export lines on stdin, open and check each submission", {},
+            { { "--key", "FILE", "the submission secret key (keygen's submission.key)", true } } },
     };
-    static const std::map<std::string, Shape> shapes {
-        { "keygen", { { "--out" }, 0, { "--out" } } },
-        { "enroll", { { "--db" }, 1, { "--db" } } },
-        { "serve",
-            { { "--db", "--listen", "--faults", "--retry-after", "--port-file", "--tls-cert", "--tls-key",
-                  "--fleet-page", "--stale-after", "--packs" }, 0,
-                { "--db", "--listen" } } },
-        { "export", { { "--db", "--since" }, 0, { "--db" } } },
-        { "open", { { "--key" }, 0, { "--key" } } },
+    const std::vector<CommandShape> pack_commands {
+        { "keygen", "create a pack signing key: FILE (secret, 0600) and FILE.pub", {},
+            { { "--out", "FILE", "the secret key's file", true } } },
+        { "build", "sign the assets tree DIR as pack version N", { { "DIR", "the assets tree" } },
+            { { "--key", "FILE", "the pack signing key", true }, { "--version", "N", "the pack's version, above 0", true },
+                { "--out", "PACKDIR", "where the pack goes", true },
+                { "--channel", "NAME", "the channel (default: stable)" } } },
+        { "publish", "publish a built pack in the hub's pack depot", { { "PACKDIR", "the built pack" } },
+            { { "--channel", "NAME", "the channel to publish on", true },
+                { "--packs", "DIR", "the hub's pack depot (serve --packs)", true } } },
     };
-    auto shape = shapes.find(command);
-    if (shape == shapes.end())
-        return usage_error(err, "unknown command '" + command + "'");
-    auto parsed = parse_arguments(command, args, shape->second.known, shape->second.positional, shape->second.required);
-    if (!parsed)
-        return usage_error(err, parsed.error().message);
+    std::map<std::string, Arguments> values; // by command: "serve", "pack build", ...
+    for (auto& shape : commands)
+        add_command(cli, shape, values[shape.name]);
+    auto* pack = cli.add_subcommand("pack", "the signed content packs: keygen, build, publish (docs/content-packs.md)");
+    pack->require_subcommand(1);
+    for (auto& shape : pack_commands)
+        add_command(*pack, shape, values["pack " + shape.name]);
 
+    if (auto stop = parse_command_line(cli, args, out, err))
+        return *stop;
+
+    auto command = cli.get_subcommands().front()->get_name();
+    if (command == "pack") {
+        auto sub = pack->get_subcommands().front()->get_name();
+        return run_pack_command(sub, values["pack " + sub], out, err);
+    }
+    auto& given = values[command];
     if (command == "keygen")
-        return keygen(*parsed, out, err);
+        return keygen(given, out, err);
     if (command == "enroll")
-        return enroll(*parsed, out, err);
+        return enroll(given, out, err);
     if (command == "serve")
-        return serve(*parsed, err);
+        return serve(given, err);
     if (command == "export")
-        return export_submissions(*parsed, out, err);
-    return open_submissions(*parsed, in, out, err);
+        return export_submissions(given, out, err);
+    return open_submissions(given, in, out, err);
 }
 
 }

@@ -1,5 +1,5 @@
-// The guichet-hub command line: keygen, enroll, serve, export and open. Exit codes: 0 done, 1 failed
-// (or, for open, a submission failed its integrity check), 2 the command line is wrong.
+// The guichet-hub command line: keygen, enroll, serve, export, open and pack keygen|build|publish. Exit codes:
+// 0 done, 1 failed (or, for open, a submission failed its integrity check), 2 the command line is wrong.
 #pragma once
 #include <iosfwd>
 #include <string>

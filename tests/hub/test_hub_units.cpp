@@ -305,6 +305,45 @@ TEST_CASE("The command line names what is wrong and exits 2", "[hub]")
     CHECK(run({ "--help" }).first == exit_ok);
 }
 
+TEST_CASE("The command line's help, version and nested pack commands", "[hub]")
+{
+    auto run = [](std::vector<std::string> args) {
+        std::istringstream in;
+        std::ostringstream out, err;
+        int code = run_cli(args, in, out, err);
+        return std::tuple { code, out.str(), err.str() };
+    };
+    auto [help_code, help, help_err] = run({ "serve", "--help" });
+    CHECK(help_code == exit_ok);
+    CHECK_THAT(help, Catch::Contains("guichet-hub serve") && Catch::Contains("--listen") && Catch::Contains("--stale-after"));
+    CHECK(help_err.empty());
+    auto [pack_code, pack_help, pack_err] = run({ "pack", "build", "-h" });
+    CHECK(pack_code == exit_ok);
+    CHECK_THAT(pack_help, Catch::Contains("--channel"));
+    auto [version_code, version, version_err] = run({ "--version" });
+    CHECK(version_code == exit_ok);
+    CHECK_THAT(version, Catch::StartsWith("guichet-hub "));
+
+    auto [no_pack_code, no_pack_out, no_pack] = run({ "pack" });
+    CHECK(no_pack_code == exit_usage);
+    CHECK_THAT(no_pack, Catch::Contains("'pack' needs a command: keygen, build, publish"));
+    auto [unknown_code, unknown_out, unknown] = run({ "pack", "sign" });
+    CHECK(unknown_code == exit_usage);
+    CHECK_THAT(unknown, Catch::Contains("unknown command 'pack sign'"));
+    auto [twice_code, twice_out, twice] = run({ "export", "--db", "a.db", "--db", "b.db" });
+    CHECK(twice_code == exit_usage);
+    CHECK_THAT(twice, Catch::Contains("'--db' is given twice"));
+    auto [empty_code, empty_out, empty] = run({ "export", "--db", "" });
+    CHECK(empty_code == exit_usage);
+    CHECK_THAT(empty, Catch::Contains("--db needs a non-empty value"));
+    auto [no_value_code, no_value_out, no_value] = run({ "export", "--db=" });
+    CHECK(no_value_code == exit_usage);
+    CHECK_THAT(no_value, Catch::Contains("'--db' needs a value"));
+    auto [build_code, build_out, build] = run({ "pack", "build", "--key", "k", "--version", "2", "--out", "p" });
+    CHECK(build_code == exit_usage);
+    CHECK_THAT(build, Catch::Contains("'pack build' takes one argument (DIR)"));
+}
+
 TEST_CASE("Export refuses a database that does not exist", "[hub]")
 {
     TempDir dir;

@@ -38,6 +38,14 @@ TEST_CASE("the version option prints the version", "[ui][cli]")
     CHECK_THAT(outcome.output, Catch::StartsWith("guichet 0."));
 }
 
+TEST_CASE("the help option prints every option and exits 0", "[ui][cli]")
+{
+    auto outcome = run_guichet("--help");
+    CHECK(outcome.exit_code == 0);
+    for (auto option : { "--config", "--windowed", "--headless", "--script", "--screenshot-dir", "--dump-ui", "--version" })
+        CHECK_THAT(outcome.output, Catch::Contains(option));
+}
+
 TEST_CASE("command-line mistakes exit with 2 and say what is wrong", "[ui][cli]")
 {
     auto unknown = run_guichet("--fullscreen-please");
@@ -51,6 +59,18 @@ TEST_CASE("command-line mistakes exit with 2 and say what is wrong", "[ui][cli]"
     auto bad_size = run_guichet("--windowed big");
     CHECK(bad_size.exit_code == 2);
     CHECK_THAT(bad_size.output, Catch::Contains("--windowed takes a size such as 1920x1080"));
+
+    auto too_small = run_guichet("--windowed 200x100");
+    CHECK(too_small.exit_code == 2);
+    CHECK_THAT(too_small.output, Catch::Contains("got '200x100'"));
+
+    auto no_value = run_guichet("--config");
+    CHECK(no_value.exit_code == 2);
+    CHECK_THAT(no_value.output, Catch::Contains("'--config' needs a value"));
+
+    auto stray = run_guichet("kiosk.toml");
+    CHECK(stray.exit_code == 2);
+    CHECK_THAT(stray.output, Catch::Contains("'guichet' takes no argument, got 'kiosk.toml'"));
 }
 
 TEST_CASE("an unreadable or wrong configuration exits with 2 and names the problem", "[ui][cli]")

@@ -111,6 +111,43 @@ TEST_CASE("guichetctl set-pin stores a hash, refuses a weak PIN, and the audit l
     CHECK(test::read_text(kiosk.dir / "staff.sqlite").find("482913") == std::string::npos);
 }
 
+TEST_CASE("guichetctl's help and its commands' help go to stdout", "[ctl]")
+{
+    Kiosk kiosk;
+    auto help = kiosk.ctl("--help");
+    CHECK(help.exit_code == 0);
+    CHECK_THAT(help.out, Catch::Contains("sync-now") && Catch::Contains("set-pin") && Catch::Contains("Exit codes"));
+    auto pack = kiosk.ctl("pack --help");
+    CHECK(pack.exit_code == 0);
+    CHECK_THAT(pack.out, Catch::Contains("install") && Catch::Contains("rollback"));
+    auto validate = kiosk.ctl("validate --help");
+    CHECK(validate.exit_code == 0);
+    CHECK_THAT(validate.out, Catch::Contains("--languages"));
+    auto version = kiosk.ctl("--version");
+    CHECK(version.exit_code == 0);
+    CHECK_THAT(version.out, Catch::StartsWith("guichetctl "));
+}
+
+TEST_CASE("guichetctl names an unknown option, a missing pack command and a stray argument", "[ctl]")
+{
+    Kiosk kiosk;
+    auto option = kiosk.ctl("status --colour");
+    CHECK(option.exit_code == 2);
+    CHECK_THAT(option.err, Catch::Contains("unknown option '--colour' for 'status'"));
+    auto no_pack_command = kiosk.ctl("pack");
+    CHECK(no_pack_command.exit_code == 2);
+    CHECK_THAT(no_pack_command.err, Catch::Contains("'pack' needs a command: status, install, check, rollback"));
+    auto unknown_pack_command = kiosk.ctl("pack upgrade");
+    CHECK(unknown_pack_command.exit_code == 2);
+    CHECK_THAT(unknown_pack_command.err, Catch::Contains("unknown command 'pack upgrade'"));
+    auto stray = kiosk.ctl("status now");
+    CHECK(stray.exit_code == 2);
+    CHECK_THAT(stray.err, Catch::Contains("'status' takes no argument, got 'now'"));
+    // --config may still follow the command.
+    std::string command = std::string(GUICHETCTL) + " status --config /nonexistent.toml 2>&1";
+    CHECK(test::exit_code_of(std::system(command.c_str())) == 2);
+}
+
 TEST_CASE("guichetctl refuses bad command lines with the reason", "[ctl]")
 {
     Kiosk kiosk;

@@ -37,7 +37,7 @@ int main(int argc, char** argv)
     std::vector<std::string_view> arguments(argv + 1, argv + argc);
     auto options = parse_proxy_options(arguments);
     if (!options) {
-        std::fprintf(stderr, "fault_proxy: %s\n%s", options.error().c_str(), proxy_usage().c_str());
+        std::fprintf(stderr, "fault_proxy: %s\n(run 'fault_proxy --help' for usage)\n", options.error().c_str());
         return 2;
     }
     if (options->help) {

@@ -113,6 +113,20 @@ TEST_CASE("fault proxy options reject bad input", "[proxy]")
     CHECK_THAT(error.error(), Catch::Contains("--stall-rate"));
 }
 
+TEST_CASE("fault proxy options name what is missing and take --help", "[proxy]")
+{
+    auto missing = parse({ "--listen", "127.0.0.1:0" });
+    REQUIRE_FALSE(missing);
+    CHECK_THAT(missing.error(), Catch::Contains("--target"));
+    auto unknown = parse({ "--listen", "127.0.0.1:0", "--target", "127.0.0.1:80", "--jitter-ms", "5" });
+    REQUIRE_FALSE(unknown);
+    CHECK_THAT(unknown.error(), Catch::Contains("unknown option '--jitter-ms'"));
+    auto help = parse({ "--help" });
+    REQUIRE(help);
+    CHECK(help->help);
+    CHECK_THAT(proxy_usage(), Catch::Contains("--truncate-rate") && Catch::Contains("SIGUSR1"));
+}
+
 TEST_CASE("fault proxy retransmission timeout defaults to three round trips", "[proxy]")
 {
     ProxyOptions options;
