@@ -28,6 +28,7 @@ if [ ! -e "$base/.complete" ]; then
   mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
   mirror=${mirror:-http://deb.debian.org/debian}
   echo "== fresh machine: debootstrap, then the image's packages into $base (once; about 15 minutes)"
+  for mount in proc dev; do mountpoint -q "$base/$mount" && umount -l "$base/$mount"; done
   rm -rf "$base"
   debootstrap --variant=minbase bookworm "$base" "$mirror" > "$logs/debootstrap.log" 2>&1 \
     || { tail -20 "$logs/debootstrap.log"; fail "debootstrap failed"; }

@@ -48,16 +48,15 @@ Result<void> SyncFeature::open()
         return std::unexpected(outbox.error());
     m_outbox = std::move(*outbox);
     if (sync.hub_url.empty()) { // queued until a hub is configured: say so
-        m_status.link = sync::LinkState::Offline;
+        m_status.link = LinkState::Offline;
         m_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
         return {};
     }
     if (m_link.token.empty())
         return fail(m_token_problem.empty() ? "the kiosk token is empty" : m_token_problem);
-    auto uploader_settings = m_link;
-    uploader_settings.batch_max_items = static_cast<size_t>(sync.batch_max_items);
-    uploader_settings.batch_max_bytes = static_cast<size_t>(sync.batch_max_kib) * 1024;
-    m_uploader = std::make_unique<sync::Uploader>(*m_outbox, uploader_settings);
+    m_uploader = std::make_unique<sync::Uploader>(*m_outbox,
+        sync::UploaderSettings { .link = m_link, .batch_max_items = static_cast<size_t>(sync.batch_max_items),
+            .batch_max_bytes = static_cast<size_t>(sync.batch_max_kib) * 1024 });
     // The worker hands its new snapshot to the main thread, which the screens read.
     m_uploader->start([this] { m_queue.post([this] { m_status = m_uploader->status(); }); });
     // The heartbeat has its own connection and thread: a slow one never delays a submission.

@@ -34,9 +34,9 @@ public:
 
     sync::Outbox* outbox() const { return m_outbox.get(); }
     sync::Uploader* uploader() const { return m_uploader.get(); }
-    const sync::SyncStatus* status() const { return m_outbox ? &m_status : nullptr; }
+    const SyncStatus* status() const { return m_outbox ? &m_status : nullptr; }
     // The link as the technician's network test uses it; an empty hub_url: no hub.
-    const sync::UploaderSettings& link() const { return m_link; }
+    const sync::LinkSettings& link() const { return m_link; }
     // Why the kiosk token could not be read, if so.
     const std::string& token_problem() const { return m_token_problem; }
     const std::string& token() const { return m_link.token; }
@@ -50,9 +50,9 @@ private:
 
     const Config& m_config;
     MainQueue& m_queue;
-    sync::UploaderSettings m_link;
+    sync::LinkSettings m_link;
     std::string m_token_problem;
-    sync::SyncStatus m_status;
+    SyncStatus m_status;
     std::unique_ptr<sync::Outbox> m_outbox;
     std::unique_ptr<sync::Uploader> m_uploader;         // after the outbox: stopped before it closes
     std::unique_ptr<sync::HeartbeatSender> m_heartbeat; // likewise
