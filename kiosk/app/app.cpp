@@ -9,7 +9,7 @@
 #include "kiosk/app/staff_desk.h"
 #include "kiosk/app/sync_feature.h"
 #include "kiosk/app/voice_feature.h"
-#include "screens/screen.h"
+#include "screens/frame_context.h"
 
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>

@@ -1,7 +1,7 @@
 // The citizen's session as a feature (see session_feature.h).
 #include "kiosk/app/session_feature.h"
 
-#include "screens/screen.h"
+#include "screens/frame_context.h"
 
 #include <algorithm>
 

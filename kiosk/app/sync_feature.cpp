@@ -1,7 +1,7 @@
 // Sync as a feature (see sync_feature.h).
 #include "kiosk/app/sync_feature.h"
 
-#include "screens/screen.h"
+#include "screens/frame_context.h"
 #include "sync/clock_text.h"
 
 #include <sodium.h>

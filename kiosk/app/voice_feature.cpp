@@ -2,7 +2,7 @@
 #include "kiosk/app/voice_feature.h"
 
 #include "kiosk/app/session_feature.h"
-#include "screens/screen.h"
+#include "screens/frame_context.h"
 
 #include <algorithm>
 #include <cstdio>

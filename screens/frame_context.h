@@ -1,0 +1,48 @@
+// What a screen may read or say during one frame: the widget set, the words, the session, and what the
+// features lend it (the catalog, the journey, the sync status, the staff desk's view).
+#pragma once
+#include "kiosk/core/config.h"
+#include "kiosk/core/i18n.h"
+#include "kiosk/core/intents.h"
+#include "kiosk/core/journey.h"
+#include "kiosk/core/postcodes.h"
+#include "kiosk/core/procedure.h"
+#include "kiosk/core/router.h"
+#include "kiosk/core/session.h"
+#include "kiosk/core/staff_intents.h"
+#include "kiosk/core/sync_status.h"
+#include "screens/staff_view.h"
+#include "screens/ui.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet::screens {
+
+// Everything a screen may read or say during one frame.
+struct FrameContext {
+    Ui& ui;
+    const Strings& strings;
+    const Session& session;
+    const KioskSection& kiosk;
+    std::vector<Intent>& intents;
+    const SyncStatus* sync = nullptr; // nullptr: this kiosk takes no submissions
+    const Catalog* catalog = nullptr;
+    const Journey* journey = nullptr;       // inside a procedure
+    const PostcodeTable* postcodes = nullptr;
+    bool training = false;                  // the training banner runs across the top of every screen
+    // Staff screens only: what they show, and where their intents go.
+    const StaffView* staff = nullptr;
+    std::vector<StaffIntent>* staff_intents = nullptr;
+
+    const std::string& language() const { return session.preferences().language; }
+    const std::string& tr(std::string_view key) const { return strings.get(language(), key); }
+    const std::string& text(const LocalizedText& text) const { return localized(text, language()); }
+    void emit(Intent intent) { intents.push_back(std::move(intent)); }
+    void emit_staff(StaffIntent intent) { staff_intents->push_back(std::move(intent)); }
+    // Staff screens use the kiosk's default language, the staff's, not the citizen's.
+    const std::string& staff_tr(std::string_view key) const { return strings.get(staff->language, key); }
+};
+
+}
