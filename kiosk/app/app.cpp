@@ -113,8 +113,7 @@ void App::render_frame()
     // During the "are you still there?" warning, any key already answered it.
     if (keys.back && !f.session->warning() && !f.staff->active() && !f.journey->close_overlay())
         intents.push_back(intent::Back {});
-    float unit = static_cast<float>(std::min(size().width, size().height)) / 1080.0f; // drawn for a 1080 px short side
-    m_gui.ensure_fonts(unit * text_scale(f.session->session().preferences().text_size));
+    m_gui.ensure_fonts(layout_unit(size()) * text_scale(f.session->session().preferences().text_size));
     draw_frame(intents);
 
     for (auto& intent : intents)
@@ -149,8 +148,7 @@ void App::draw_frame(std::vector<Intent>& intents)
         ImGui::NewFrame();
         m_tree.begin_frame(screen_name(current_screen()));
         m_tree.set_viewport(static_cast<float>(width), static_cast<float>(height));
-        screens::Ui ui { m_tree, theme, m_gui.fonts(), static_cast<float>(std::min(width, height)) / 1080.0f,
-            text_scale(prefs.text_size) };
+        screens::Ui ui { m_tree, theme, m_gui.fonts(), layout_unit(size()), text_scale(prefs.text_size) };
         ui.focus_id = m_navigation.focus().id();
         if (pass == 0) { // an activation acts once, not again in the layout pass
             ui.activate_id = m_navigation.activate_id();

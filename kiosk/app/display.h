@@ -17,6 +17,9 @@ struct Size {
     int height = 0;
 };
 
+// The design is drawn for a 1080-pixel short side: everything scales by this (before the text size).
+inline float layout_unit(Size size) { return static_cast<float>(size.width < size.height ? size.width : size.height) / 1080.0f; }
+
 enum class DisplayKind {
     Window,
     Headless,

@@ -225,8 +225,7 @@ Result<void> HeadlessDriver::run_step(const ScriptStep& step)
     case ScriptVerb::ExpectFits: {
         // What a citizen sees must be whole: nothing past an edge, nothing drawn over something else, every
         // control at least the 64-pixel touch target (at 1080 pixels on the short side, as the layout scales).
-        auto [width, height] = m_app.size();
-        float min_target = 64.0f * static_cast<float>(std::min(width, height)) / 1080.0f;
+        float min_target = 64.0f * layout_unit(m_app.size());
         auto problems = tree.layout_problems(min_target);
         if (problems.empty())
             return {};

@@ -3,6 +3,7 @@
 
 #include "guichet/version.h"
 #include "kiosk/app/content_feature.h"
+#include "kiosk/app/display.h"
 #include "kiosk/app/sync_feature.h"
 #include "kiosk/app/voice_feature.h"
 #include "sync/heartbeat.h"
@@ -144,7 +145,7 @@ void StaffDesk::audit(std::string_view action, std::string_view detail)
 bool StaffDesk::entry_held()
 {
     const ImGuiIO& io = ImGui::GetIO();
-    float corner = 120 * std::min(io.DisplaySize.x, io.DisplaySize.y) / 1080.0f;
+    float corner = 120 * layout_unit({ static_cast<int>(io.DisplaySize.x), static_cast<int>(io.DisplaySize.y) });
     bool in_corner = io.MouseDown[0] && io.MousePos.x >= io.DisplaySize.x - corner && io.MousePos.x <= io.DisplaySize.x
         && io.MousePos.y >= 0 && io.MousePos.y <= corner;
     if (!in_corner) {
