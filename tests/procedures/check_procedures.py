@@ -1,20 +1,22 @@
 #!/usr/bin/python3
 """The procedure schema (docs/procedure.schema.json) and the kiosk's reader (`guichetctl validate`) agree.
 
-Every shipped procedure and tests/procedures/minimal.json pass both. Every file of the broken corpus
-(tests/procedures/broken/*.json, each the minimal procedure with one defect) is refused by exactly the
-checkers its manifest names, each with a message naming the problem: the reader refuses all of them, the
-schema all but those a JSON schema cannot see (cross references, expressions, sibling values), for which
-the manifest says why. A file without a manifest entry, or an entry without a file, fails the test, so the
+Every shipped procedure and tests/procedures/minimal.json pass both. Every case of the broken corpus
+(tests/procedures/broken.json: the minimal procedure with one defect, made by the case's edits) is refused
+by exactly the checkers the case names, each with a message naming the problem: the reader refuses all of
+them, the schema all but those a JSON schema cannot see (cross references, expressions, sibling values),
+for which the case says why. A case whose edits change nothing, or an empty corpus, fails the test, so the
 corpus cannot pass on nothing.
 
 Run with Debian's /usr/bin/python3, which has python3-jsonschema (scripts/install-deps.sh).
 """
 import argparse
+import copy
 import json
 import pathlib
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 
@@ -24,6 +26,23 @@ CORPUS_LANGUAGES = "fr,en"
 
 def schema_errors(validator, document):
     return [f"$/{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(document)]
+
+
+def apply_edits(document, edits):
+    """The document with each edit made: {"set": "/json/pointer", "value": v} or {"remove": "/json/pointer"}."""
+    document = copy.deepcopy(document)
+    for edit in edits:
+        pointer = edit["set"] if "set" in edit else edit["remove"]
+        steps = [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
+        node = document
+        for step in steps[:-1]:
+            node = node[int(step)] if isinstance(node, list) else node[step]
+        last = int(steps[-1]) if isinstance(node, list) else steps[-1]
+        if "set" in edit:
+            node[last] = edit["value"]
+        else:
+            del node[last]
+    return document
 
 
 def run_validate(guichetctl, path, languages):
@@ -38,7 +57,7 @@ def main():
     parser.add_argument("--guichetctl", required=True)
     parser.add_argument("--shipped", required=True, type=pathlib.Path, help="assets/procedures")
     parser.add_argument("--minimal", required=True, type=pathlib.Path, help="tests/procedures/minimal.json")
-    parser.add_argument("--corpus", required=True, type=pathlib.Path, help="tests/procedures/broken")
+    parser.add_argument("--corpus", required=True, type=pathlib.Path, help="tests/procedures/broken.json")
     args = parser.parse_args()
 
     schema = json.loads(args.schema.read_text(encoding="utf-8"))
@@ -60,21 +79,21 @@ def main():
             failures.append(f"{path.name}: guichetctl validate refuses it (exit {code}): {output.strip()}")
         checked += 1
 
-    # What each must refuse, as the manifest says.
-    manifest = json.loads((args.corpus / "manifest.json").read_text(encoding="utf-8"))
-    manifest = {name: entry for name, entry in manifest.items() if not name.startswith("_")}  # "_about"
-    files = {p.name for p in args.corpus.glob("*.json")} - {"manifest.json"}
-    for name in sorted(files - manifest.keys()):
-        failures.append(f"{name}: not in the manifest, so nothing says who must refuse it")
-    for name in sorted(manifest.keys() - files):
-        failures.append(f"{name}: in the manifest, but there is no such file")
-    if not files:
+    # What each must refuse, as its case says.
+    minimal = json.loads(args.minimal.read_text(encoding="utf-8"))
+    cases = json.loads(args.corpus.read_text(encoding="utf-8"))
+    cases = {name: entry for name, entry in cases.items() if not name.startswith("_")}  # "_about"
+    if not cases:
         failures.append(f"no broken procedure in {args.corpus}: nothing would be checked")
-
-    for name in sorted(files & manifest.keys()):
-        entry = manifest[name]
-        path = args.corpus / name
-        document = json.loads(path.read_text(encoding="utf-8"))
+    folder = tempfile.TemporaryDirectory(prefix="broken-procedures-")
+    for name in sorted(cases):
+        entry = cases[name]
+        document = apply_edits(minimal, entry.get("edits", []))
+        if document == minimal:
+            failures.append(f"{name}: its edits change nothing, so it is the minimal procedure itself")
+            continue
+        path = pathlib.Path(folder.name) / f"{name}.json"  # guichetctl reads a file, named after the case
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
 
         errors = schema_errors(validator, document)
         if "schema" in entry:
@@ -103,6 +122,7 @@ def main():
 
     for failure in failures:
         print("FAIL", failure)
+    folder.cleanup()
     print(f"{checked} files checked, {len(failures)} failures")
     return 1 if failures or checked == 0 else 0
 
