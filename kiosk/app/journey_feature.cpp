@@ -127,7 +127,7 @@ void JourneyFeature::rate(int score)
 {
     auto* journey = m_router.journey();
     if (journey && !m_staff.training()) // a trainee's opinion is not a citizen's
-        m_sync.record_rating(journey->procedure().id, score);
+        m_sync.record_rating(journey->procedure().id, score, today_local());
 }
 
 void JourneyFeature::ensure_postcodes(const Procedure& procedure)

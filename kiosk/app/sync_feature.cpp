@@ -91,16 +91,13 @@ Result<sync::Receipt> SyncFeature::submit(sync::NewSubmission& submission)
     return receipt;
 }
 
-void SyncFeature::record_rating(const std::string& procedure, int score)
+void SyncFeature::record_rating(const std::string& procedure, int score, const Date& day)
 {
     if (!m_outbox)
         return;
-    std::time_t now = std::time(nullptr);
-    std::tm local {};
-    localtime_r(&now, &local);
-    char day[16];
-    std::strftime(day, sizeof day, "%Y-%m-%d", &local);
-    if (auto recorded = m_outbox->record_rating(procedure, score, day); !recorded)
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", day.year, day.month, day.day);
+    if (auto recorded = m_outbox->record_rating(procedure, score, text); !recorded)
         std::fprintf(stderr, "guichet: a rating could not be stored: %s\n", recorded.error().message.c_str());
 }
 

@@ -5,6 +5,7 @@
 #include "kiosk/app/feature.h"
 #include "kiosk/app/main_queue.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/field_check.h"
 #include "kiosk/core/result.h"
 #include "sync/heartbeat.h"
 #include "sync/outbox.h"
@@ -28,7 +29,7 @@ public:
     // `submission` either way.
     Result<sync::Receipt> submit(sync::NewSubmission& submission);
     // The optional satisfaction answer, as a counter per day, procedure and score.
-    void record_rating(const std::string& procedure, int score);
+    void record_rating(const std::string& procedure, int score, const Date& day);
 
     void prepare(screens::FrameContext&) const override;
 
