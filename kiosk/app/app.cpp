@@ -79,14 +79,10 @@ Result<void> App::create_features()
     f.staff = std::make_unique<StaffDesk>(config, m_clock, m_queue, StaffLinks { *f.sync, *f.content, *f.voice, *this });
     f.journey = std::make_unique<JourneyFeature>(config, *f.content, *f.session, *f.sync, *f.staff);
     f.all = { f.content.get(), f.sync.get(), f.staff.get(), f.journey.get(), f.voice.get(), f.session.get() };
-    for (auto* feature : f.all)
-        for (auto index : feature->intents()) {
-            if (f.owners[index])
-                return fail("intent " + std::to_string(index) + " has two owners");
-            f.owners[index] = feature;
-        }
-    if (std::find(f.owners.begin(), f.owners.end(), nullptr) != f.owners.end())
-        return fail("an intent has no feature to handle it");
+    auto owners = intent_owners(f.all);
+    if (!owners)
+        return std::unexpected(owners.error());
+    f.owners = *owners;
     return {};
 }
 

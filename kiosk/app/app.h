@@ -110,7 +110,7 @@ private:
         std::unique_ptr<VoiceFeature> voice;
         std::unique_ptr<SessionFeature> session;
         std::vector<Feature*> all;
-        std::array<Feature*, std::variant_size_v<Intent>> owners {};
+        IntentOwners owners {};
         ~Features();
     };
     struct Exit {

@@ -5,6 +5,9 @@
 #pragma once
 #include "kiosk/core/clock.h"
 #include "kiosk/core/intents.h"
+#include "kiosk/core/result.h"
+
+#include <array>
 
 #include <optional>
 #include <string>
@@ -76,5 +79,9 @@ public:
     // The citizen's session ended: forget everything of it.
     virtual void session_ended() { }
 };
+
+// Each intent type's one owner, from the features' intents(): fails when a type has two owners or none.
+using IntentOwners = std::array<Feature*, std::variant_size_v<Intent>>;
+Result<IntentOwners> intent_owners(const std::vector<Feature*>&);
 
 }
