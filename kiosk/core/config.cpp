@@ -1,5 +1,6 @@
 // Reads the TOML configuration with toml++ and checks each value against its rule.
 #include "kiosk/core/config.h"
+#include "kiosk/core/input_limits.h"
 
 #include <toml++/toml.h>
 
@@ -18,14 +19,51 @@ using Setter = std::function<std::string(const toml::node&)>; // returns an erro
 
 std::string type_error(std::string_view expected) { return "must be " + std::string(expected); }
 
-Setter string_key(std::string& target, bool allow_empty = false)
+// Paths, addresses and names: PATH_MAX is 4096 bytes, and nothing else here is longer.
+constexpr std::size_t max_string_characters = 4096;
+// Arrays hold language codes or signing keys: a handful.
+constexpr std::size_t max_list_items = 32;
+
+std::string length_problem(std::string_view text, std::size_t max_characters)
 {
-    return [&target, allow_empty](const toml::node& node) -> std::string {
+    auto length = character_count(text);
+    if (length <= max_characters)
+        return {};
+    return "is " + std::to_string(length) + " characters long; at most " + std::to_string(max_characters) + " are allowed";
+}
+
+Setter string_key(std::string& target, bool allow_empty = false, std::size_t max_characters = max_string_characters)
+{
+    return [&target, allow_empty, max_characters](const toml::node& node) -> std::string {
         auto value = node.value<std::string>();
         if (!node.is_string() || !value)
             return type_error("a string");
         if (value->empty() && !allow_empty)
             return "must not be empty";
+        if (auto problem = length_problem(*value, max_characters); !problem.empty())
+            return problem;
+        target = *value;
+        return {};
+    };
+}
+
+// A theme is named, not given as a path: the kiosk reads <assets>/themes/<name>.json, and a name with
+// '/' or '..' would read a file from anywhere.
+Setter theme_name_key(std::string& target)
+{
+    return [&target](const toml::node& node) -> std::string {
+        auto value = node.value<std::string>();
+        if (!node.is_string() || !value)
+            return type_error("a string");
+        if (value->empty())
+            return "must not be empty";
+        bool plain
+ = !value->empty() && value->size() <= 64 && std::all_of(value->begin(), value->end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        });
+        if (!plain)
+            return "must be the name of a theme of themes/ (1 to 64 letters, digits, '-' or '_', without '.json'), got '"
+                + shown(*value) + "'";
         target = *value;
         return {};
     };
@@ -81,6 +119,8 @@ Setter language_list_key(std::vector<std::string>& target)
         auto* array = node.as_array();
         if (!array || array->empty())
             return type_error("a non-empty list of language codes such as [\"fr\", \"en\"]");
+        if (array->size() > max_list_items)
+            return "holds " + std::to_string(array->size()) + " items; at most " + std::to_string(max_list_items) + " are allowed";
         std::vector<std::string> codes;
         for (auto& item : *array) {
             auto code = item.value<std::string>();
@@ -99,11 +139,15 @@ Setter string_list_key(std::vector<std::string>& target)
         auto* array = node.as_array();
         if (!array)
             return type_error("a list of strings such as [\"...\"]");
+        if (array->size() > max_list_items)
+            return "holds " + std::to_string(array->size()) + " items; at most " + std::to_string(max_list_items) + " are allowed";
         std::vector<std::string> items;
         for (auto& item : *array) {
             auto text = item.value<std::string>();
             if (!item.is_string() || !text || text->empty())
                 return "must hold non-empty strings";
+            if (auto problem = length_problem(*text, max_string_characters); !problem.empty())
+                return "holds a string that " + problem;
             items.push_back(*text);
         }
         target = std::move(items);
@@ -125,6 +169,67 @@ std::string check_hub_url(std::string_view url)
     return "must use https:// (plain http:// is only allowed to 127.0.0.1 or localhost)";
 }
 
+// toml++ reads a dotted key and nested arrays and inline tables by recursion, one level a part: a key of
+// 40,000 parts overflows the stack (SIGSEGV). The configuration needs two parts ("section.key") and two
+// levels ("[[x]]", a list), so one pass over the text refuses more than these before toml++ sees it.
+constexpr std::size_t max_key_parts = 16;
+constexpr std::size_t max_toml_depth = 16;
+
+Result<void> check_toml_shape(std::string_view text, std::string_view source)
+{
+    std::size_t line = 1, depth = 0, dots = 0; // dots: since the last '=', ',', bracket or line end
+    auto at_line = [&] { return std::string(source) + ":" + std::to_string(line) + ": "; };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '#') { // a comment, to the end of the line
+            while (i + 1 < text.size() && text[i + 1] != '\n')
+                ++i;
+        } else if (c == '"' || c == '\'') {
+            // A string, skipped whole: what it holds is not structure. Basic strings ('"') have escapes;
+            // a multi-line one ("""…""" or '''…''') may span lines, which are still counted.
+            bool basic = c == '"';
+            bool multi_line = text.substr(i, 3) == std::string(3, c);
+            i += multi_line ? 3 : 1;
+            for (; i < text.size(); ++i) {
+                if (basic && text[i] == '\\') {
+                    if (++i < text.size() && text[i] == '\n')
+                        ++line; // a line-ending backslash in a multi-line string
+                    continue;
+                }
+                if (text[i] == '\n') {
+                    ++line;
+                    if (!multi_line)
+                        break; // an unterminated string: toml++ says so
+                }
+                if (text[i] == c && (!multi_line || text.substr(i, 3) == std::string(3, c))) {
+                    i += multi_line ? 2 : 0;
+                    break;
+                }
+            }
+        } else if (c == '\n') {
+            ++line;
+            dots = 0;
+        } else if (c == '.') {
+            // Outside strings a dot separates key parts; a number or a time holds one at most.
+            if (++dots >= max_key_parts)
+                return fail(at_line() + "a dotted key has more than " + std::to_string(max_key_parts)
+                    + " parts; the configuration's keys have two ('section.key')");
+        } else if (c == '[' || c == '{') {
+            dots = 0;
+            if (++depth > max_toml_depth)
+                return fail(at_line() + "arrays, tables and inline tables are nested more than "
+                    + std::to_string(max_toml_depth) + " deep; the configuration needs two levels");
+        } else if (c == ']' || c == '}') {
+            dots = 0;
+            if (depth > 0)
+                --depth;
+        } else if (c == '=' || c == ',') {
+            dots = 0;
+        }
+    }
+    return {};
+}
+
 std::string describe_location(std::string_view source, const toml::source_region& where)
 {
     std::ostringstream out;
@@ -136,19 +241,24 @@ std::string describe_location(std::string_view source, const toml::source_region
 
 Result<Config> parse_config(std::string_view text, std::string_view source)
 {
+    if (text.size() > max_config_bytes)
+        return fail(std::string(source) + ": the configuration is " + std::to_string(text.size())
+            + " bytes; it may hold at most " + size_text(max_config_bytes) + " (" + std::to_string(max_config_bytes) + " bytes)");
+    if (auto shape = check_toml_shape(text, source); !shape)
+        return std::unexpected(shape.error());
     toml::table root;
     try {
         root = toml::parse(text, source);
     } catch (const toml::parse_error& error) {
-        return fail(describe_location(source, error.source()) + ": not valid TOML: " + std::string(error.description()));
+        return fail(describe_location(source, error.source()) + ": not valid TOML: " + shown(error.description(), 200));
     }
 
     Config config;
     std::map<std::string, std::map<std::string, Setter>> schema {
         { "kiosk",
             {
-                { "id", string_key(config.kiosk.id) },
-                { "place_name", string_key(config.kiosk.place_name, true) },
+                { "id", string_key(config.kiosk.id, false, max_kiosk_id_characters) },
+                { "place_name", string_key(config.kiosk.place_name, true, max_place_name_characters) },
                 { "default_language", string_key(config.kiosk.default_language) },
                 { "languages", language_list_key(config.kiosk.languages) },
             } },
@@ -171,8 +281,8 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "assets_dir", string_key(config.ui.assets_dir) },
                 { "font_regular", string_key(config.ui.font_regular) },
                 { "font_bold", string_key(config.ui.font_bold) },
-                { "theme", string_key(config.ui.theme) },
-                { "high_contrast_theme", string_key(config.ui.high_contrast_theme) },
+                { "theme", theme_name_key(config.ui.theme) },
+                { "high_contrast_theme", theme_name_key(config.ui.high_contrast_theme) },
             } },
         { "sync",
             {
@@ -227,15 +337,15 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
         std::string section(section_key.str());
         auto known_section = schema.find(section);
         if (known_section == schema.end())
-            return fail(describe_location(source, section_key.source()) + ": unknown section or key '" + section + "'");
+            return fail(describe_location(source, section_key.source()) + ": unknown section or key '" + shown(section) + "'");
         auto* table = section_node.as_table();
         if (!table)
-            return fail(describe_location(source, section_key.source()) + ": '" + section + "' must be a [section]");
+            return fail(describe_location(source, section_key.source()) + ": '" + shown(section) + "' must be a [section]");
         for (auto& [key_name, value] : *table) {
             std::string name = section + "." + std::string(key_name.str());
             auto setter = known_section->second.find(std::string(key_name.str()));
             if (setter == known_section->second.end())
-                return fail(describe_location(source, key_name.source()) + ": unknown key '" + name + "'");
+                return fail(describe_location(source, key_name.source()) + ": unknown key '" + shown(name) + "'");
             if (auto problem = setter->second(value); !problem.empty())
                 return fail(describe_location(source, value.source()) + ": '" + name + "' " + problem);
         }
@@ -247,7 +357,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
             + std::to_string(config.session.max_extensions));
     auto& langs = config.kiosk.languages;
     if (std::find(langs.begin(), langs.end(), config.kiosk.default_language) == langs.end())
-        return fail(std::string(source) + ": 'kiosk.default_language' (\"" + config.kiosk.default_language
+        return fail(std::string(source) + ": 'kiosk.default_language' (\"" + shown(config.kiosk.default_language)
             + "\") must be one of 'kiosk.languages'");
     if (auto problem = check_hub_url(config.sync.hub_url); !problem.empty())
         return fail(std::string(source) + ": 'sync.hub_url' " + problem);
@@ -258,17 +368,12 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
 
 Result<Config> load_config(const std::filesystem::path& path)
 {
-    std::error_code ignored;
-    if (std::filesystem::is_directory(path, ignored))
-        return fail("cannot read the configuration file '" + path.string() + "': it is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return fail("cannot read the configuration file '" + path.string() + "': " + std::strerror(errno));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        return fail("cannot read the configuration file '" + path.string() + "'");
-    return parse_config(buffer.str(), path.string());
+    auto text = read_file_at_most(path, max_config_bytes, "a configuration file");
+    if (!text && text.error().kind == ReadProblem::Kind::TooLarge)
+        return fail("the configuration file '" + path.string() + "' " + text.error().reason);
+    if (!text)
+        return fail("cannot read the configuration file '" + path.string() + "': " + text.error().reason);
+    return parse_config(*text, path.string());
 }
 
 Result<std::string> read_kiosk_token(const SyncSection& sync)

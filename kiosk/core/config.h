@@ -3,12 +3,17 @@
 #pragma once
 #include "kiosk/core/result.h"
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace guichet {
+
+// The place name heads the welcome screen on one line; the id names the kiosk at the hub.
+inline constexpr std::size_t max_place_name_characters = 80;
+inline constexpr std::size_t max_kiosk_id_characters = 64;
 
 struct KioskSection {
     std::string id = "demo-kiosk";

@@ -86,7 +86,51 @@ TEST_CASE("an unreadable or wrong configuration exits with 2 and names the probl
     CHECK_THAT(bad.output, Catch::Contains("'session.warning_s' must be between 20 and 600 (got 3)"));
 }
 
+// Issue 15: toml++ reads dotted keys and nested values by recursion; these files used to kill guichet
+// with SIGSEGV (exit 139 here). Now they are refused before the parser sees them.
+TEST_CASE("a configuration that used to crash the TOML parser exits with 2 and says why", "[ui][cli][limits]")
+{
+    auto dir = output_dir("pathological-config");
+    std::string dotted = "a";
+    for (int i = 0; i < 40000; ++i)
+        dotted += ".a";
+    auto key = run_guichet("--headless --config " + write_file(dir / "dotted.toml", dotted + " = 1\n").string());
+    CHECK(key.exit_code == 2);
+    CHECK_THAT(key.output, Catch::Contains("dotted.toml:1: a dotted key has more than 16 parts"));
+
+    auto header = run_guichet("--headless --config " + write_file(dir / "header.toml", "[" + dotted + "]\n").string());
+    CHECK(header.exit_code == 2);
+    CHECK_THAT(header.output, Catch::Contains("header.toml:1: a dotted key has more than 16 parts"));
+
+    auto arrays = run_guichet("--headless --config "
+        + write_file(dir / "arrays.toml", "[kiosk]\nlanguages = " + std::string(60000, '[') + std::string(60000, ']') + "\n").string());
+    CHECK(arrays.exit_code == 2);
+    CHECK_THAT(arrays.output, Catch::Contains("arrays.toml:2: arrays, tables and inline tables are nested more than 16 deep"));
+
+    std::string tables = "[kiosk]\nid = ";
+    for (int i = 0; i < 60000; ++i)
+        tables += "{a=";
+    auto inline_tables = run_guichet("--headless --config "
+        + write_file(dir / "tables.toml", tables + "1" + std::string(60000, '}') + "\n").string());
+    CHECK(inline_tables.exit_code == 2);
+    CHECK_THAT(inline_tables.output, Catch::Contains("tables.toml:2: arrays, tables and inline tables are nested more than 16 deep"));
+}
+
+TEST_CASE("a theme given as a path and a place name too long are refused at start", "[ui][cli][limits]")
+{
+    auto dir = output_dir("limits-config");
+    auto theme = run_guichet("--headless --config " + write_file(dir / "theme.toml", "[ui]\nhigh_contrast_theme = \"../../x\"\n").string());
+    CHECK(theme.exit_code == 2);
+    CHECK_THAT(theme.output, Catch::Contains("'ui.high_contrast_theme' must be the name of a theme of themes/"));
+
+    auto place = run_guichet("--headless --config "
+        + write_file(dir / "place.toml", "[kiosk]\nplace_name = \"" + std::string(200, 'P') + "\"\n").string());
+    CHECK(place.exit_code == 2);
+    CHECK_THAT(place.output, Catch::Contains("'kiosk.place_name' is 200 characters long; at most 80 are allowed"));
+}
+
 TEST_CASE("a missing font file exits with 3 and names the file", "[ui][cli]")
+
 {
     auto dir = output_dir("missing-font");
     auto config = write_file(dir / "kiosk.toml", "[ui]\nfont_regular = \"/nonexistent/NotoSans.ttf\"\n");

@@ -163,3 +163,90 @@ TEST_CASE("the kiosk token is the first line of its file, and a missing one is n
     CHECK_THAT(missing.error().message, Catch::Contains("sync.token_file"));
     std::filesystem::remove_all(dir);
 }
+
+// Issue 15: toml++ reads dotted keys and nested values by recursion, so a pathological file used to
+// overflow the stack. The configuration is checked in one pass before toml++ sees it.
+TEST_CASE("a dotted key of many parts and deep nesting are refused before the TOML parser sees them", "[config][limits]")
+{
+    std::string dotted = "a";
+    for (int i = 0; i < 40000; ++i)
+        dotted += ".a";
+    auto key = parse_config(dotted + " = 1\n", "kiosk.toml");
+    REQUIRE_FALSE(key);
+    CHECK_THAT(key.error().message, Catch::StartsWith("kiosk.toml:1: a dotted key has more than 16 parts"));
+
+    auto header = parse_config("[kiosk]\nid = \"x\"\n[" + dotted + "]\n", "kiosk.toml");
+    REQUIRE_FALSE(header);
+    CHECK_THAT(header.error().message, Catch::StartsWith("kiosk.toml:3: a dotted key has more than 16 parts"));
+
+    auto arrays = parse_config("[kiosk]\nlanguages = " + std::string(100000, '[') + std::string(100000, ']') + "\n", "kiosk.toml");
+    REQUIRE_FALSE(arrays);
+    CHECK_THAT(arrays.error().message, Catch::StartsWith("kiosk.toml:2: arrays, tables and inline tables are nested more than 16 deep"));
+
+    std::string inline_tables = "x = ";
+    for (int i = 0; i < 20000; ++i)
+        inline_tables += "{ a = ";
+    auto tables = parse_config(inline_tables + "1" + std::string(20000, '}') + "\n", "kiosk.toml");
+    REQUIRE_FALSE(tables);
+    CHECK_THAT(tables.error().message, Catch::Contains("nested more than 16 deep"));
+}
+
+TEST_CASE("dots and brackets inside strings and comments are not structure", "[config][limits]")
+{
+    auto config = parse_config("# a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s [[[[[[[[[[[[[[[[[[[[\n"
+                               "[kiosk]\n"
+                               "place_name = \"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r [[[[[[[[[[[[[[[[[[\\\" {{{{{{{{{{{{{{{{{\"\n"
+                               "id = '''a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r\n[[[[[[[[[[[[[[[[[[[['''\n"
+                               "[session]\n"
+                               "warning_s = 30\n",
+        "kiosk.toml");
+    REQUIRE(config);
+    CHECK(config->kiosk.place_name == "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r [[[[[[[[[[[[[[[[[[\" {{{{{{{{{{{{{{{{{");
+    CHECK(config->kiosk.id == "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r\n[[[[[[[[[[[[[[[[[[[[");
+}
+
+TEST_CASE("a configuration larger than its limit is refused before it is read", "[config][limits]")
+{
+    auto dir = std::filesystem::temp_directory_path() / "guichet-config-limits";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream out(dir / "big.toml", std::ios::binary);
+        out << "# " << std::string(300 * 1024, 'x') << "\n[kiosk]\n";
+    }
+    auto big = load_config(dir / "big.toml");
+    REQUIRE_FALSE(big);
+    CHECK_THAT(big.error().message,
+        Catch::Contains("big.toml' is 307211 bytes; a configuration file may hold at most 256 KiB (262144 bytes)"));
+    auto text = parse_config("# " + std::string(300 * 1024, 'x') + "\n", "kiosk.toml");
+    REQUIRE_FALSE(text);
+    CHECK_THAT(text.error().message, Catch::Contains("may hold at most 256 KiB"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the place name, the kiosk id and the theme names have limits", "[config][limits]")
+{
+    // Characters, not bytes: 80 accented letters are 160 bytes and fit.
+    std::string eighty;
+    for (int i = 0; i < 80; ++i)
+        eighty += "é";
+    auto fits = parse_config("[kiosk]\nplace_name = \"" + eighty + "\"\n", "kiosk.toml");
+    REQUIRE(fits);
+    CHECK(fits->kiosk.place_name == eighty);
+    auto long_name = parse_config("[kiosk]\nplace_name = \"" + eighty + "é\"\n", "kiosk.toml");
+    REQUIRE_FALSE(long_name);
+    CHECK_THAT(long_name.error().message, Catch::Contains("'kiosk.place_name' is 81 characters long; at most 80 are allowed"));
+    auto long_id = parse_config("[kiosk]\nid = \"" + std::string(65, 'k') + "\"\n", "kiosk.toml");
+    REQUIRE_FALSE(long_id);
+    CHECK_THAT(long_id.error().message, Catch::Contains("'kiosk.id' is 65 characters long; at most 64 are allowed"));
+
+    for (auto name : { "../../../etc/passwd", "/tmp/mine", "dark.json", "a b" }) {
+        auto theme = parse_config("[ui]\ntheme = \"" + std::string(name) + "\"\n", "kiosk.toml");
+        REQUIRE_FALSE(theme);
+        CHECK_THAT(theme.error().message, Catch::Contains("'ui.theme' must be the name of a theme of themes/"));
+        CHECK_THAT(theme.error().message, Catch::Contains(std::string("got '") + name + "'"));
+    }
+    auto contrast = parse_config("[ui]\nhigh_contrast_theme = \"..\"\n", "kiosk.toml");
+    REQUIRE_FALSE(contrast);
+    CHECK_THAT(contrast.error().message, Catch::Contains("'ui.high_contrast_theme' must be the name of a theme"));
+    CHECK(parse_config("[ui]\ntheme = \"Night_2-b\"\n", "kiosk.toml"));
+}
