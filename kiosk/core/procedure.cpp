@@ -2,6 +2,7 @@
 // conditions, translations, reachability). Every problem found is reported, not only the first.
 // [SECTION] model  [SECTION] reader  [SECTION] fields and steps  [SECTION] cross-checks  [SECTION] catalog
 #include "kiosk/core/procedure.h"
+#include "kiosk/core/input_limits.h"
 
 #include <algorithm>
 #include <fstream>
@@ -54,12 +55,13 @@ const std::vector<std::string_view>& procedure_icons()
     return icons;
 }
 
+// Control characters are escaped: a message quoting a NUL or a newline from a file stays one whole line.
 std::string to_string(const Problem& problem)
 {
     std::string text;
     if (!problem.file.empty())
         text += problem.file + ": ";
-    return text + problem.path + ": " + problem.message;
+    return escape_controls(text + problem.path + ": " + problem.message);
 }
 
 std::shared_ptr<const Procedure> Catalog::find(std::string_view id) const
@@ -108,7 +110,7 @@ public:
     {
         for (auto& [key, value] : object.items()) {
             if (std::find(known.begin(), known.end(), key) == known.end())
-                problem(path, "unknown key '" + key + "'");
+                problem(path, "unknown key '" + shown(key) + "'");
         }
     }
 
@@ -133,8 +135,15 @@ public:
             return std::nullopt;
         }
         auto text = value->get<std::string>();
+        // Every string with a pattern is an id; its length is checked first, so the regex never runs on
+        // a huge one.
+        if (pattern && character_count(text) > max_id_characters) {
+            problem(at, "is " + std::to_string(character_count(text)) + " characters long; an id may have at most "
+                    + std::to_string(max_id_characters));
+            return std::nullopt;
+        }
         if (pattern && !std::regex_match(text, *pattern)) {
-            problem(at, "'" + text + "' must match " + std::string(pattern_text));
+            problem(at, "'" + shown(text) + "' must match " + std::string(pattern_text));
             return std::nullopt;
         }
         return text;
@@ -149,6 +158,11 @@ public:
         auto at = path + "." + std::string(key);
         if (!value->is_number_integer()) {
             problem(at, "must be an integer");
+            return std::nullopt;
+        }
+        // 2^63 and above are read as unsigned: as int64_t they would wrap round to a negative number.
+        if (value->is_number_unsigned() && value->get<uint64_t>() > static_cast<uint64_t>(max)) {
+            problem(at, std::to_string(value->get<uint64_t>()) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
             return std::nullopt;
         }
         auto number = value->get<int64_t>();
@@ -171,16 +185,16 @@ public:
         return value->get<bool>();
     }
 
-    // A localized text: every language of the file, no empty string.
-    LocalizedText text(const json& object, const std::string& path, std::string_view key, bool required)
+    // A localized text: every language of the file, no empty string, none longer than its limit.
+    LocalizedText text(const json& object, const std::string& path, std::string_view key, bool required, TextLimit limit)
     {
         auto* value = member(object, path, key, required);
         if (!value)
             return {};
-        return text_value(*value, path + "." + std::string(key));
+        return text_value(*value, path + "." + std::string(key), limit);
     }
 
-    LocalizedText text_value(const json& value, const std::string& at)
+    LocalizedText text_value(const json& value, const std::string& at, TextLimit limit)
     {
         LocalizedText text;
         if (!value.is_object()) {
@@ -188,15 +202,21 @@ public:
             return text;
         }
         for (auto& [language, entry] : value.items()) {
-            if (!std::regex_match(language, language_pattern)) {
-                problem(at, "'" + language + "' is not a two-letter language code");
+            if (language.size() != 2 || !std::regex_match(language, language_pattern)) {
+                problem(at, "'" + shown(language) + "' is not a two-letter language code");
                 continue;
             }
-            if (!entry.is_string() || entry.get<std::string>().empty()) {
+            if (!entry.is_string() || entry.get_ref<const std::string&>().empty()) {
                 problem(at + "." + language, "must be a non-empty string");
                 continue;
             }
-            text[language] = entry.get<std::string>();
+            auto& words = entry.get_ref<const std::string&>();
+            if (auto length = character_count(words); length > limit.characters) {
+                problem(at + "." + language, "is " + std::to_string(length) + " characters long; " + std::string(limit.name)
+                        + " may have at most " + std::to_string(limit.characters));
+                continue;
+            }
+            text[language] = words;
         }
         for (auto& language : languages) {
             if (!text.contains(language) && value.is_object() && !value.contains(language))
@@ -211,7 +231,14 @@ private:
     std::vector<Problem> m_problems;
 };
 
+std::string count_problem(size_t count, std::string_view things, std::string_view holder, size_t max)
+{
+    return "has " + std::to_string(count) + " " + std::string(things) + "; " + std::string(holder) + " may have at most "
+        + std::to_string(max);
+}
+
 std::string index_path(const std::string& path, std::string_view key, size_t index)
+
 {
     return path + "." + std::string(key) + "[" + std::to_string(index) + "]";
 }
@@ -227,6 +254,10 @@ void read_options(Reader& reader, const json& object, const std::string& path, F
         reader.problem(path + ".options", "must be an array");
         return;
     }
+    if (options->size() > max_options) {
+        reader.problem(path + ".options", count_problem(options->size(), "options", "a question", max_options));
+        return;
+    }
     std::set<std::string> seen;
     for (size_t i = 0; i < options->size(); ++i) {
         auto at = index_path(path, "options", i);
@@ -238,9 +269,9 @@ void read_options(Reader& reader, const json& object, const std::string& path, F
         reader.only_keys(entry, at, { "value", "label" });
         Option option;
         option.value = reader.string(entry, at, "value", true, &name_pattern, "[a-z][a-z0-9_]*").value_or("");
-        option.label = reader.text(entry, at, "label", true);
+        option.label = reader.text(entry, at, "label", true, option_label_limit);
         if (!option.value.empty() && !seen.insert(option.value).second)
-            reader.problem(at + ".value", "'" + option.value + "' is used by an earlier option");
+            reader.problem(at + ".value", "'" + shown(option.value) + "' is used by an earlier option");
         field.options.push_back(std::move(option));
         field.rules.option_values.push_back(field.options.back().value);
     }
@@ -261,7 +292,7 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
     auto type = field_type_from_name(*type_name);
     if (!type) {
         reader.problem(path + ".type",
-            "unknown field type '" + *type_name + "' (text, number, date, choice, multi_choice, yes_no, consent, address)");
+            "unknown field type '" + shown(*type_name) + "' (text, number, date, choice, multi_choice, yes_no, consent, address)");
         return field;
     }
     field.rules.type = *type;
@@ -275,7 +306,7 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
                 field.rules.preset = *preset;
             else
                 reader.problem(path + ".preset",
-                    "unknown preset '" + *preset_text + "' (free, person_name, postcode, phone, email, nir, tax_number, iban)");
+                    "unknown preset '" + shown(*preset_text) + "' (free, person_name, postcode, phone, email, nir, tax_number, iban)");
         }
         if (auto length = reader.integer(object, path, "max_length", false, 1, 2000))
             field.rules.max_length = static_cast<int>(*length);
@@ -291,7 +322,7 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         field.rules.max = reader.integer(object, path, "max", false, -limit, limit);
         if (field.rules.min && field.rules.max && *field.rules.min > *field.rules.max)
             reader.problem(path, "min is greater than max");
-        field.unit = reader.text(object, path, "unit", false);
+        field.unit = reader.text(object, path, "unit", false, unit_limit);
         break;
     }
     case FieldType::Date: {
@@ -339,7 +370,7 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         break;
     case FieldType::Consent:
         reader.only_keys(object, path, { "type", "required", "errors", "label" });
-        field.consent_label = reader.text(object, path, "label", true);
+        field.consent_label = reader.text(object, path, "label", true, consent_label_limit);
         break;
     case FieldType::Address:
         reader.only_keys(object, path, { "type", "required", "errors" });
@@ -352,10 +383,10 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         } else {
             for (auto& [code, message] : errors->items()) {
                 if (!field_error_codes.contains(code)) {
-                    reader.problem(path + ".errors", "unknown error code '" + code + "' (docs/procedures.md lists them)");
+                    reader.problem(path + ".errors", "unknown error code '" + shown(code) + "' (docs/procedures.md lists them)");
                     continue;
                 }
-                field.errors[code] = reader.text_value(message, path + ".errors." + code);
+                field.errors[code] = reader.text_value(message, path + ".errors." + code, error_message_limit);
             }
         }
     }
@@ -369,7 +400,10 @@ std::optional<Expression> read_condition(Reader& reader, const json& object, con
         return std::nullopt;
     auto parsed = Expression::parse(*text);
     if (!parsed) {
-        reader.problem(path + ".show_if", "the condition does not parse: " + parsed.error().message);
+        // The condition is quoted (escaped, cut when long) so the author sees where the position points.
+        reader.problem(path + ".show_if", "the condition does not parse: " + parsed.error().message + " (in: "
+                + shown(*text, 120) + ")");
+
         return std::nullopt;
     }
     return std::move(*parsed);
@@ -392,11 +426,11 @@ Step read_step(Reader& reader, const json& object, const std::string& path)
     } else if (kind == "info") {
         reader.only_keys(object, path, { "id", "kind", "title", "text", "help", "show_if" });
     } else if (kind) {
-        reader.problem(path + ".kind", "unknown step kind '" + *kind + "' (info or question)");
+        reader.problem(path + ".kind", "unknown step kind '" + shown(*kind) + "' (info or question)");
     }
-    step.title = reader.text(object, path, "title", true);
-    step.text = reader.text(object, path, "text", step.kind == StepKind::Info);
-    step.help = reader.text(object, path, "help", false);
+    step.title = reader.text(object, path, "title", true, step_title_limit);
+    step.text = reader.text(object, path, "text", step.kind == StepKind::Info, paragraph_limit);
+    step.help = reader.text(object, path, "help", false, paragraph_limit);
     step.show_if = read_condition(reader, object, path);
     return step;
 }
@@ -409,7 +443,7 @@ void check_condition(Reader& reader, const Expression& condition, const std::str
 {
     for (auto& name : condition.names()) {
         if (!earlier_questions.contains(name))
-            reader.problem(path, "'" + name + "' is not an earlier question");
+            reader.problem(path, "'" + shown(name) + "' is not an earlier question");
     }
     for (auto& [name, literal] : condition.compared_strings()) {
         auto found = earlier_questions.find(name);
@@ -419,7 +453,7 @@ void check_condition(Reader& reader, const Expression& condition, const std::str
         bool has_values = rules.type == FieldType::Choice || rules.type == FieldType::MultiChoice
             || rules.type == FieldType::YesNo;
         if (has_values && std::find(rules.option_values.begin(), rules.option_values.end(), literal) == rules.option_values.end())
-            reader.problem(path, "'" + literal + "' is not a value of '" + name + "': the comparison can never hold");
+            reader.problem(path, "'" + shown(literal) + "' is not a value of '" + shown(name) + "': the comparison can never hold");
     }
     if (condition.always_false())
         reader.problem(path, "the condition is always false: the step can never be shown");
@@ -434,7 +468,7 @@ void check_steps(Reader& reader, const Procedure& procedure)
         auto& step = procedure.steps[i];
         auto at = index_path("$", "steps", i);
         if (!step.id.empty() && !ids.insert(step.id).second)
-            reader.problem(at + ".id", "'" + step.id + "' is the id of an earlier step");
+            reader.problem(at + ".id", "'" + shown(step.id) + "' is the id of an earlier step");
         if (step.show_if)
             check_condition(reader, *step.show_if, at + ".show_if", earlier_questions);
         if (step.kind == StepKind::Question) {
@@ -460,7 +494,8 @@ void read_languages(Reader& reader, const json& object, Procedure& procedure)
         return;
     }
     for (auto& code : *value) {
-        if (!code.is_string() || !std::regex_match(code.get<std::string>(), language_pattern)) {
+        if (!code.is_string() || code.get_ref<const std::string&>().size() != 2
+            || !std::regex_match(code.get<std::string>(), language_pattern)) {
             reader.problem("$.languages", "holds something that is not a two-letter language code");
             continue;
         }
@@ -490,7 +525,7 @@ void read_one_of(Reader& reader, const json& object, std::string_view key, const
         std::string list;
         for (auto& name : allowed)
             list += (list.empty() ? "" : ", ") + std::string(name);
-        reader.problem("$." + std::string(key), "unknown " + std::string(key) + " '" + *value + "' (" + list + ")");
+        reader.problem("$." + std::string(key), "unknown " + std::string(key) + " '" + shown(*value) + "' (" + list + ")");
         return;
     }
     out = *value;
@@ -505,6 +540,10 @@ void read_outcomes(Reader& reader, const json& object, Procedure& procedure)
         reader.problem("$.outcomes", "must be an array");
         return;
     }
+    if (value->size() > max_outcomes) {
+        reader.problem("$.outcomes", count_problem(value->size(), "outcomes", "a procedure", max_outcomes));
+        return;
+    }
     for (size_t i = 0; i < value->size(); ++i) {
         auto at = index_path("$", "outcomes", i);
         auto& entry = (*value)[i];
@@ -516,8 +555,8 @@ void read_outcomes(Reader& reader, const json& object, Procedure& procedure)
         Outcome outcome;
         outcome.id = reader.string(entry, at, "id", true, &name_pattern, "[a-z][a-z0-9_]*").value_or("");
         outcome.show_if = read_condition(reader, entry, at);
-        outcome.title = reader.text(entry, at, "title", true);
-        outcome.text = reader.text(entry, at, "text", false);
+        outcome.title = reader.text(entry, at, "title", true, outcome_title_limit);
+        outcome.text = reader.text(entry, at, "text", false, paragraph_limit);
         procedure.outcomes.push_back(std::move(outcome));
     }
 }
@@ -542,30 +581,34 @@ Parsed parse_procedure(const nlohmann::json& object, const ValidationOptions& op
     read_one_of(reader, object, "category", procedure_categories(), procedure.category);
     read_one_of(reader, object, "icon", procedure_icons(), procedure.icon);
     read_languages(reader, object, procedure);
-    procedure.title = reader.text(object, "$", "title", true);
-    procedure.summary = reader.text(object, "$", "summary", true);
+    procedure.title = reader.text(object, "$", "title", true, procedure_title_limit);
+    procedure.summary = reader.text(object, "$", "summary", true, summary_limit);
     procedure.duration_minutes = static_cast<int>(reader.integer(object, "$", "duration_minutes", true, 1, 120).value_or(0));
 
     if (auto* needs = reader.member(object, "$", "what_you_need", true)) {
         if (!needs->is_array())
             reader.problem("$.what_you_need", "must be an array of localized texts");
+        else if (needs->size() > max_needs)
+            reader.problem("$.what_you_need", count_problem(needs->size(), "items", "what_you_need", max_needs));
         else
             for (size_t i = 0; i < needs->size(); ++i)
-                procedure.what_you_need.push_back(reader.text_value((*needs)[i], index_path("$", "what_you_need", i)));
+                procedure.what_you_need.push_back(reader.text_value((*needs)[i], index_path("$", "what_you_need", i), need_limit));
     }
     if (auto* use = reader.member(object, "$", "data_use", true)) {
         if (!use->is_object()) {
             reader.problem("$.data_use", "must be an object with recipient, purpose and retention");
         } else {
             reader.only_keys(*use, "$.data_use", { "recipient", "purpose", "retention" });
-            procedure.data_use.recipient = reader.text(*use, "$.data_use", "recipient", true);
-            procedure.data_use.purpose = reader.text(*use, "$.data_use", "purpose", true);
-            procedure.data_use.retention = reader.text(*use, "$.data_use", "retention", true);
+            procedure.data_use.recipient = reader.text(*use, "$.data_use", "recipient", true, data_use_limit);
+            procedure.data_use.purpose = reader.text(*use, "$.data_use", "purpose", true, data_use_limit);
+            procedure.data_use.retention = reader.text(*use, "$.data_use", "retention", true, data_use_limit);
         }
     }
     if (auto* steps = reader.member(object, "$", "steps", true)) {
         if (!steps->is_array())
             reader.problem("$.steps", "must be an array of steps");
+        else if (steps->size() > max_steps)
+            reader.problem("$.steps", count_problem(steps->size(), "steps", "a procedure", max_steps));
         else
             for (size_t i = 0; i < steps->size(); ++i)
                 procedure.steps.push_back(read_step(reader, (*steps)[i], index_path("$", "steps", i)));
@@ -580,16 +623,19 @@ Parsed parse_procedure(const nlohmann::json& object, const ValidationOptions& op
 
 Parsed load_procedure_file(const std::filesystem::path& path, const ValidationOptions& options)
 {
+    // The size is checked before the file is read, and the nesting before a tree is built: a huge or
+    // deeply nested file costs one bounded read and one pass, never the memory of its tree.
     auto file = path.string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return { std::nullopt, { { file, "$", "cannot be read" } } };
-    std::stringstream text;
-    text << in.rdbuf();
-    auto object = nlohmann::json::parse(text.str(), nullptr, false);
-    if (object.is_discarded())
-        return { std::nullopt, { { file, "$", "is not valid JSON" } } };
-    return parse_procedure(object, options, file);
+    auto text = read_file_at_most(path, max_procedure_bytes, "a procedure file");
+    if (!text && text.error().kind == ReadProblem::Kind::TooLarge)
+        return { std::nullopt, { { file, "$", text.error().reason } } };
+    if (!text)
+        return { std::nullopt, { { file, "$", "cannot be read: " + text.error().reason } } };
+    auto object = parse_json_bounded(*text);
+    if (!object)
+        return { std::nullopt, { { file, "$", object.error().message } } };
+
+    return parse_procedure(*object, options, file);
 }
 
 // [SECTION] catalog

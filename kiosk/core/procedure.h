@@ -66,6 +66,32 @@ struct Outcome {
 
 inline constexpr int procedure_format = 1;
 
+// The longest text of each kind a procedure may give, in characters (code points), in every language;
+// the schema's maxLength says the same. Each is a few times the longest shipped text of its kind, and
+// short enough to be read on one screen (docs/decisions.md, issue 15).
+struct TextLimit {
+    std::size_t characters;
+    std::string_view name; // "a procedure title": how the message names the text
+};
+inline constexpr TextLimit procedure_title_limit { 120, "a procedure title" };
+inline constexpr TextLimit summary_limit { 200, "a summary" };
+inline constexpr TextLimit need_limit { 200, "an item of what_you_need" };
+inline constexpr TextLimit data_use_limit { 500, "a data use text" };
+inline constexpr TextLimit step_title_limit { 200, "a step title" };
+inline constexpr TextLimit paragraph_limit { 1000, "a text or help" };
+inline constexpr TextLimit option_label_limit { 120, "an option label" };
+inline constexpr TextLimit consent_label_limit { 500, "a consent label" };
+inline constexpr TextLimit unit_limit { 30, "a unit" };
+inline constexpr TextLimit error_message_limit { 300, "an error message" };
+inline constexpr TextLimit outcome_title_limit { 200, "an outcome title" };
+// Ids (the procedure's, a step's, an option's value, an outcome's), in characters.
+inline constexpr std::size_t max_id_characters = 64;
+// How many of each a file may list: a procedure is read on a kiosk, one screen a step.
+inline constexpr std::size_t max_steps = 100;
+inline constexpr std::size_t max_options = 100;
+inline constexpr std::size_t max_outcomes = 50;
+inline constexpr std::size_t max_needs = 20;
+
 struct Procedure {
     std::string id;
     int64_t version = 0;

@@ -165,7 +165,7 @@ int pack_command(const std::string& sub, const std::string& dir, const std::stri
     return good ? 0 : 1;
 }
 
-int main(int argc, char** argv)
+int run(int argc, char** argv)
 {
     std::string config_path = "/etc/guichet/guichet.toml";
     bool json = false;
@@ -327,3 +327,15 @@ int main(int argc, char** argv)
         report.deferred, report.batches, report.error.empty() ? "" : "\nerror: ", report.error.c_str());
     return report.error.empty() && !report.auth_refused ? 0 : 1;
 }
+
+// Inputs are bounded before they are parsed, so nothing should throw; should a bug of ours do so, a
+// message and an exit code are better than an abort and a core dump over SSH.
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& error) {
+        return fail_with(70, std::string("internal error: ") + error.what());
+    }
+}
+

@@ -4,6 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <ctime>
+#include <fstream>
+#include <functional>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace guichet;
 using namespace guichet::sync;
@@ -194,4 +199,179 @@ TEST_CASE("guichetctl validate passes the shipped procedures and names each prob
     CHECK(german.exit_code == 1);
     CHECK_THAT(german.out, Catch::Contains("$.languages: lacks 'de', a language this kiosk offers"));
     CHECK(kiosk.ctl("validate").exit_code == 2);
+}
+
+// Issue 15: limits on what administrators and authors give the kiosk, against the real guichetctl. Each
+// refusal is an exit code and a message, never a signal (a signal shows as 128 + its number).
+namespace {
+
+test::Outcome run_ctl(const std::filesystem::path& dir, const std::string& arguments)
+{
+    std::string command = std::string(GUICHETCTL) + " " + arguments + " > " + (dir / "ctl.out").string() + " 2> "
+        + (dir / "ctl.err").string();
+    int status = std::system(command.c_str());
+    return { test::exit_code_of(status), test::read_text(dir / "ctl.out"), test::read_text(dir / "ctl.err") };
+}
+
+// The minimal procedure of tests/procedures, with one edit, written as a file of its own.
+std::filesystem::path procedure_with(const std::filesystem::path& dir, const std::string& name,
+    const std::function<void(nlohmann::json&)>& edit)
+{
+    auto object = nlohmann::json::parse(test::read_text(GUICHET_SOURCE_DIR "/tests/procedures/minimal.json"));
+    edit(object);
+    auto path = dir / (name + ".json");
+    test::write_text(path, object.dump(2));
+    return path;
+}
+
+// guichetctl run as run_ctl does, with its peak resident size in MiB: wait4 reports it for this one child
+// (the shell and what it waited for). The child starts as a copy of this process, so callers keep this
+// process small (files are written piece by piece, never built in memory).
+struct Measured {
+    int exit_code = -1;
+    std::string out;
+    long peak_mib = 0;
+};
+
+Measured run_ctl_measured(const std::filesystem::path& dir, const std::string& arguments)
+{
+    std::string command = std::string(GUICHETCTL) + " " + arguments + " > " + (dir / "ctl.out").string() + " 2> "
+        + (dir / "ctl.err").string();
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    int status = 0;
+    rusage usage {};
+    REQUIRE(pid > 0);
+    REQUIRE(wait4(pid, &status, 0, &usage) == pid);
+    return { test::exit_code_of(status), test::read_text(dir / "ctl.out"), usage.ru_maxrss / 1024 };
+}
+
+}
+
+TEST_CASE("guichetctl refuses a configuration that used to crash the TOML parser, with exit 2 and a message", "[ctl][limits]")
+{
+    test::TempDir dir;
+    std::string dotted = "a";
+    for (int i = 0; i < 40000; ++i)
+        dotted += ".a";
+    test::write_text(dir / "dotted.toml", dotted + " = 1\n");
+    auto key = run_ctl(dir.path(), "--config " + (dir / "dotted.toml").string() + " status");
+    CHECK(key.exit_code == 2);
+    CHECK_THAT(key.err, Catch::Contains("dotted.toml:1: a dotted key has more than 16 parts"));
+
+    test::write_text(dir / "deep.toml", "[kiosk]\nlanguages = " + std::string(60000, '[') + std::string(60000, ']') + "\n");
+    auto deep = run_ctl(dir.path(), "--config " + (dir / "deep.toml").string() + " status");
+    CHECK(deep.exit_code == 2);
+    CHECK_THAT(deep.err, Catch::Contains("deep.toml:2: arrays, tables and inline tables are nested more than 16 deep"));
+
+    std::string tables = "[kiosk]\nid = ";
+    for (int i = 0; i < 60000; ++i)
+        tables += "{a=";
+    test::write_text(dir / "tables.toml", tables + "1" + std::string(60000, '}') + "\n");
+    auto inline_tables = run_ctl(dir.path(), "--config " + (dir / "tables.toml").string() + " validate " + (dir / "x.json").string());
+    CHECK(inline_tables.exit_code == 2);
+    CHECK_THAT(inline_tables.err, Catch::Contains("nested more than 16 deep"));
+}
+
+TEST_CASE("guichetctl refuses a theme given as a path and a place name too long for the welcome screen", "[ctl][limits]")
+{
+    test::TempDir dir;
+    test::write_text(dir / "theme.toml", "[ui]\ntheme = \"../../../../tmp/mine\"\n");
+    auto theme = run_ctl(dir.path(), "--config " + (dir / "theme.toml").string() + " status");
+    CHECK(theme.exit_code == 2);
+    CHECK_THAT(theme.err, Catch::Contains("'ui.theme' must be the name of a theme of themes/")
+            && Catch::Contains("got '../../../../tmp/mine'"));
+
+    test::write_text(dir / "place.toml", "[kiosk]\nplace_name = \"" + std::string(81, 'P') + "\"\n");
+    auto place = run_ctl(dir.path(), "--config " + (dir / "place.toml").string() + " status");
+    CHECK(place.exit_code == 2);
+    CHECK_THAT(place.err, Catch::Contains("'kiosk.place_name' is 81 characters long; at most 80 are allowed"));
+}
+
+TEST_CASE("guichetctl validate refuses huge and deeply nested files with a message, in bounded memory", "[ctl][procedure][limits]")
+{
+    test::TempDir dir;
+    // 64 MiB of nested arrays: the parser used to build them all and die of std::bad_alloc.
+    {
+        std::ofstream out(dir / "nested.json", std::ios::binary);
+        std::string half(1024 * 1024, '[');
+        out << "{\"steps\": ";
+        for (int i = 0; i < 32; ++i)
+            out << half;
+        std::fill(half.begin(), half.end(), ']');
+        for (int i = 0; i < 32; ++i)
+            out << half;
+        out << "}";
+    }
+    auto nested = run_ctl_measured(dir.path(), "validate " + (dir / "nested.json").string());
+    CHECK(nested.exit_code == 1);
+    CHECK_THAT(nested.out, Catch::Contains("nested.json: $: is 67108875 bytes; a procedure file may hold at most 1 MiB (1048576 bytes)"));
+    CHECK(nested.peak_mib < 100);
+
+    // Under the size limit, the nesting is refused before a tree is built.
+    test::write_text(dir / "deep.json", "{\"steps\": " + std::string(400000, '[') + std::string(400000, ']') + "}");
+    auto deep = run_ctl_measured(dir.path(), "validate " + (dir / "deep.json").string());
+    CHECK(deep.exit_code == 1);
+    CHECK_THAT(deep.out, Catch::Contains("deep.json: $: nests arrays and objects more than 32 deep (line 1)"));
+    CHECK(deep.peak_mib < 100);
+
+    // A 100 MB title in an otherwise valid procedure (which used to be reported valid, using 500 MB).
+    {
+        auto minimal = test::read_text(GUICHET_SOURCE_DIR "/tests/procedures/minimal.json");
+        auto title = minimal.find("\"fr\": \"Démarche d’essai\"");
+        REQUIRE(title != std::string::npos);
+        std::ofstream out(dir / "title.json", std::ios::binary);
+        out << minimal.substr(0, title) << "\"fr\": \"";
+        std::string piece(1'000'000, 'T');
+        for (int i = 0; i < 100; ++i)
+            out << piece;
+        out << "\"" << minimal.substr(title + std::string("\"fr\": \"Démarche d’essai\"").size());
+    }
+    auto huge = run_ctl_measured(dir.path(), "validate " + (dir / "title.json").string() + " --languages fr,en");
+    CHECK(huge.exit_code == 1);
+    CHECK_THAT(huge.out, Catch::Contains("title.json: $: is 10000") && Catch::Contains("a procedure file may hold at most 1 MiB (1048576 bytes)"));
+    CHECK_THAT(huge.out, Catch::Contains("0 procedures valid, 1 problem"));
+    CHECK(huge.peak_mib < 100);
+}
+
+TEST_CASE("guichetctl validate names the limit and the length of a text too long", "[ctl][procedure][limits]")
+{
+    test::TempDir dir;
+    auto title = procedure_with(dir.path(), "title", [](nlohmann::json& object) { object["title"]["fr"] = std::string(121, 'T'); });
+    auto long_title = run_ctl(dir.path(), "validate " + title.string() + " --languages fr,en");
+    CHECK(long_title.exit_code == 1);
+    CHECK_THAT(long_title.out, Catch::Contains("$.title.fr: is 121 characters long; a procedure title may have at most 120"));
+
+    auto help = procedure_with(dir.path(), "help", [](nlohmann::json& object) {
+        object["steps"][1]["help"] = { { "fr", std::string(1001, 'h') }, { "en", "Help" } };
+    });
+    auto long_help = run_ctl(dir.path(), "validate " + help.string() + " --languages fr,en");
+    CHECK(long_help.exit_code == 1);
+    CHECK_THAT(long_help.out, Catch::Contains("$.steps[1].help.fr: is 1001 characters long; a text or help may have at most 1000"));
+}
+
+TEST_CASE("guichetctl validate prints 2^63 as written and a NUL in a condition escaped, with what follows", "[ctl][procedure][limits]")
+{
+    test::TempDir dir;
+    auto big = dir / "big.json";
+    auto text = nlohmann::json::parse(test::read_text(GUICHET_SOURCE_DIR "/tests/procedures/minimal.json")).dump(2);
+    auto at = text.find("\"type\": \"text\"");
+    REQUIRE(at != std::string::npos);
+    text.insert(at, "\"max_length\": 9223372036854775808, ");
+    test::write_text(big, text);
+    auto length = run_ctl(dir.path(), "validate " + big.string() + " --languages fr,en");
+    CHECK(length.exit_code == 1);
+    CHECK_THAT(length.out, Catch::Contains("max_length: 9223372036854775808 is outside 1..2000"));
+    CHECK(length.out.find("-9223372036854775808") == std::string::npos);
+
+    auto nul = procedure_with(dir.path(), "nul", [](nlohmann::json& object) {
+        object["steps"][2]["show_if"] = std::string("has_children == 'yes'\0 or later", 31);
+    });
+    auto condition = run_ctl(dir.path(), "validate " + nul.string() + " --languages fr,en");
+    CHECK(condition.exit_code == 1);
+    CHECK_THAT(condition.out, Catch::Contains("unexpected character '\\0' (in: has_children == 'yes'\\0 or later)"));
+    CHECK_THAT(condition.out, Catch::Contains("0 procedures valid, 1 problem"));
 }

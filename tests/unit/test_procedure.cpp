@@ -189,7 +189,9 @@ TEST_CASE("the catalog skips a bad file and a duplicate id and keeps the rest", 
     CHECK(catalog.find("move"));
     REQUIRE(catalog.problems.size() == 2);
     CHECK(to_string(catalog.problems[0]) == (dir / "b.json").string() + ": $.id: 'move' is the id of another procedure file");
-    CHECK(to_string(catalog.problems[1]) == (dir / "c.json").string() + ": $: is not valid JSON");
+    // With where the parser stopped, so the author can find it.
+    CHECK_THAT(to_string(catalog.problems[1]),
+        Catch::StartsWith((dir / "c.json").string() + ": $: is not valid JSON: parse error at line 1, column 4"));
     std::filesystem::remove_all(dir);
 }
 
@@ -209,4 +211,105 @@ TEST_CASE("every shipped procedure is valid in the kiosk's four languages", "[pr
     INFO(problems);
     CHECK(catalog.problems.empty());
     CHECK(catalog.procedures.size() >= 5);
+}
+
+// Issue 15: limits on what authors give the kiosk.
+TEST_CASE("texts longer than their limit are refused with the limit and the length, in characters", "[procedure][limits]")
+{
+    auto with = [](const std::string& pointer, json value) {
+        auto object = testing::fixture_procedure_json();
+        object[json::json_pointer(pointer)] = std::move(value);
+        return problems_of(object);
+    };
+    auto repeat = [](std::string_view piece, size_t times) {
+        std::string text;
+        for (size_t i = 0; i < times; ++i)
+            text += piece;
+        return text;
+    };
+    // 120 accented letters are 240 bytes: the limit counts characters.
+    CHECK(with("/title/fr", repeat("é", 120)).empty());
+    CHECK(has_problem(with("/title/fr", repeat("é", 121)), "$.title.fr",
+        "is 121 characters long; a procedure title may have at most 120"));
+    CHECK(has_problem(with("/summary/fr", repeat("s", 201)), "$.summary.fr", "a summary may have at most 200"));
+    CHECK(has_problem(with("/steps/1/title/fr", repeat("t", 201)), "$.steps[1].title.fr", "a step title may have at most 200"));
+    CHECK(with("/steps/0/text/fr", repeat("t", 1000)).empty());
+    CHECK(has_problem(with("/steps/0/text/fr", repeat("t", 1001)), "$.steps[0].text.fr",
+        "is 1001 characters long; a text or help may have at most 1000"));
+    CHECK(has_problem(with("/steps/1/help", json { { "fr", repeat("h", 1001) } }), "$.steps[1].help.fr", "at most 1000"));
+    CHECK(has_problem(with("/what_you_need/0/fr", repeat("w", 201)), "$.what_you_need[0].fr", "at most 200"));
+    CHECK(has_problem(with("/data_use/purpose/fr", repeat("p", 501)), "$.data_use.purpose.fr", "a data use text may have at most 500"));
+    CHECK(has_problem(with("/outcomes/0/title/fr", repeat("o", 201)), "$.outcomes[0].title.fr", "an outcome title may have at most 200"));
+    CHECK(has_problem(with("/steps/3/field/unit", json { { "fr", repeat("u", 31) } }), "$.steps[3].field.unit.fr", "a unit may have at most 30"));
+    CHECK(has_problem(with("/steps/1/id", repeat("a", 65)), "$.steps[1].id", "is 65 characters long; an id may have at most 64"));
+}
+
+TEST_CASE("lists longer than their limit are refused with the count", "[procedure][limits]")
+{
+    auto object = testing::fixture_procedure_json();
+    auto& steps = object["steps"];
+    while (steps.size() <= max_steps)
+        steps.push_back(json { { "id", "info_" + std::to_string(steps.size()) }, { "kind", "info" },
+            { "title", { { "fr", "T" } } }, { "text", { { "fr", "T" } } } });
+    CHECK(has_problem(problems_of(object), "$.steps", "has 101 steps; a procedure may have at most 100"));
+}
+
+TEST_CASE("an integer from 2^63 up is reported as written, not wrapped round", "[procedure][limits]")
+{
+    auto object = testing::fixture_procedure_json();
+    object["steps"][1]["field"] = json::parse(R"({ "type": "text", "max_length": 9223372036854775808 })");
+    object["version"] = json::parse("18446744073709551615");
+    auto lines = problems_of(object);
+    CHECK(has_problem(lines, "$.steps[1].field.max_length", "9223372036854775808 is outside 1..2000"));
+    CHECK(has_problem(lines, "$.version", "18446744073709551615 is outside 1..1000000000"));
+    CHECK(describe(lines).find("-9223372036854775808") == std::string::npos);
+}
+
+TEST_CASE("a NUL or a newline in a file's text is escaped in the message, which stays whole", "[procedure][limits]")
+{
+    auto object = testing::fixture_procedure_json();
+    object["steps"][3]["show_if"] = std::string("children == 'yes'\0 and x", 24);
+    auto parsed = parse_procedure(object, testing::french_only(), "move.json");
+    REQUIRE(parsed.problems.size() == 1);
+    auto line = to_string(parsed.problems.front());
+    CHECK(line.find('\0') == std::string::npos);
+    CHECK_THAT(line, Catch::Contains("unexpected character '\\0' (in: children == 'yes'\\0 and x)"));
+
+    object = testing::fixture_procedure_json();
+    object["steps"][1]["kind"] = "line one\nline two";
+    auto kind = to_string(parse_procedure(object, testing::french_only(), "move.json").problems.front());
+    CHECK(kind.find('\n') == std::string::npos);
+    CHECK_THAT(kind, Catch::Contains("unknown step kind 'line one\\nline two' (info or question)"));
+}
+
+TEST_CASE("a procedure file too large or nested too deeply is refused before a tree is built", "[procedure][limits]")
+{
+    auto dir = std::filesystem::temp_directory_path() / "guichet-procedure-limits";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream out(dir / "deep.json", std::ios::binary);
+        out << "{\"steps\": " << std::string(500000, '[') << std::string(500000, ']') << "}";
+    }
+    auto deep = load_procedure_file(dir / "deep.json", testing::french_only());
+    REQUIRE(deep.problems.size() == 1);
+    CHECK(deep.problems.front().path == "$");
+    CHECK_THAT(deep.problems.front().message,
+        Catch::Equals("nests arrays and objects more than 32 deep (line 1); the kiosk reads 32 levels at most"));
+    {
+        std::ofstream out(dir / "big.json", std::ios::binary);
+        out << "{\"title\": {\"fr\": \"" << std::string(2 * 1024 * 1024, 'x') << "\"}}";
+    }
+    auto big = load_procedure_file(dir / "big.json", testing::french_only());
+    REQUIRE(big.problems.size() == 1);
+    CHECK_THAT(big.problems.front().message,
+        Catch::Equals("is 2097173 bytes; a procedure file may hold at most 1 MiB (1048576 bytes)"));
+    {
+        std::ofstream out(dir / "cut.json", std::ios::binary);
+        out << "{ \"id\": ";
+    }
+    auto cut = load_procedure_file(dir / "cut.json", testing::french_only());
+    REQUIRE(cut.problems.size() == 1);
+    CHECK_THAT(cut.problems.front().message, Catch::StartsWith("is not valid JSON: parse error at line 1, column 9"));
+    std::filesystem::remove_all(dir);
 }
