@@ -57,8 +57,7 @@ Setter theme_name_key(std::string& target)
             return type_error("a string");
         if (value->empty())
             return "must not be empty";
-        bool plain
- = !value->empty() && value->size() <= 64 && std::all_of(value->begin(), value->end(), [](char c) {
+        bool plain = value->size() <= 64 && std::all_of(value->begin(), value->end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
         });
         if (!plain)

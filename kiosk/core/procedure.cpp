@@ -238,7 +238,6 @@ std::string count_problem(size_t count, std::string_view things, std::string_vie
 }
 
 std::string index_path(const std::string& path, std::string_view key, size_t index)
-
 {
     return path + "." + std::string(key) + "[" + std::to_string(index) + "]";
 }
