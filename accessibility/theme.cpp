@@ -1,5 +1,7 @@
 // Theme loading and WCAG contrast arithmetic.
 #include "accessibility/theme.h"
+#include "kiosk/core/input_limits.h"
+
 
 #include <nlohmann/json.hpp>
 
@@ -12,7 +14,7 @@ namespace guichet {
 Result<Color> parse_color(std::string_view hex)
 {
     if ((hex.size() != 7 && hex.size() != 9) || hex.front() != '#')
-        return fail("a colour must be written #RRGGBB or #RRGGBBAA, got '" + std::string(hex) + "'");
+        return fail("a colour must be written #RRGGBB or #RRGGBBAA, got '" + shown(hex) + "'");
     auto nibble = [](char c) -> int {
         if (c >= '0' && c <= '9')
             return c - '0';
@@ -51,8 +53,14 @@ double contrast_ratio(Color a, Color b)
 
 Result<Theme> Theme::parse(std::string_view json_text, std::string_view source)
 {
-    auto json = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded() || !json.is_object())
+    if (json_text.size() > max_theme_bytes)
+        return fail(std::string(source) + ": is " + std::to_string(json_text.size()) + " bytes; a theme may hold at most "
+            + size_text(max_theme_bytes) + " (" + std::to_string(max_theme_bytes) + " bytes)");
+    auto parsed = parse_json_bounded(json_text);
+    if (!parsed)
+        return fail(std::string(source) + ": " + parsed.error().message);
+    auto& json = *parsed;
+    if (!json.is_object())
         return fail(std::string(source) + ": not a JSON object");
     if (!json.contains("name") || !json["name"].is_string())
         return fail(std::string(source) + ": 'name' must be a string");
@@ -60,9 +68,11 @@ Result<Theme> Theme::parse(std::string_view json_text, std::string_view source)
         return fail(std::string(source) + ": 'colors' must be an object of token to \"#RRGGBB\"");
     Theme theme;
     theme.m_name = json["name"].get<std::string>();
+    if (auto length = character_count(theme.m_name); length > 80)
+        return fail(std::string(source) + ": 'name' is " + std::to_string(length) + " characters long; at most 80");
     for (auto& [token, value] : json["colors"].items()) {
         if (std::find(theme_tokens.begin(), theme_tokens.end(), token) == theme_tokens.end())
-            return fail(std::string(source) + ": unknown colour token '" + token + "'");
+            return fail(std::string(source) + ": unknown colour token '" + shown(token) + "'");
         if (!value.is_string())
             return fail(std::string(source) + ": colour '" + token + "' must be a string");
         auto color = parse_color(value.get<std::string>());
@@ -79,12 +89,12 @@ Result<Theme> Theme::parse(std::string_view json_text, std::string_view source)
 
 Result<Theme> Theme::load(const std::filesystem::path& file)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
+    auto text = read_file_at_most(file, max_theme_bytes, "a theme");
+    if (!text && text.error().kind == ReadProblem::Kind::TooLarge)
+        return fail(file.string() + ": " + text.error().reason);
+    if (!text)
         return fail("cannot read the theme file '" + file.string() + "'");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parse(buffer.str(), file.string());
+    return parse(*text, file.string());
 }
 
 Color Theme::operator[](std::string_view token) const

@@ -2,6 +2,7 @@
 #include "sync/pack.h"
 
 #include "sync/protocol.h"
+#include "kiosk/core/input_limits.h"
 
 #include <nlohmann/json.hpp>
 
@@ -199,6 +200,9 @@ std::string encode_body(const Manifest& manifest)
 PackResult<Manifest> decode_body(std::string_view body)
 {
     auto bad = [](std::string why) { return refuse(Refusal::Malformed, "the manifest body " + why); };
+    // Checked before parsing: 3 MiB of '[' would otherwise build millions of nested arrays.
+    if (auto shape = check_json_depth(body); !shape)
+        return bad(shape.error().message);
     auto root = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (root.is_discarded() || !root.is_object())
         return bad("is not a JSON object");
@@ -310,7 +314,10 @@ PackResult<RawEnvelope> parse_envelope(std::string_view envelope)
 {
     if (envelope.size() > max_manifest_bytes)
         return refuse(Refusal::Malformed, "the manifest is larger than " + std::to_string(max_manifest_bytes) + " bytes");
+    if (auto shape = check_json_depth(envelope); !shape)
+        return refuse(Refusal::Malformed, "the manifest " + shape.error().message);
     auto root = json::parse(envelope, nullptr, /*allow_exceptions=*/false);
+
     if (root.is_discarded() || !root.is_object())
         return refuse(Refusal::Malformed, "the manifest is not JSON (damaged or cut short?)");
     auto field = [&](const char* name) -> std::optional<std::string> {

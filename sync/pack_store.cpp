@@ -2,6 +2,7 @@
 #include "sync/pack_store.h"
 
 #include "kiosk/core/i18n.h"
+#include "kiosk/core/input_limits.h"
 #include "kiosk/core/procedure.h"
 
 #include <nlohmann/json.hpp>
@@ -173,10 +174,18 @@ Result<void> check_assets(const fs::path& assets, const std::vector<std::string>
         for (auto& entry : fs::directory_iterator(assets / "themes", error)) {
             if (entry.path().extension() != ".json")
                 continue;
-            std::ifstream in(entry.path());
-            auto theme = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-            if (theme.is_discarded() || !theme.is_object())
+            // Bounded like every file the kiosk reads: the size before reading, the nesting before parsing.
+            auto text = read_file_at_most(entry.path(), max_theme_bytes, "a theme");
+            if (!text)
+                return fail("themes/" + entry.path().filename().string() + " "
+                    + (text.error().kind == ReadProblem::Kind::TooLarge ? "" : "cannot be read: ") + text.error().reason);
+
+            auto theme = parse_json_bounded(*text);
+            if (!theme)
+                return fail("themes/" + entry.path().filename().string() + " " + theme.error().message);
+            if (!theme->is_object())
                 return fail("themes/" + entry.path().filename().string() + " is not a JSON object");
+
         }
     }
     return {};

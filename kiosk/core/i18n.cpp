@@ -1,5 +1,6 @@
 // Loads the per-language string tables.
 #include "kiosk/core/i18n.h"
+#include "kiosk/core/input_limits.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,18 +17,28 @@ Result<Strings> Strings::load(const std::filesystem::path& dir, const std::vecto
     strings.m_languages = languages;
     for (auto& code : languages) {
         auto path = dir / (code + ".json");
-        std::ifstream in(path);
-        if (!in)
+        auto text = read_file_at_most(path, max_strings_bytes, "a strings file");
+        if (!text && text.error().kind == ReadProblem::Kind::TooLarge)
+            return fail("'" + path.string() + "' " + text.error().reason);
+        if (!text)
             return fail("cannot read the strings file '" + path.string() + "' for language '" + code + "'");
-        auto json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-        if (json.is_discarded() || !json.is_object())
+        auto json = parse_json_bounded(*text);
+        if (!json)
+            return fail("'" + path.string() + "' is not a JSON object of string ids to texts: it " + json.error().message);
+
+        if (!json->is_object())
             return fail("'" + path.string() + "' is not a JSON object of string ids to texts");
         auto& table = strings.m_tables[code];
-        for (auto& [key, value] : json.items()) {
+        for (auto& [key, value] : json->items()) {
             if (!value.is_string())
-                return fail("'" + path.string() + "': the value of '" + key + "' must be a string");
-            table.emplace(key, value.get<std::string>());
+                return fail("'" + path.string() + "': the value of '" + shown(key) + "' must be a string");
+            auto& words = value.get_ref<const std::string&>();
+            if (auto length = character_count(words); length > max_ui_string_characters)
+                return fail("'" + path.string() + "': the text of '" + shown(key) + "' is " + std::to_string(length)
+                    + " characters long; a UI string may have at most " + std::to_string(max_ui_string_characters));
+            table.emplace(key, words);
         }
+
     }
     return strings;
 }

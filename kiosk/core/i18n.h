@@ -3,6 +3,7 @@
 #pragma once
 #include "kiosk/core/result.h"
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -13,6 +14,10 @@
 namespace guichet {
 
 inline constexpr std::string_view base_language = "fr";
+// The longest UI string, in characters: the shipped ones are at most 123; a help paragraph is the
+// longest kind the screens show.
+inline constexpr std::size_t max_ui_string_characters = 1000;
+
 
 class Strings {
 public:

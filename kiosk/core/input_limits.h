@@ -19,6 +19,9 @@ inline constexpr std::size_t max_config_bytes = 256 * 1024;
 inline constexpr std::size_t max_procedure_bytes = 1024 * 1024;
 inline constexpr std::size_t max_strings_bytes = 1024 * 1024;
 inline constexpr std::size_t max_theme_bytes = 64 * 1024;
+// The postcode table of data/ is 700 KB for all of France.
+inline constexpr std::size_t max_postcodes_bytes = 16 * 1024 * 1024;
+
 
 // A procedure nests seven levels (root, steps, a step, its field, options, an option, its label); 32
 // leaves room and keeps any tree the parser builds shallow.

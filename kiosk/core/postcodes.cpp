@@ -1,6 +1,8 @@
 // Reads assets/data/postcodes.tsv ("38250<TAB>Corrençon-en-Vercors:38129|Villard-de-Lans:38548|…", one
 // line per postcode, sorted) and answers which communes a postcode serves.
 #include "kiosk/core/postcodes.h"
+#include "kiosk/core/input_limits.h"
+
 
 #include <algorithm>
 #include <cerrno>
@@ -43,22 +45,15 @@ size_t count_char(std::string_view text, char wanted)
 
 std::string_view as_view(const std::array<char, 5>& postcode) { return { postcode.data(), postcode.size() }; }
 
+// The table comes with the assets, so from a content pack too: its size is checked before it is read.
 Result<std::string> read_whole_file(const std::filesystem::path& path)
 {
-    std::error_code ignored;
-    if (std::filesystem::is_directory(path, ignored))
-        return fail("cannot read the postcode table '" + path.string() + "': it is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return fail("cannot read the postcode table '" + path.string() + "': " + std::strerror(errno));
-    // One read of the whole file: going through istreambuf_iterator costs ten times more in a debug build.
-    in.seekg(0, std::ios::end);
-    std::string text(static_cast<size_t>(std::max<std::streamoff>(in.tellg(), 0)), '\0');
-    in.seekg(0, std::ios::beg);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!in)
-        return fail("cannot read the postcode table '" + path.string() + "'");
-    return text;
+    auto text = read_file_at_most(path, max_postcodes_bytes, "the postcode table");
+    if (!text && text.error().kind == ReadProblem::Kind::TooLarge)
+        return fail("the postcode table '" + path.string() + "' " + text.error().reason);
+    if (!text)
+        return fail("cannot read the postcode table '" + path.string() + "': " + text.error().reason);
+    return std::move(*text);
 }
 
 }

@@ -310,3 +310,26 @@ TEST_CASE("a procedure file with an error is skipped and the other procedures st
     REQUIRE(entries->size() == 1);
     CHECK(entries->front().procedure == "change-of-address");
 }
+
+// Issue 15: the kiosk refuses at load what guichetctl validate refuses, with the same messages.
+TEST_CASE("a procedure past a limit is skipped at load with the message validate gives", "[ui][procedures][limits]")
+{
+    auto assets = output_dir / "procedures-limits-assets";
+    copy_assets(assets);
+    auto report = read_json(assets / "procedures" / "public-space-report.json");
+    report["title"]["fr"] = std::string(121, 'T');
+    std::ofstream(assets / "procedures" / "public-space-report.json", std::ios::trunc) << report.dump(2);
+    std::ofstream(assets / "procedures" / "civil-status-certificate.json", std::ios::trunc)
+        << "{\"steps\": " << std::string(100000, '[') << std::string(100000, ']') << "}";
+
+    KeyPair keys;
+    Kiosk kiosk(output_dir / "procedures-state" / "limits", keys, [&](Config& config) { config.ui.assets_dir = assets.string(); });
+    auto& catalog = kiosk.app->catalog();
+    CHECK_FALSE(catalog.find("public-space-report"));
+    CHECK(catalog.find("change-of-address"));
+    std::string problems;
+    for (auto& problem : catalog.problems)
+        problems += to_string(problem) + "\n";
+    CHECK_THAT(problems, Catch::Contains("public-space-report.json: $.title.fr: is 121 characters long; a procedure title may have at most 120"));
+    CHECK_THAT(problems, Catch::Contains("civil-status-certificate.json: $: nests arrays and objects more than 32 deep (line 1)"));
+}

@@ -385,3 +385,13 @@ TEST_CASE("a damaged state file refuses packs instead of forgetting the highest 
     REQUIRE_FALSE(store);
     CHECK_THAT(store.error().message, Catch::Contains("state"));
 }
+
+// Issue 15: the envelope is at most 4 MiB, but 3 MiB of '[' in its body would build millions of nested
+// arrays; the nesting is checked before the body is parsed.
+TEST_CASE("a manifest body nested too deeply is malformed, refused before it is parsed", "[pack][limits]")
+{
+    auto decoded = decode_body(std::string(3 * 1024 * 1024, '['));
+    REQUIRE_FALSE(decoded);
+    CHECK(decoded.error().refusal == Refusal::Malformed);
+    CHECK_THAT(decoded.error().message, Catch::Contains("the manifest body nests arrays and objects more than 32 deep"));
+}

@@ -120,3 +120,23 @@ TEST_CASE("French punctuation keeps its space unbroken", "[i18n]")
             CHECK(text.find(mark) == std::string::npos);
     }
 }
+
+// Issue 15: strings files are bounded like every file the kiosk reads whole, and each text has a length.
+TEST_CASE("a strings file too large, nested too deeply or with a text too long is refused with the limit", "[i18n][limits]")
+{
+    auto dir = std::filesystem::temp_directory_path() / "guichet-i18n-limits";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream out(dir / "fr.json", std::ios::binary);
+        out << "{\"a.b\": \"" << std::string(2 * 1024 * 1024, 'x') << "\"}";
+    }
+    CHECK_THAT(Strings::load(dir, { "fr" }).error().message,
+        Catch::Contains("fr.json' is 2097163 bytes; a strings file may hold at most 1 MiB (1048576 bytes)"));
+    std::ofstream(dir / "fr.json", std::ios::trunc) << "{\"a.b\": " << std::string(100000, '[') << std::string(100000, ']') << "}";
+    CHECK_THAT(Strings::load(dir, { "fr" }).error().message, Catch::Contains("nests arrays and objects more than 32 deep (line 1)"));
+    std::ofstream(dir / "fr.json", std::ios::trunc) << "{\"a.b\": \"" << std::string(1001, 'x') << "\"}";
+    CHECK_THAT(Strings::load(dir, { "fr" }).error().message,
+        Catch::Contains("the text of 'a.b' is 1001 characters long; a UI string may have at most 1000"));
+    std::filesystem::remove_all(dir);
+}

@@ -200,3 +200,12 @@ TEST_CASE("postcodes out of order or repeated are refused", "[postcodes]")
     CHECK_THAT(table.error().message, Catch::StartsWith(file.path().string() + ":2: "));
     CHECK_THAT(table.error().message, Catch::Contains("in increasing order"));
 }
+
+// Issue 15: the table comes with the assets, so from a content pack too; it is bounded before it is read.
+TEST_CASE("a postcode table larger than its limit is refused before it is read", "[postcodes][limits]")
+{
+    TempTable huge(std::string(17 * 1024 * 1024, '#'));
+    auto table = PostcodeTable::load(huge.path());
+    REQUIRE_FALSE(table);
+    CHECK_THAT(table.error().message, Catch::Contains("' is 17825792 bytes; the postcode table may hold at most 16 MiB (16777216 bytes)"));
+}

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace guichet;
 
@@ -53,4 +54,26 @@ TEST_CASE("every shipped theme meets its contrast floor", "[theme]")
         INFO(file << ": " << foreground << " against " << background);
         CHECK(contrast_ratio((*theme)[foreground], (*theme)[background]) >= 3.0); // WCAG 1.4.11
     }
+}
+
+// Issue 15: a theme is read whole, so its size is checked first and its nesting before a tree is built.
+TEST_CASE("a theme too large or nested too deeply is refused with the limit", "[theme][limits]")
+{
+    auto deep = Theme::parse(std::string(20000, '[') + std::string(20000, ']'), "t.json");
+    REQUIRE_FALSE(deep);
+    CHECK_THAT(deep.error().message, Catch::Equals("t.json: nests arrays and objects more than 32 deep (line 1); the kiosk reads 32 levels at most"));
+    auto big = Theme::parse(std::string(70 * 1024, ' ') + "{}", "t.json");
+    REQUIRE_FALSE(big);
+    CHECK_THAT(big.error().message, Catch::Contains("t.json: is 71682 bytes; a theme may hold at most 64 KiB (65536 bytes)"));
+
+    auto dir = std::filesystem::temp_directory_path() / "guichet-theme-limits";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream out(dir / "huge.json", std::ios::binary);
+        out << std::string(10 * 1024 * 1024, ' ') << "{}";
+    }
+    auto huge = Theme::load(dir / "huge.json");
+    REQUIRE_FALSE(huge);
+    CHECK_THAT(huge.error().message, Catch::Contains("huge.json: is 10485762 bytes; a theme may hold at most 64 KiB"));
+    std::filesystem::remove_all(dir);
 }
