@@ -375,13 +375,23 @@ Result<Config> load_config(const std::filesystem::path& path)
     return parse_config(*text, path.string());
 }
 
+// A token from `guichet-hub enroll` is a line of a few dozen characters; the file is read at most 4 KiB
+// deep, so a wrong path (a log, a device) costs nothing and is named.
 Result<std::string> read_kiosk_token(const SyncSection& sync)
 {
-    std::ifstream file(sync.token_file);
-    std::string token;
-    if (sync.token_file.empty() || !file || !std::getline(file, token) || token.empty())
+    constexpr std::size_t max_token_file_bytes = 4096;
+    auto text = sync.token_file.empty()
+        ? std::unexpected(ReadProblem { ReadProblem::Kind::Unreadable, "no file is set" })
+        : read_file_at_most(sync.token_file, max_token_file_bytes, "a token file");
+    if (!text && text.error().kind == ReadProblem::Kind::TooLarge)
+        return fail("the kiosk token file '" + sync.token_file + "' ('sync.token_file') " + text.error().reason);
+    auto token = text ? text->substr(0, text->find('\n')) : std::string();
+    if (!token.empty() && token.back() == '\r')
+        token.pop_back();
+    if (token.empty())
         return fail("cannot read the kiosk token from '" + sync.token_file + "' ('sync.token_file')");
     return token;
 }
+
 
 }

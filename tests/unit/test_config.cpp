@@ -161,8 +161,16 @@ TEST_CASE("the kiosk token is the first line of its file, and a missing one is n
     auto missing = read_kiosk_token(sync);
     REQUIRE_FALSE(missing);
     CHECK_THAT(missing.error().message, Catch::Contains("sync.token_file"));
+
+    // Issue 15: a wrong path to a huge file is refused before it is read, with the limit.
+    sync.token_file = (dir / "huge").string();
+    std::ofstream(sync.token_file) << std::string(10 * 1024 * 1024, 'x');
+    auto huge = read_kiosk_token(sync);
+    REQUIRE_FALSE(huge);
+    CHECK_THAT(huge.error().message, Catch::Contains("is 10485760 bytes; a token file may hold at most 4 KiB (4096 bytes)"));
     std::filesystem::remove_all(dir);
 }
+
 
 // Issue 15: toml++ reads dotted keys and nested values by recursion, so a pathological file used to
 // overflow the stack. The configuration is checked in one pass before toml++ sees it.
