@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 namespace guichet {
 
@@ -17,13 +18,24 @@ std::string size_text(std::size_t bytes)
     return std::to_string(bytes) + " bytes";
 }
 
-std::expected<std::string, ReadProblem> read_file_at_most(const std::filesystem::path& path, std::size_t max_bytes,
+namespace {
+
+// "1 MiB (1048576 bytes)": the round figure people set, and the exact one to compare with a size.
+std::string limit_text(std::size_t bytes)
+{
+    auto round = size_text(bytes);
+    return round.ends_with(" bytes") ? round : round + " (" + std::to_string(bytes) + " bytes)";
+}
+
+}
+
+std::expected<std::string, ReadProblem> read_file_at_most(
+const std::filesystem::path& path, std::size_t max_bytes,
     std::string_view what)
 {
     auto too_large = [&](std::string_view size) {
         return std::unexpected(ReadProblem { ReadProblem::Kind::TooLarge,
-            "is " + std::string(size) + "; " + std::string(what) + " may hold at most " + size_text(max_bytes) + " ("
-                + std::to_string(max_bytes) + " bytes)" });
+            "is " + std::string(size) + "; " + std::string(what) + " may hold at most " + limit_text(max_bytes) });
     };
     std::error_code error;
     if (std::filesystem::is_directory(path, error))
@@ -128,30 +140,58 @@ void append_escaped(std::string& out, char c)
     out += c;
 }
 
+
+// The length of the well-formed UTF-8 sequence at `at`, or 0 when the byte there starts none (a stray
+// continuation byte, a cut sequence, a byte no UTF-8 uses).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at)
+{
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char lead = byte(at);
+    std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+        : lead >= 0xF0 && lead <= 0xF4                                                                  ? 4
+                                                                                                        : 0;
+    if (length == 0 || at + length > text.size())
+        return 0;
+    for (std::size_t i = at + 1; i < at + length; ++i) {
+        if ((byte(i) & 0xC0) != 0x80)
+            return 0;
+    }
+    return length;
 }
 
-std::string shown(std::string_view text, std::size_t max_characters)
+// Escapes control characters and bytes that are not UTF-8 (a message is always valid text, which a
+// terminal, a log and grep take as such); stops after `max_characters` when there is a limit.
+std::string escaped(std::string_view text, std::optional<std::size_t> max_characters)
 {
     std::string out;
     std::size_t characters = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        bool starts_character = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-        if (starts_character && ++characters > max_characters) {
+    for (std::size_t i = 0; i < text.size();) {
+        if (max_characters && ++characters > *max_characters) {
             out += "… (" + std::to_string(character_count(text)) + " characters)";
             return out;
         }
-        append_escaped(out, text[i]);
+        auto length = utf8_sequence_length(text, i);
+        if (length == 0) {
+            static constexpr char hex[] = "0123456789abcdef";
+            auto byte = static_cast<unsigned char>(text[i]);
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xF];
+            ++i;
+        } else if (length == 1) {
+            append_escaped(out, text[i++]);
+        } else {
+            out.append(text.substr(i, length));
+            i += length;
+        }
     }
     return out;
 }
 
-std::string escape_controls(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text)
-        append_escaped(out, c);
-    return out;
 }
+
+std::string shown(std::string_view text, std::size_t max_characters) { return escaped(text, max_characters); }
+
+std::string escape_controls(std::string_view text) { return escaped(text, std::nullopt); }
 
 }

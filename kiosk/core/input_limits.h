@@ -59,11 +59,12 @@ Result<nlohmann::json> parse_json_bounded(std::string_view text, std::size_t max
 std::size_t character_count(std::string_view utf8);
 
 // Text from a file or a person, made safe to put in a one-line message: control characters escaped
-// (a NUL as \0, a newline as \n, others as \xNN) so nothing cuts or breaks the line, and cut after
-// `max_characters` with "…" and the full length, so a huge value does not make a huge message.
+// (a NUL as \0, a newline as \n, others as \xNN) so nothing cuts or breaks the line, bytes that are not
+// UTF-8 as \xNN so the message is valid text, and cut after `max_characters` with "…" and the full
+// length, so a huge value does not make a huge message.
 std::string shown(std::string_view text, std::size_t max_characters = 60);
 
-// Control characters escaped as shown() does, nothing cut: for a whole message.
+// Escaped as shown() does, nothing cut: for a whole message.
 std::string escape_controls(std::string_view text);
 
 }
