@@ -4,6 +4,7 @@
 #include "kiosk/core/result.h"
 #include "sync/hub/faults.h"
 #include "sync/hub/fleet_page.h"
+#include "sync/hub/gate.h"
 #include "sync/hub/store.h"
 
 #include <atomic>
@@ -11,12 +12,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}
 
 namespace guichet::sync::hub {
 
@@ -37,6 +32,7 @@ struct ServerOptions {
     std::optional<std::filesystem::path> packs_dir; // the pack depot of `pack publish`; none: no pack routes
     FleetPageAccess fleet_page = FleetPageAccess::Loopback; // who may read GET /
     int64_t stale_after_s = default_stale_after_s;          // the fleet page marks kiosks silent longer as stale
+    GateLimits gate; // timeouts, connection caps and workers of plain HTTP (sync/hub/gate.h)
 };
 
 class HubServer {
