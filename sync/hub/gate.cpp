@@ -227,6 +227,7 @@ struct Connection {
     std::string pending;         // bytes a worker read past the previous request
     Clock::time_point deadline;  // for the head (or, when idle, for the next request to begin)
     bool idle = false;           // kept alive between requests, nothing of the next one seen yet
+    bool head_seen = false;      // the head is whole and the gate waits for its small body
     size_t served = 0;
 };
 
@@ -371,8 +372,16 @@ private:
         for (char c : declared.substr(0, 12))
             length = (c >= '0' && c <= '9') ? length * 10 + static_cast<size_t>(c - '0') : length;
         if (!ended && header_value(head, "Transfer-Encoding").empty() && header_value(head, "Expect").empty()
-            && length <= m_limits.small_body_bytes && view.size() < head.size() + length)
+            && length <= m_limits.small_body_bytes && view.size() < head.size() + length) {
+            // The body gets the time a worker would give it, from the end of the head: a kiosk on a
+            // slow link is not cut off by the head's deadline, and a trickler still has a total one.
+            if (!connection.head_seen) {
+                connection.head_seen = true;
+                connection.deadline = Clock::now() + std::chrono::seconds(m_limits.body_base_s)
+                    + milliseconds(length * 1000 / std::max<size_t>(m_limits.min_bytes_per_s, 1));
+            }
             return;
+        }
         auto found = m_held.find(fd);
         auto ready = std::move(found->second);
         m_held.erase(found);
@@ -473,6 +482,7 @@ private:
             }
             connection->pending = stream.leftover();
             connection->idle = true;
+            connection->head_seen = false;
             connection->deadline = Clock::now() + std::chrono::seconds(m_server.keep_alive_timeout_s());
             m_incoming.push_back(std::move(connection));
             wake();

@@ -136,7 +136,9 @@ TEST_CASE("Hub answers health checks while slow clients trickle their request he
 TEST_CASE("Hub closes a trickling client at its head deadline and caps connections per address", "[hub][net][abuse]")
 {
     TempDir dir;
-    ServedHub hub(dir, dir / "hub.db", { "--head-timeout", "1", "--per-address", "4" });
+    auto db = dir / "hub.db";
+    auto token = guichet::test::enroll(dir, db, "kiosk-a");
+    ServedHub hub(dir, db, { "--head-timeout", "1", "--per-address", "4" });
 
     // A byte every 200 ms never trips a per-recv timeout; the head's total deadline does.
     int trickler = connect_from(addresses(5), hub.port());
@@ -153,6 +155,22 @@ TEST_CASE("Hub closes a trickling client at its head deadline and caps connectio
     close(trickler);
     CHECK(reply.starts_with("HTTP/1.1 408"));
     CHECK(Clock::now() - started < std::chrono::seconds(3));
+
+    // A kiosk on a slow link: its head is quick, its small body takes longer than the head deadline,
+    // and it is still served (the body has its own allowance, 30 s + 1 s per 4 KiB).
+    std::string heartbeat = R"({"kiosk":"kiosk-a","app_version":"1.0","queued":0})";
+    int kiosk_fd = connect_from(addresses(8), hub.port());
+    REQUIRE(kiosk_fd >= 0);
+    send_text(kiosk_fd, "POST /v1/heartbeat HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer " + token
+            + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(heartbeat.size())
+            + "\r\n\r\n");
+    for (size_t sent = 0; sent < heartbeat.size(); sent += 10) {
+        std::this_thread::sleep_for(milliseconds(1500 * 10 / heartbeat.size()));
+        send_text(kiosk_fd, std::string_view(heartbeat).substr(sent, 10));
+    }
+    auto kiosk_answer = receive_until_closed(kiosk_fd, milliseconds(3000));
+    close(kiosk_fd);
+    CHECK(kiosk_answer.starts_with("HTTP/1.1 200"));
 
     // Four quiet connections from one address use its share; the fifth is refused at once, while
     // another address is served.
