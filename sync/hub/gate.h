@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <sys/socket.h>
 
 namespace guichet::sync::hub {
 
@@ -30,6 +31,10 @@ class GatedServer : public httplib::Server {
 public:
     explicit GatedServer(GateLimits limits);
     ~GatedServer() override;
+
+    // httplib listens with a backlog of 5: a burst of connections (a fleet coming back after an outage,
+    // or an attacker's burst) would have its SYNs dropped and retried a second later. Call after bind.
+    void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
 
     // Closes every held connection and joins the gate's threads; call after listen_after_bind returns.
     void shut_down_gate();

@@ -268,6 +268,10 @@ Result<int> HubServer::bind()
         port = m_http->bind_to_any_port(listen.host);
     else if (!m_http->bind_to_port(listen.host, port))
         port = -1;
+    if (port >= 0) {
+        if (auto* gated = dynamic_cast<GatedServer*>(m_http.get()))
+            gated->widen_backlog(SOMAXCONN);
+    }
     if (port < 0) {
         int saved = errno;
         return fail("cannot listen on " + listen.host + ":" + std::to_string(listen.port)
