@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <mutex>
 #include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <string>
 #include <sys/epoll.h>
@@ -101,15 +103,21 @@ std::string_view header_value(std::string_view head, std::string_view name)
 // answer a byte at a time loses the connection when the deadline passes, whatever each recv takes.
 class GateStream final : public httplib::Stream {
 public:
-    GateStream(int fd, std::string pending, const GateLimits& limits)
+    GateStream(int fd, SSL* ssl, std::string pending, const GateLimits& limits)
         : m_fd(fd)
+        , m_ssl(ssl)
         , m_buffer(std::move(pending))
         , m_limits(limits)
         , m_start(Clock::now())
     {
     }
 
-    bool is_readable() const override { return m_position < m_buffer.size() || wait_for(POLLIN); }
+    bool is_readable() const override
+    {
+        return m_position < m_buffer.size() || (m_ssl && SSL_pending(m_ssl) > 0) || wait_for(POLLIN);
+    }
+    // Whether the next request has begun in what was already read (ours, or OpenSSL's).
+    bool has_buffered() const { return m_position < m_buffer.size() || (m_ssl && SSL_pending(m_ssl) > 0); }
     bool is_writable() const override { return wait_for(POLLOUT); }
 
     ssize_t read(char* out, size_t size) override
@@ -133,6 +141,8 @@ public:
 
     ssize_t write(const char* data, size_t size) override
     {
+        if (m_ssl)
+            return tls_transfer(const_cast<char*>(data), size, Direction::Write);
         for (;;) {
             if (!wait_for(POLLOUT))
                 return -1;
@@ -169,7 +179,42 @@ public:
     std::string leftover() const { return m_buffer.substr(m_position); }
     bool timed_out() const { return m_timed_out; }
 
+    // The TLS handshake, under the same kind of total deadline as the rest.
+    bool handshake()
+    {
+        for (;;) {
+            ERR_clear_error();
+            int done = SSL_accept(m_ssl);
+            if (done == 1)
+                return true;
+            int error = SSL_get_error(m_ssl, done);
+            if (error == SSL_ERROR_WANT_READ ? !wait_for(POLLIN) : error == SSL_ERROR_WANT_WRITE ? !wait_for(POLLOUT) : true)
+                return false;
+        }
+    }
+
 private:
+    enum class Direction { Read, Write };
+
+    // SSL_read or SSL_write on the non-blocking socket, waiting for whichever way OpenSSL needs.
+    ssize_t tls_transfer(char* data, size_t size, Direction direction)
+    {
+        int length = static_cast<int>(std::min<size_t>(size, 1 << 30));
+        for (;;) {
+            ERR_clear_error();
+            int n = direction == Direction::Read ? SSL_read(m_ssl, data, length) : SSL_write(m_ssl, data, length);
+            if (n > 0) {
+                m_moved += static_cast<size_t>(n);
+                return n;
+            }
+            int error = SSL_get_error(m_ssl, n);
+            if (error == SSL_ERROR_ZERO_RETURN)
+                return 0;
+            if (error == SSL_ERROR_WANT_READ ? !wait_for(POLLIN) : error == SSL_ERROR_WANT_WRITE ? !wait_for(POLLOUT) : true)
+                return -1;
+        }
+    }
+
     Clock::time_point deadline() const
     {
         return m_start + std::chrono::seconds(m_limits.body_base_s)
@@ -195,6 +240,8 @@ private:
 
     ssize_t receive(char* out, size_t size)
     {
+        if (m_ssl)
+            return tls_transfer(out, size, Direction::Read);
         for (;;) {
             if (!wait_for(POLLIN))
                 return -1;
@@ -209,6 +256,7 @@ private:
     }
 
     int m_fd;
+    SSL* m_ssl;
     std::string m_buffer;
     size_t m_position = 0;
     const GateLimits& m_limits;
@@ -229,13 +277,15 @@ struct Connection {
     bool idle = false;           // kept alive between requests, nothing of the next one seen yet
     bool head_seen = false;      // the head is whole and the gate waits for its small body
     size_t served = 0;
+    SSL* ssl = nullptr;          // with TLS, once a worker has begun the handshake
 };
 
 class Gate {
 public:
-    Gate(GatedServer& server, GateLimits limits)
+    Gate(GatedServer& server, GateLimits limits, SSL_CTX* tls)
         : m_server(server)
         , m_limits(limits)
+        , m_tls(tls)
         , m_epoll(epoll_create1(EPOLL_CLOEXEC))
         , m_wake(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC))
     {
@@ -272,9 +322,10 @@ public:
                 m_per_address.erase(address);
             full = m_open >= m_limits.max_connections;
         }
-        if (full)
+        // A plain-text answer would mean nothing to a TLS client: its connection just closes.
+        if (!m_tls && full)
             refuse(fd, 503, "Service Unavailable", "the hub holds too many connections; retry later");
-        else
+        else if (!m_tls)
             refuse(fd, 429, "Too Many Requests", "too many connections from this address; close some and retry");
         ::shutdown(fd, SHUT_RDWR);
         ::close(fd);
@@ -312,6 +363,10 @@ private:
 
     void forget(std::unique_ptr<Connection> connection)
     {
+        if (connection->ssl) {
+            (void)SSL_shutdown(connection->ssl); // a close_notify if the socket takes it now; never waits
+            SSL_free(connection->ssl);
+        }
         ::shutdown(connection->fd, SHUT_RDWR);
         ::close(connection->fd);
         std::lock_guard lock(m_mutex);
@@ -354,6 +409,10 @@ private:
             connection.idle = false;
             connection.deadline = Clock::now() + milliseconds(m_limits.head_timeout_ms);
         }
+        // Inside TLS nothing can be read without a handshake: any byte sends the connection to a
+        // worker, whose handshake and request have the head deadline and the body's allowance.
+        if (m_tls)
+            return dispatch(fd);
         auto head_end = view.find("\r\n\r\n");
         if (head_end == std::string::npos || head_end + 4 > m_limits.max_head_bytes) {
             if (view.size() >= m_limits.max_head_bytes) {
@@ -382,6 +441,11 @@ private:
             }
             return;
         }
+        dispatch(fd);
+    }
+
+    void dispatch(int fd)
+    {
         auto found = m_held.find(fd);
         auto ready = std::move(found->second);
         m_held.erase(found);
@@ -436,7 +500,7 @@ private:
                         expired.push_back(fd);
                 }
                 for (int fd : expired) {
-                    if (!m_held.at(fd)->idle)
+                    if (!m_held.at(fd)->idle && !m_tls)
                         refuse(fd, 408, "Request Timeout", "the request did not arrive in time");
                     drop_held(fd);
                 }
@@ -462,8 +526,44 @@ private:
                 m_ready.pop_front();
                 m_in_workers.insert(connection->fd);
             }
-            GateStream stream(connection->fd, std::move(connection->pending), m_limits);
-            bool last = ++connection->served >= m_server.keep_alive_max();
+            bool kept = serve(*connection);
+            std::unique_lock lock(m_mutex);
+            m_in_workers.erase(connection->fd);
+            if (!kept || m_stopping) {
+                lock.unlock();
+                forget(std::move(connection));
+                continue;
+            }
+            connection->idle = true;
+            connection->head_seen = false;
+            connection->deadline = Clock::now() + std::chrono::seconds(m_server.keep_alive_timeout_s());
+            m_incoming.push_back(std::move(connection));
+            wake();
+        }
+    }
+
+    // One request (with TLS, the handshake first, and any request already buffered inside TLS);
+    // whether the connection may be kept.
+    bool serve(Connection& connection)
+    {
+        if (m_tls && !connection.ssl) {
+            connection.ssl = SSL_new(m_tls);
+            if (!connection.ssl || SSL_set_fd(connection.ssl, connection.fd) != 1)
+                return false;
+            GateLimits handshake_limits = m_limits;
+            handshake_limits.body_base_s = std::max(1, m_limits.head_timeout_ms / 1000);
+            GateStream handshake(connection.fd, connection.ssl, {}, handshake_limits);
+            if (!handshake.handshake())
+                return false;
+        }
+        // Inside TLS the head is read by the worker, so it gets the head's deadline rather than the
+        // body's 30 s (and still one second more per 4 KiB moved).
+        GateLimits limits = m_limits;
+        if (m_tls)
+            limits.body_base_s = std::max(1, m_limits.head_timeout_ms / 1000);
+        for (;;) {
+            GateStream stream(connection.fd, connection.ssl, std::move(connection.pending), limits);
+            bool last = ++connection.served >= m_server.keep_alive_max();
             bool closed = false;
             t_answer_closes = false;
             bool kept = false;
@@ -473,24 +573,16 @@ private:
                 kept = false; // httplib answers a handler's exception itself; this is a last guard
             }
             kept = kept && !last && !closed && !t_answer_closes && !stream.timed_out();
-            std::unique_lock lock(m_mutex);
-            m_in_workers.erase(connection->fd);
-            if (!kept || m_stopping) {
-                lock.unlock();
-                forget(std::move(connection));
-                continue;
-            }
-            connection->pending = stream.leftover();
-            connection->idle = true;
-            connection->head_seen = false;
-            connection->deadline = Clock::now() + std::chrono::seconds(m_server.keep_alive_timeout_s());
-            m_incoming.push_back(std::move(connection));
-            wake();
+            connection.pending = stream.leftover();
+            // The gate cannot see inside TLS: a request OpenSSL or we already hold is served here.
+            if (!kept || !m_tls || !stream.has_buffered())
+                return kept;
         }
     }
 
     GatedServer& m_server;
     const GateLimits m_limits;
+    SSL_CTX* m_tls; // none: plain HTTP
     int m_epoll;
     int m_wake;
     std::vector<char> m_peek; // the poll thread's
@@ -511,10 +603,10 @@ private:
 
 // [SECTION] the server
 
-GatedServer::GatedServer(GateLimits limits)
+GatedServer::GatedServer(GateLimits limits, SSL_CTX* tls)
 {
     new_task_queue = [] { return new InlineQueue; };
-    m_gate = std::make_unique<Gate>(*this, limits);
+    m_gate = std::make_unique<Gate>(*this, limits, tls);
 }
 
 GatedServer::~GatedServer() { shut_down_gate(); }

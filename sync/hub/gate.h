@@ -1,7 +1,7 @@
 // The hub's connection gate: slow or hostile clients wait in one epoll thread, not in the workers.
 // A connection reaches a worker only once its whole request head (and a small body) is in the kernel's
 // buffer; a worker serves one request with a total deadline, and a kept-alive connection comes back
-// to the gate between requests. Plain HTTP only: TLS stays with httplib's own model (see README).
+// to the gate between requests. With TLS the gate only waits for the first bytes (see README).
 #pragma once
 #include <httplib.h>
 
@@ -26,10 +26,12 @@ struct GateLimits {
 
 class Gate;
 
-// An httplib::Server whose accepted sockets go to a Gate instead of a thread pool.
+// An httplib::Server whose accepted sockets go to a Gate instead of a thread pool. With `tls` (an
+// SSL_CTX the caller keeps alive), each connection is TLS: the gate holds it until its first bytes
+// arrive, and a worker does the handshake and the request under the deadlines.
 class GatedServer : public httplib::Server {
 public:
-    explicit GatedServer(GateLimits limits);
+    explicit GatedServer(GateLimits limits, SSL_CTX* tls = nullptr);
     ~GatedServer() override;
 
     // httplib listens with a backlog of 5: a burst of connections (a fleet coming back after an outage,

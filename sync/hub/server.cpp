@@ -249,14 +249,15 @@ Result<int> HubServer::bind()
     if (m_options.tls_cert || m_options.tls_key) {
         if (!m_options.tls_cert || !m_options.tls_key)
             return fail("TLS needs both --tls-cert and --tls-key");
-        auto tls = std::make_unique<httplib::SSLServer>(m_options.tls_cert->c_str(), m_options.tls_key->c_str());
-        if (!tls->is_valid())
+        // httplib's SSLServer loads the certificate and key and sets the TLS options; the gate serves
+        // with its context, so TLS connections get the same deadlines and caps as plain ones.
+        m_tls = std::make_unique<httplib::SSLServer>(m_options.tls_cert->c_str(), m_options.tls_key->c_str());
+        if (!m_tls->is_valid())
             return fail("cannot load the TLS certificate '" + m_options.tls_cert->string() + "' with the key '"
                 + m_options.tls_key->string() + "'");
-        m_http = std::move(tls);
+        m_http = std::make_unique<GatedServer>(m_options.gate, m_tls->ssl_context());
     } else {
         // Plain HTTP goes through the gate (sync/hub/gate.h), so slow clients cannot hold the workers.
-        // httplib's SSLServer keeps its own thread pool: the TLS handshake needs a thread of its own.
         m_http = std::make_unique<GatedServer>(m_options.gate);
     }
     install_routes();
@@ -268,10 +269,8 @@ Result<int> HubServer::bind()
         port = m_http->bind_to_any_port(listen.host);
     else if (!m_http->bind_to_port(listen.host, port))
         port = -1;
-    if (port >= 0) {
-        if (auto* gated = dynamic_cast<GatedServer*>(m_http.get()))
-            gated->widen_backlog(SOMAXCONN);
-    }
+    if (port >= 0)
+        m_http->widen_backlog(SOMAXCONN);
     if (port < 0) {
         int saved = errno;
         return fail("cannot listen on " + listen.host + ":" + std::to_string(listen.port)
@@ -285,8 +284,7 @@ Result<void> HubServer::run()
     if (!m_http)
         return fail("the server must be bound before it runs");
     bool listened = m_http->listen_after_bind();
-    if (auto* gated = dynamic_cast<GatedServer*>(m_http.get()))
-        gated->shut_down_gate();
+    m_http->shut_down_gate();
     if (!listened && !m_stop_requested)
         return fail("the server stopped accepting connections on its own (accept failed)");
     return {};

@@ -341,3 +341,54 @@ TEST_CASE("Hub under a mixed abuse run keeps answering health checks and a kiosk
     CHECK(hub.log().find("internal error") == std::string::npos);
     CHECK(healthy(hub));
 }
+
+TEST_CASE("Hub over TLS answers while idle and trickling connections wait, and uploads a kiosk's batch", "[hub][net][abuse]")
+{
+    TempDir dir;
+    auto cert = dir / "cert.pem", key = dir / "key.pem";
+    auto command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=localhost"
+                   " -addext subjectAltName=IP:127.0.0.1 -keyout "
+        + key.string() + " -out " + cert.string() + " >/dev/null 2>&1";
+    // openssl is a test dependency (scripts/install-deps.sh): without it the test fails, never skips.
+    REQUIRE(std::system(command.c_str()) == 0);
+    auto db = dir / "hub.db";
+    auto token = guichet::test::enroll(dir, db, "kiosk-a");
+    ServedHub hub(dir, db, { "--tls-cert", cert.string(), "--tls-key", key.string(), "--head-timeout", "2" });
+    // Connections that never start their handshake held every one of httplib's TLS threads.
+    std::vector<int> idle;
+    for (int i = 0; i < 12; ++i) {
+        idle.push_back(connect_from(addresses(30 + i / 6), hub.port()));
+        REQUIRE(idle.back() >= 0);
+    }
+    std::this_thread::sleep_for(milliseconds(200));
+    auto tls_client = [&] {
+        auto client = std::make_unique<httplib::SSLClient>("127.0.0.1", hub.port());
+        client->set_ca_cert_path(cert.c_str());
+        client->enable_server_certificate_verification(true);
+        client->set_connection_timeout(2);
+        client->set_read_timeout(2);
+        client->set_bearer_token_auth(token.c_str());
+        return client;
+    };
+    int answered = 0;
+    for (int i = 0; i < 5; ++i) {
+        auto res = tls_client()->Get("/v1/health");
+        answered += res && res->status == 200;
+    }
+    CHECK(answered == 5);
+    // Two requests on one kept-alive TLS connection, the second a batch.
+    auto client = tls_client();
+    CHECK(client->Get("/v1/health"));
+    auto res = client->Post("/v1/submissions", protocol::encode(protocol::Batch { "kiosk-a", { guichet::test::make_item({ 7 }) } }),
+        "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK_THAT(res->body, Catch::Contains("stored"));
+    // The idle ones are closed at the head deadline: the hub does not keep them for ever.
+    int closed = 0;
+    for (int fd : idle) {
+        closed += receive_until_closed(fd, milliseconds(3000)).empty() ? 1 : 0;
+        close(fd);
+    }
+    CHECK(closed == 12);
+}
