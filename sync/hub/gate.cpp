@@ -347,9 +347,9 @@ public:
         for (auto& worker : m_workers)
             worker.join();
         for (auto& connection : m_ready)
-            ::close(connection->fd);
+            discard(*connection);
         for (auto& connection : m_incoming)
-            ::close(connection->fd);
+            discard(*connection);
         ::close(m_epoll);
         ::close(m_wake);
     }
@@ -361,14 +361,21 @@ private:
         (void)!::write(m_wake, &one, sizeof one);
     }
 
+    static void discard(Connection& connection)
+    {
+        if (connection.ssl) {
+            (void)SSL_shutdown(connection.ssl); // a close_notify if the socket takes it now; never waits
+            SSL_free(connection.ssl);
+            connection.ssl = nullptr;
+        }
+        ::shutdown(connection.fd, SHUT_RDWR);
+        ::close(connection.fd);
+    }
+
+    // Closes a connection and gives its address its share back.
     void forget(std::unique_ptr<Connection> connection)
     {
-        if (connection->ssl) {
-            (void)SSL_shutdown(connection->ssl); // a close_notify if the socket takes it now; never waits
-            SSL_free(connection->ssl);
-        }
-        ::shutdown(connection->fd, SHUT_RDWR);
-        ::close(connection->fd);
+        discard(*connection);
         std::lock_guard lock(m_mutex);
         --m_open;
         if (--m_per_address[connection->address] == 0)
@@ -506,10 +513,8 @@ private:
                 }
             }
         }
-        for (auto& [fd, connection] : m_held) {
-            ::close(fd);
-            (void)connection;
-        }
+        for (auto& [fd, connection] : m_held)
+            discard(*connection);
         m_held.clear();
     }
 
