@@ -392,3 +392,15 @@ TEST_CASE("Hub over TLS answers while idle and trickling connections wait, and u
     }
     CHECK(closed == 12);
 }
+
+TEST_CASE("Hub refuses limits out of their range with the range in the message", "[hub]")
+{
+    TempDir dir;
+    for (auto [option, value, message] : { std::tuple { "--workers", "0", "--workers '0' must be a whole number from 1 to 256" },
+             std::tuple { "--head-timeout", "ten", "--head-timeout 'ten' must be a whole number from 1 to 600" },
+             std::tuple { "--per-address", "0", "--per-address '0' must be a whole number from 1 to 10000" } }) {
+        auto outcome = guichet::test::run_hub(dir, { "serve", "--db", (dir / "hub.db").string(), "--listen", "127.0.0.1:0", option, value });
+        CHECK(outcome.exit_code == 2);
+        CHECK_THAT(outcome.err, Catch::Contains(message));
+    }
+}
