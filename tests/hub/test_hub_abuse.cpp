@@ -342,7 +342,7 @@ TEST_CASE("Hub under a mixed abuse run keeps answering health checks and a kiosk
     CHECK(healthy(hub));
 }
 
-TEST_CASE("Hub over TLS answers while idle and trickling connections wait, and uploads a kiosk's batch", "[hub][net][abuse]")
+TEST_CASE("Hub over TLS answers while silent connections wait, closes them at the head deadline, and stores a batch", "[hub][net][abuse]")
 {
     TempDir dir;
     auto cert = dir / "cert.pem", key = dir / "key.pem";
