@@ -11,10 +11,55 @@ namespace {
 
 using nlohmann::json;
 
+// One linear pass over the text that bounds what parsing it may cost: nesting depth and the number of
+// values (each '[', '{', ',' and ':' outside strings starts at most one more). It runs before
+// json::parse, so a hostile body is refused having cost nothing but this scan; the text's own
+// grammar is left to the parser.
+Result<void> check_json_bounds(std::string_view body)
+{
+    size_t depth = 0, values = 1;
+    bool in_string = false;
+    for (size_t i = 0; i < body.size(); ++i) {
+        char c = body[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i; // an escaped character never ends the string
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_string = true;
+            break;
+        case '[':
+        case '{':
+            if (++depth > max_json_depth)
+                return fail("the body nests deeper than " + std::to_string(max_json_depth) + " levels");
+            [[fallthrough]];
+        case ',':
+        case ':':
+            if (++values > max_json_values)
+                return fail("the body holds more than " + std::to_string(max_json_values) + " JSON values");
+            break;
+        case ']':
+        case '}':
+            if (depth > 0)
+                --depth;
+            break;
+        default:
+            break;
+        }
+    }
+    return {};
+}
+
 Result<json> parse_object(std::string_view body)
 {
     if (body.size() > max_body_bytes)
         return fail("the body is larger than " + std::to_string(max_body_bytes) + " bytes");
+    if (auto bounded = check_json_bounds(body); !bounded)
+        return std::unexpected(bounded.error());
     auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded())
         return fail("the body is not valid JSON");
@@ -40,6 +85,30 @@ Result<int64_t> get_int(const json& object, const char* key)
     if (found == object.end() || !found->is_number_integer())
         return fail(std::string("'") + key + "' must be a whole number");
     return found->get<int64_t>();
+}
+
+// One item of a batch whose id is a string; any other fault refuses this item only.
+Result<Item> decode_item(const json& entry, const std::string& id)
+{
+    auto procedure = get_string(entry, "procedure");
+    auto version = get_int(entry, "version");
+    auto created_at = get_string(entry, "created_at", 64);
+    auto sealed = get_string(entry, "sealed", max_sealed_bytes * 4 / 3 + 4);
+    for (auto* problem : { procedure ? nullptr : &procedure.error(), created_at ? nullptr : &created_at.error(),
+             sealed ? nullptr : &sealed.error() }) {
+        if (problem)
+            return std::unexpected(*problem);
+    }
+    if (!version)
+        return std::unexpected(version.error());
+    if (!is_uuid(id))
+        return fail("'id' must be a lower-case UUID");
+    auto bytes = base64_decode(*sealed);
+    if (!bytes)
+        return fail("'sealed' is " + bytes.error().message);
+    if (bytes->empty())
+        return fail("'sealed' is empty");
+    return Item { id, *procedure, *version, *created_at, std::move(*bytes) };
 }
 
 std::optional<int64_t> get_optional_int(const json& object, const char* key)
@@ -216,34 +285,19 @@ Result<Batch> decode_batch(std::string_view body)
     for (size_t i = 0; i < items->size(); ++i) {
         auto& entry = (*items)[i];
         auto where = "items[" + std::to_string(i) + "]: ";
+        // Without an id an item cannot be answered on its own: the body is not a batch.
         if (!entry.is_object())
             return fail(where + "must be an object");
-        Item item;
         auto id = get_string(entry, "id");
-        auto procedure = get_string(entry, "procedure");
-        auto version = get_int(entry, "version");
-        auto created_at = get_string(entry, "created_at", 64);
-        auto sealed = get_string(entry, "sealed", max_sealed_bytes * 4 / 3 + 4);
-        for (auto* problem : { id ? nullptr : &id.error(), procedure ? nullptr : &procedure.error(),
-                 created_at ? nullptr : &created_at.error(), sealed ? nullptr : &sealed.error() }) {
-            if (problem)
-                return fail(where + problem->message);
-        }
-        if (!version)
-            return fail(where + version.error().message);
-        if (!is_uuid(*id))
-            return fail(where + "'id' must be a lower-case UUID");
-        auto bytes = base64_decode(*sealed);
-        if (!bytes)
-            return fail(where + "'sealed' is " + bytes.error().message);
-        if (bytes->empty())
-            return fail(where + "'sealed' is empty");
-        item.id = *id;
-        item.procedure = *procedure;
-        item.version = *version;
-        item.created_at = *created_at;
-        item.sealed = std::move(*bytes);
-        batch.items.push_back(std::move(item));
+        if (!id)
+            return fail(where + id.error().message);
+        auto item = decode_item(entry, *id);
+        if (!item)
+            batch.rejected.push_back({ *id, Status::Rejected, where + item.error().message });
+        else
+            batch.items.push_back(std::move(*item));
+        // The decoded bytes are kept; the tree's copy of the text is not needed any more.
+        entry = nullptr;
     }
     return batch;
 }

@@ -19,6 +19,11 @@ inline constexpr std::string_view version_prefix = "/v1";
 inline constexpr size_t max_body_bytes = 8 * 1024 * 1024;
 inline constexpr size_t max_items_per_batch = 500;
 inline constexpr size_t max_sealed_bytes = 1024 * 1024; // one submission, sealed, before base64
+// Every JSON body is checked against these while it is scanned, before any tree is built: a body of
+// 8 MB of '[' would otherwise cost some 300 MB of nested arrays. A batch nests 3 deep and holds about
+// 6 values per item; a sealed payload's answers nest a little deeper.
+inline constexpr size_t max_json_depth = 32;
+inline constexpr size_t max_json_values = 100'000;
 
 struct Item {
     std::string id;        // UUID v4, the idempotency key
@@ -26,11 +31,6 @@ struct Item {
     int64_t version = 0;   // procedure version
     std::string created_at; // RFC 3339 UTC, from the kiosk's clock
     std::vector<uint8_t> sealed; // crypto_box_seal output; base64 on the wire
-};
-
-struct Batch {
-    std::string kiosk;
-    std::vector<Item> items;
 };
 
 enum class Status {
@@ -47,6 +47,14 @@ struct ItemResult {
     std::string id;
     Status status = Status::Stored;
     std::string reason;
+};
+
+struct Batch {
+    std::string kiosk;
+    std::vector<Item> items;
+    // Items decode_batch refused one by one (a bad UUID, base64, field): answered `rejected` with the
+    // reason, while the others are stored. Never sent by a kiosk; empty after encode/decode of a good batch.
+    std::vector<ItemResult> rejected;
 };
 
 struct BatchResponse {
@@ -86,8 +94,11 @@ std::string encode(const Batch&);
 std::string encode(const BatchResponse&);
 std::string encode(const Heartbeat&);
 
-// Whole-body checks: JSON shape, field types, UUID syntax, base64, limits. An item with a bad field
-// makes the whole batch malformed (400): the kiosk never sends one, so it is a bug or an attack.
+// Whole-body checks: JSON shape, size, depth and value count (before any tree is built), field types,
+// UUID syntax, base64, limits. A body that is not a batch at all fails (the hub answers 400): not JSON,
+// no kiosk, no items array, too many items, or an item that is not an object with a string 'id' (it
+// could not be answered by id). Any other bad item lands in Batch::rejected with its reason, so one
+// broken item never holds back the rest.
 Result<Batch> decode_batch(std::string_view body);
 Result<BatchResponse> decode_batch_response(std::string_view body);
 Result<Heartbeat> decode_heartbeat(std::string_view body);

@@ -72,8 +72,9 @@ void Uploader::handle_batch(std::vector<protocol::Item> batch, PassReport& repor
         return;
     }
     if (response.http == 400 || response.http == 413 || response.http == 422) {
-        // The hub finds the batch malformed. Halve it until the item at fault stands alone, so one bad
-        // item never holds back the others.
+        // The hub finds the batch as a whole malformed (a hub answers a single bad item `rejected`
+        // in a 200, below, so this is rare: an older hub, or a body too large). Halve it until the
+        // item at fault stands alone, so one bad item never holds back the others.
         if (batch.size() > 1 && depth < 16) {
             auto middle = batch.begin() + static_cast<std::ptrdiff_t>(batch.size() / 2);
             std::vector<protocol::Item> second(std::make_move_iterator(middle), std::make_move_iterator(batch.end()));

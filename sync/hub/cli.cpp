@@ -14,6 +14,8 @@
 #include <atomic>
 #include <charconv>
 #include <csignal>
+#include <malloc.h>
+#include <tuple>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -147,6 +149,31 @@ int serve(const Arguments& args, std::ostream& err)
             return usage_error(err, "--stale-after " + seconds.error().message);
         options.stale_after_s = *seconds;
     }
+
+    // Whole numbers for the gate's limits (sync/hub/gate.h); the range is in each option's help.
+    for (auto [name, target, low, high] : { std::tuple { "--head-timeout", &options.gate.head_timeout_ms, 1, 600 },
+             std::tuple { "--workers", &options.gate.workers, 1, 256 } }) {
+        if (auto text = args.get(name)) {
+            int value = 0;
+            auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+            if (error != std::errc() || end != text->data() + text->size() || value < low || value > high)
+                return usage_error(err, std::string(name) + " '" + *text + "' must be a whole number from " + std::to_string(low)
+                        + " to " + std::to_string(high));
+            *target = value;
+        }
+    }
+    if (args.get("--head-timeout"))
+        options.gate.head_timeout_ms *= 1000;
+    if (auto text = args.get("--per-address")) {
+        size_t value = 0;
+        auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (error != std::errc() || end != text->data() + text->size() || value < 1 || value > 10000)
+            return usage_error(err, "--per-address '" + *text + "' must be a whole number from 1 to 10000");
+        options.gate.per_address = value;
+    }
+    // Buffers of a megabyte or more come from mmap and go back to the system when freed, instead of
+    // raising glibc's threshold and staying in an arena after a burst of large bodies.
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 
     auto store = Store::open(*args.get("--db"));
     if (!store)
@@ -333,7 +360,10 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--tls-key", "FILE", "the certificate's private key (needs --tls-cert)" },
                 { "--fleet-page", "loopback|any|off", "who may read the fleet page at / (default: loopback clients only)" },
                 { "--stale-after", "DURATION", "the fleet page marks kiosks silent for longer as stale (default 1h)" },
-                { "--packs", "DIR", "serve the depot's packs at /v1/packs/{channel}/manifest and /v1/blobs/{hash}" } } },
+                { "--packs", "DIR", "serve the depot's packs at /v1/packs/{channel}/manifest and /v1/blobs/{hash}" },
+                { "--head-timeout", "SECONDS", "a request's head must arrive within this, 1 to 600 (default 10)" },
+                { "--per-address", "N", "open connections from one client address, 1 to 10000 (default 16)" },
+                { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" } } },
         { "export", "print stored submissions as JSON lines", {},
             { db, { "--since", "RFC3339", "only submissions received from then on" } } },
         { "open", "read export lines on stdin, open and check each submission", {},

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <charconv>
 #include <cstring>
+#include <malloc.h>
 #include <mutex>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ using nlohmann::json;
 struct RequestNote {
     std::string kiosk;
     std::optional<size_t> items;
+    size_t body_bytes = 0; // read by a handler
 };
 thread_local RequestNote t_note;
 
@@ -103,7 +105,11 @@ std::optional<std::string> read_bounded_body(
 {
     std::string body;
     // httplib refuses a declared length over its limit inside the reader; we answer 413 for it.
-    bool too_large = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > protocol::max_body_bytes;
+    auto declared = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+    bool too_large = declared > protocol::max_body_bytes;
+    // One allocation of the declared size rather than doublings up to twice the body.
+    if (!too_large)
+        body.reserve(declared);
     bool complete = reader([&](const char* data, size_t length) {
         if (body.size() + length > protocol::max_body_bytes) {
             too_large = true;
@@ -112,6 +118,7 @@ std::optional<std::string> read_bounded_body(
         body.append(data, length);
         return true;
     });
+    t_note.body_bytes = body.size();
     if (too_large) {
         res.set_header("Connection", "close");
         send_error(res, 413, "the body is larger than " + std::to_string(protocol::max_body_bytes) + " bytes once decoded");
@@ -147,6 +154,45 @@ std::optional<std::pair<std::string, Body>> accept_body(Store& store, const http
         return std::nullopt;
     }
     return std::pair { std::move(*kiosk), std::move(*decoded) };
+}
+
+bool is_json_content_type(std::string_view type)
+{
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+        type.remove_suffix(1);
+    constexpr std::string_view json_type = "application/json";
+    return type.size() == json_type.size()
+        && std::equal(type.begin(), type.end(), json_type.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
+bool is_body_route(const httplib::Request& req)
+{
+    return req.method == "POST" && (req.path == "/v1/submissions" || req.path == "/v1/heartbeat");
+}
+
+// Before any handler, and before httplib reads a byte of a body: a body goes only to the two POST
+// routes, and only as JSON. Anything else (multipart, a form, text) would reach httplib's multipart
+// reader, which our handlers do not provide (it answered 500), or be read whole for nothing.
+bool refuse_unexpected_body(const httplib::Request& req, httplib::Response& res)
+{
+    bool has_body = req.has_header("Transfer-Encoding")
+        || std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > 0;
+    if (is_body_route(req)) {
+        if (is_json_content_type(req.get_header_value("Content-Type")))
+            return false;
+        res.set_header("Connection", "close"); // its body stays unread
+        send_error(res, 415, "the body must be 'Content-Type: application/json', not '" + printable(req.get_header_value("Content-Type"), 64) + "'");
+        return true;
+    }
+    if (!has_body)
+        return false;
+    res.set_header("Connection", "close");
+    if (req.method == "POST")
+        send_error(res, 404, "no such endpoint");
+    else
+        send_error(res, 400, "this request takes no body");
+    return true;
 }
 
 std::string_view default_error_message(int status)
@@ -203,13 +249,16 @@ Result<int> HubServer::bind()
     if (m_options.tls_cert || m_options.tls_key) {
         if (!m_options.tls_cert || !m_options.tls_key)
             return fail("TLS needs both --tls-cert and --tls-key");
-        auto tls = std::make_unique<httplib::SSLServer>(m_options.tls_cert->c_str(), m_options.tls_key->c_str());
-        if (!tls->is_valid())
+        // httplib's SSLServer loads the certificate and key and sets the TLS options; the gate serves
+        // with its context, so TLS connections get the same deadlines and caps as plain ones.
+        m_tls = std::make_unique<httplib::SSLServer>(m_options.tls_cert->c_str(), m_options.tls_key->c_str());
+        if (!m_tls->is_valid())
             return fail("cannot load the TLS certificate '" + m_options.tls_cert->string() + "' with the key '"
                 + m_options.tls_key->string() + "'");
-        m_http = std::move(tls);
+        m_http = std::make_unique<GatedServer>(m_options.gate, m_tls->ssl_context());
     } else {
-        m_http = std::make_unique<httplib::Server>();
+        // Plain HTTP goes through the gate (sync/hub/gate.h), so slow clients cannot hold the workers.
+        m_http = std::make_unique<GatedServer>(m_options.gate);
     }
     install_routes();
 
@@ -220,6 +269,8 @@ Result<int> HubServer::bind()
         port = m_http->bind_to_any_port(listen.host);
     else if (!m_http->bind_to_port(listen.host, port))
         port = -1;
+    if (port >= 0)
+        m_http->widen_backlog(SOMAXCONN);
     if (port < 0) {
         int saved = errno;
         return fail("cannot listen on " + listen.host + ":" + std::to_string(listen.port)
@@ -232,7 +283,9 @@ Result<void> HubServer::run()
 {
     if (!m_http)
         return fail("the server must be bound before it runs");
-    if (!m_http->listen_after_bind() && !m_stop_requested)
+    bool listened = m_http->listen_after_bind();
+    m_http->shut_down_gate();
+    if (!listened && !m_stop_requested)
         return fail("the server stopped accepting connections on its own (accept failed)");
     return {};
 }
@@ -301,15 +354,21 @@ void HubServer::install_routes()
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
 
-    http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
         t_note = {};
-        return httplib::Server::HandlerResponse::Unhandled;
+        return refuse_unexpected_body(req, res) ? httplib::Server::HandlerResponse::Handled
+                                                : httplib::Server::HandlerResponse::Unhandled;
     });
 
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
         log_line(now_rfc3339() + " " + printable(req.method, 16) + " " + printable(req.path) + " " + std::to_string(res.status)
             + " kiosk=" + (t_note.kiosk.empty() ? std::string("-") : t_note.kiosk)
             + " items=" + (t_note.items ? std::to_string(*t_note.items) : std::string("-")));
+        GatedServer::note_answer(res);
+        // A large body leaves megabytes in this thread's malloc arena; give them back to the system
+        // so that a burst of big requests does not stay in the hub's resident size.
+        if (t_note.body_bytes >= 1024 * 1024)
+            malloc_trim(0);
         t_note = {};
     });
 
@@ -363,7 +422,7 @@ void HubServer::install_routes()
         if (!accepted)
             return;
         auto& [kiosk, batch] = *accepted;
-        t_note.items = batch.items.size();
+        t_note.items = batch.items.size() + batch.rejected.size();
         auto response = m_store.store_batch(kiosk, batch);
         if (!response) {
             log_line("guichet-hub: cannot store a batch of kiosk " + kiosk + ": " + response.error().message);

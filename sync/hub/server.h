@@ -4,6 +4,7 @@
 #include "kiosk/core/result.h"
 #include "sync/hub/faults.h"
 #include "sync/hub/fleet_page.h"
+#include "sync/hub/gate.h"
 #include "sync/hub/store.h"
 
 #include <atomic>
@@ -11,12 +12,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}
 
 namespace guichet::sync::hub {
 
@@ -37,6 +32,7 @@ struct ServerOptions {
     std::optional<std::filesystem::path> packs_dir; // the pack depot of `pack publish`; none: no pack routes
     FleetPageAccess fleet_page = FleetPageAccess::Loopback; // who may read GET /
     int64_t stale_after_s = default_stale_after_s;          // the fleet page marks kiosks silent longer as stale
+    GateLimits gate; // timeouts, connection caps and workers (sync/hub/gate.h)
 };
 
 class HubServer {
@@ -59,7 +55,8 @@ private:
 
     Store& m_store;
     ServerOptions m_options;
-    std::unique_ptr<httplib::Server> m_http;
+    std::unique_ptr<httplib::SSLServer> m_tls; // only holds the TLS context (certificate, key, options)
+    std::unique_ptr<GatedServer> m_http;
     std::atomic<bool> m_stop_requested = false;
 };
 

@@ -161,6 +161,7 @@ Result<protocol::BatchResponse> Store::store_batch(std::string_view kiosk, const
         return std::unexpected(insert.error());
 
     protocol::BatchResponse response;
+    response.results.reserve(batch.items.size() + batch.rejected.size());
     for (auto& item : batch.items) {
         auto hash = hash_of(std::span<const uint8_t>(item.sealed));
         auto found = lookup->bind(1, item.id).step();
@@ -199,6 +200,8 @@ Result<protocol::BatchResponse> Store::store_batch(std::string_view kiosk, const
     // The kiosk deletes its copy once it reads "stored": the commit must be durable before we answer.
     if (auto done = transaction->commit(); !done)
         return std::unexpected(done.error());
+    // Items the decoder refused are answered too, so the kiosk quarantines them and nothing else.
+    response.results.insert(response.results.end(), batch.rejected.begin(), batch.rejected.end());
     return response;
 }
 

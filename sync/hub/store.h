@@ -51,7 +51,8 @@ public:
     Result<std::optional<std::string>> authenticate(std::string_view token);
 
     // Stores every item of the batch in one transaction, committed before this returns, and says per
-    // item whether it was stored, a duplicate (same id, same bytes) or a conflict.
+    // item whether it was stored, a duplicate (same id, same bytes) or a conflict; the batch's rejected
+    // items (see protocol::decode_batch) are answered after them. A batch may hold no storable item.
     Result<protocol::BatchResponse> store_batch(std::string_view kiosk, const protocol::Batch& batch);
 
     // Keeps only the latest heartbeat of each kiosk, with the time it arrived.

@@ -148,6 +148,7 @@ public:
     ServedHub& operator=(const ServedHub&) = delete;
 
     int port() const { return m_port; }
+    pid_t pid() const { return m_pid; }
     std::string log() const { return read_text(m_log); }
 
     httplib::Client client(const std::string& token = {}) const
@@ -189,6 +190,17 @@ private:
     int m_port = 0;
     int m_exit_code = -1;
 };
+
+// A field of /proc/PID/status in kB ("VmRSS", "VmHWM": the peak), or -1.
+inline long proc_status_kb(pid_t pid, const std::string& field)
+{
+    std::istringstream lines(read_text("/proc/" + std::to_string(pid) + "/status"));
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with(field + ":"))
+            return std::stol(line.substr(field.size() + 1));
+    }
+    return -1;
+}
 
 // Enrolls a kiosk through the binary and returns its token.
 inline std::string enroll(const TempDir& dir, const std::filesystem::path& db, const std::string& name)

@@ -268,9 +268,8 @@ TEST_CASE("Hub answers malformed and oversized input with 4xx and keeps serving"
     CHECK(error_status(post("[1, 2, 3]")) == 400);
     CHECK(error_status(post(std::string("\xff\xfe{}", 4))) == 400);
     CHECK(error_status(post(batch(nlohmann::json::array()))) == 400);
-    CHECK(error_status(post(batch({ item(guichet::test::new_uuid(), "not base64!") }))) == 400);
-    CHECK(error_status(post(batch({ item("not-a-uuid", "AAAA") }))) == 400);
     CHECK(error_status(post(batch({ item(guichet::test::new_uuid(), "AAAA"), 42 }))) == 400);
+    CHECK(error_status(post(batch({ { { "procedure", "p" } } }))) == 400); // no id: it could not be answered
 
     auto many = nlohmann::json::array();
     for (int i = 0; i < 501; ++i)
@@ -294,6 +293,46 @@ TEST_CASE("Hub answers malformed and oversized input with 4xx and keeps serving"
     auto fine = post_batch(client, { "kiosk-a", { guichet::test::make_item(bytes_of("still works")) } });
     CHECK(fine.results[0].status == protocol::Status::Stored);
     CHECK(hub.stop() == 0);
+}
+
+TEST_CASE("Hub stores the good items of a batch and rejects the bad one with its reason", "[hub][net]")
+{
+    TempDir dir;
+    auto db = dir / "hub.db";
+    auto token = guichet::test::enroll(dir, db, "kiosk-a");
+    ServedHub hub(dir, db);
+    auto client = hub.client(token);
+    auto good = [](std::string id) {
+        return nlohmann::json { { "id", id }, { "procedure", "p" }, { "version", 1 }, { "created_at", "2024-05-01T09:30:00Z" },
+            { "sealed", "AAAA" } };
+    };
+    auto first = guichet::test::new_uuid(), bad = guichet::test::new_uuid(), last = guichet::test::new_uuid();
+    auto broken = good(bad);
+    broken["sealed"] = "not base64!";
+    auto body = nlohmann::json { { "kiosk", "kiosk-a" }, { "items", { good(first), broken, good(last), good("not-a-uuid") } } };
+    auto res = client.Post("/v1/submissions", body.dump(), "application/json");
+    REQUIRE(res);
+    INFO(res->body);
+    REQUIRE(res->status == 200);
+    auto answer = protocol::decode_batch_response(res->body);
+    REQUIRE(answer);
+    REQUIRE(answer->results.size() == 4);
+    std::map<std::string, protocol::ItemResult> by_id;
+    for (auto& result : answer->results)
+        by_id[result.id] = result;
+    CHECK(by_id[first].status == protocol::Status::Stored);
+    CHECK(by_id[last].status == protocol::Status::Stored);
+    CHECK(by_id[bad].status == protocol::Status::Rejected);
+    CHECK_THAT(by_id[bad].reason, Catch::Contains("items[1]: 'sealed' is not valid base64"));
+    CHECK(by_id["not-a-uuid"].status == protocol::Status::Rejected);
+    CHECK_THAT(by_id["not-a-uuid"].reason, Catch::Contains("'id' must be a lower-case UUID"));
+
+    auto exported = guichet::test::run_hub(dir, { "export", "--db", db.string() });
+    REQUIRE(exported.exit_code == 0);
+    CHECK(exported.out.find(first) != std::string::npos);
+    CHECK(exported.out.find(last) != std::string::npos);
+    CHECK(exported.out.find(bad) == std::string::npos);
+    CHECK(hub.log().find("items=4") != std::string::npos);
 }
 
 TEST_CASE("Hub in faults mode fails submissions with the configured statuses", "[hub][net]")

@@ -2,6 +2,7 @@
 #include "sync/protocol.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace guichet::sync::protocol;
 
@@ -32,7 +33,6 @@ TEST_CASE("malformed batches are refused with a reason", "[protocol]")
         std::string body;
         const char* reason;
     };
-    auto good = R"({"id":"0f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p","version":1,"created_at":"t","sealed":"AQID"})";
     auto [body, reason] = GENERATE_COPY(values<Case>({
         { "not json", "not valid JSON" },
         { "[]", "must be a JSON object" },
@@ -40,16 +40,62 @@ TEST_CASE("malformed batches are refused with a reason", "[protocol]")
         { R"({"kiosk":"k","items":[]})", "'items' is empty" },
         { R"({"kiosk":"k","items":{}})", "'items' must be an array" },
         { R"({"kiosk":"k","items":[3]})", "items[0]: must be an object" },
-        { std::string(R"({"kiosk":"k","items":[)") + good + R"(,{"id":"NOT-A-UUID","procedure":"p","version":1,"created_at":"t","sealed":"AQID"}]})",
-            "items[1]: 'id' must be a lower-case UUID" },
-        { R"({"kiosk":"k","items":[{"id":"0f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p","version":1,"created_at":"t","sealed":"%%%"}]})",
-            "'sealed' is not valid base64" },
-        { R"({"kiosk":"k","items":[{"id":"0f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p","version":"1","created_at":"t","sealed":"AQID"}]})",
-            "'version' must be a whole number" },
+        { R"({"kiosk":"k","items":[{"procedure":"p"}]})", "items[0]: 'id' must be a string" },
     }));
     auto decoded = decode_batch(body);
     REQUIRE_FALSE(decoded);
     CHECK_THAT(decoded.error().message, Catch::Contains(reason));
+}
+
+TEST_CASE("a bad item is rejected with its reason while the others decode", "[protocol]")
+{
+    struct Case {
+        std::string item;
+        const char* reason;
+    };
+    auto good = R"({"id":"0f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p","version":1,"created_at":"t","sealed":"AQID"})";
+    auto [item, reason] = GENERATE_COPY(values<Case>({
+        { R"({"id":"NOT-A-UUID","procedure":"p","version":1,"created_at":"t","sealed":"AQID"})",
+            "items[1]: 'id' must be a lower-case UUID" },
+        { R"({"id":"1f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p","version":1,"created_at":"t","sealed":"%%%"})",
+            "items[1]: 'sealed' is not valid base64" },
+        { R"({"id":"1f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p","version":"1","created_at":"t","sealed":"AQID"})",
+            "items[1]: 'version' must be a whole number" },
+        { R"({"id":"1f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p","version":1,"created_at":"t","sealed":""})",
+            "items[1]: 'sealed' is empty" },
+    }));
+    auto decoded = decode_batch(std::string(R"({"kiosk":"k","items":[)") + good + "," + item + "]}");
+    REQUIRE(decoded);
+    REQUIRE(decoded->items.size() == 1);
+    CHECK(decoded->items[0].id == "0f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f");
+    REQUIRE(decoded->rejected.size() == 1);
+    CHECK(decoded->rejected[0].status == Status::Rejected);
+    CHECK(decoded->rejected[0].id == nlohmann::json::parse(item)["id"].get<std::string>());
+    CHECK_THAT(decoded->rejected[0].reason, Catch::Contains(reason));
+}
+
+TEST_CASE("deep nesting and swarms of values are refused before any tree is built", "[protocol]")
+{
+    // 8 MB of '[' once took ~300 MB to parse into a tree; now the scan refuses it at level 33.
+    auto bomb = std::string(max_body_bytes - 1, '[');
+    auto decoded = decode_batch(bomb);
+    REQUIRE_FALSE(decoded);
+    CHECK_THAT(decoded.error().message, Catch::Contains("nests deeper than 32 levels"));
+    CHECK_FALSE(decode_heartbeat(std::string(40, '{')));
+
+    std::string wide = R"({"kiosk":"k","items":[0)";
+    for (size_t i = 0; i < max_json_values; ++i)
+        wide += ",0";
+    wide += "]}";
+    decoded = decode_batch(wide);
+    REQUIRE_FALSE(decoded);
+    CHECK_THAT(decoded.error().message, Catch::Contains("more than 100000 JSON values"));
+
+    // Brackets, commas and escaped quotes inside strings are text, not structure.
+    std::string quoted = R"({"kiosk":"k","last_error":")" + std::string(100, '[') + R"(\"[,:{"})";
+    auto heartbeat = decode_heartbeat(quoted);
+    REQUIRE(heartbeat);
+    CHECK(heartbeat->last_error.starts_with("[[["));
 }
 
 TEST_CASE("a batch has a bounded number of items", "[protocol]")

@@ -144,6 +144,30 @@ TEST_CASE("a conflict quarantines that item only while the rest flows", "[net][u
     CHECK(rig.hub_ids().size() == 3);
 }
 
+TEST_CASE("a rejected item is quarantined alone from a batch the hub otherwise stores, without halving", "[net][uploader]")
+{
+    Rig rig;
+    auto receipts = rig.submit(4); // one batch of 4
+    {
+        // An item the hub cannot take: what a corrupted row or a kiosk bug would send.
+        auto db = Database::open(rig.dir / "outbox.sqlite");
+        REQUIRE(db->exec("UPDATE submissions SET procedure = replace(hex(zeroblob(150)), '0', 'x') WHERE id = '" + receipts[1].id + "'"));
+    }
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, rig.settings(url_of(hub.port())));
+    auto report = uploader.run_once();
+    CHECK(report.batches == 1); // one round trip: no halving to find the bad item
+    CHECK(report.sent == 3);
+    CHECK(report.quarantined == 1);
+    CHECK(report.error == "");
+    auto rejected = rig.outbox->find_by_receipt(receipts[1].code).value().value();
+    CHECK(rejected.state == ItemState::Quarantined);
+    CHECK_THAT(rejected.last_error, Catch::StartsWith("rejected at the hub") && Catch::Contains("longer than 256"));
+    auto at_hub = rig.hub_ids();
+    CHECK(at_hub.size() == 3);
+    CHECK(at_hub.count(receipts[1].id) == 0);
+}
+
 TEST_CASE("a refused token pauses sending and tells the technician without spending attempts", "[net][uploader]")
 {
     Rig rig;
