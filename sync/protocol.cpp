@@ -1,6 +1,8 @@
 // JSON encoding and strict decoding of protocol bodies.
 #include "sync/protocol.h"
 
+#include "kiosk/core/input_limits.h"
+
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
@@ -11,55 +13,14 @@ namespace {
 
 using nlohmann::json;
 
-// One linear pass over the text that bounds what parsing it may cost: nesting depth and the number of
-// values (each '[', '{', ',' and ':' outside strings starts at most one more). It runs before
-// json::parse, so a hostile body is refused having cost nothing but this scan; the text's own
-// grammar is left to the parser.
-Result<void> check_json_bounds(std::string_view body)
-{
-    size_t depth = 0, values = 1;
-    bool in_string = false;
-    for (size_t i = 0; i < body.size(); ++i) {
-        char c = body[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i; // an escaped character never ends the string
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        switch (c) {
-        case '"':
-            in_string = true;
-            break;
-        case '[':
-        case '{':
-            if (++depth > max_json_depth)
-                return fail("the body nests deeper than " + std::to_string(max_json_depth) + " levels");
-            [[fallthrough]];
-        case ',':
-        case ':':
-            if (++values > max_json_values)
-                return fail("the body holds more than " + std::to_string(max_json_values) + " JSON values");
-            break;
-        case ']':
-        case '}':
-            if (depth > 0)
-                --depth;
-            break;
-        default:
-            break;
-        }
-    }
-    return {};
-}
-
 Result<json> parse_object(std::string_view body)
 {
     if (body.size() > max_body_bytes)
         return fail("the body is larger than " + std::to_string(max_body_bytes) + " bytes");
-    if (auto bounded = check_json_bounds(body); !bounded)
-        return std::unexpected(bounded.error());
+    // One linear pass bounds what parsing may cost (depth, number of values) before json::parse, so
+    // a hostile body is refused having cost nothing but the scan.
+    if (auto bounded = check_json_depth(body, max_json_depth, max_json_values); !bounded)
+        return fail("the body " + bounded.error().message);
     auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded())
         return fail("the body is not valid JSON");

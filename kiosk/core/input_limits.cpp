@@ -62,9 +62,9 @@ const std::filesystem::path& path, std::size_t max_bytes,
     return text;
 }
 
-Result<void> check_json_depth(std::string_view text, std::size_t max_depth)
+Result<void> check_json_depth(std::string_view text, std::size_t max_depth, std::size_t max_values)
 {
-    std::size_t depth = 0, line = 1;
+    std::size_t depth = 0, line = 1, values = 1;
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
@@ -79,13 +79,15 @@ Result<void> check_json_depth(std::string_view text, std::size_t max_depth)
         }
         if (c == '"') {
             in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth)
-                return fail("nests arrays and objects more than " + std::to_string(max_depth) + " deep (line "
-                    + std::to_string(line) + "); the kiosk reads " + std::to_string(max_depth) + " levels at most");
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
+            continue;
         }
+        if ((c == '[' || c == '{') && ++depth > max_depth)
+            return fail("nests arrays and objects more than " + std::to_string(max_depth) + " deep (line "
+                + std::to_string(line) + ")");
+        if ((c == '[' || c == '{' || c == ',' || c == ':') && ++values > max_values)
+            return fail("holds more than " + std::to_string(max_values) + " JSON values (line " + std::to_string(line) + ")");
+        if ((c == ']' || c == '}') && depth > 0)
+            --depth;
     }
     return {};
 }

@@ -44,10 +44,12 @@ struct ReadProblem {
 std::expected<std::string, ReadProblem> read_file_at_most(const std::filesystem::path&, std::size_t max_bytes,
     std::string_view what);
 
-// Refuses arrays and objects nested deeper than `max_depth`, in one pass over the text and without
-// building anything, so parse_json_bounded never builds a tree deeper than that. Strings are skipped
-// as JSON reads them; the rest of the syntax is left to the parser.
-Result<void> check_json_depth(std::string_view text, std::size_t max_depth = max_json_depth);
+// Refuses arrays and objects nested deeper than `max_depth`, and more than `max_values` values (each
+// '[', '{', ',' and ':' outside strings starts at most one more), in one pass over the text and without
+// building anything, so parse_json_bounded never builds a tree deeper or larger than that. Strings are
+// skipped as JSON reads them; the rest of the syntax is left to the parser.
+Result<void> check_json_depth(std::string_view text, std::size_t max_depth = max_json_depth,
+    std::size_t max_values = SIZE_MAX);
 
 // The JSON value of `text`, or why not, worded to follow a file name: "nests arrays and objects more than
 // 32 deep (line 1); …" or "is not valid JSON: parse error at line 3, column 1: …". Never

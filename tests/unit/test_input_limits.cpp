@@ -25,7 +25,12 @@ TEST_CASE("the depth pass counts brackets outside strings only", "[limits]")
     CHECK(check_json_depth(R"([[1], [2], {"a": [3]}])", 3));
     auto deep = check_json_depth("[\n[\n[]]]", 2);
     REQUIRE_FALSE(deep);
-    CHECK(deep.error().message == "nests arrays and objects more than 2 deep (line 3); the kiosk reads 2 levels at most");
+    CHECK(deep.error().message == "nests arrays and objects more than 2 deep (line 3)");
+    // Values: each '[', '{', ',' and ':' outside strings may start one more.
+    CHECK(check_json_depth(R"({"a": [1, 2], "b": ",,,,:::"})", 32, 7));
+    auto many = check_json_depth("[1,\n2,3]", 32, 3);
+    REQUIRE_FALSE(many);
+    CHECK(many.error().message == "holds more than 3 JSON values (line 2)");
     auto parsed = parse_json_bounded(R"({"a": [1, 2]})");
     REQUIRE(parsed);
     CHECK((*parsed)["a"][1] == 2);
