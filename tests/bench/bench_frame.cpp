@@ -1,6 +1,8 @@
 // Renders the real welcome screen in this process with the headless software renderer and reports
 // the time per frame (input, layout, draw, rasterize) at 1920x1080 and 1080x1920, for each text size.
-//   bench_frame [frames=300]
+// With a second argument the place name is that many characters long (issue 15: text layout must stay
+// linear and cut what cannot fit), without a space when a third argument says "unbroken".
+//   bench_frame [frames=300] [place_name_characters=0] [words|unbroken]
 #include "kiosk/app/app.h"
 #include "kiosk/app/headless_driver.h"
 
@@ -8,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <string_view>
 #include <vector>
 
 using namespace guichet;
@@ -15,12 +19,22 @@ using namespace guichet;
 int main(int argc, char** argv)
 {
     int frames = argc > 1 ? std::atoi(argv[1]) : 300;
+    size_t place_name_characters = argc > 2 ? static_cast<size_t>(std::atol(argv[2])) : 0;
+    bool unbroken = argc > 3 && std::string_view(argv[3]) == "unbroken";
+    std::string place_name;
+    while (place_name.size() < place_name_characters)
+        place_name += unbroken ? "M" : "Maison France Services de Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson ";
+    place_name.resize(place_name_characters);
+    if (place_name_characters > 0)
+        std::printf("place name: %zu characters, %s\n", place_name.size(), unbroken ? "without a space" : "words and hyphens");
     SDL_Init(SDL_INIT_EVENTS);
     for (app::Size size : { app::Size { 1920, 1080 }, app::Size { 1080, 1920 } }) {
         VirtualClock clock;
         app::AppSetup setup;
         setup.mode = app::Mode::Headless;
         setup.windowed = size;
+        if (!place_name.empty())
+            setup.config.kiosk.place_name = place_name;
         auto created = app::App::create(setup, clock);
         if (!created) {
             std::fprintf(stderr, "bench_frame: %s\n", created.error().message.c_str());
