@@ -16,6 +16,8 @@ bool has_focus(const Ui& ui, std::string_view id) { return !ui.focus_id.empty() 
 
 bool activated_by_key(const Ui& ui, std::string_view id) { return !ui.activate_id.empty() && ui.activate_id == id; }
 
+bool activated(const Ui& ui, std::string_view id) { return activated_by_key(ui, id) || (!ui.tap_id.empty() && ui.tap_id == id); }
+
 ImU32 Ui::color(std::string_view token) const
 {
     auto c = theme[token];
@@ -318,7 +320,10 @@ bool button(Ui& ui, const ButtonSpec& spec)
     ImVec2 size(resolved_width(ui, spec), button_height(ui, spec));
     ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::PushID(spec.id.data(), spec.id.data() + spec.id.size());
-    bool activated = ImGui::InvisibleButton("##button", size) || activated_by_key(ui, spec.id);
+    // Dear ImGui's button gives the press look and keeps a tap from reaching what lies behind; whether
+    // it acts is the app's tap, resolved against the frame the finger saw.
+    ImGui::InvisibleButton("##button", size);
+    bool activated = screens::activated(ui, spec.id);
     bool pressed = ImGui::IsItemActive();
     bool focused = has_focus(ui, spec.id);
     ImGui::PopID();
@@ -572,7 +577,8 @@ bool card(Ui& ui, const CardSpec& spec)
     ImVec2 origin = ImGui::GetCursorScreenPos();
     ImVec2 size(spec.width, layout.height);
     ImGui::PushID(spec.id.data(), spec.id.data() + spec.id.size());
-    bool activated = ImGui::InvisibleButton("##card", size) || activated_by_key(ui, spec.id);
+    ImGui::InvisibleButton("##card", size); // the press look; the tap is the app's (see button)
+    bool activated = screens::activated(ui, spec.id);
     bool pressed = ImGui::IsItemActive();
     bool focused = has_focus(ui, spec.id);
     ImGui::PopID();

@@ -32,6 +32,9 @@ struct Ui {
     // Enter key activates this frame (empty: none).
     std::string_view focus_id;
     std::string_view activate_id;
+    // The element a tap acted on this frame, as the app resolved it against the frame the finger saw
+    // (kiosk/core/tap.h); empty: none.
+    std::string_view tap_id;
     bool help_requested = false; // the Help key (F1) was pressed this frame
 
     ImU32 color(std::string_view token) const;
@@ -63,6 +66,9 @@ struct ButtonSpec {
 // Whether the element `id` carries the focus ring, and whether the Enter key activated it this frame.
 bool has_focus(const Ui&, std::string_view id);
 bool activated_by_key(const Ui&, std::string_view id);
+// Whether the Enter key or a tap activated it this frame. Controls act on this, not on Dear ImGui's click,
+// which is lost when the layout moves between the press and the release.
+bool activated(const Ui&, std::string_view id);
 
 namespace widgets {
 

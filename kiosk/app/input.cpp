@@ -114,6 +114,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             if (!synthetic_mouse && event.button.button == SDL_BUTTON_LEFT) {
                 io.MousePos = ImVec2(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
                 io.MouseDown[0] = event.type == SDL_MOUSEBUTTONDOWN;
+                (event.type == SDL_MOUSEBUTTONDOWN ? result.pointer_down : result.pointer_up) = io.MousePos;
                 result.touched = result.touched || event.type == SDL_MOUSEBUTTONDOWN;
                 transitioned = true;
                 result.user_input = true;
@@ -131,6 +132,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             io.MousePos = ImVec2(event.tfinger.x * io.DisplaySize.x, event.tfinger.y * io.DisplaySize.y);
             if (event.type != SDL_FINGERMOTION) {
                 io.MouseDown[0] = event.type == SDL_FINGERDOWN;
+                (event.type == SDL_FINGERDOWN ? result.pointer_down : result.pointer_up) = io.MousePos;
                 result.touched = result.touched || event.type == SDL_FINGERDOWN;
                 transitioned = true;
                 m_touch_released = event.type == SDL_FINGERUP;

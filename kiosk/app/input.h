@@ -40,6 +40,9 @@ public:
         bool quit = false;
         bool staff_keys = false; // Ctrl+Alt+S: the staff entry
         std::vector<NavKey> keys;
+        // Where a finger (or the left mouse button) went down or lifted this frame, in display pixels;
+        // the app resolves the tap against the frames the citizen saw (kiosk/core/tap.h).
+        std::optional<ImVec2> pointer_down, pointer_up;
     };
     // The EZ-Access keys of a kiosk keypad, as the configuration names them (SDL key names, e.g.
     // "Keypad 8"); fails naming the key that is not one.
