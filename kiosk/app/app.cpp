@@ -226,7 +226,7 @@ int App::run()
 {
     LiveLoop loop(*m_display, m_input, m_clock);
     loop.run({ .frame = [this] { render_frame(); present(); }, .next_timer = [this] { return time_to_next_timer(); },
-        .quit = [this] { return m_exit.quit; } });
+        .quit = [this] { return quit_requested(); } });
     return m_exit.code;
 }
 

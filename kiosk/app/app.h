@@ -80,7 +80,7 @@ public:
     // The process exit code once quit_requested(): 75 when a technician asked for a restart.
     int exit_code() const { return m_exit.code; }
     static constexpr int exit_restart = 75; // EX_TEMPFAIL: systemd's Restart= brings the kiosk back
-    bool quit_requested() const { return m_exit.quit; }
+    bool quit_requested() const { return m_exit.quit || m_input.quit_requested(); }
     const UiTree& tree() const { return m_tree; }
     const Session& session() const;
     const Catalog& catalog() const;

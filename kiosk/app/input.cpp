@@ -103,8 +103,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             break; // next frame
         switch (event.type) {
         case SDL_QUIT:
-            result.quit = true;
-            break;
+            break; // m_quit, from push
         case SDL_MOUSEMOTION:
             if (!synthetic_mouse)
                 io.MousePos = ImVec2(static_cast<float>(event.motion.x), static_cast<float>(event.motion.y));
@@ -167,6 +166,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
         }
         m_pending.pop_front();
     }
+    result.quit = m_quit;
     return result;
 }
 

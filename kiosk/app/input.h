@@ -18,8 +18,15 @@ class Input {
 public:
     Input();
 
-    void push(const SDL_Event& event) { m_pending.push_back(event); }
+    void push(const SDL_Event& event)
+    {
+        // A quit request (SIGTERM, SIGINT) is seen at once, not after the taps and keys queued before it,
+        // which are applied one change a frame.
+        m_quit = m_quit || event.type == SDL_QUIT;
+        m_pending.push_back(event);
+    }
     bool pending() const { return !m_pending.empty(); }
+    bool quit_requested() const { return m_quit; }
 
     // Keys that navigate without touch: a keyboard's Tab, arrows, Enter, Escape and F1, and the
     // EZ-Access keys of a kiosk keypad (up, down, enter, back, help) mapped in the configuration.
@@ -59,6 +66,7 @@ private:
     std::deque<SDL_Event> m_pending;
     std::map<SDL_Keycode, NavKey> m_extra_keys;
     bool m_touch_released = false;
+    bool m_quit = false;
 };
 
 }
