@@ -65,7 +65,7 @@ const char* piece_end(const char* cursor, const char* end)
     return cursor;
 }
 
-// The line starting at `begin` cut so that it and "…" fit `width`.
+// `line` shortened so that it and "…" after it fit `width`.
 Line ellipsized(ImFont* font, Line line, float width)
 {
     float room = width - measure(font, ellipsis.data(), ellipsis.data() + ellipsis.size());
@@ -82,8 +82,8 @@ Line ellipsized(ImFont* font, Line line, float width)
     return { line.begin, fits, true };
 }
 
-// Splits `text` into at most `max_lines` lines (0: no limit) no wider than `width` in `font`, between
-// words or after a hyphen. Only a piece wider than a whole line is cut, at the last character that fits
+// Splits `text` into at most `max_lines` lines (0: as many as the display holds) no wider than `width` in
+// `font`, between words or after a hyphen. Only a piece wider than a whole line is cut, at the last character that fits
 // (never inside a character). When text is left over, the last line ends with "…".
 // One pass over the characters a line shows, each measured once: the work grows with the text's length,
 // and stops at the last line drawn, however long the rest (a place name of a million characters costs
