@@ -406,7 +406,8 @@ bool draw_key(Ui& ui, std::string_view keyboard_id, const PlacedKey& key, ImVec2
     ImGui::SetCursorScreenPos(min);
     ImGui::PushID(key.def->name.data(), key.def->name.data() + key.def->name.size());
     std::string node_id = std::string(keyboard_id) + ".key." + std::string(key.def->name);
-    bool tapped = ImGui::InvisibleButton("##key", ImVec2(max.x - min.x, max.y - min.y)) || activated_by_key(ui, node_id);
+    ImGui::InvisibleButton("##key", ImVec2(max.x - min.x, max.y - min.y)); // the press look; the tap is the app's
+    bool tapped = activated(ui, node_id);
     bool pressed = ImGui::IsItemActive();
     bool focused = has_focus(ui, node_id);
     ImGui::PopID();

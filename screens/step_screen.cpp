@@ -406,11 +406,7 @@ bool StepScreen::part_field(FrameContext& context, std::string_view id, std::str
     float width, int part, size_t max_characters)
 {
     widgets::text_field(context.ui, id, label, value, width, m_part == part, max_characters);
-    auto& rect = context.ui.tree.nodes().back().rect;
-    ImVec2 mouse = ImGui::GetIO().MousePos;
-    bool tapped = (ImGui::IsMouseClicked(0) && mouse.x >= rect.x && mouse.x < rect.x + rect.w && mouse.y >= rect.y
-                      && mouse.y < rect.y + rect.h)
-        || activated_by_key(context.ui, id);
+    bool tapped = activated(context.ui, id); // a tap, as the app resolved it, or the Enter key
     if (tapped)
         m_part = part;
     return tapped;

@@ -16,6 +16,8 @@ bool has_focus(const Ui& ui, std::string_view id) { return !ui.focus_id.empty() 
 
 bool activated_by_key(const Ui& ui, std::string_view id) { return !ui.activate_id.empty() && ui.activate_id == id; }
 
+bool activated(const Ui& ui, std::string_view id) { return activated_by_key(ui, id) || (!ui.tap_id.empty() && ui.tap_id == id); }
+
 ImU32 Ui::color(std::string_view token) const
 {
     auto c = theme[token];
@@ -27,11 +29,29 @@ namespace {
 struct Line {
     const char* begin;
     const char* end;
+    bool ellipsis = false; // the text goes on, but the block may take no more lines: "…" follows
 };
 
 float measure(ImFont* font, const char* begin, const char* end)
 {
     return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, begin, end).x;
+}
+
+constexpr std::string_view ellipsis = "\xE2\x80\xA6"; // …
+
+// The width of the character at `cursor`, which moves past it: Dear ImGui's own advance, as
+// CalcTextSizeA adds it up, so a line measured piece by piece is as wide as measured whole.
+float advance(ImFont* font, const char*& cursor, const char* end)
+{
+    unsigned int c = static_cast<unsigned char>(*cursor);
+    if (c < 0x80)
+        ++cursor;
+    else
+        cursor += ImTextCharFromUtf8(&c, cursor, end);
+    if (c == '\r')
+        return 0;
+    int index = static_cast<int>(c);
+    return index < font->IndexAdvanceX.Size ? font->IndexAdvanceX[index] : font->FallbackAdvanceX;
 }
 
 // The end of the piece of text a line may break after: a word, or a part of a word up to its hyphen
@@ -45,51 +65,77 @@ const char* piece_end(const char* cursor, const char* end)
     return cursor;
 }
 
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-// Splits `text` into lines no wider than `width` in `font`, between words or after a hyphen. Only a
-// piece wider than a whole line is cut, at the last character that fits (never inside a character).
-// Widths add up (Dear ImGui does not kern), so each piece is measured once.
-std::vector<Line> wrap(ImFont* font, std::string_view text, float width)
+// `line` shortened so that it and "…" after it fit `width`.
+Line ellipsized(ImFont* font, Line line, float width)
 {
+    float room = width - measure(font, ellipsis.data(), ellipsis.data() + ellipsis.size());
+    const char* fits = line.begin;
+    float used = 0;
+    for (const char* c = line.begin; c < line.end;) {
+        used += advance(font, c, line.end);
+        if (used > room)
+            break;
+        fits = c;
+    }
+    while (fits > line.begin && fits[-1] == ' ')
+        --fits;
+    return { line.begin, fits, true };
+}
+
+// Splits `text` into at most `max_lines` lines (0: as many as the display holds) no wider than `width` in
+// `font`, between words or after a hyphen. Only a piece wider than a whole line is cut, at the last character that fits
+// (never inside a character). When text is left over, the last line ends with "…".
+// One pass over the characters a line shows, each measured once: the work grows with the text's length,
+// and stops at the last line drawn, however long the rest (a place name of a million characters costs
+// what two lines cost).
+std::vector<Line> wrap(ImFont* font, std::string_view text, float width, int max_lines = 0)
+{
+    // Never more lines than the display holds: a text longer than that could not be read whole anyway,
+    // and its layout would cost the frame for nothing.
+    float display = ImGui::GetIO().DisplaySize.y;
+    int display_lines = display > 0 ? std::max(1, static_cast<int>(display / (font->FontSize * 1.25f))) : 0;
+    if (display_lines > 0 && (max_lines <= 0 || max_lines > display_lines))
+        max_lines = display_lines;
     std::vector<Line> lines;
     const char* cursor = text.data();
     const char* end = text.data() + text.size();
     while (cursor < end) {
-        const char* newline = std::find(cursor, end, '\n');
-        const char* line_end = cursor;
-        float line_width = 0;
-        for (const char* scan = cursor; scan < newline;) {
-            const char* piece = piece_end(scan, newline);
-            float with_piece = line_width + measure(font, line_end, piece); // the spaces before it included
-            if (with_piece > width) {
-                if (line_end == cursor) { // one piece wider than the line: as many characters as fit, one at least
-                    float cut = 0;
-                    for (const char* c = scan; c < piece;) {
-                        const char* next = c + 1;
-                        while (next < piece && is_continuation_byte(*next))
-                            ++next;
-                        cut += measure(font, c, next);
-                        if (c != scan && cut > width)
-                            break;
-                        line_end = c = next;
-                    }
-                }
+        if (max_lines > 0 && static_cast<int>(lines.size()) == max_lines) {
+            lines.back() = ellipsized(font, lines.back(), width);
+            break;
+        }
+        const char* breakable = nullptr; // the last place the line may end: before spaces, after a hyphen
+        float used = 0;
+        const char* c = cursor;
+        const char* line_end = nullptr;
+        while (c < end && *c != '\n') {
+            if (*c == ' ' && c > cursor && c[-1] != ' ')
+                breakable = c;
+            const char* next = c;
+            used += advance(font, next, end);
+            if (used > width) {
+                if (*c == ' ') // the spaces between two pieces: the line ends before them
+                    line_end = breakable ? breakable : c;
+                else if (breakable)
+                    line_end = breakable;
+                else // one piece wider than the line: as many characters as fit, one at least
+                    line_end = c == cursor ? next : c;
                 break;
             }
-            line_width = with_piece;
-            line_end = piece;
-            while (piece < newline && *piece == ' ')
-                ++piece;
-            scan = piece;
+            if (*c == '-')
+                breakable = next;
+            c = next;
         }
-        if (line_end == cursor) // an empty line between two line breaks
-            line_end = newline;
+        if (!line_end) { // the paragraph ends on this line; spaces at its end are not drawn
+            line_end = c;
+            while (line_end > cursor && line_end[-1] == ' ')
+                --line_end;
+        }
         lines.push_back({ cursor, line_end });
         cursor = line_end;
         while (cursor < end && *cursor == ' ')
             ++cursor;
-        if (cursor < end && *cursor == '\n' && cursor == newline)
+        if (cursor < end && *cursor == '\n')
             ++cursor;
     }
     return lines;
@@ -100,20 +146,33 @@ float text_block_height(ImFont* font, const std::vector<Line>& lines)
     return static_cast<float>(lines.size()) * font->FontSize * 1.25f;
 }
 
+void draw_line(ImDrawList* draw, ImFont* font, ImVec2 at, ImU32 color, const Line& line)
+{
+    draw->AddText(font, font->FontSize, at, color, line.begin, line.end);
+    if (line.ellipsis)
+        draw->AddText(font, font->FontSize, ImVec2(at.x + measure(font, line.begin, line.end), at.y), color, ellipsis.data(),
+            ellipsis.data() + ellipsis.size());
+}
+
+float line_width(ImFont* font, const Line& line)
+{
+    float width = measure(font, line.begin, line.end);
+    return line.ellipsis ? width + measure(font, ellipsis.data(), ellipsis.data() + ellipsis.size()) : width;
+}
+
 // Draws wrapped text at the cursor, advances the layout, and returns its rectangle.
-Rect draw_text_block(ImFont* font, std::string_view text, float width, Align align, ImU32 color)
+Rect draw_text_block(ImFont* font, std::string_view text, float width, Align align, ImU32 color, int max_lines = 0)
 {
     if (width <= 0)
         width = ImGui::GetContentRegionAvail().x;
-    auto lines = wrap(font, text, width);
+    auto lines = wrap(font, text, width, max_lines);
     ImVec2 origin = ImGui::GetCursorScreenPos();
     float line_height = font->FontSize * 1.25f;
     auto* draw = ImGui::GetWindowDrawList();
     for (size_t i = 0; i < lines.size(); ++i) {
-        float line_width = measure(font, lines[i].begin, lines[i].end);
-        float x = align == Align::Center ? origin.x + (width - line_width) / 2 : origin.x;
+        float x = align == Align::Center ? origin.x + (width - line_width(font, lines[i])) / 2 : origin.x;
         float y = origin.y + static_cast<float>(i) * line_height + (line_height - font->FontSize) / 2;
-        draw->AddText(font, font->FontSize, ImVec2(x, y), color, lines[i].begin, lines[i].end);
+        draw_line(draw, font, ImVec2(x, y), color, lines[i]);
     }
     ImVec2 size(width, text_block_height(font, lines));
     ImGui::Dummy(size);
@@ -199,33 +258,37 @@ void fill_frame(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 frame, ImU32 ins
 
 namespace widgets {
 
-void heading(Ui& ui, std::string_view id, std::string_view text, float width, Align align, bool compact)
+void heading(Ui& ui, std::string_view id, std::string_view text, float width, Align align, bool compact, int max_lines)
 {
-    auto rect = draw_text_block(compact ? ui.fonts.button : ui.fonts.title, text, width, align, ui.color("text"));
+    auto rect = draw_text_block(compact ? ui.fonts.button : ui.fonts.title, text, width, align, ui.color("text"), max_lines);
     record_text(ui, id, Role::Heading, text, rect);
 }
 
-void paragraph(Ui& ui, std::string_view id, std::string_view text, float width, Align align, std::string_view color_token)
+void paragraph(Ui& ui, std::string_view id, std::string_view text, float width, Align align, std::string_view color_token,
+    int max_lines)
 {
-    auto rect = draw_text_block(ui.fonts.body, text, width, align, ui.color(color_token));
+    auto rect = draw_text_block(ui.fonts.body, text, width, align, ui.color(color_token), max_lines);
     record_text(ui, id, Role::Text, text, rect);
 }
 
-void caption(Ui& ui, std::string_view id, std::string_view text, float width, Align align)
+void caption(Ui& ui, std::string_view id, std::string_view text, float width, Align align, int max_lines)
 {
-    auto rect = draw_text_block(ui.fonts.small, text, width, align, ui.color("text_muted"));
+    auto rect = draw_text_block(ui.fonts.small, text, width, align, ui.color("text_muted"), max_lines);
     record_text(ui, id, Role::Text, text, rect);
 }
 
-std::vector<std::string_view> text_lines(ImFont* font, std::string_view text, float width)
+std::vector<std::string_view> text_lines(ImFont* font, std::string_view text, float width, int max_lines)
 {
     std::vector<std::string_view> lines;
-    for (auto line : wrap(font, text, width))
+    for (auto line : wrap(font, text, width, max_lines))
         lines.emplace_back(line.begin, static_cast<size_t>(line.end - line.begin));
     return lines;
 }
 
-float text_height(ImFont* font, std::string_view text, float width) { return text_block_height(font, wrap(font, text, width)); }
+float text_height(ImFont* font, std::string_view text, float width, int max_lines)
+{
+    return text_block_height(font, wrap(font, text, width, max_lines));
+}
 
 float button_width(const Ui& ui, const ButtonSpec& spec) { return resolved_width(ui, spec); }
 
@@ -257,7 +320,10 @@ bool button(Ui& ui, const ButtonSpec& spec)
     ImVec2 size(resolved_width(ui, spec), button_height(ui, spec));
     ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::PushID(spec.id.data(), spec.id.data() + spec.id.size());
-    bool activated = ImGui::InvisibleButton("##button", size) || activated_by_key(ui, spec.id);
+    // Dear ImGui's button gives the press look and keeps a tap from reaching what lies behind; whether
+    // it acts is the app's tap, resolved against the frame the finger saw.
+    ImGui::InvisibleButton("##button", size);
+    bool activated = screens::activated(ui, spec.id);
     bool pressed = ImGui::IsItemActive();
     bool focused = has_focus(ui, spec.id);
     ImGui::PopID();
@@ -303,11 +369,11 @@ bool button(Ui& ui, const ButtonSpec& spec)
     float line_height = font->FontSize * 1.25f;
     float y = origin.y + (size.y - text_block_height(font, lines)) / 2;
     for (auto& line : lines) {
-        float width = measure(font, line.begin, line.end);
+        float width = line_width(font, line);
         // Centred in the room the tick leaves, so a long label never runs into the tick.
         float room_left = origin.x + button_padding(ui) + tick_space(ui, spec);
-        draw->AddText(font, font->FontSize, ImVec2(room_left + (inner - width) / 2, y + (line_height - font->FontSize) / 2),
-            ui.color(text_token), line.begin, line.end);
+        draw_line(draw, font, ImVec2(room_left + (inner - width) / 2, y + (line_height - font->FontSize) / 2), ui.color(text_token),
+            line);
         y += line_height;
     }
 
@@ -480,9 +546,10 @@ CardLayout card_layout(const Ui& ui, const CardSpec& spec)
     layout.icon = ui.px(88) * ui.text_scale;
     layout.text_x = layout.padding * 2 + layout.icon;
     layout.text_width = spec.width - layout.text_x - layout.padding;
-    layout.overline = wrap(ui.fonts.small, spec.overline, layout.text_width);
-    layout.title = wrap(ui.fonts.button, spec.title, layout.text_width);
-    layout.summary = wrap(ui.fonts.body, spec.summary, layout.text_width);
+    // A card is one row of a list: a title that runs on cannot push the others off the page.
+    layout.overline = wrap(ui.fonts.small, spec.overline, layout.text_width, 2);
+    layout.title = wrap(ui.fonts.button, spec.title, layout.text_width, 3);
+    layout.summary = wrap(ui.fonts.body, spec.summary, layout.text_width, 3);
     float text = text_block_height(ui.fonts.small, layout.overline) + text_block_height(ui.fonts.button, layout.title)
         + text_block_height(ui.fonts.body, layout.summary) + ui.px(8);
     layout.height = std::max({ spec.min_height, text + 2 * layout.padding, layout.icon + 2 * layout.padding });
@@ -494,7 +561,7 @@ float draw_lines(ImFont* font, const std::vector<Line>& lines, ImVec2 at, ImU32 
     float line_height = font->FontSize * 1.25f;
     auto* draw = ImGui::GetWindowDrawList();
     for (auto& line : lines) {
-        draw->AddText(font, font->FontSize, ImVec2(at.x, at.y + (line_height - font->FontSize) / 2), color, line.begin, line.end);
+        draw_line(draw, font, ImVec2(at.x, at.y + (line_height - font->FontSize) / 2), color, line);
         at.y += line_height;
     }
     return text_block_height(font, lines);
@@ -510,7 +577,8 @@ bool card(Ui& ui, const CardSpec& spec)
     ImVec2 origin = ImGui::GetCursorScreenPos();
     ImVec2 size(spec.width, layout.height);
     ImGui::PushID(spec.id.data(), spec.id.data() + spec.id.size());
-    bool activated = ImGui::InvisibleButton("##card", size) || activated_by_key(ui, spec.id);
+    ImGui::InvisibleButton("##card", size); // the press look; the tap is the app's (see button)
+    bool activated = screens::activated(ui, spec.id);
     bool pressed = ImGui::IsItemActive();
     bool focused = has_focus(ui, spec.id);
     ImGui::PopID();

@@ -32,6 +32,9 @@ struct Ui {
     // Enter key activates this frame (empty: none).
     std::string_view focus_id;
     std::string_view activate_id;
+    // The element a tap acted on this frame, as the app resolved it against the frame the finger saw
+    // (kiosk/core/tap.h); empty: none.
+    std::string_view tap_id;
     bool help_requested = false; // the Help key (F1) was pressed this frame
 
     ImU32 color(std::string_view token) const;
@@ -63,21 +66,29 @@ struct ButtonSpec {
 // Whether the element `id` carries the focus ring, and whether the Enter key activated it this frame.
 bool has_focus(const Ui&, std::string_view id);
 bool activated_by_key(const Ui&, std::string_view id);
+// Whether the Enter key or a tap activated it this frame. Controls act on this, not on Dear ImGui's click,
+// which is lost when the layout moves between the press and the release.
+bool activated(const Ui&, std::string_view id);
 
 namespace widgets {
 
-// Text. Wrapped to `width` (0: the rest of the line), recorded as one node.
+// Text. Wrapped to `width` (0: the rest of the line), recorded as one node. At most `max_lines` lines (0:
+// as many as the display holds); the last ends with "…" when the text goes on. The node keeps the whole
+// text, for the voice and the tests.
 // `compact`: in the buttons' size, for a screen too short for the title's own (large text, a keyboard).
-void heading(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center, bool compact = false);
+void heading(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center, bool compact = false,
+    int max_lines = 0);
 void paragraph(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center,
-    std::string_view color_token = "text");
-void caption(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center);
+    std::string_view color_token = "text", int max_lines = 0);
+void caption(Ui&, std::string_view id, std::string_view text, float width, Align = Align::Center, int max_lines = 0);
 
 // The lines `text` wraps into in `font` at `width`, as every widget wraps it: between words or after a
-// hyphen ("Saint-Remy-" "en-Bouzemont"); only a word wider than the whole line is cut.
-std::vector<std::string_view> text_lines(ImFont*, std::string_view text, float width);
+// hyphen ("Saint-Remy-" "en-Bouzemont"); only a word wider than the whole line is cut. At most
+// `max_lines` (0: as many as the display holds); the last is shortened to leave room for "…" when the
+// text goes on. The work is linear in what the lines show, not in the text's length.
+std::vector<std::string_view> text_lines(ImFont*, std::string_view text, float width, int max_lines = 0);
 // The height those lines take, as heading, paragraph and caption draw them.
-float text_height(ImFont*, std::string_view text, float width);
+float text_height(ImFont*, std::string_view text, float width, int max_lines = 0);
 
 // A large touch target with a centred, wrapped label. Returns true on the frame it is activated.
 bool button(Ui&, const ButtonSpec&);

@@ -23,7 +23,8 @@ void WelcomeScreen::draw_content(FrameContext& context, float width)
 void WelcomeScreen::draw_greeting(FrameContext& context, float width)
 {
     auto& ui = context.ui;
-    widgets::caption(ui, "welcome.place", context.kiosk.place_name, width);
+    // Two lines at most, "…" after them: however long the configured name, "Commencer" stays on the screen.
+    widgets::caption(ui, "welcome.place", context.kiosk.place_name, width, Align::Center, 2);
     widgets::gap(ui, 20);
     widgets::heading(ui, "welcome.title", context.tr("welcome.title"), width);
     // On a landscape display with the largest text, the subtitle gives way so the choices fit; the

@@ -14,6 +14,7 @@
 #include "kiosk/core/procedure.h"
 #include "kiosk/core/router.h"
 #include "kiosk/core/session.h"
+#include "kiosk/core/tap.h"
 #include "kiosk/core/ui_tree.h"
 #include "sync/outbox.h"
 
@@ -79,7 +80,7 @@ public:
     // The process exit code once quit_requested(): 75 when a technician asked for a restart.
     int exit_code() const { return m_exit.code; }
     static constexpr int exit_restart = 75; // EX_TEMPFAIL: systemd's Restart= brings the kiosk back
-    bool quit_requested() const { return m_exit.quit; }
+    bool quit_requested() const { return m_exit.quit || m_input.quit_requested(); }
     const UiTree& tree() const { return m_tree; }
     const Session& session() const;
     const Catalog& catalog() const;
@@ -120,7 +121,8 @@ private:
 
     App(const AppSetup&, const Clock&);
     Result<void> create_features();
-    void draw_frame(std::vector<Intent>&);
+    // `tapped`: the element a tap acted on this frame (empty: none).
+    void draw_frame(std::vector<Intent>&, std::string_view tapped);
     std::string screen_key() const;
     // How long the live loop may sleep before a timer needs a frame; nullopt: until the next input.
     std::optional<Millis> time_to_next_timer() const;
@@ -131,7 +133,8 @@ private:
     Gui m_gui;
     Input m_input;
     Navigation m_navigation;
-    UiTree m_tree;
+    UiTree m_tree; // the last frame drawn: until the next is, what is on the screen
+    TapTracker m_taps;
     UiDumpFile m_ui_dump; // --dump-ui
     MainQueue m_queue; // before the features: their workers post to it until they stop
     Features m_features;

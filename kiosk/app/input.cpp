@@ -103,8 +103,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             break; // next frame
         switch (event.type) {
         case SDL_QUIT:
-            result.quit = true;
-            break;
+            break; // m_quit, from push
         case SDL_MOUSEMOTION:
             if (!synthetic_mouse)
                 io.MousePos = ImVec2(static_cast<float>(event.motion.x), static_cast<float>(event.motion.y));
@@ -114,6 +113,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             if (!synthetic_mouse && event.button.button == SDL_BUTTON_LEFT) {
                 io.MousePos = ImVec2(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
                 io.MouseDown[0] = event.type == SDL_MOUSEBUTTONDOWN;
+                (event.type == SDL_MOUSEBUTTONDOWN ? result.pointer_down : result.pointer_up) = io.MousePos;
                 result.touched = result.touched || event.type == SDL_MOUSEBUTTONDOWN;
                 transitioned = true;
                 result.user_input = true;
@@ -131,6 +131,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
             io.MousePos = ImVec2(event.tfinger.x * io.DisplaySize.x, event.tfinger.y * io.DisplaySize.y);
             if (event.type != SDL_FINGERMOTION) {
                 io.MouseDown[0] = event.type == SDL_FINGERDOWN;
+                (event.type == SDL_FINGERDOWN ? result.pointer_down : result.pointer_up) = io.MousePos;
                 result.touched = result.touched || event.type == SDL_FINGERDOWN;
                 transitioned = true;
                 m_touch_released = event.type == SDL_FINGERUP;
@@ -165,6 +166,7 @@ Input::FrameInput Input::apply(ImGuiIO& io)
         }
         m_pending.pop_front();
     }
+    result.quit = m_quit;
     return result;
 }
 

@@ -18,8 +18,15 @@ class Input {
 public:
     Input();
 
-    void push(const SDL_Event& event) { m_pending.push_back(event); }
+    void push(const SDL_Event& event)
+    {
+        // A quit request (SIGTERM, SIGINT) is seen at once, not after the taps and keys queued before it,
+        // which are applied one change a frame.
+        m_quit = m_quit || event.type == SDL_QUIT;
+        m_pending.push_back(event);
+    }
     bool pending() const { return !m_pending.empty(); }
+    bool quit_requested() const { return m_quit; }
 
     // Keys that navigate without touch: a keyboard's Tab, arrows, Enter, Escape and F1, and the
     // EZ-Access keys of a kiosk keypad (up, down, enter, back, help) mapped in the configuration.
@@ -40,6 +47,9 @@ public:
         bool quit = false;
         bool staff_keys = false; // Ctrl+Alt+S: the staff entry
         std::vector<NavKey> keys;
+        // Where a finger (or the left mouse button) went down or lifted this frame, in display pixels;
+        // the app resolves the tap against the frames the citizen saw (kiosk/core/tap.h).
+        std::optional<ImVec2> pointer_down, pointer_up;
     };
     // The EZ-Access keys of a kiosk keypad, as the configuration names them (SDL key names, e.g.
     // "Keypad 8"); fails naming the key that is not one.
@@ -56,6 +66,7 @@ private:
     std::deque<SDL_Event> m_pending;
     std::map<SDL_Keycode, NavKey> m_extra_keys;
     bool m_touch_released = false;
+    bool m_quit = false;
 };
 
 }

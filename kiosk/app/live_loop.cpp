@@ -26,6 +26,8 @@ void LiveLoop::run(const Hooks& hooks)
         }
         while (SDL_PollEvent(&event))
             m_input.push(event);
+        if (hooks.quit())
+            break; // a quit request (SIGTERM, SIGINT) that came while waiting: no frame more
         // After input a few frames let press and hover states settle; a timer needs one frame.
         frames_due = m_input.pending() ? std::max(frames_due, 3) : std::max(frames_due, 1);
         hooks.frame();

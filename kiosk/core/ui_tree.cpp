@@ -87,7 +87,13 @@ namespace {
 
 std::string describe(const UiNode& node)
 {
-    return std::string(role_name(node.role)) + " '" + node.id + "' (\"" + node.label + "\")";
+    // A label of thousands of characters (a misconfigured place name) would bury the message.
+    std::string label = node.label.substr(0, 80);
+    while (label.size() < node.label.size() && !label.empty() && (static_cast<unsigned char>(node.label[label.size()]) & 0xC0) == 0x80)
+        label.pop_back(); // never inside a character
+    if (label.size() < node.label.size())
+        label += "…";
+    return std::string(role_name(node.role)) + " '" + node.id + "' (\"" + label + "\")";
 }
 
 std::string describe_rect(const Rect& rect)

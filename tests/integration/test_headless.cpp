@@ -205,3 +205,28 @@ TEST_CASE("a submission is queued in the real outbox and the welcome screen coun
     CHECK_THAT(no_outbox.error().message, Catch::Contains("takes no submissions"));
     CHECK(refused.answers_json.empty());
 }
+
+TEST_CASE("a quit request is honoured before the taps queued ahead of it, with no frame drawn after it", "[ui][quit]")
+{
+    // Taps are applied one change a frame; a quit request (SDL turns SIGTERM and SIGINT into SDL_QUIT)
+    // must not wait behind them, nor behind another frame, however slow frames are.
+    Kiosk kiosk;
+    const UiNode* start = kiosk.app->tree().find_by_id("welcome.start");
+    REQUIRE(start);
+    auto [width, height] = kiosk.app->size();
+    SDL_Event finger {};
+    finger.tfinger.x = start->rect.center_x() / static_cast<float>(width);
+    finger.tfinger.y = start->rect.center_y() / static_cast<float>(height);
+    for (int tap = 0; tap < 3; ++tap) {
+        finger.type = SDL_FINGERDOWN;
+        kiosk.app->push_event(finger);
+        finger.type = SDL_FINGERUP;
+        kiosk.app->push_event(finger);
+    }
+    SDL_Event quit {};
+    quit.type = SDL_QUIT;
+    REQUIRE(SDL_PushEvent(&quit) == 1);
+    CHECK(kiosk.app->run() == 0);
+    CHECK(kiosk.app->quit_requested());
+    CHECK(kiosk.app->current_screen() == ScreenId::Welcome); // none of the taps was applied
+}

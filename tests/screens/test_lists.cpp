@@ -2,6 +2,7 @@
 // a word; a list too tall for its room is cut into pages; "Page 2 of 3" and its buttons turn them.
 #include "widget_harness.h"
 
+#include <cfloat>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,34 @@ TEST_CASE("a commune's name wraps between its words and after its hyphens, never
         ButtonSpec one_line { .label = "A", .width = spec.width, .role = Role::Choice };
         CHECK(widgets::button_height(ui, spec) == widgets::button_height(ui, one_line));
     });
+}
+
+TEST_CASE("a text longer than its lines may hold is cut after the last, with room left for the ellipsis", "[ui][lists][long-texts]")
+{
+    WidgetHarness harness({ .text_scale = 1.0f });
+    ImFont* font = harness.fonts().small;
+    auto width_of = [&](std::string_view text) { return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.data(), text.data() + text.size()).x; };
+    float ellipsis = width_of("\xE2\x80\xA6");
+    // Without a space, and with words: two lines each, the second shortened for "…", none wider than the column.
+    std::string words;
+    while (words.size() < 300'000)
+        words += "Maison France Services de Saint-Remy-en-Bouzemont ";
+    for (const std::string& text : { std::string(300'000, 'M'), words }) {
+        auto lines = widgets::text_lines(font, text, 900, 2);
+        REQUIRE(lines.size() == 2);
+        CHECK(width_of(lines[0]) <= 900);
+        CHECK(width_of(lines[1]) + ellipsis <= 900);
+        CHECK(lines[0].data() == text.data()); // from the start, in order
+        CHECK(lines[1].data() >= lines[0].data() + lines[0].size());
+        CHECK(widgets::text_height(font, text, 900, 2) == Approx(2 * font->FontSize * 1.25f));
+    }
+    // A text that fits its lines is left whole.
+    auto whole = widgets::text_lines(font, "France Services", 900, 2);
+    REQUIRE(whole.size() == 1);
+    CHECK(whole[0] == "France Services");
+    // Line breaks are kept, a blank line included.
+    auto paragraphs = widgets::text_lines(font, "Bonjour\n\nAu revoir", 900);
+    CHECK(paragraphs == std::vector<std::string_view> { "Bonjour", "", "Au revoir" });
 }
 
 TEST_CASE("a list is cut into pages that each fit the room, the page buttons' room kept", "[ui][lists]")

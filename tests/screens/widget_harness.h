@@ -4,6 +4,7 @@
 #include "kiosk/app/display.h"
 #include "kiosk/app/draw_data.h"
 #include "kiosk/app/input.h"
+#include "kiosk/core/tap.h"
 #include "screens/fonts.h"
 #include "screens/ui.h"
 
@@ -82,13 +83,20 @@ public:
     void frame(const Draw& draw)
     {
         ImGuiIO& io = ImGui::GetIO();
-        m_input.apply(io);
+        auto input = m_input.apply(io);
+        // Taps resolved against the last frame drawn, as the app does (kiosk/core/tap.h).
+        if (input.pointer_down)
+            m_taps.press(input.pointer_down->x, input.pointer_down->y, m_tree);
+        std::string tapped;
+        if (input.pointer_up)
+            tapped = m_taps.release(input.pointer_up->x, input.pointer_up->y, m_tree).value_or("");
         io.DisplaySize = ImVec2(width(), static_cast<float>(m_options.size.height));
         io.DeltaTime = 1.0f / 60;
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui::NewFrame();
         m_tree.begin_frame("test");
         screens::Ui ui { m_tree, m_theme, m_fonts, unit(), m_options.text_scale };
+        ui.tap_id = tapped;
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(io.DisplaySize);
         ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));
@@ -183,6 +191,7 @@ private:
     screens::FontSet m_fonts;
     app::Input m_input;
     UiTree m_tree;
+    TapTracker m_taps;
 };
 
 }
