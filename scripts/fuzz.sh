@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     --long) long="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     fuzz_*) only+=("$1"); shift ;;
     *) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -79,7 +79,7 @@ run_target() {
   mkdir -p "$corpus"
   local regressions="$root/fuzz/regressions/$name"
   if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
-    if ! "$bin/$name" -max_len="$max_len" "$regressions"/* >"$log.regressions" 2>&1; then
+    if ! "$bin/$name" "$regressions"/* >"$log.regressions" 2>&1; then
       echo "$name: a regression input fails again (see $log.regressions)" >&2
       echo "$name 0 1 0 0"
       return 1
@@ -128,7 +128,7 @@ mkdir -p "$out"
 : >"$results"
 started=$SECONDS
 failed=0
-# nice 19 for a long run on a shared machine; the smoke runs at the caller's priority.
+# Kind to a shared machine: nice 19 for a long run, 10 for the smoke.
 niceness=10
 [ "$long" -gt 0 ] && niceness=19
 printf '%s\n' "${selected[@]}" \
