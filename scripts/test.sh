@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test: the debug build, the Debian packages
-# (scripts/check-package.sh), then the same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# (scripts/check-package.sh), then the same tests built with AddressSanitizer and UndefinedBehaviorSanitizer,
+# then a short run of every fuzz target (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -17,3 +18,5 @@ for preset in debug asan; do
     scripts/check-package.sh build/package
   fi
 done
+echo "== fuzz: build, regression inputs, a short run of each target"
+FUZZ_BUILD_JOBS="$jobs" scripts/fuzz.sh

@@ -254,12 +254,28 @@ std::string lower_ascii(std::string text)
 bool is_ascii_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// The text with each malformed UTF-8 sequence replaced by U+FFFD: what is kept must be writable as JSON
+// (nlohmann's dump() throws on malformed UTF-8), whatever a script or a broken input method typed.
+std::string valid_utf8(std::string_view text)
+{
+    std::string valid;
+    valid.reserve(text.size());
+    for (size_t at = 0; at < text.size();) {
+        size_t start = at;
+        if (next_code_point(text, at) == invalid_code_point)
+            valid += "\uFFFD";
+        else
+            valid.append(text.substr(start, at - start));
+    }
+    return valid;
+}
+
 // What the screens put in a text box; numbers are accepted so that a stored answer can be checked again.
 // Anything else is not an answer the field can read, so it counts as left empty.
 std::string draft_text(const nlohmann::json& draft)
 {
     if (draft.is_string())
-        return draft.get<std::string>();
+        return valid_utf8(draft.get_ref<const std::string&>());
     if (draft.is_number_integer())
         return std::to_string(draft.get<int64_t>());
     return {};

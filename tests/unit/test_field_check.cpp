@@ -603,3 +603,18 @@ TEST_CASE("an address needs a street a postcode and a chosen commune", "[field]"
     CHECK(error_code(optional, address("", "38250", "", "")) == "required");
     CHECK(error_code(optional, address("12 rue des Alpes", "38250", "", "")) == "choose_commune");
 }
+
+TEST_CASE("a kept text answer is valid UTF-8, so the answers can be written as JSON", "[field]")
+{
+    // Found by fuzz/fuzz_field_check: malformed UTF-8 was kept as typed, and writing the answers' JSON for
+    // the outbox threw. Each malformed sequence becomes U+FFFD.
+    auto kept = check_answer(text_rules(TextPreset::Free), std::string("caf\xC3 d\xE2\x80 \xFF ok \xED\xA0\x80"), context_on());
+    REQUIRE(kept);
+    CHECK_NOTHROW(kept->dump());
+    CHECK(*kept == "caf\uFFFD d\uFFFD\uFFFD \uFFFD ok \uFFFD");
+
+    json address { { "street", "1 rue \xC0" }, { "postcode", "75001" }, { "commune", "Paris\xF5" }, { "insee", "75101" } };
+    auto kept_address = check_answer(rules_for(FieldType::Address), address, context_on());
+    REQUIRE(kept_address);
+    CHECK_NOTHROW(kept_address->dump());
+}
