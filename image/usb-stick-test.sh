@@ -5,9 +5,15 @@
 # namespace made before the stick (as guichet.service's sandbox is), writable for that kiosk only between
 # export-begin and export-end, and unmounted (lazily, a file still open) when it goes. The USB check is
 # skipped (GUICHET_USB_ANY_BUS); vfat and exfat are checked in the VM (image/qemu-test.sh).
-#   image/usb-stick-test.sh
+# With a build directory (scripts/build-package.sh's, or any with guichet, guichetctl and guichet-hub),
+# the real kiosk then runs headless in such a namespace, with the helper where the image has it (an
+# overlay on /usr/lib seen by that namespace only), and a technician installs a signed pack from a
+# read-only stick and exports the logs onto it.
+#   image/usb-stick-test.sh [BUILD_DIR]
 set -euo pipefail
-script=$(cd "$(dirname "$0")" && pwd)/mkosi/mkosi.extra/usr/lib/guichet/usb-stick
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+script=$source_dir/image/mkosi/mkosi.extra/usr/lib/guichet/usb-stick
+build=${1:+$(cd "$1" && pwd)}
 work=$(mktemp -d /tmp/usb-stick-test.XXXXXX)
 chmod 755 "$work"
 export GUICHET_USB_RUN=$work/run GUICHET_USB_MEDIA=$work/media GUICHET_USB_USER=nobody GUICHET_USB_ANY_BUS=1
@@ -82,4 +88,64 @@ wait $held
 [ "$(head -1 "$work/held.out")" = 0 ] || fail "the kiosk still sees the stick after the unmount"
 [ ! -e "$target" ] || fail "$target is left behind"
 echo "unmounted (lazily; an open file still reads: $(tail -1 "$work/held.out"))"
-echo "usb-stick-test: passed"
+losetup -d "$loop"
+loop=""
+[ -n "$build" ] || { echo "usb-stick-test: passed (the script; give a build directory for the kiosk too)"; exit 0; }
+
+# The kiosk itself: a stick with a signed pack (its welcome title changed) and a folder the kiosk may
+# write (ext4 keeps owners), the technician's steps on the headless kiosk in its own namespace.
+state=$work/state
+mkdir -p "$state" "$work/stick" "$work/overlay/upper/guichet" "$work/overlay/work"
+"$build/sync/hub/guichet-hub" pack keygen --out "$work/pack.key" > /dev/null 2>&1
+cp -r "$source_dir/assets" "$work/assets"
+sed -i 's/^  "welcome.title": "Bienvenue",/  "welcome.title": "Bienvenue, contenu de la clé USB",/' "$work/assets/strings/fr.json"
+"$build/sync/hub/guichet-hub" pack build "$work/assets" --key "$work/pack.key" --version 2 \
+  --out "$work/stick/guichet-pack" > /dev/null 2>&1
+truncate -s 64M "$work/stick2.img"
+mkfs.ext4 -q -L GUICHET -E root_owner=65534:65534 -d "$work/stick" "$work/stick2.img"
+sed -e "s|/var/lib/guichet|$state|g" -e "s|^usb_dir = \"/media\"|usb_dir = \"$work/media\"|" \
+  -e "s|^# assets_dir = .*|assets_dir = \"$source_dir/assets\"|" \
+  -e "s|^signing_keys = \[\]|signing_keys = [\"$(cat "$work/pack.key.pub")\"]|" \
+  "$source_dir/assets/config/guichet.toml" > "$work/guichet.toml"
+chmod 644 "$work/guichet.toml"
+chown nobody "$state"
+as_kiosk() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+echo 70318264 | as_kiosk "$build/kiosk/ctl/guichetctl" --config "$work/guichet.toml" set-pin technician > /dev/null
+cat > "$work/technician.gsc" <<'GSC'
+key Ctrl+Alt+s
+type "70318264"
+tap id:staff.pin_submit
+expect-screen technician
+tap id:staff.tab_content
+tap id:staff.install_usb
+expect-text "Nouveau contenu installé"
+tap id:staff.tab_tools
+tap id:staff.export_logs
+expect-text "Journaux exportés"
+tap id:staff.leave
+tap id:welcome.start
+expect-screen catalog
+tap id:catalog.back
+expect-screen welcome
+expect-text "contenu de la clé USB"
+GSC
+cp "$script" "$work/overlay/upper/guichet/usb-stick"
+rm -f "$work/run/go"
+unshare -m --propagation slave sh -c 'mount -t overlay overlay -o "lowerdir=/usr/lib,upperdir=$1/overlay/upper,workdir=$1/overlay/work" /usr/lib
+  while [ ! -e "$1/run/go" ]; do sleep 0.1; done
+  cd "$1/state" && exec setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$1/state" SDL_AUDIODRIVER=dummy \
+    LANG=C.UTF-8 "$2/kiosk/app/guichet" --headless --config "$1/guichet.toml" --script "$1/technician.gsc"' \
+  sh "$work" "$build" > "$work/kiosk.out" 2>&1 &
+kiosk=$!
+loop=$(losetup -f --show "$work/stick2.img")
+name=${loop#/dev/}
+sleep 0.5
+"$script" mount "$name"
+target=$work/media/GUICHET
+touch "$work/run/go"
+wait $kiosk || { cat "$work/kiosk.out"; fail "the technician's steps failed on the kiosk"; }
+ls "$target"/guichet-logs-*/state.txt > /dev/null || fail "no exported logs on the stick"
+[ "$(findmnt -no FS-OPTIONS "$target" | cut -d, -f1)" = ro ] || fail "read-write after the kiosk's export"
+echo "the kiosk installed the stick's pack and exported its logs ($(basename "$target"/guichet-logs-*));" \
+  "the stick is read-only again"
+echo "usb-stick-test: passed (the script and the kiosk)"
