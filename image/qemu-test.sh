@@ -81,7 +81,7 @@ kiosk 'set -e
   echo "root cannot write: read-only"
   # The live kiosk (started before the stick) sees it in its own mount namespace, read-only, until an
   # export makes it writable.
-  pid=$(pidof guichet)
+  for i in $(seq 30); do pid=$(pidof guichet) && break; sleep 2; done
   as_kiosk() { nsenter -t "$pid" -m setpriv --reuid=guichet --regid=guichet --init-groups sh -c "$1"; }
   as_kiosk "ls /media/GUICHET/guichet-pack/manifest.json"
   if as_kiosk "touch /media/GUICHET/x" 2>/dev/null; then echo "the kiosk could write outside an export" >&2; exit 1; fi
@@ -120,8 +120,9 @@ GSC
     -E LANG=C.UTF-8 -E HOME=/var/lib/guichet -E SDL_AUDIODRIVER=dummy \
     /usr/bin/guichet --headless --config /etc/guichet/guichet.toml --script /run/guichet-usb-test.gsc
   echo \"the technician page's script passed in \$(( \$(date +%s) - started )) s\"
-  guichetctl pack status | head -2
-  guichetctl audit | grep -E 'install-usb|export-logs'
+  # As the kiosk's user: root would leave files in /var/lib/guichet that the kiosk cannot open.
+  setpriv --reuid=guichet --regid=guichet --init-groups guichetctl pack status | head -2
+  setpriv --reuid=guichet --regid=guichet --init-groups guichetctl audit | grep -E 'install-usb|export-logs'
   ls /media/GUICHET
   findmnt -no FS-OPTIONS /media/GUICHET | grep -q '^ro' || { echo 'the stick is writable after the export' >&2; exit 1; }
   systemctl start guichet"
