@@ -74,6 +74,14 @@ cat "$work/kiosk.out"
 [ -e "$target/logs/during" ] || fail "the kiosk's file is not on the stick"
 [ "$(findmnt -no FS-OPTIONS "$target" | cut -d, -f1)" = ro ] || fail "read-write after the export"
 
+# A namespace made after an export (a kiosk restarted, a new sandbox) copies the mount as it is then:
+# it too must become writable for the next export (found in the VM: it stayed read-only).
+unshare -m --propagation slave setpriv --reuid=nobody --regid=nogroup --clear-groups \
+  env GUICHET_USB_RUN="$GUICHET_USB_RUN" sh -c '"$1" export-begin && touch "$2/logs/later" && "$1" export-end' \
+  sh "$script" "$target" || fail "a namespace made after an export could not write during the next one"
+[ -e "$target/logs/later" ] || fail "the later namespace's file is not on the stick"
+echo "a namespace made after an export writes during the next one"
+
 "$script" mount "$name" 2>/dev/null && fail "mounted twice"
 "$script" mount "../x" 2>/dev/null && fail "took a path for a device name"
 GUICHET_USB_ANY_BUS="" "$script" mount "$name" 2>/dev/null && fail "mounted a device that is not on USB"
