@@ -81,7 +81,8 @@ kiosk 'set -e
   echo "root cannot write: read-only"
   # The live kiosk (started before the stick) sees it in its own mount namespace, read-only, until an
   # export makes it writable.
-  for i in $(seq 30); do pid=$(pidof guichet) && break; sleep 2; done
+  pid=$(systemctl show -P MainPID guichet) # cage, in the namespace of the service, READY or not
+  [ "$pid" != 0 ]
   as_kiosk() { nsenter -t "$pid" -m setpriv --reuid=guichet --regid=guichet --init-groups sh -c "$1"; }
   as_kiosk "ls /media/GUICHET/guichet-pack/manifest.json"
   if as_kiosk "touch /media/GUICHET/x" 2>/dev/null; then echo "the kiosk could write outside an export" >&2; exit 1; fi
