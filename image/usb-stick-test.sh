@@ -17,9 +17,10 @@ build=${1:+$(cd "$1" && pwd)}
 work=$(mktemp -d /tmp/usb-stick-test.XXXXXX)
 chmod 755 "$work"
 export GUICHET_USB_RUN=$work/run GUICHET_USB_MEDIA=$work/media GUICHET_USB_USER=nobody GUICHET_USB_ANY_BUS=1
-loop="" watcher=""
+loop="" watcher="" kiosk=""
 cleanup() {
   [ -z "$watcher" ] || kill "$watcher" 2>/dev/null || true
+  [ -z "$kiosk" ] || kill "$kiosk" 2>/dev/null || true
   [ -z "$loop" ] || "$script" unmount "${loop#/dev/}" 2>/dev/null || true
   umount "$work/media" 2>/dev/null || true
   [ -z "$loop" ] || losetup -d "$loop" 2>/dev/null || true
