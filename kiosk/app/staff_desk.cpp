@@ -26,6 +26,36 @@ enum class Zone {
     Utc,
 };
 
+// On the kiosk image a USB stick is mounted read-only; while this object lives, the image's helper
+// (image/mkosi/mkosi.extra/usr/lib/guichet/usb-stick) makes the sticks writable, and afterwards it syncs
+// them and makes them read-only again, so that they may be pulled out. Elsewhere it does nothing.
+class WritableSticks {
+public:
+    WritableSticks()
+    {
+        std::error_code error;
+        m_on_image = std::filesystem::exists(helper, error);
+        if (m_on_image)
+            run("export-begin");
+    }
+    ~WritableSticks()
+    {
+        if (m_on_image)
+            run("export-end");
+    }
+    WritableSticks(const WritableSticks&) = delete;
+    WritableSticks& operator=(const WritableSticks&) = delete;
+
+private:
+    static constexpr const char* helper = "/usr/lib/guichet/usb-stick";
+    static void run(const char* step)
+    {
+        // It waits a few seconds at most; a failure shows as the export's own failure.
+        [[maybe_unused]] int ignored = std::system((std::string(helper) + " " + step).c_str());
+    }
+    bool m_on_image = false;
+};
+
 std::string time_text(int64_t unix_seconds, const char* format, Zone zone = Zone::Local)
 {
     std::time_t t = unix_seconds;
@@ -464,6 +494,7 @@ void StaffDesk::export_logs()
     // To the first writable folder on a stick (or usb_dir itself): the kiosk's state, the audit log,
     // the queue's metadata and the app's own journal lines. None of them holds what a citizen typed.
     namespace fs = std::filesystem;
+    WritableSticks writable;
     std::error_code error;
     fs::path target;
     fs::path root = m_config.staff.usb_dir;
