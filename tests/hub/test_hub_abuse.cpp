@@ -18,33 +18,13 @@
 
 using namespace guichet;
 using namespace guichet::sync;
+using guichet::test::connect_from;
 using guichet::test::ServedHub;
 using guichet::test::TempDir;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
-
-// A TCP connection to the hub from `source` (an address in 127.0.0.0/8); -1 when it fails.
-int connect_from(const std::string& source, int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    sockaddr_in local {};
-    local.sin_family = AF_INET;
-    inet_pton(AF_INET, source.c_str(), &local.sin_addr);
-    sockaddr_in remote {};
-    remote.sin_family = AF_INET;
-    remote.sin_port = htons(static_cast<uint16_t>(port));
-    remote.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0
-        || connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 void send_text(int fd, std::string_view text) { (void)!send(fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT); }
 
