@@ -100,7 +100,7 @@ int enroll(const Arguments& args, std::ostream& out, std::ostream& err)
     auto store = Store::open(*args.get("--db"));
     if (!store)
         return failure(err, store.error().message);
-    auto token = store->enroll(name);
+    auto token = (*store)->enroll(name);
     if (!token)
         return failure(err, token.error().message);
     out << *token << "\n";
@@ -188,7 +188,7 @@ int serve(const Arguments& args, std::ostream& err)
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a kiosk that hangs up mid-answer is an error value, not a crash
 
-    HubServer server(*store, options);
+    HubServer server(**store, options);
     auto port = server.bind();
     if (!port)
         return failure(err, port.error().message);
@@ -236,7 +236,7 @@ int serve(const Arguments& args, std::ostream& err)
 
 int export_submissions(const Arguments& args, std::ostream& out, std::ostream& err)
 {
-    std::filesystem::path db = *args.get("--db");
+    std::string db = *args.get("--db");
     std::optional<std::string> since;
     if (auto text = args.get("--since")) {
         auto when = parse_rfc3339(*text);
@@ -246,13 +246,13 @@ int export_submissions(const Arguments& args, std::ostream& out, std::ostream& e
     }
     // Exporting must not create an empty database where the operator mistyped a path.
     std::error_code error;
-    if (!std::filesystem::exists(db, error))
-        return failure(err, "the database '" + db.string() + "' does not exist");
+    if (!is_postgresql_url(db) && !std::filesystem::exists(db, error))
+        return failure(err, "the database '" + db + "' does not exist");
     auto store = Store::open(db);
     if (!store)
         return failure(err, store.error().message);
     size_t count = 0;
-    auto done = store->for_each_submission(since, [&](const SubmissionRecord& record) {
+    auto done = (*store)->for_each_submission(since, [&](const SubmissionRecord& record) {
         out << to_export_line(record) << '\n';
         ++count;
     });
@@ -346,7 +346,7 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
     cli.require_subcommand(1);
     cli.footer("Exit codes: 0 done, 1 failed (for open: a submission failed its integrity check), 2 bad command line.");
 
-    const OptionShape db { "--db", "FILE", "the hub's database (SQLite)", true };
+    const OptionShape db { "--db", "FILE|URL", "the hub's database: a SQLite file, or a postgresql:// URL", true };
     const std::vector<CommandShape> commands {
         { "keygen", "create the submission key pair: DIR/submission.pub, DIR/submission.key", {},
             { { "--out", "DIR", "the folder for the key pair", true } } },

@@ -1,16 +1,16 @@
-// The hub's SQLite store: enrolled kiosks (only a hash of each token), the submissions they delivered
-// (sealed, never opened here), and each kiosk's latest heartbeat. Safe to share between server threads.
+// The hub's store: one interface for everything the hub keeps (enrolled kiosks with only a hash of each
+// token, the submissions they delivered, sealed and never opened here, each kiosk's latest heartbeat),
+// with two engines behind it: SQLite (sqlite_store.h, the default) and PostgreSQL (pg_store.h).
 #pragma once
 #include "kiosk/core/result.h"
 #include "sync/protocol.h"
-#include "sync/sqlite.h"
 
+#include <array>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,40 +37,44 @@ struct KioskStatus {
 // Kiosk names are what a technician types and reads in logs: lower-case letters, digits and '-'.
 bool is_valid_kiosk_name(std::string_view);
 
+// A `--db` value names a PostgreSQL database when it is a postgresql:// or postgres:// URL; anything
+// else is the path of a SQLite file.
+bool is_postgresql_url(std::string_view where);
+
+// Every method is safe to call from several server threads at once. A failed call (the database is
+// down, slow past its timeout, or refused the change) changed nothing that a caller was told about:
+// store_batch returns an answer only once its transaction is committed.
 class Store {
 public:
-    // Opens (creating if needed) the database in WAL mode with synchronous=FULL and brings its schema
-    // up to date.
-    static Result<Store> open(const std::filesystem::path& path);
+    virtual ~Store() = default;
+
+    // Opens the SQLite file or the PostgreSQL database `where` names (see is_postgresql_url) and brings
+    // its schema up to date; a database from a newer hub is refused.
+    static Result<std::unique_ptr<Store>> open(std::string_view where);
 
     // Creates the kiosk and returns its fresh token: 32 random bytes, URL-safe base64 without padding.
     // The token is not kept; only its hash is.
-    Result<std::string> enroll(std::string_view name);
+    virtual Result<std::string> enroll(std::string_view name) = 0;
 
-    // The kiosk whose token this is, or nullopt for an unknown token.
-    Result<std::optional<std::string>> authenticate(std::string_view token);
+    // The kiosk whose token this is, or nullopt for an unknown token. One indexed lookup by the token's
+    // hash, whatever the number of kiosks (see store_rules.h for why this tells nothing by its timing).
+    virtual Result<std::optional<std::string>> authenticate(std::string_view token) = 0;
 
     // Stores every item of the batch in one transaction, committed before this returns, and says per
     // item whether it was stored, a duplicate (same id, same bytes) or a conflict; the batch's rejected
     // items (see protocol::decode_batch) are answered after them. A batch may hold no storable item.
-    Result<protocol::BatchResponse> store_batch(std::string_view kiosk, const protocol::Batch& batch);
+    virtual Result<protocol::BatchResponse> store_batch(std::string_view kiosk, const protocol::Batch& batch) = 0;
 
     // Keeps only the latest heartbeat of each kiosk, with the time it arrived.
-    Result<void> record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat);
-    Result<std::optional<protocol::Heartbeat>> latest_heartbeat(std::string_view kiosk);
+    virtual Result<void> record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat) = 0;
+    virtual Result<std::optional<protocol::Heartbeat>> latest_heartbeat(std::string_view kiosk) = 0;
 
-    Result<std::vector<KioskStatus>> kiosks();
+    virtual Result<std::vector<KioskStatus>> kiosks() = 0;
 
     // Calls `visit` for each submission received at or after `since` (an RFC 3339 time in the stored
     // form, see clock_text.h), in the order they arrived.
-    Result<void> for_each_submission(const std::optional<std::string>& since,
-        const std::function<void(const SubmissionRecord&)>& visit);
-
-private:
-    explicit Store(Database db);
-    // One connection shared by the server threads: the mutex keeps each transaction whole.
-    std::unique_ptr<std::mutex> m_mutex;
-    Database m_db;
+    virtual Result<void> for_each_submission(const std::optional<std::string>& since,
+        const std::function<void(const SubmissionRecord&)>& visit) = 0;
 };
 
 }

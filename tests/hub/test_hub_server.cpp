@@ -158,7 +158,9 @@ TEST_CASE("Hub stores a batch then answers duplicate for the same batch", "[hub]
         CHECK(result.status == protocol::Status::Duplicate);
 
     // The answer came after COMMIT: another connection to the file sees both items.
-    auto store = hub::Store::open(db);
+    auto opened = hub::Store::open(db.string());
+    REQUIRE(opened);
+    auto& store = *opened;
     REQUIRE(store);
     size_t count = 0;
     REQUIRE(store->for_each_submission(std::nullopt, [&](const hub::SubmissionRecord&) { ++count; }));
@@ -220,7 +222,9 @@ TEST_CASE("Hub refuses missing and unknown tokens with 401 and another kiosk's w
     CHECK(error_status(other.Post("/v1/heartbeat", protocol::encode(beat), "application/json")) == 403);
 
     // Nothing of the refused requests was stored.
-    auto store = hub::Store::open(db);
+    auto opened = hub::Store::open(db.string());
+    REQUIRE(opened);
+    auto& store = *opened;
     size_t count = 0;
     REQUIRE(store->for_each_submission(std::nullopt, [&](const hub::SubmissionRecord&) { ++count; }));
     CHECK(count == 0);
@@ -241,7 +245,9 @@ TEST_CASE("Hub records the latest heartbeat of a kiosk", "[hub][net]")
     CHECK(nlohmann::json::parse(res->body)["time"].is_string());
     CHECK(error_status(client.Post("/v1/heartbeat", "{\"queued\":1}", "application/json")) == 400);
 
-    auto store = hub::Store::open(db);
+    auto opened = hub::Store::open(db.string());
+    REQUIRE(opened);
+    auto& store = *opened;
     auto latest = store->latest_heartbeat("kiosk-a");
     REQUIRE(latest->has_value());
     CHECK((*latest)->queued == 4);

@@ -9,6 +9,7 @@
 #include "sync/hub/records.h"
 #include "sync/hub/server.h"
 #include "sync/hub/store.h"
+#include "sync/sqlite.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -86,8 +87,9 @@ TEST_CASE("Listen addresses take a host and a port", "[hub]")
 TEST_CASE("Enrollment checks names and keeps only a hash of the token", "[hub]")
 {
     TempDir dir;
-    auto store = Store::open(dir / "hub.db");
-    REQUIRE(store);
+    auto opened = Store::open((dir / "hub.db").string());
+    REQUIRE(opened);
+    auto& store = *opened;
     auto token = store->enroll("mairie-42");
     REQUIRE(token);
     CHECK(token->size() == 43); // 32 bytes, URL-safe base64 without padding
@@ -113,8 +115,9 @@ TEST_CASE("Enrollment checks names and keeps only a hash of the token", "[hub]")
 TEST_CASE("Stored items are idempotent by id and conflicts are named", "[hub]")
 {
     TempDir dir;
-    auto store = Store::open(dir / "hub.db");
-    REQUIRE(store);
+    auto opened = Store::open((dir / "hub.db").string());
+    REQUIRE(opened);
+    auto& store = *opened;
     REQUIRE(store->enroll("kiosk-a"));
     REQUIRE(store->enroll("kiosk-b"));
     auto first = guichet::test::make_item(bytes_of("sealed one"));
@@ -170,8 +173,9 @@ TEST_CASE("Stored items are idempotent by id and conflicts are named", "[hub]")
 TEST_CASE("Heartbeats keep the latest per kiosk", "[hub]")
 {
     TempDir dir;
-    auto store = Store::open(dir / "hub.db");
-    REQUIRE(store);
+    auto opened = Store::open((dir / "hub.db").string());
+    REQUIRE(opened);
+    auto& store = *opened;
     REQUIRE(store->enroll("kiosk-a"));
     CHECK_FALSE(store->latest_heartbeat("kiosk-a")->has_value());
     protocol::Heartbeat beat { "kiosk-a", "0.1.0", "7", 3, 10, 1, 120, std::nullopt, "timeout" };
@@ -196,7 +200,7 @@ TEST_CASE("A database from a newer hub is refused", "[hub]")
         REQUIRE(db);
         REQUIRE(db->exec("PRAGMA user_version = 99"));
     }
-    auto store = Store::open(dir / "hub.db");
+    auto store = Store::open((dir / "hub.db").string());
     REQUIRE_FALSE(store);
     CHECK(store.error().message.find("newer") != std::string::npos);
 }

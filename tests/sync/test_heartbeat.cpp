@@ -42,9 +42,9 @@ struct Rig : test::EnrolledKiosk {
 
     std::optional<protocol::Heartbeat> at_hub()
     {
-        auto store = sync::hub::Store::open(hub_db);
+        auto store = sync::hub::Store::open(hub_db.string());
         REQUIRE(store);
-        auto latest = store->latest_heartbeat("mairie-01");
+        auto latest = (*store)->latest_heartbeat("mairie-01");
         REQUIRE(latest);
         return *latest;
     }

@@ -1,0 +1,257 @@
+// The hub's SQLite engine: schema steps, enrollment, token lookup and idempotent storage of submissions.
+#include "sync/hub/sqlite_store.h"
+
+#include "sync/clock_text.h"
+#include "sync/hub/store_rules.h"
+
+namespace guichet::sync::hub {
+namespace {
+
+// Never edit a step that has shipped: add one. Each runs once, in its own transaction.
+constexpr std::string_view migrations[] = {
+    R"sql(
+CREATE TABLE kiosks (
+    name TEXT PRIMARY KEY,
+    token_hash BLOB NOT NULL,
+    enrolled_at TEXT NOT NULL
+);
+CREATE TABLE submissions (
+    id TEXT PRIMARY KEY,
+    kiosk TEXT NOT NULL REFERENCES kiosks(name),
+    procedure TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    sealed_hash BLOB NOT NULL
+);
+CREATE INDEX submissions_by_arrival ON submissions(received_at);
+CREATE TABLE heartbeats (
+    kiosk TEXT PRIMARY KEY REFERENCES kiosks(name),
+    last_seen TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    pack_version TEXT NOT NULL,
+    queued INTEGER NOT NULL,
+    sent INTEGER NOT NULL,
+    quarantined INTEGER NOT NULL,
+    oldest_queued_age_s INTEGER,
+    disk_free_bytes INTEGER,
+    last_error TEXT NOT NULL
+);
+)sql",
+    // Issue 16: a token is found by its hash through an index, not by comparing every kiosk's.
+    R"sql(
+CREATE UNIQUE INDEX kiosks_by_token ON kiosks(token_hash);
+)sql",
+};
+
+Error with_context(std::string_view what, const Error& error) { return Error { std::string(what) + ": " + error.message }; }
+
+}
+
+SqliteStore::SqliteStore(Database db)
+    : m_db(std::move(db))
+{
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& path)
+{
+    if (auto ready = rules::init_crypto(); !ready)
+        return std::unexpected(ready.error());
+    auto db = Database::open(path, Durability::Full);
+    if (!db)
+        return std::unexpected(db.error());
+    if (auto done = db->migrate(migrations); !done)
+        return std::unexpected(with_context("cannot prepare the hub database '" + path.string() + "'", done.error()));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
+}
+
+Result<std::string> SqliteStore::enroll(std::string_view name)
+{
+    if (!is_valid_kiosk_name(name))
+        return fail("the kiosk name '" + std::string(name.substr(0, 80))
+            + "' is not valid: use 1 to 64 lower-case letters, digits or '-'");
+    auto token = rules::new_token();
+    auto hash = rules::hash_of(std::string_view(token));
+
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto existing = m_db.prepare("SELECT 1 FROM kiosks WHERE name = ?");
+    if (!existing)
+        return std::unexpected(existing.error());
+    auto found = existing->bind(1, name).step();
+    if (!found)
+        return std::unexpected(found.error());
+    if (*found)
+        return fail("a kiosk named '" + std::string(name) + "' is already enrolled");
+    auto insert = m_db.prepare("INSERT INTO kiosks (name, token_hash, enrolled_at) VALUES (?, ?, ?)");
+    if (!insert)
+        return std::unexpected(insert.error());
+    if (auto done = insert->bind(1, name).bind(2, std::span<const uint8_t>(hash)).bind(3, now_rfc3339()).run(); !done)
+        return std::unexpected(done.error());
+    if (auto done = transaction->commit(); !done)
+        return std::unexpected(done.error());
+    return token;
+}
+
+Result<std::optional<std::string>> SqliteStore::authenticate(std::string_view token)
+{
+    // A real token is 43 characters; refusing odd lengths early costs nothing and tells nothing.
+    if (token.empty() || token.size() > rules::max_token_length)
+        return std::optional<std::string>();
+    auto presented = rules::hash_of(token);
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT name, token_hash FROM kiosks WHERE token_hash = ?");
+    if (!query)
+        return std::unexpected(query.error());
+    auto row = query->bind(1, std::span<const uint8_t>(presented)).step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row || !rules::same_hash(query->blob(1), presented))
+        return std::optional<std::string>();
+    return std::optional(query->text(0));
+}
+
+Result<protocol::BatchResponse> SqliteStore::store_batch(std::string_view kiosk, const protocol::Batch& batch)
+{
+    auto received_at = now_rfc3339();
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto lookup = m_db.prepare("SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = ?");
+    auto insert = m_db.prepare("INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, "
+                               "sealed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!lookup)
+        return std::unexpected(lookup.error());
+    if (!insert)
+        return std::unexpected(insert.error());
+
+    protocol::BatchResponse response;
+    response.results.reserve(batch.items.size() + batch.rejected.size());
+    for (auto& item : batch.items) {
+        auto hash = rules::hash_of(std::span<const uint8_t>(item.sealed));
+        auto found = lookup->bind(1, item.id).step();
+        if (!found)
+            return std::unexpected(found.error());
+        if (*found) {
+            rules::StoredItem stored { lookup->text(0), lookup->text(1), lookup->int64(2), lookup->text(3), lookup->blob(4) };
+            lookup->reset();
+            response.results.push_back(rules::judge_existing(stored, kiosk, item, hash));
+            continue;
+        }
+        lookup->reset();
+        auto done = insert->bind(1, item.id)
+                        .bind(2, kiosk)
+                        .bind(3, item.procedure)
+                        .bind(4, item.version)
+                        .bind(5, item.created_at)
+                        .bind(6, received_at)
+                        .bind(7, std::span<const uint8_t>(item.sealed))
+                        .bind(8, std::span<const uint8_t>(hash))
+                        .run();
+        if (!done)
+            return std::unexpected(done.error());
+        response.results.push_back({ item.id, protocol::Status::Stored, {} });
+    }
+    // The kiosk deletes its copy once it reads "stored": the commit must be durable before we answer.
+    if (auto done = transaction->commit(); !done)
+        return std::unexpected(done.error());
+    // Items the decoder refused are answered too, so the kiosk quarantines them and nothing else.
+    response.results.insert(response.results.end(), batch.rejected.begin(), batch.rejected.end());
+    return response;
+}
+
+Result<void> SqliteStore::record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat)
+{
+    std::lock_guard lock(m_mutex);
+    auto upsert = m_db.prepare(
+        "INSERT INTO heartbeats (kiosk, last_seen, app_version, pack_version, queued, sent, quarantined, "
+        "oldest_queued_age_s, disk_free_bytes, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(kiosk) DO UPDATE SET last_seen = excluded.last_seen, app_version = excluded.app_version, "
+        "pack_version = excluded.pack_version, queued = excluded.queued, sent = excluded.sent, "
+        "quarantined = excluded.quarantined, oldest_queued_age_s = excluded.oldest_queued_age_s, "
+        "disk_free_bytes = excluded.disk_free_bytes, last_error = excluded.last_error");
+    if (!upsert)
+        return std::unexpected(upsert.error());
+    return upsert->bind(1, kiosk)
+        .bind(2, now_rfc3339())
+        .bind(3, heartbeat.app_version)
+        .bind(4, heartbeat.pack_version)
+        .bind(5, heartbeat.queued)
+        .bind(6, heartbeat.sent)
+        .bind(7, heartbeat.quarantined)
+        .bind(8, heartbeat.oldest_queued_age_s)
+        .bind(9, heartbeat.disk_free_bytes)
+        .bind(10, heartbeat.last_error)
+        .run();
+}
+
+Result<std::optional<protocol::Heartbeat>> SqliteStore::latest_heartbeat(std::string_view kiosk)
+{
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT app_version, pack_version, queued, sent, quarantined, oldest_queued_age_s, "
+                              "disk_free_bytes, last_error FROM heartbeats WHERE kiosk = ?");
+    if (!query)
+        return std::unexpected(query.error());
+    auto row = query->bind(1, kiosk).step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
+        return std::optional<protocol::Heartbeat>();
+    protocol::Heartbeat heartbeat;
+    heartbeat.kiosk = std::string(kiosk);
+    heartbeat.app_version = query->text(0);
+    heartbeat.pack_version = query->text(1);
+    heartbeat.queued = query->int64(2);
+    heartbeat.sent = query->int64(3);
+    heartbeat.quarantined = query->int64(4);
+    if (!query->is_null(5))
+        heartbeat.oldest_queued_age_s = query->int64(5);
+    if (!query->is_null(6))
+        heartbeat.disk_free_bytes = query->int64(6);
+    heartbeat.last_error = query->text(7);
+    return std::optional(std::move(heartbeat));
+}
+
+Result<std::vector<KioskStatus>> SqliteStore::kiosks()
+{
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT k.name, k.enrolled_at, h.last_seen FROM kiosks k "
+                              "LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+    if (!query)
+        return std::unexpected(query.error());
+    std::vector<KioskStatus> all;
+    auto rows = query->each_row([&](const Statement& row) {
+        KioskStatus status { row.text(0), row.text(1), std::nullopt };
+        if (!row.is_null(2))
+            status.last_seen = row.text(2);
+        all.push_back(std::move(status));
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
+    return all;
+}
+
+Result<void> SqliteStore::for_each_submission(const std::optional<std::string>& since,
+    const std::function<void(const SubmissionRecord&)>& visit)
+{
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
+                              "WHERE ?1 IS NULL OR received_at >= ?1 ORDER BY received_at, rowid");
+    if (!query)
+        return std::unexpected(query.error());
+    query->bind(1, since);
+    auto rows = query->each_row([&](const Statement& row) {
+        visit(SubmissionRecord { row.text(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5), row.blob(6) });
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
+    return {};
+}
+
+}

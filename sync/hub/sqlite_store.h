@@ -1,0 +1,33 @@
+// The hub's SQLite engine: one file in WAL mode with synchronous=FULL, for a hub on one machine (the
+// default). Its schema steps are numbered by PRAGMA user_version.
+#pragma once
+#include "sync/hub/store.h"
+#include "sync/sqlite.h"
+
+#include <filesystem>
+#include <mutex>
+
+namespace guichet::sync::hub {
+
+class SqliteStore final : public Store {
+public:
+    // Opens (creating if needed) the database and brings its schema up to date.
+    static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& path);
+
+    Result<std::string> enroll(std::string_view name) override;
+    Result<std::optional<std::string>> authenticate(std::string_view token) override;
+    Result<protocol::BatchResponse> store_batch(std::string_view kiosk, const protocol::Batch& batch) override;
+    Result<void> record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat) override;
+    Result<std::optional<protocol::Heartbeat>> latest_heartbeat(std::string_view kiosk) override;
+    Result<std::vector<KioskStatus>> kiosks() override;
+    Result<void> for_each_submission(const std::optional<std::string>& since,
+        const std::function<void(const SubmissionRecord&)>& visit) override;
+
+private:
+    explicit SqliteStore(Database db);
+    // One connection shared by the server threads: the mutex keeps each transaction whole.
+    std::mutex m_mutex;
+    Database m_db;
+};
+
+}

@@ -1,0 +1,52 @@
+// What both store engines must do the same way: tokens and their hashes, and the judgement of an item
+// whose id is already stored (duplicate or conflict). Engines only differ in how they reach the rows.
+#pragma once
+#include "kiosk/core/result.h"
+#include "sync/protocol.h"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet::sync::hub::rules {
+
+// BLAKE2b-256 (crypto_generichash), for tokens and sealed bytes alike.
+using Hash = std::array<uint8_t, 32>;
+
+Hash hash_of(std::span<const uint8_t> bytes);
+Hash hash_of(std::string_view text);
+
+// libsodium is ready (engines call it before anything else).
+Result<void> init_crypto();
+
+// A fresh token: 32 random bytes, URL-safe base64 without padding (43 characters).
+std::string new_token();
+
+// Tokens longer than this are refused before hashing: a real one is 43 characters.
+constexpr size_t max_token_length = 128;
+
+// Tokens are looked up by their hash in an indexed (unique) column. The index walk compares bytes
+// with ordinary, early-exit comparisons, so its timing may depend on how many leading bytes of the
+// presented token's hash match some stored hash; but a hash of a 256-bit random secret cannot be
+// steered, so that says nothing about any token. The row found is then compared again in constant
+// time (sodium_memcmp) before it is believed.
+bool same_hash(std::span<const uint8_t> stored, const Hash& presented);
+
+// What is stored under an id, as far as the judgement needs it.
+struct StoredItem {
+    std::string kiosk;
+    std::string procedure;
+    int64_t version = 0;
+    std::string created_at;
+    std::vector<uint8_t> sealed_hash;
+};
+
+// The answer for `item` from `kiosk` when `stored` already holds its id: duplicate when everything is
+// the same, else a conflict with its reason. The stored row is never changed.
+protocol::ItemResult judge_existing(const StoredItem& stored, std::string_view kiosk, const protocol::Item& item,
+    const Hash& sealed_hash);
+
+}
