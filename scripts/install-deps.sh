@@ -11,6 +11,7 @@ packages=(
   zlib1g-dev                                            # compressed upload bodies
   libespeak-ng-dev espeak-ng-data                       # voice guidance (speech synthesis)
   libcpp-httplib-dev                                    # the reference hub
+  libpq-dev postgresql                                  # the hub's PostgreSQL engine; its tests start a real server
   libqrencode-dev                                       # the receipt's QR code
   libcli11-dev                                          # the command lines of guichet, guichetctl, guichet-hub
   catch2 fonts-noto-core zbar-tools                     # tests (zbarimg reads the QR code back), the font
