@@ -354,7 +354,7 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         { "serve", "serve sync protocol v1 and the fleet page at /", {},
             { db, { "--listen", "HOST:PORT", "where kiosks connect (HOST:0 picks a free port)", true },
                 { "--faults", "SPEC", "make POST /v1/submissions fail on purpose, e.g. 500:0.1,503:0.05,429:0.05 (tests only)" },
-                { "--retry-after", "SECONDS", "the Retry-After of injected 429 and 503 answers, 0 to 86400 (default 1)" },
+                { "--retry-after", "SECONDS", "the Retry-After of 429 and 503 answers (injected, or the database unavailable), 0 to 86400 (default 1)" },
                 { "--port-file", "FILE", "write the listening port there once ready" },
                 { "--tls-cert", "FILE", "serve HTTPS with this certificate (needs --tls-key)" },
                 { "--tls-key", "FILE", "the certificate's private key (needs --tls-cert)" },

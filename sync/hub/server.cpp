@@ -67,8 +67,16 @@ void send_error(httplib::Response& res, int status, std::string message)
     send_json(res, status, json { { "error", std::move(message) } });
 }
 
-// The kiosk named by the request's bearer token; otherwise sends 401 (or 500) and returns nullopt.
-std::optional<std::string> authenticate(Store& store, const httplib::Request& req, httplib::Response& res)
+// The store failed (its database is down, slow past its timeouts, or refused the change): nothing the
+// kiosk sent was committed, so it is told to come back later, like any other 503, never `stored`.
+void send_unavailable(httplib::Response& res, int retry_after_s, std::string message)
+{
+    res.set_header("Retry-After", std::to_string(retry_after_s));
+    send_error(res, 503, std::move(message));
+}
+
+// The kiosk named by the request's bearer token; otherwise sends 401 (or 503) and returns nullopt.
+std::optional<std::string> authenticate(Store& store, const httplib::Request& req, httplib::Response& res, int retry_after_s)
 {
     auto header = req.get_header_value("Authorization");
     constexpr std::string_view scheme = "bearer ";
@@ -84,7 +92,7 @@ std::optional<std::string> authenticate(Store& store, const httplib::Request& re
     if (!kiosk) {
         log_line("guichet-hub: cannot check a token: " + kiosk.error().message);
         res.set_header("Connection", "close");
-        send_error(res, 500, "the hub cannot check tokens right now; retry later");
+        send_unavailable(res, retry_after_s, "the hub cannot check tokens right now; retry later");
         return std::nullopt;
     }
     if (!*kiosk) {
@@ -135,10 +143,10 @@ std::optional<std::string> read_bounded_body(
 // What both POST handlers do before their own work: the token, the bounded body, its decoding, and
 // the check that the body speaks for the token's kiosk. On any failure the answer has been sent.
 template<typename Body>
-std::optional<std::pair<std::string, Body>> accept_body(Store& store, const httplib::Request& req, httplib::Response& res,
-    const httplib::ContentReader& reader, Result<Body> (*decode)(std::string_view), std::string_view what)
+std::optional<std::pair<std::string, Body>> accept_body(Store& store, int retry_after_s, const httplib::Request& req,
+    httplib::Response& res, const httplib::ContentReader& reader, Result<Body> (*decode)(std::string_view), std::string_view what)
 {
-    auto kiosk = authenticate(store, req, res);
+    auto kiosk = authenticate(store, req, res, retry_after_s);
     if (!kiosk)
         return std::nullopt;
     auto body = read_bounded_body(req, reader, res);
@@ -316,7 +324,8 @@ void HubServer::serve_fleet_page(const httplib::Request& req, httplib::Response&
     auto kiosks = m_store.kiosks();
     if (!kiosks) {
         log_line("guichet-hub: cannot read the kiosks for the fleet page: " + kiosks.error().message);
-        res.status = 500;
+        res.status = 503;
+        res.set_header("Retry-After", std::to_string(m_options.retry_after_s));
         res.set_content("The hub cannot read its database right now; see its log.\n", "text/plain; charset=utf-8");
         return;
     }
@@ -400,7 +409,7 @@ void HubServer::install_routes()
 
     // Content packs: a channel's signed manifest and content-addressed files (sync/hub/pack_routes.h).
     install_pack_routes(http, m_options.packs_dir,
-        [this](const httplib::Request& req, httplib::Response& res) { return authenticate(m_store, req, res); });
+        [this](const httplib::Request& req, httplib::Response& res) { return authenticate(m_store, req, res, m_options.retry_after_s); });
 
     http.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
         send_json(res, 200,
@@ -418,7 +427,7 @@ void HubServer::install_routes()
             send_error(res, *status, "injected fault (the hub runs with --faults)");
             return;
         }
-        auto accepted = accept_body(m_store, req, res, reader, protocol::decode_batch, "batch");
+        auto accepted = accept_body(m_store, m_options.retry_after_s, req, res, reader, protocol::decode_batch, "batch");
         if (!accepted)
             return;
         auto& [kiosk, batch] = *accepted;
@@ -426,7 +435,7 @@ void HubServer::install_routes()
         auto response = m_store.store_batch(kiosk, batch);
         if (!response) {
             log_line("guichet-hub: cannot store a batch of kiosk " + kiosk + ": " + response.error().message);
-            send_error(res, 500, "the hub cannot store the batch right now; retry later");
+            send_unavailable(res, m_options.retry_after_s, "the hub cannot store the batch right now; retry later");
             return;
         }
         res.status = 200;
@@ -434,13 +443,13 @@ void HubServer::install_routes()
     });
 
     http.Post("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-        auto accepted = accept_body(m_store, req, res, reader, protocol::decode_heartbeat, "heartbeat");
+        auto accepted = accept_body(m_store, m_options.retry_after_s, req, res, reader, protocol::decode_heartbeat, "heartbeat");
         if (!accepted)
             return;
         auto& [kiosk, heartbeat] = *accepted;
         if (auto done = m_store.record_heartbeat(kiosk, heartbeat); !done) {
             log_line("guichet-hub: cannot record a heartbeat of kiosk " + kiosk + ": " + done.error().message);
-            send_error(res, 500, "the hub cannot record the heartbeat right now; retry later");
+            send_unavailable(res, m_options.retry_after_s, "the hub cannot record the heartbeat right now; retry later");
             return;
         }
         send_json(res, 200, json { { "status", "ok" }, { "time", now_rfc3339(Precision::Seconds) } });
@@ -448,7 +457,7 @@ void HubServer::install_routes()
 
     // Which kiosk a token belongs to: the kiosk's network diagnostics check their token with it.
     http.Get("/v1/whoami", [this](const httplib::Request& req, httplib::Response& res) {
-        if (auto kiosk = authenticate(m_store, req, res))
+        if (auto kiosk = authenticate(m_store, req, res, m_options.retry_after_s))
             send_json(res, 200, json { { "kiosk", *kiosk } });
     });
 

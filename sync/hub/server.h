@@ -26,7 +26,7 @@ Result<ListenAddress> parse_listen_address(std::string_view text);
 struct ServerOptions {
     ListenAddress listen;
     FaultPlan faults;
-    int retry_after_s = 1; // the Retry-After of injected 429 and 503 answers
+    int retry_after_s = 1; // the Retry-After of 429 and 503 answers: injected, or the store unavailable
     std::optional<std::filesystem::path> tls_cert;
     std::optional<std::filesystem::path> tls_key;
     std::optional<std::filesystem::path> packs_dir; // the pack depot of `pack publish`; none: no pack routes

@@ -2,6 +2,7 @@
 // the duplicate/conflict judgement both engines share.
 #include "sync/hub/store.h"
 
+#include "sync/hub/pg_store.h"
 #include "sync/hub/sqlite_store.h"
 #include "sync/hub/store_rules.h"
 
@@ -23,8 +24,12 @@ bool is_postgresql_url(std::string_view where)
 
 Result<std::unique_ptr<Store>> Store::open(std::string_view where)
 {
-    if (is_postgresql_url(where))
-        return fail("this guichet-hub was built without the PostgreSQL engine");
+    if (is_postgresql_url(where)) {
+        auto store = PgStore::open(std::string(where));
+        if (!store)
+            return std::unexpected(store.error());
+        return std::unique_ptr<Store>(std::move(*store));
+    }
     auto store = SqliteStore::open(std::filesystem::path(std::string(where)));
     if (!store)
         return std::unexpected(store.error());

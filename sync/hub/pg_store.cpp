@@ -1,0 +1,515 @@
+// The hub's PostgreSQL engine: a pool of libpq connections, versioned schema steps, and storage whose
+// exactly-once rests on the database's unique keys (INSERT ... ON CONFLICT DO NOTHING), not on a lock.
+#include "sync/hub/pg_store.h"
+
+#include "sync/clock_text.h"
+#include "sync/hub/store_rules.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace guichet::sync::hub {
+namespace {
+
+// Never edit a step that has shipped: add one. Pending steps run in one transaction (PostgreSQL's DDL
+// is transactional) holding an advisory lock, so two hubs starting at once migrate once.
+// Text that is ordered (times, names) uses the "C" collation: byte order, as in SQLite, whatever the
+// database's locale.
+constexpr std::string_view migrations[] = {
+    R"sql(
+CREATE TABLE kiosks (
+    name text COLLATE "C" PRIMARY KEY,
+    token_hash bytea NOT NULL UNIQUE,
+    enrolled_at text NOT NULL
+);
+CREATE SEQUENCE submission_arrival;
+CREATE TABLE submissions (
+    seq bigint NOT NULL DEFAULT nextval('submission_arrival'),
+    id text PRIMARY KEY,
+    kiosk text COLLATE "C" NOT NULL REFERENCES kiosks(name),
+    procedure text NOT NULL,
+    version bigint NOT NULL,
+    created_at text NOT NULL,
+    received_at text COLLATE "C" NOT NULL,
+    sealed bytea NOT NULL,
+    sealed_hash bytea NOT NULL
+);
+CREATE INDEX submissions_by_arrival ON submissions(received_at, seq);
+CREATE TABLE heartbeats (
+    kiosk text COLLATE "C" PRIMARY KEY REFERENCES kiosks(name),
+    last_seen text NOT NULL,
+    app_version text NOT NULL,
+    pack_version text NOT NULL,
+    queued bigint NOT NULL,
+    sent bigint NOT NULL,
+    quarantined bigint NOT NULL,
+    oldest_queued_age_s bigint,
+    disk_free_bytes bigint,
+    last_error text NOT NULL
+);
+)sql",
+};
+
+// pg_advisory_xact_lock's key for schema changes: "guichet" in ASCII.
+constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(29113321341412724)";
+
+// A statement that takes longer fails, so a slow database makes the hub answer 503 instead of holding
+// a worker indefinitely; the kiosk retries later.
+constexpr const char* session_settings = "SET statement_timeout = '15s'; SET lock_timeout = '10s'; SET client_min_messages = warning; "
+                                         "SET idle_in_transaction_session_timeout = '60s'";
+
+using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+std::string trimmed(std::string text)
+{
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    return text;
+}
+
+Error pg_error(PGconn* connection, std::string_view what)
+{
+    return Error { "PostgreSQL: " + std::string(what) + ": " + trimmed(PQerrorMessage(connection)) };
+}
+
+// One statement parameter: text, bytes (sent in binary), or NULL.
+struct Param {
+    std::string value;
+    bool binary = false;
+    bool null = false;
+
+    Param(std::string_view text)
+        : value(text)
+    {
+    }
+    Param(const char* text)
+        : value(text)
+    {
+    }
+    Param(const std::string& text)
+        : value(text)
+    {
+    }
+    Param(int64_t number)
+        : value(std::to_string(number))
+    {
+    }
+    Param(std::span<const uint8_t> bytes)
+        : value(reinterpret_cast<const char*>(bytes.data()), bytes.size())
+        , binary(true)
+    {
+    }
+    template<typename T>
+    Param(const std::optional<T>& maybe)
+        : Param(maybe ? Param(*maybe) : Param(std::string_view()))
+    {
+        null = !maybe.has_value();
+    }
+};
+
+struct Prepared {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+};
+
+Prepared prepare(const std::vector<Param>& params)
+{
+    Prepared prepared;
+    for (auto& param : params) {
+        prepared.values.push_back(param.null ? nullptr : param.value.data());
+        prepared.lengths.push_back(static_cast<int>(param.value.size()));
+        prepared.formats.push_back(param.binary ? 1 : 0);
+    }
+    return prepared;
+}
+
+Result<ResultPtr> exec(PGconn* connection, const char* sql, const std::vector<Param>& params = {})
+{
+    auto prepared = prepare(params);
+    ResultPtr result(PQexecParams(connection, sql, static_cast<int>(params.size()), nullptr, prepared.values.data(),
+                         prepared.lengths.data(), prepared.formats.data(), 0),
+        &PQclear);
+    auto status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        return std::unexpected(pg_error(connection, sql));
+    return result;
+}
+
+Result<void> exec_plain(PGconn* connection, const char* sql)
+{
+    ResultPtr result(PQexec(connection, sql), &PQclear);
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK && PQresultStatus(result.get()) != PGRES_TUPLES_OK)
+        return std::unexpected(pg_error(connection, sql));
+    return {};
+}
+
+std::string text(const PGresult* result, int row, int column) { return PQgetvalue(result, row, column); }
+
+int64_t int64(const PGresult* result, int row, int column) { return std::stoll(PQgetvalue(result, row, column)); }
+
+bool is_null(const PGresult* result, int row, int column) { return PQgetisnull(result, row, column) != 0; }
+
+// bytea columns come back as text in PostgreSQL's hex form.
+std::vector<uint8_t> bytes(const PGresult* result, int row, int column)
+{
+    size_t length = 0;
+    unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(result, row, column)), &length);
+    if (!raw)
+        return {};
+    std::vector<uint8_t> out(raw, raw + length);
+    PQfreemem(raw);
+    return out;
+}
+
+// ROLLBACK unless commit() was called, like sync::Transaction.
+class PgTransaction {
+public:
+    explicit PgTransaction(PGconn* connection)
+        : m_connection(connection)
+    {
+    }
+    ~PgTransaction()
+    {
+        if (m_open)
+            PQclear(PQexec(m_connection, "ROLLBACK"));
+    }
+    PgTransaction(const PgTransaction&) = delete;
+    PgTransaction& operator=(const PgTransaction&) = delete;
+    Result<void> begin() { return exec_plain(m_connection, "BEGIN"); }
+    // A COMMIT that does not answer COMMAND_OK may or may not have landed: the caller reports a failure,
+    // and the kiosk's retry then learns `duplicate` for what did land.
+    Result<void> commit()
+    {
+        m_open = false;
+        return exec_plain(m_connection, "COMMIT");
+    }
+
+private:
+    PGconn* m_connection;
+    bool m_open = true;
+};
+
+}
+
+class PgStore::Lease {
+public:
+    Lease(PgStore& store, PGconn* connection)
+        : m_store(&store)
+        , m_connection(connection)
+    {
+    }
+    Lease(Lease&& other) noexcept
+        : m_store(other.m_store)
+        , m_connection(std::exchange(other.m_connection, nullptr))
+    {
+    }
+    Lease& operator=(Lease&&) = delete;
+    ~Lease()
+    {
+        if (!m_connection)
+            return;
+        // A connection is reused only when it is healthy and outside any transaction.
+        if (PQstatus(m_connection) == CONNECTION_OK && PQtransactionStatus(m_connection) == PQTRANS_IDLE)
+            m_store->give_back(m_connection);
+        else
+            PQfinish(m_connection);
+    }
+    PGconn* get() const { return m_connection; }
+
+private:
+    PgStore* m_store;
+    PGconn* m_connection;
+};
+
+PgStore::PgStore(std::string url)
+    : m_url(std::move(url))
+{
+}
+
+PgStore::~PgStore()
+{
+    for (auto* connection : m_idle)
+        PQfinish(connection);
+}
+
+void PgStore::give_back(PGconn* connection)
+{
+    std::lock_guard lock(m_mutex);
+    m_idle.push_back(connection);
+}
+
+Result<PgStore::Lease> PgStore::lease()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_idle.empty()) {
+            auto* connection = m_idle.back();
+            m_idle.pop_back();
+            return Lease(*this, connection);
+        }
+    }
+    // The URL's own settings win; these only fill what it leaves out: a bounded connection time, and
+    // keepalives so a vanished server is noticed.
+    const char* keys[] = { "dbname", "connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
+        "application_name", nullptr };
+    const char* values[] = { m_url.c_str(), "5", "30", "10", "3", "guichet-hub", nullptr };
+    // expand_dbname: the first "dbname" is the whole URL; keys after it do not override what it sets.
+    PGconn* connection = PQconnectdbParams(keys, values, 1);
+    Lease lease(*this, connection);
+    if (!connection)
+        return fail("PostgreSQL: out of memory");
+    if (PQstatus(connection) != CONNECTION_OK)
+        return std::unexpected(pg_error(connection, "cannot connect"));
+    if (auto done = exec_plain(connection, session_settings); !done)
+        return std::unexpected(done.error());
+    return lease;
+}
+
+Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url)
+{
+    if (auto ready = rules::init_crypto(); !ready)
+        return std::unexpected(ready.error());
+    std::unique_ptr<PgStore> store(new PgStore(url));
+    auto lease = store->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    PGconn* connection = lease->get();
+    PgTransaction transaction(connection);
+    if (auto done = transaction.begin(); !done)
+        return std::unexpected(done.error());
+    if (auto done = exec_plain(connection, migration_lock); !done)
+        return std::unexpected(done.error());
+    if (auto done = exec_plain(connection, "CREATE TABLE IF NOT EXISTS hub_schema_steps (step integer PRIMARY KEY, "
+                                           "applied_at timestamptz NOT NULL DEFAULT now())");
+        !done)
+        return std::unexpected(done.error());
+    auto current = exec(connection, "SELECT coalesce(max(step), 0) FROM hub_schema_steps");
+    if (!current)
+        return std::unexpected(current.error());
+    auto version = int64(current->get(), 0, 0);
+    auto known = static_cast<int64_t>(std::size(migrations));
+    if (version > known)
+        return fail("the hub database is at schema step " + std::to_string(version) + ", newer than this guichet-hub ("
+            + std::to_string(known) + "): use a newer guichet-hub");
+    for (auto step = version + 1; step <= known; ++step) {
+        if (auto done = exec_plain(connection, std::string(migrations[step - 1]).c_str()); !done)
+            return std::unexpected(done.error());
+        if (auto done = exec(connection, "INSERT INTO hub_schema_steps (step) VALUES ($1)", { step }); !done)
+            return std::unexpected(done.error());
+    }
+    if (auto done = transaction.commit(); !done)
+        return std::unexpected(done.error());
+    return store;
+}
+
+Result<std::string> PgStore::enroll(std::string_view name)
+{
+    if (!is_valid_kiosk_name(name))
+        return fail("the kiosk name '" + std::string(name.substr(0, 80))
+            + "' is not valid: use 1 to 64 lower-case letters, digits or '-'");
+    auto token = rules::new_token();
+    auto hash = rules::hash_of(std::string_view(token));
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    auto inserted = exec(lease->get(),
+        "INSERT INTO kiosks (name, token_hash, enrolled_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        { name, std::span<const uint8_t>(hash), now_rfc3339() });
+    if (!inserted)
+        return std::unexpected(inserted.error());
+    if (std::string_view(PQcmdTuples(inserted->get())) != "1")
+        return fail("a kiosk named '" + std::string(name) + "' is already enrolled");
+    return token;
+}
+
+Result<std::optional<std::string>> PgStore::authenticate(std::string_view token)
+{
+    if (token.empty() || token.size() > rules::max_token_length)
+        return std::optional<std::string>();
+    auto presented = rules::hash_of(token);
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    auto found = exec(lease->get(), "SELECT name, token_hash FROM kiosks WHERE token_hash = $1",
+        { std::span<const uint8_t>(presented) });
+    if (!found)
+        return std::unexpected(found.error());
+    if (PQntuples(found->get()) != 1 || !rules::same_hash(bytes(found->get(), 0, 1), presented))
+        return std::optional<std::string>();
+    return std::optional(text(found->get(), 0, 0));
+}
+
+Result<protocol::BatchResponse> PgStore::store_batch(std::string_view kiosk, const protocol::Batch& batch)
+{
+    auto received_at = now_rfc3339();
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    PGconn* connection = lease->get();
+    PgTransaction transaction(connection);
+    if (auto done = transaction.begin(); !done)
+        return std::unexpected(done.error());
+
+    // Items are inserted in id order, so two hubs storing overlapping batches take their row locks in
+    // the same order and cannot deadlock; the answers keep the batch's order. A stable sort keeps an id
+    // repeated in one batch in its order: the first is stored, the next sees it.
+    std::vector<size_t> order(batch.items.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return batch.items[a].id < batch.items[b].id; });
+
+    // Export order is (received_at, seq): the batch's positions get increasing numbers before the
+    // rows are inserted in id order, so a batch is exported in the order the kiosk sent it.
+    std::vector<int64_t> arrival;
+    if (!batch.items.empty()) {
+        auto numbers = exec(connection, "SELECT nextval('submission_arrival') FROM generate_series(1, $1)",
+            { static_cast<int64_t>(batch.items.size()) });
+        if (!numbers)
+            return std::unexpected(numbers.error());
+        for (int row = 0; row < PQntuples(numbers->get()); ++row)
+            arrival.push_back(int64(numbers->get(), row, 0));
+        if (arrival.size() != batch.items.size())
+            return fail("PostgreSQL: could not number the batch's items");
+        std::sort(arrival.begin(), arrival.end());
+    }
+
+    std::vector<protocol::ItemResult> results(batch.items.size());
+    for (auto index : order) {
+        auto& item = batch.items[index];
+        auto hash = rules::hash_of(std::span<const uint8_t>(item.sealed));
+        // ON CONFLICT waits for another hub's uncommitted insert of the same id, then does nothing if it
+        // committed (and inserts if it rolled back): the unique key decides, once.
+        auto inserted = exec(connection,
+            "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash, seq) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+            { item.id, kiosk, item.procedure, item.version, item.created_at, received_at,
+                std::span<const uint8_t>(item.sealed), std::span<const uint8_t>(hash), arrival[index] });
+        if (!inserted)
+            return std::unexpected(inserted.error());
+        if (std::string_view(PQcmdTuples(inserted->get())) == "1") {
+            results[index] = { item.id, protocol::Status::Stored, {} };
+            continue;
+        }
+        auto existing = exec(connection,
+            "SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = $1", { item.id });
+        if (!existing)
+            return std::unexpected(existing.error());
+        if (PQntuples(existing->get()) != 1)
+            return fail("PostgreSQL: the submission '" + item.id + "' conflicted but cannot be read back");
+        auto* row = existing->get();
+        rules::StoredItem stored { text(row, 0, 0), text(row, 0, 1), int64(row, 0, 2), text(row, 0, 3), bytes(row, 0, 4) };
+        results[index] = rules::judge_existing(stored, kiosk, item, hash);
+    }
+    // The kiosk deletes its copy once it reads "stored": the commit must be durable before we answer.
+    if (auto done = transaction.commit(); !done)
+        return std::unexpected(done.error());
+    protocol::BatchResponse response;
+    response.results = std::move(results);
+    response.results.insert(response.results.end(), batch.rejected.begin(), batch.rejected.end());
+    return response;
+}
+
+Result<void> PgStore::record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat)
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    auto done = exec(lease->get(),
+        "INSERT INTO heartbeats (kiosk, last_seen, app_version, pack_version, queued, sent, quarantined, "
+        "oldest_queued_age_s, disk_free_bytes, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "ON CONFLICT (kiosk) DO UPDATE SET last_seen = excluded.last_seen, app_version = excluded.app_version, "
+        "pack_version = excluded.pack_version, queued = excluded.queued, sent = excluded.sent, "
+        "quarantined = excluded.quarantined, oldest_queued_age_s = excluded.oldest_queued_age_s, "
+        "disk_free_bytes = excluded.disk_free_bytes, last_error = excluded.last_error",
+        { kiosk, now_rfc3339(), heartbeat.app_version, heartbeat.pack_version, heartbeat.queued, heartbeat.sent,
+            heartbeat.quarantined, heartbeat.oldest_queued_age_s, heartbeat.disk_free_bytes, heartbeat.last_error });
+    if (!done)
+        return std::unexpected(done.error());
+    return {};
+}
+
+Result<std::optional<protocol::Heartbeat>> PgStore::latest_heartbeat(std::string_view kiosk)
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    auto found = exec(lease->get(),
+        "SELECT app_version, pack_version, queued, sent, quarantined, oldest_queued_age_s, disk_free_bytes, "
+        "last_error FROM heartbeats WHERE kiosk = $1",
+        { kiosk });
+    if (!found)
+        return std::unexpected(found.error());
+    auto* row = found->get();
+    if (PQntuples(row) == 0)
+        return std::optional<protocol::Heartbeat>();
+    protocol::Heartbeat heartbeat;
+    heartbeat.kiosk = std::string(kiosk);
+    heartbeat.app_version = text(row, 0, 0);
+    heartbeat.pack_version = text(row, 0, 1);
+    heartbeat.queued = int64(row, 0, 2);
+    heartbeat.sent = int64(row, 0, 3);
+    heartbeat.quarantined = int64(row, 0, 4);
+    if (!is_null(row, 0, 5))
+        heartbeat.oldest_queued_age_s = int64(row, 0, 5);
+    if (!is_null(row, 0, 6))
+        heartbeat.disk_free_bytes = int64(row, 0, 6);
+    heartbeat.last_error = text(row, 0, 7);
+    return std::optional(std::move(heartbeat));
+}
+
+Result<std::vector<KioskStatus>> PgStore::kiosks()
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    auto found = exec(lease->get(), "SELECT k.name, k.enrolled_at, h.last_seen FROM kiosks k "
+                                    "LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+    if (!found)
+        return std::unexpected(found.error());
+    std::vector<KioskStatus> all;
+    auto* rows = found->get();
+    for (int row = 0; row < PQntuples(rows); ++row) {
+        KioskStatus status { text(rows, row, 0), text(rows, row, 1), std::nullopt };
+        if (!is_null(rows, row, 2))
+            status.last_seen = text(rows, row, 2);
+        all.push_back(std::move(status));
+    }
+    return all;
+}
+
+Result<void> PgStore::for_each_submission(const std::optional<std::string>& since,
+    const std::function<void(const SubmissionRecord&)>& visit)
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    PGconn* connection = lease->get();
+    // Rows are streamed one at a time (single-row mode), so an export of millions does not sit in memory.
+    const char* sql = "SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
+                      "WHERE $1::text IS NULL OR received_at >= $1::text ORDER BY received_at, seq";
+    std::vector<Param> params { Param(since) };
+    auto prepared = prepare(params);
+    if (!PQsendQueryParams(connection, sql, 1, nullptr, prepared.values.data(), prepared.lengths.data(),
+            prepared.formats.data(), 0))
+        return std::unexpected(pg_error(connection, "export"));
+    PQsetSingleRowMode(connection);
+    std::optional<Error> failure;
+    while (PGresult* raw = PQgetResult(connection)) {
+        ResultPtr result(raw, &PQclear);
+        auto status = PQresultStatus(raw);
+        if (status == PGRES_SINGLE_TUPLE) {
+            if (!failure)
+                visit(SubmissionRecord { text(raw, 0, 0), text(raw, 0, 1), text(raw, 0, 2), int64(raw, 0, 3),
+                    text(raw, 0, 4), text(raw, 0, 5), bytes(raw, 0, 6) });
+        } else if (status != PGRES_TUPLES_OK && !failure) {
+            failure = pg_error(connection, "export");
+        }
+    }
+    if (failure)
+        return std::unexpected(*failure);
+    return {};
+}
+
+}

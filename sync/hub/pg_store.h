@@ -1,0 +1,46 @@
+// The hub's PostgreSQL engine (libpq), for a hub that outgrows one machine: several stateless
+// `guichet-hub serve` on one database behave as one hub, because everything that must happen once
+// (a submission id stored once, a kiosk name enrolled once) is a unique key the database enforces.
+#pragma once
+#include "sync/hub/store.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+struct pg_conn;
+
+namespace guichet::sync::hub {
+
+class PgStore final : public Store {
+public:
+    // Connects to the database the postgresql:// URL names and brings its schema up to date, under an
+    // advisory lock so hubs starting together migrate once. A schema from a newer hub is refused.
+    static Result<std::unique_ptr<PgStore>> open(const std::string& url);
+    ~PgStore() override;
+
+    Result<std::string> enroll(std::string_view name) override;
+    Result<std::optional<std::string>> authenticate(std::string_view token) override;
+    Result<protocol::BatchResponse> store_batch(std::string_view kiosk, const protocol::Batch& batch) override;
+    Result<void> record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat) override;
+    Result<std::optional<protocol::Heartbeat>> latest_heartbeat(std::string_view kiosk) override;
+    Result<std::vector<KioskStatus>> kiosks() override;
+    Result<void> for_each_submission(const std::optional<std::string>& since,
+        const std::function<void(const SubmissionRecord&)>& visit) override;
+
+    // The connections a server thread borrows, one per call: each call's transaction is on one
+    // connection, and a broken connection (the server restarted) is dropped instead of returned.
+    class Lease;
+
+private:
+    explicit PgStore(std::string url);
+    Result<Lease> lease();
+    void give_back(pg_conn* connection);
+
+    std::string m_url;
+    std::mutex m_mutex;
+    std::vector<pg_conn*> m_idle;
+};
+
+}
