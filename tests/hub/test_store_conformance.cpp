@@ -1,0 +1,288 @@
+// One conformance suite for the hub's store, run against both engines: a real SQLite file and a real
+// PostgreSQL server (pg_fixture.h). Whatever the hub promises about storage holds on either.
+#include "hub_fixture.h"
+#include "pg_fixture.h"
+
+#include "sync/hub/store.h"
+#include "sync/sqlite.h"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+using namespace guichet;
+using namespace guichet::sync;
+using namespace guichet::sync::hub;
+using guichet::test::TempDir;
+
+namespace {
+
+enum class Engine { Sqlite, Postgres };
+
+std::vector<uint8_t> bytes_of(std::string_view text) { return { text.begin(), text.end() }; }
+
+// Where a fresh, empty store of `engine` lives: a file in `dir`, or a new database on the shared server.
+std::string fresh_location(Engine engine, const TempDir& dir)
+{
+    if (engine == Engine::Sqlite)
+        return (dir / "hub.db").string();
+    return guichet::test::shared_postgres().create_database();
+}
+
+std::unique_ptr<Store> open_store(const std::string& where)
+{
+    auto store = Store::open(where);
+    INFO((store ? std::string() : store.error().message));
+    REQUIRE(store);
+    return std::move(*store);
+}
+
+const char* name_of(Engine engine) { return engine == Engine::Sqlite ? "SQLite" : "PostgreSQL"; }
+
+}
+
+TEST_CASE("Store conformance: enrollment keeps a hash, and tokens are found among many kiosks", "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto store = open_store(fresh_location(engine, dir));
+    auto token = store->enroll("mairie-42");
+    REQUIRE(token);
+    CHECK(token->size() == 43);
+    CHECK(store->authenticate(*token)->value() == "mairie-42");
+    CHECK_FALSE(store->authenticate("not-a-token")->has_value());
+    CHECK_FALSE(store->authenticate("")->has_value());
+    CHECK_FALSE(store->authenticate(std::string(1000, 'x'))->has_value());
+    auto again = store->enroll("mairie-42");
+    REQUIRE_FALSE(again);
+    CHECK(again.error().message.find("already enrolled") != std::string::npos);
+    CHECK_FALSE(store->enroll("Mairie"));
+
+    // Many kiosks: each token names its own kiosk, and a near miss (one character changed) names none.
+    std::vector<std::pair<std::string, std::string>> fleet;
+    for (int i = 0; i < 300; ++i) {
+        auto name = "kiosk-" + std::to_string(i);
+        auto issued = store->enroll(name);
+        REQUIRE(issued);
+        fleet.emplace_back(name, *issued);
+    }
+    for (auto& [name, issued] : fleet) {
+        auto found = store->authenticate(issued);
+        REQUIRE(found);
+        REQUIRE(found->value_or("") == name);
+    }
+    auto near_miss = fleet[7].second;
+    near_miss[10] = near_miss[10] == 'A' ? 'B' : 'A';
+    CHECK_FALSE(store->authenticate(near_miss)->has_value());
+    CHECK(store->kiosks()->size() == 301);
+}
+
+TEST_CASE("Store conformance: items are idempotent by id and conflicts are named", "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto store = open_store(fresh_location(engine, dir));
+    REQUIRE(store->enroll("kiosk-a"));
+    REQUIRE(store->enroll("kiosk-b"));
+    auto first = guichet::test::make_item(bytes_of("sealed one"));
+    auto second = guichet::test::make_item(bytes_of("sealed two"));
+    protocol::Batch batch { "kiosk-a", { first, second } };
+    auto stored = store->store_batch("kiosk-a", batch);
+    REQUIRE(stored);
+    REQUIRE(stored->results.size() == 2);
+    CHECK(stored->results[0].id == first.id);
+    CHECK(stored->results[0].status == protocol::Status::Stored);
+    CHECK(stored->results[1].id == second.id);
+    CHECK(stored->results[1].status == protocol::Status::Stored);
+
+    auto again = store->store_batch("kiosk-a", batch);
+    REQUIRE(again);
+    CHECK(again->results[0].status == protocol::Status::Duplicate);
+    CHECK(again->results[1].status == protocol::Status::Duplicate);
+
+    auto changed = first;
+    changed.sealed = bytes_of("other bytes");
+    auto third = guichet::test::make_item(bytes_of("sealed three"));
+    auto mixed = store->store_batch("kiosk-a", { "kiosk-a", { changed, third } });
+    REQUIRE(mixed);
+    CHECK(mixed->results[0].id == changed.id);
+    CHECK(mixed->results[0].status == protocol::Status::Conflict);
+    CHECK(mixed->results[0].reason.find("other sealed bytes") != std::string::npos);
+    CHECK(mixed->results[1].status == protocol::Status::Stored);
+
+    auto relabelled = second;
+    relabelled.version = 4;
+    CHECK(store->store_batch("kiosk-a", { "kiosk-a", { relabelled } })->results[0].status == protocol::Status::Conflict);
+    auto elsewhere = store->store_batch("kiosk-b", { "kiosk-b", { second } });
+    CHECK(elsewhere->results[0].status == protocol::Status::Conflict);
+    CHECK(elsewhere->results[0].reason.find("another kiosk") != std::string::npos);
+
+    // The same id twice in one batch: the first is stored, the second sees it.
+    auto fourth = guichet::test::make_item(bytes_of("sealed four"));
+    auto twice = store->store_batch("kiosk-a", { "kiosk-a", { fourth, fourth } });
+    CHECK(twice->results[0].status == protocol::Status::Stored);
+    CHECK(twice->results[1].status == protocol::Status::Duplicate);
+
+    // Rejected items are answered after the others, unchanged.
+    protocol::Batch with_rejected { "kiosk-a", { guichet::test::make_item(bytes_of("five")) } };
+    with_rejected.rejected.push_back({ "bad-id", protocol::Status::Rejected, "not a UUID" });
+    auto answered = store->store_batch("kiosk-a", with_rejected);
+    REQUIRE(answered->results.size() == 2);
+    CHECK(answered->results[1].status == protocol::Status::Rejected);
+    CHECK(answered->results[1].reason == "not a UUID");
+
+    std::vector<SubmissionRecord> all;
+    REQUIRE(store->for_each_submission(std::nullopt, [&](const SubmissionRecord& record) { all.push_back(record); }));
+    REQUIRE(all.size() == 5);
+    CHECK(all[0].id == first.id);
+    CHECK(all[0].sealed == first.sealed);
+    CHECK(all[0].kiosk == "kiosk-a");
+    CHECK(all[0].procedure == "carte-grise");
+    CHECK(all[0].version == 3);
+    CHECK(all[0].created_at == "2024-05-01T09:30:00Z");
+    CHECK(all[0].received_at.size() == 24);
+    for (size_t i = 1; i < all.size(); ++i)
+        CHECK(all[i - 1].received_at <= all[i].received_at);
+
+    size_t later = 0;
+    REQUIRE(store->for_each_submission(std::string("2999-01-01T00:00:00.000Z"), [&](const SubmissionRecord&) { ++later; }));
+    CHECK(later == 0);
+    size_t since_last = 0;
+    REQUIRE(store->for_each_submission(all.back().received_at, [&](const SubmissionRecord&) { ++since_last; }));
+    CHECK(since_last >= 1);
+}
+
+TEST_CASE("Store conformance: sealed bytes of every value and size come back whole", "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto store = open_store(fresh_location(engine, dir));
+    REQUIRE(store->enroll("kiosk-a"));
+    std::vector<uint8_t> every_byte;
+    for (int i = 0; i < 256 * 4; ++i)
+        every_byte.push_back(static_cast<uint8_t>(i));
+    std::vector<uint8_t> large(3 * 1024 * 1024);
+    randombytes_buf(large.data(), large.size());
+    auto a = guichet::test::make_item(every_byte), b = guichet::test::make_item(large);
+    REQUIRE(store->store_batch("kiosk-a", { "kiosk-a", { a, b } }));
+    std::map<std::string, std::vector<uint8_t>> back;
+    REQUIRE(store->for_each_submission(std::nullopt, [&](const SubmissionRecord& record) { back[record.id] = record.sealed; }));
+    CHECK(back[a.id] == every_byte);
+    CHECK(back[b.id] == large);
+}
+
+TEST_CASE("Store conformance: heartbeats keep the latest per kiosk", "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto store = open_store(fresh_location(engine, dir));
+    REQUIRE(store->enroll("kiosk-b"));
+    REQUIRE(store->enroll("kiosk-a"));
+    CHECK_FALSE(store->latest_heartbeat("kiosk-a")->has_value());
+    protocol::Heartbeat beat { "kiosk-a", "0.1.0", "7", 3, 10, 1, 120, std::nullopt, "timeout" };
+    REQUIRE(store->record_heartbeat("kiosk-a", beat));
+    beat.queued = 0;
+    beat.disk_free_bytes = int64_t(5) << 40;
+    REQUIRE(store->record_heartbeat("kiosk-a", beat));
+    auto latest = store->latest_heartbeat("kiosk-a");
+    REQUIRE(latest->has_value());
+    CHECK((*latest)->queued == 0);
+    CHECK((*latest)->sent == 10);
+    CHECK((*latest)->oldest_queued_age_s == 120);
+    CHECK((*latest)->disk_free_bytes == int64_t(5) << 40);
+    CHECK((*latest)->last_error == "timeout");
+    auto kiosks = store->kiosks();
+    REQUIRE(kiosks->size() == 2);
+    CHECK((*kiosks)[0].name == "kiosk-a"); // by name
+    CHECK((*kiosks)[0].last_seen.has_value());
+    CHECK_FALSE((*kiosks)[1].last_seen.has_value());
+}
+
+TEST_CASE("Store conformance: the same ids stored from many threads at once are stored exactly once", "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto where = fresh_location(engine, dir);
+    auto setup = open_store(where);
+    REQUIRE(setup->enroll("kiosk-a"));
+    std::vector<protocol::Item> items;
+    for (int i = 0; i < 40; ++i)
+        items.push_back(guichet::test::make_item(bytes_of("race " + std::to_string(i))));
+    // Two stores on one database (two hubs' worth of connections), four threads each, every thread
+    // sending every item, each thread in its own order.
+    std::vector<std::unique_ptr<Store>> stores;
+    stores.push_back(open_store(where));
+    stores.push_back(open_store(where));
+    std::mutex mutex;
+    std::map<std::string, std::map<protocol::Status, int>> seen;
+    std::atomic<int> failures = 0;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+            auto mine = items;
+            std::rotate(mine.begin(), mine.begin() + t * 5, mine.end());
+            for (size_t start = 0; start < mine.size(); start += 10) {
+                protocol::Batch batch { "kiosk-a", { mine.begin() + start, mine.begin() + start + 10 } };
+                auto answer = stores[t % 2]->store_batch("kiosk-a", batch);
+                if (!answer) {
+                    ++failures;
+                    continue;
+                }
+                std::lock_guard lock(mutex);
+                for (auto& result : answer->results)
+                    ++seen[result.id][result.status];
+            }
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+    CHECK(failures == 0);
+    REQUIRE(seen.size() == items.size());
+    for (auto& [id, counts] : seen) {
+        INFO(id);
+        CHECK(counts[protocol::Status::Stored] == 1);
+        CHECK(counts[protocol::Status::Duplicate] == 7);
+    }
+    size_t rows = 0;
+    REQUIRE(setup->for_each_submission(std::nullopt, [&](const SubmissionRecord&) { ++rows; }));
+    CHECK(rows == items.size());
+}
+
+TEST_CASE("Store conformance: a database from a newer hub is refused", "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto where = fresh_location(engine, dir);
+    REQUIRE(open_store(where)); // creates the schema
+    if (engine == Engine::Sqlite) {
+        auto db = Database::open(where);
+        REQUIRE(db);
+        REQUIRE(db->exec("PRAGMA user_version = 99"));
+    } else {
+        std::unique_ptr<PGconn, decltype(&PQfinish)> connection(PQconnectdb(where.c_str()), &PQfinish);
+        std::unique_ptr<PGresult, decltype(&PQclear)> done(
+            PQexec(connection.get(), "INSERT INTO hub_schema_steps (step) VALUES (99)"), &PQclear);
+        REQUIRE(PQresultStatus(done.get()) == PGRES_COMMAND_OK);
+    }
+    auto store = Store::open(where);
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message.find("newer") != std::string::npos);
+}
+
+TEST_CASE("Store conformance: an unreachable database is an error, not a store", "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto where = engine == Engine::Sqlite ? (dir / "missing-dir" / "hub.db").string()
+                                          : "postgresql:///nothing?host=" + (dir / "no-server").string() + "&connect_timeout=2";
+    CHECK_FALSE(Store::open(where));
+}
