@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include <poll.h>
+
 namespace guichet::sync::hub {
 namespace {
 
@@ -243,13 +245,21 @@ void PgStore::give_back(PGconn* connection)
 
 Result<PgStore::Lease> PgStore::lease()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        if (!m_idle.empty()) {
-            auto* connection = m_idle.back();
+    for (;;) {
+        PGconn* pooled = nullptr;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_idle.empty())
+                break;
+            pooled = m_idle.back();
             m_idle.pop_back();
-            return Lease(*this, connection);
         }
+        // An idle connection has nothing to say; one whose socket is readable was closed by the server
+        // (it restarted or ended the session), so it would only fail the next request with a 503.
+        pollfd socket { PQsocket(pooled), POLLIN, 0 };
+        if (socket.fd >= 0 && poll(&socket, 1, 0) == 0)
+            return Lease(*this, pooled);
+        PQfinish(pooled);
     }
     // The URL's own settings win; these only fill what it leaves out: a bounded connection time, and
     // keepalives so a vanished server is noticed.

@@ -177,3 +177,27 @@ TEST_CASE("A hub whose PostgreSQL stops like a crash mid-ingest answers 503 and 
     CHECK(std::set<std::string>(ids.begin(), ids.end()) == sent);
     CHECK(ids.size() == sent.size());
 }
+
+TEST_CASE("A hub on PostgreSQL serves its first request after the database restarted", "[hub][net][pg]")
+{
+    TempDir dir;
+    guichet::test::PostgresServer server; // its own: this test restarts it
+    auto url = server.create_database();
+    auto token = guichet::test::enroll(dir, url, "kiosk-a");
+    ServedHub hub(dir, url);
+    auto client = hub.client(token);
+    protocol::Batch before { "kiosk-a", { guichet::test::make_item(bytes_of("before")) } };
+    auto res = client.Post("/v1/submissions", protocol::encode(before), "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    // The hub's pooled connections die with the server; the next request must not pay for them.
+    server.stop(guichet::test::PostgresServer::StopMode::Immediate);
+    server.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    protocol::Batch after { "kiosk-a", { guichet::test::make_item(bytes_of("after")) } };
+    res = client.Post("/v1/submissions", protocol::encode(after), "application/json");
+    REQUIRE(res);
+    INFO(res->body + hub.log());
+    CHECK(res->status == 200);
+    CHECK(exported_ids(dir, url).size() == 2);
+}
