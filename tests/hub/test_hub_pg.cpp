@@ -178,7 +178,7 @@ TEST_CASE("A hub whose PostgreSQL stops like a crash mid-ingest answers 503 and 
     CHECK(ids.size() == sent.size());
 }
 
-TEST_CASE("A hub on PostgreSQL serves its first request after the database restarted", "[hub][net][pg]")
+TEST_CASE("A hub on PostgreSQL answers 503 while the database is down and serves its first request after it restarted", "[hub][net][pg]")
 {
     TempDir dir;
     guichet::test::PostgresServer server; // its own: this test restarts it
@@ -190,8 +190,26 @@ TEST_CASE("A hub on PostgreSQL serves its first request after the database resta
     auto res = client.Post("/v1/submissions", protocol::encode(before), "application/json");
     REQUIRE(res);
     REQUIRE(res->status == 200);
-    // The hub's pooled connections die with the server; the next request must not pay for them.
+    // While the database is down, everything that needs it is a 503 with Retry-After, even the token
+    // check; health, which does not, still answers.
     server.stop(guichet::test::PostgresServer::StopMode::Immediate);
+    protocol::Batch during { "kiosk-a", { guichet::test::make_item(bytes_of("during")) } };
+    protocol::Heartbeat beat { "kiosk-a", "0.1.0", "7", 0, 1, 0, std::nullopt, std::nullopt, "" };
+    auto batch_down = client.Post("/v1/submissions", protocol::encode(during), "application/json");
+    REQUIRE(batch_down);
+    CHECK(batch_down->status == 503);
+    CHECK(batch_down->get_header_value("Retry-After") == "1");
+    auto beat_down = client.Post("/v1/heartbeat", protocol::encode(beat), "application/json");
+    REQUIRE(beat_down);
+    CHECK(beat_down->status == 503);
+    auto whoami_down = client.Get("/v1/whoami");
+    REQUIRE(whoami_down);
+    CHECK(whoami_down->status == 503);
+    CHECK(whoami_down->get_header_value("Retry-After") == "1");
+    auto health = hub.client().Get("/v1/health");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+    // The hub's pooled connections died with the server; the next request must not pay for them.
     server.start();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     protocol::Batch after { "kiosk-a", { guichet::test::make_item(bytes_of("after")) } };
@@ -199,5 +217,5 @@ TEST_CASE("A hub on PostgreSQL serves its first request after the database resta
     REQUIRE(res);
     INFO(res->body + hub.log());
     CHECK(res->status == 200);
-    CHECK(exported_ids(dir, url).size() == 2);
+    CHECK(exported_ids(dir, url).size() == 2); // not the one sent while the database was down
 }
