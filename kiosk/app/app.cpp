@@ -109,16 +109,9 @@ void App::render_frame()
     // During the "are you still there?" warning, any key already answered it.
     if (keys.back && !f.session->warning() && !f.staff->active() && !f.journey->close_overlay())
         intents.push_back(intent::Back {});
-    // A tap acts on what the finger touched on the screen, resolved against the last frame drawn (the
-    // one the citizen sees), not against this frame's layout, which may have moved under the finger
-    // (Dear ImGui wants the press and the release over the same item in its own layouts).
-    if (input.pointer_down)
-        m_taps.press(input.pointer_down->x, input.pointer_down->y, m_tree);
-    std::optional<std::string> tapped;
-    if (input.pointer_up)
-        tapped = m_taps.release(input.pointer_up->x, input.pointer_up->y, m_tree);
+    m_navigation.pointer(input.pointer_down, input.pointer_up, m_tree);
     m_gui.ensure_fonts(layout_unit(size()) * text_scale(f.session->session().preferences().text_size));
-    draw_frame(intents, tapped.value_or(""));
+    draw_frame(intents);
 
     for (auto& intent : intents)
         f.owners[intent.index()]->handle(intent);
@@ -135,7 +128,7 @@ void App::render_frame()
     m_ui_dump.update(m_tree);
 }
 
-void App::draw_frame(std::vector<Intent>& intents, std::string_view tapped)
+void App::draw_frame(std::vector<Intent>& intents)
 {
     auto& f = m_features;
     ImGuiIO& io = ImGui::GetIO();
@@ -156,7 +149,7 @@ void App::draw_frame(std::vector<Intent>& intents, std::string_view tapped)
         ui.focus_id = m_navigation.focus().id();
         if (pass == 0) { // an activation acts once, not again in the layout pass
             ui.activate_id = m_navigation.activate_id();
-            ui.tap_id = tapped;
+            ui.tap_id = m_navigation.tap_id();
             ui.help_requested = m_navigation.help_requested();
         }
         screens::FrameContext context { ui, f.content->strings(), f.session->session(), m_setup.config.kiosk, intents };

@@ -14,7 +14,6 @@
 #include "kiosk/core/procedure.h"
 #include "kiosk/core/router.h"
 #include "kiosk/core/session.h"
-#include "kiosk/core/tap.h"
 #include "kiosk/core/ui_tree.h"
 #include "sync/outbox.h"
 
@@ -121,8 +120,7 @@ private:
 
     App(const AppSetup&, const Clock&);
     Result<void> create_features();
-    // `tapped`: the element a tap acted on this frame (empty: none).
-    void draw_frame(std::vector<Intent>&, std::string_view tapped);
+    void draw_frame(std::vector<Intent>&);
     std::string screen_key() const;
     // How long the live loop may sleep before a timer needs a frame; nullopt: until the next input.
     std::optional<Millis> time_to_next_timer() const;
@@ -134,7 +132,6 @@ private:
     Input m_input;
     Navigation m_navigation;
     UiTree m_tree; // the last frame drawn: until the next is, what is on the screen
-    TapTracker m_taps;
     UiDumpFile m_ui_dump; // --dump-ui
     MainQueue m_queue; // before the features: their workers post to it until they stop
     Features m_features;

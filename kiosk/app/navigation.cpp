@@ -44,9 +44,18 @@ Navigation::Keys Navigation::handle(const std::vector<Input::NavKey>& keys, cons
     return result;
 }
 
+void Navigation::pointer(const std::optional<ImVec2>& down, const std::optional<ImVec2>& up, const UiTree& shown)
+{
+    if (down)
+        m_taps.press(down->x, down->y, shown);
+    if (up)
+        m_tapped = m_taps.release(up->x, up->y, shown).value_or("");
+}
+
 void Navigation::frame_done(const std::string& screen_key)
 {
     m_activate.clear();
+    m_tapped.clear();
     m_help = false;
     if (screen_key != m_screen_key) {
         m_focus.clear();

@@ -3,6 +3,7 @@
 #pragma once
 #include "kiosk/app/input.h"
 #include "kiosk/core/focus.h"
+#include "kiosk/core/tap.h"
 #include "kiosk/core/ui_tree.h"
 
 #include <string>
@@ -17,11 +18,18 @@ public:
         bool help = false; // F1 or the Help key: the help is shown and the screen read again
     };
     Keys handle(const std::vector<Input::NavKey>&, const UiTree&);
+    // Where a finger went down or lifted this frame. A tap acts on what the finger touched, resolved
+    // against `shown`, the last frame drawn (the one the citizen sees), not against this frame's layout,
+    // which may move under the finger (Dear ImGui wants the press and the release over the same item in
+    // its own layouts).
+    void pointer(const std::optional<ImVec2>& down, const std::optional<ImVec2>& up, const UiTree& shown);
 
     Focus& focus() { return m_focus; }
     const Focus& focus() const { return m_focus; }
     // What this frame's widgets must do: activate that id (Enter), show the help.
     const std::string& activate_id() const { return m_activate; }
+    // The element a tap acted on this frame (empty: none).
+    const std::string& tap_id() const { return m_tapped; }
     bool help_requested() const { return m_help; }
     // After the frame: the activation acted once. A new screen (its key changed) starts with no focus,
     // so the first key press lands at its top, where its reading starts too.
@@ -30,6 +38,8 @@ public:
 private:
     Focus m_focus;
     std::string m_activate;
+    TapTracker m_taps;
+    std::string m_tapped;
     bool m_help = false;
     std::string m_screen_key;
 };

@@ -252,11 +252,19 @@ TEST_CASE("Hub refuses nesting bombs within a memory ceiling and gives large bod
     // Before: each bomb took ~300 MB to parse. Now four 8 MB bodies in flight fit in 150 MB...
     auto peak_kb = guichet::test::proc_status_kb(hub.pid(), "VmHWM");
     CHECK(peak_kb > 0);
+#ifndef __SANITIZE_ADDRESS__
+    // Under AddressSanitizer the hub's allocator keeps freed memory in quarantine and its shadow on
+    // top, so resident sizes measure the sanitizer; the ceilings are the debug build's to check.
     CHECK(peak_kb < 150 * 1024);
+#endif
     // ...and the memory goes back once they are answered.
     std::this_thread::sleep_for(milliseconds(200));
     auto after_kb = guichet::test::proc_status_kb(hub.pid(), "VmRSS");
+#ifndef __SANITIZE_ADDRESS__
     CHECK(after_kb < 100 * 1024);
+#else
+    CHECK(after_kb > 0);
+#endif
     CHECK(healthy(hub));
 }
 
