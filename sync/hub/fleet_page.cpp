@@ -17,7 +17,7 @@ enum class Seen {
 };
 
 struct Line {
-    FleetRow row;
+    KioskStatus row;
     Seen seen = Seen::Never;
     std::optional<int64_t> age_s; // since the last heartbeat
 };
@@ -138,16 +138,16 @@ std::string bytes_text(int64_t bytes)
     return std::to_string(std::max<int64_t>(bytes, 0)) + " bytes";
 }
 
-std::string render_fleet_page(std::vector<FleetRow> rows, const FleetPageOptions& options)
+std::string render_fleet_page(std::vector<KioskStatus> rows, const FleetPageOptions& options)
 {
     std::vector<Line> lines;
     size_t stale = 0, never = 0;
     int64_t queued = 0, quarantined = 0;
     for (auto& row : rows) {
         Line line { std::move(row), Seen::Never, std::nullopt };
-        if (line.row.kiosk.last_seen) {
+        if (line.row.last_seen) {
             line.seen = Seen::Recently;
-            if (auto when = parse_rfc3339(*line.row.kiosk.last_seen)) {
+            if (auto when = parse_rfc3339(*line.row.last_seen)) {
                 line.age_s = std::chrono::duration_cast<std::chrono::seconds>(options.now - *when).count();
                 if (*line.age_s > options.stale_after_s)
                     line.seen = Seen::Stale;
@@ -162,7 +162,7 @@ std::string render_fleet_page(std::vector<FleetRow> rows, const FleetPageOptions
         lines.push_back(std::move(line));
     }
     std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
-        return a.seen != b.seen ? a.seen < b.seen : a.row.kiosk.name < b.row.kiosk.name;
+        return a.seen != b.seen ? a.seen < b.seen : a.row.name < b.row.name;
     });
 
     auto kiosks_text = [](size_t count) { return std::to_string(count) + (count == 1 ? " kiosk" : " kiosks"); };
@@ -192,7 +192,7 @@ std::string render_fleet_page(std::vector<FleetRow> rows, const FleetPageOptions
         html += std::string("<th scope=\"col\">") + title + "</th>";
     html += "</tr>\n</thead>\n<tbody>\n";
     for (auto& line : lines) {
-        auto& kiosk = line.row.kiosk;
+        auto& kiosk = line.row;
         auto& beat = line.row.heartbeat;
         std::string row_class = line.seen == Seen::Stale ? "stale" : line.seen == Seen::Never ? "never" : "recent";
         html += "<tr class=\"" + row_class + "\"><th scope=\"row\">" + html_escape(kiosk.name) + "</th>";

@@ -31,18 +31,13 @@ inline constexpr int64_t default_stale_after_s = 3600;
 // "90s", "30m", "1h", "2d" or a number of seconds; from 1 s to 30 days.
 Result<int64_t> parse_duration_s(std::string_view);
 
-struct FleetRow {
-    KioskStatus kiosk;
-    std::optional<protocol::Heartbeat> heartbeat;
-};
-
 struct FleetPageOptions {
     TimePoint now;
     int64_t stale_after_s = default_stale_after_s;
     std::string hub_version;
 };
 
-std::string render_fleet_page(std::vector<FleetRow> rows, const FleetPageOptions&);
+std::string render_fleet_page(std::vector<KioskStatus> rows, const FleetPageOptions&);
 
 std::string html_escape(std::string_view);
 // "45 s", "12 min", "3 h 5 min", "2 days"

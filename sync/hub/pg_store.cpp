@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_set>
 
 #include <poll.h>
 
@@ -164,6 +165,24 @@ std::vector<uint8_t> bytes(const PGresult* result, int row, int column)
     std::vector<uint8_t> out(raw, raw + length);
     PQfreemem(raw);
     return out;
+}
+
+// The heartbeat whose rules::heartbeat_columns start at column `first` of `row`.
+protocol::Heartbeat heartbeat_at(const PGresult* result, int row, int first, std::string_view kiosk)
+{
+    protocol::Heartbeat heartbeat;
+    heartbeat.kiosk = std::string(kiosk);
+    heartbeat.app_version = text(result, row, first);
+    heartbeat.pack_version = text(result, row, first + 1);
+    heartbeat.queued = int64(result, row, first + 2);
+    heartbeat.sent = int64(result, row, first + 3);
+    heartbeat.quarantined = int64(result, row, first + 4);
+    if (!is_null(result, row, first + 5))
+        heartbeat.oldest_queued_age_s = int64(result, row, first + 5);
+    if (!is_null(result, row, first + 6))
+        heartbeat.disk_free_bytes = int64(result, row, first + 6);
+    heartbeat.last_error = text(result, row, first + 7);
+    return heartbeat;
 }
 
 // ROLLBACK unless commit() was called, like sync::Transaction.
@@ -365,7 +384,7 @@ Result<protocol::BatchResponse> PgStore::store_batch(std::string_view kiosk, con
 
     // Items are inserted in id order, so two hubs storing overlapping batches take their row locks in
     // the same order and cannot deadlock; the answers keep the batch's order. A stable sort keeps an id
-    // repeated in one batch in its order: the first is stored, the next sees it.
+    // repeated in one batch in its order: the first is stored, the next is judged against it.
     std::vector<size_t> order(batch.items.size());
     std::iota(order.begin(), order.end(), size_t(0));
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return batch.items[a].id < batch.items[b].id; });
@@ -385,23 +404,50 @@ Result<protocol::BatchResponse> PgStore::store_batch(std::string_view kiosk, con
         std::sort(arrival.begin(), arrival.end());
     }
 
+    // One statement inserts the whole batch, in id order (the VALUES rows are inserted in the order
+    // written), so a batch costs a few round trips, not one per item. ON CONFLICT waits for another
+    // hub's uncommitted insert of the same id, then does nothing if it committed (and inserts if it
+    // rolled back): the unique key decides, once. RETURNING names the ids this statement stored.
     std::vector<protocol::ItemResult> results(batch.items.size());
-    for (auto index : order) {
-        auto& item = batch.items[index];
-        auto hash = rules::hash_of(std::span<const uint8_t>(item.sealed));
-        // ON CONFLICT waits for another hub's uncommitted insert of the same id, then does nothing if it
-        // committed (and inserts if it rolled back): the unique key decides, once.
-        auto inserted = exec(connection,
-            "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash, seq) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-            { item.id, kiosk, item.procedure, item.version, item.created_at, received_at,
-                std::span<const uint8_t>(item.sealed), std::span<const uint8_t>(hash), arrival[index] });
+    std::vector<rules::Hash> hashes(batch.items.size());
+    std::vector<size_t> unanswered;
+    if (!batch.items.empty()) {
+        std::string sql = "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, "
+                          "sealed_hash, seq) VALUES ";
+        std::vector<Param> params;
+        params.reserve(order.size() * 9);
+        for (auto index : order) {
+            auto& item = batch.items[index];
+            hashes[index] = rules::hash_of(std::span<const uint8_t>(item.sealed));
+            auto first = params.size() + 1;
+            sql += params.empty() ? "(" : ", (";
+            for (size_t column = 0; column < 9; ++column)
+                sql += (column ? ", $" : "$") + std::to_string(first + column);
+            sql += ")";
+            for (Param param : { Param(item.id), Param(kiosk), Param(item.procedure), Param(item.version),
+                     Param(item.created_at), Param(received_at), Param(std::span<const uint8_t>(item.sealed)),
+                     Param(std::span<const uint8_t>(hashes[index])), Param(arrival[index]) })
+                params.push_back(std::move(param));
+        }
+        sql += " ON CONFLICT (id) DO NOTHING RETURNING id";
+        auto inserted = exec(connection, sql.c_str(), params);
         if (!inserted)
             return std::unexpected(inserted.error());
-        if (std::string_view(PQcmdTuples(inserted->get())) == "1") {
-            results[index] = { item.id, protocol::Status::Stored, {} };
-            continue;
+        std::unordered_set<std::string> stored;
+        for (int row = 0; row < PQntuples(inserted->get()); ++row)
+            stored.insert(text(inserted->get(), row, 0));
+        // The first of an id repeated in the batch is the one stored; the others are judged below.
+        for (auto index : order) {
+            auto& item = batch.items[index];
+            if (stored.erase(item.id))
+                results[index] = { item.id, protocol::Status::Stored, {} };
+            else
+                unanswered.push_back(index);
         }
+    }
+    // Ids already stored (a kiosk's retry, or another kiosk's clash) are read back and judged.
+    for (auto index : unanswered) {
+        auto& item = batch.items[index];
         auto existing = exec(connection,
             "SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = $1", { item.id });
         if (!existing)
@@ -410,7 +456,7 @@ Result<protocol::BatchResponse> PgStore::store_batch(std::string_view kiosk, con
             return fail("PostgreSQL: the submission '" + item.id + "' conflicted but cannot be read back");
         auto* row = existing->get();
         rules::StoredItem stored { text(row, 0, 0), text(row, 0, 1), int64(row, 0, 2), text(row, 0, 3), bytes(row, 0, 4) };
-        results[index] = rules::judge_existing(stored, kiosk, item, hash);
+        results[index] = rules::judge_existing(stored, kiosk, item, hashes[index]);
     }
     // The kiosk deletes its copy once it reads "stored": the commit must be durable before we answer.
     if (auto done = transaction.commit(); !done)
@@ -446,27 +492,12 @@ Result<std::optional<protocol::Heartbeat>> PgStore::latest_heartbeat(std::string
     if (!lease)
         return std::unexpected(lease.error());
     auto found = exec(lease->get(),
-        "SELECT app_version, pack_version, queued, sent, quarantined, oldest_queued_age_s, disk_free_bytes, "
-        "last_error FROM heartbeats WHERE kiosk = $1",
-        { kiosk });
+        ("SELECT " + std::string(rules::heartbeat_columns) + " FROM heartbeats h WHERE h.kiosk = $1").c_str(), { kiosk });
     if (!found)
         return std::unexpected(found.error());
-    auto* row = found->get();
-    if (PQntuples(row) == 0)
+    if (PQntuples(found->get()) == 0)
         return std::optional<protocol::Heartbeat>();
-    protocol::Heartbeat heartbeat;
-    heartbeat.kiosk = std::string(kiosk);
-    heartbeat.app_version = text(row, 0, 0);
-    heartbeat.pack_version = text(row, 0, 1);
-    heartbeat.queued = int64(row, 0, 2);
-    heartbeat.sent = int64(row, 0, 3);
-    heartbeat.quarantined = int64(row, 0, 4);
-    if (!is_null(row, 0, 5))
-        heartbeat.oldest_queued_age_s = int64(row, 0, 5);
-    if (!is_null(row, 0, 6))
-        heartbeat.disk_free_bytes = int64(row, 0, 6);
-    heartbeat.last_error = text(row, 0, 7);
-    return std::optional(std::move(heartbeat));
+    return std::optional(heartbeat_at(found->get(), 0, 0, kiosk));
 }
 
 Result<std::vector<KioskStatus>> PgStore::kiosks()
@@ -474,16 +505,20 @@ Result<std::vector<KioskStatus>> PgStore::kiosks()
     auto lease = this->lease();
     if (!lease)
         return std::unexpected(lease.error());
-    auto found = exec(lease->get(), "SELECT k.name, k.enrolled_at, h.last_seen FROM kiosks k "
-                                    "LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+    auto found = exec(lease->get(),
+        ("SELECT k.name, k.enrolled_at, h.last_seen, " + std::string(rules::heartbeat_columns)
+            + " FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name")
+            .c_str());
     if (!found)
         return std::unexpected(found.error());
     std::vector<KioskStatus> all;
     auto* rows = found->get();
     for (int row = 0; row < PQntuples(rows); ++row) {
-        KioskStatus status { text(rows, row, 0), text(rows, row, 1), std::nullopt };
-        if (!is_null(rows, row, 2))
+        KioskStatus status { text(rows, row, 0), text(rows, row, 1), std::nullopt, std::nullopt };
+        if (!is_null(rows, row, 2)) {
             status.last_seen = text(rows, row, 2);
+            status.heartbeat = heartbeat_at(rows, row, 3, status.name);
+        }
         all.push_back(std::move(status));
     }
     return all;

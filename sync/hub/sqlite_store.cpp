@@ -45,6 +45,24 @@ CREATE UNIQUE INDEX kiosks_by_token ON kiosks(token_hash);
 )sql",
 };
 
+// The heartbeat whose rules::heartbeat_columns start at column `first` of `row`.
+protocol::Heartbeat heartbeat_at(const Statement& row, int first, std::string_view kiosk)
+{
+    protocol::Heartbeat heartbeat;
+    heartbeat.kiosk = std::string(kiosk);
+    heartbeat.app_version = row.text(first);
+    heartbeat.pack_version = row.text(first + 1);
+    heartbeat.queued = row.int64(first + 2);
+    heartbeat.sent = row.int64(first + 3);
+    heartbeat.quarantined = row.int64(first + 4);
+    if (!row.is_null(first + 5))
+        heartbeat.oldest_queued_age_s = row.int64(first + 5);
+    if (!row.is_null(first + 6))
+        heartbeat.disk_free_bytes = row.int64(first + 6);
+    heartbeat.last_error = row.text(first + 7);
+    return heartbeat;
+}
+
 Error with_context(std::string_view what, const Error& error) { return Error { std::string(what) + ": " + error.message }; }
 
 }
@@ -192,8 +210,7 @@ Result<void> SqliteStore::record_heartbeat(std::string_view kiosk, const protoco
 Result<std::optional<protocol::Heartbeat>> SqliteStore::latest_heartbeat(std::string_view kiosk)
 {
     std::lock_guard lock(m_mutex);
-    auto query = m_db.prepare("SELECT app_version, pack_version, queued, sent, quarantined, oldest_queued_age_s, "
-                              "disk_free_bytes, last_error FROM heartbeats WHERE kiosk = ?");
+    auto query = m_db.prepare("SELECT " + std::string(rules::heartbeat_columns) + " FROM heartbeats h WHERE h.kiosk = ?");
     if (!query)
         return std::unexpected(query.error());
     auto row = query->bind(1, kiosk).step();
@@ -201,33 +218,23 @@ Result<std::optional<protocol::Heartbeat>> SqliteStore::latest_heartbeat(std::st
         return std::unexpected(row.error());
     if (!*row)
         return std::optional<protocol::Heartbeat>();
-    protocol::Heartbeat heartbeat;
-    heartbeat.kiosk = std::string(kiosk);
-    heartbeat.app_version = query->text(0);
-    heartbeat.pack_version = query->text(1);
-    heartbeat.queued = query->int64(2);
-    heartbeat.sent = query->int64(3);
-    heartbeat.quarantined = query->int64(4);
-    if (!query->is_null(5))
-        heartbeat.oldest_queued_age_s = query->int64(5);
-    if (!query->is_null(6))
-        heartbeat.disk_free_bytes = query->int64(6);
-    heartbeat.last_error = query->text(7);
-    return std::optional(std::move(heartbeat));
+    return std::optional(heartbeat_at(*query, 0, kiosk));
 }
 
 Result<std::vector<KioskStatus>> SqliteStore::kiosks()
 {
     std::lock_guard lock(m_mutex);
-    auto query = m_db.prepare("SELECT k.name, k.enrolled_at, h.last_seen FROM kiosks k "
-                              "LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
+    auto query = m_db.prepare("SELECT k.name, k.enrolled_at, h.last_seen, " + std::string(rules::heartbeat_columns)
+        + " FROM kiosks k LEFT JOIN heartbeats h ON h.kiosk = k.name ORDER BY k.name");
     if (!query)
         return std::unexpected(query.error());
     std::vector<KioskStatus> all;
     auto rows = query->each_row([&](const Statement& row) {
-        KioskStatus status { row.text(0), row.text(1), std::nullopt };
-        if (!row.is_null(2))
+        KioskStatus status { row.text(0), row.text(1), std::nullopt, std::nullopt };
+        if (!row.is_null(2)) {
             status.last_seen = row.text(2);
+            status.heartbeat = heartbeat_at(row, 3, status.name);
+        }
         all.push_back(std::move(status));
         return true;
     });

@@ -49,4 +49,8 @@ struct StoredItem {
 protocol::ItemResult judge_existing(const StoredItem& stored, std::string_view kiosk, const protocol::Item& item,
     const Hash& sealed_hash);
 
+// A heartbeat's columns in the `heartbeats` table (aliased `h`), in the order both engines read them.
+constexpr std::string_view heartbeat_columns = "h.app_version, h.pack_version, h.queued, h.sent, h.quarantined, "
+                                               "h.oldest_queued_age_s, h.disk_free_bytes, h.last_error";
+
 }

@@ -38,15 +38,15 @@ size_t count_of(const std::string& text, const std::string& part)
     return count;
 }
 
-std::vector<FleetRow> sample_fleet()
+std::vector<KioskStatus> sample_fleet()
 {
     protocol::Heartbeat recent { "kiosk-a", "1.2.0", "<b>pack</b>", 4, 20, 1, 600, 5'000'000'000,
         R"(<script>alert("x")</script> & 'q')" };
     protocol::Heartbeat old { "kiosk-b", "1.1.0", "builtin", 12, 3, 0, 7200, 400'000'000, "" };
     return {
-        { { "kiosk-c", "2026-11-20T08:00:00.000Z", std::nullopt }, std::nullopt },
-        { { "kiosk-a", "2026-11-01T08:00:00.000Z", "2026-11-26T08:59:00.000Z" }, recent },
-        { { "kiosk-b", "2026-11-01T08:00:00.000Z", "2026-11-26T06:00:00.000Z" }, old },
+        { "kiosk-c", "2026-11-20T08:00:00.000Z", std::nullopt, std::nullopt },
+        { "kiosk-a", "2026-11-01T08:00:00.000Z", "2026-11-26T08:59:00.000Z", recent },
+        { "kiosk-b", "2026-11-01T08:00:00.000Z", "2026-11-26T06:00:00.000Z", old },
     };
 }
 

@@ -202,6 +202,13 @@ TEST_CASE("Store conformance: heartbeats keep the latest per kiosk", "[hub][stor
     CHECK((*kiosks)[0].name == "kiosk-a"); // by name
     CHECK((*kiosks)[0].last_seen.has_value());
     CHECK_FALSE((*kiosks)[1].last_seen.has_value());
+    // The fleet page reads every kiosk's heartbeat in that one query.
+    REQUIRE((*kiosks)[0].heartbeat.has_value());
+    CHECK((*kiosks)[0].heartbeat->kiosk == "kiosk-a");
+    CHECK((*kiosks)[0].heartbeat->sent == 10);
+    CHECK((*kiosks)[0].heartbeat->disk_free_bytes == int64_t(5) << 40);
+    CHECK((*kiosks)[0].heartbeat->last_error == "timeout");
+    CHECK_FALSE((*kiosks)[1].heartbeat.has_value());
 }
 
 TEST_CASE("Store conformance: the same ids stored from many threads at once are stored exactly once", "[hub][store][pg]")
