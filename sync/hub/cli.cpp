@@ -265,6 +265,29 @@ int export_submissions(const Arguments& args, std::ostream& out, std::ostream& e
     return exit_ok;
 }
 
+int copy_database(const Arguments& args, std::ostream& err)
+{
+    std::string from = *args.get("--from"), to = *args.get("--to");
+    // Copying must not create an empty database where the operator mistyped the source's path.
+    std::error_code error;
+    if (!is_postgresql_url(from) && !std::filesystem::exists(from, error))
+        return failure(err, "the database '" + from + "' does not exist");
+    if (from == to)
+        return usage_error(err, "--from and --to name the same database");
+    auto source = Store::open(from);
+    if (!source)
+        return failure(err, "cannot open the source: " + source.error().message);
+    auto target = Store::open(to);
+    if (!target)
+        return failure(err, "cannot open the target: " + target.error().message);
+    auto count = copy_store(**source, **target);
+    if (!count)
+        return failure(err, "copy stopped (what was committed stays; run it again to finish): " + count.error().message);
+    err << "guichet-hub: copied " << count->kiosks << " kiosk(s) and " << count->submissions << " submission(s), "
+        << count->added << " of them new in the target\n";
+    return exit_ok;
+}
+
 int open_submissions(const Arguments& args, std::istream& in, std::ostream& out, std::ostream& err)
 {
     std::filesystem::path key_path = *args.get("--key");
@@ -366,6 +389,9 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" } } },
         { "export", "print stored submissions as JSON lines", {},
             { db, { "--since", "RFC3339", "only submissions received from then on" } } },
+        { "copy", "copy a hub's kiosks (token hashes) and submissions into another database, e.g. SQLite to PostgreSQL", {},
+            { { "--from", "FILE|URL", "the hub's database now (only read)", true },
+                { "--to", "FILE|URL", "the new database (created or brought up to date; run again to resume)", true } } },
         { "open", "read export lines on stdin, open and check each submission", {},
             { { "--key", "FILE", "the submission secret key (keygen's submission.key)", true } } },
     };
@@ -405,6 +431,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         return serve(given, err);
     if (command == "export")
         return export_submissions(given, out, err);
+    if (command == "copy")
+        return copy_database(given, err);
     return open_submissions(given, in, out, err);
 }
 

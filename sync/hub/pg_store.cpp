@@ -185,6 +185,19 @@ protocol::Heartbeat heartbeat_at(const PGresult* result, int row, int first, std
     return heartbeat;
 }
 
+// rules::heartbeat_upsert on `connection`.
+Result<void> upsert_heartbeat(PGconn* connection, std::string_view kiosk, const std::string& last_seen,
+    const protocol::Heartbeat& heartbeat, bool only_if_newer)
+{
+    auto sql = std::string(rules::heartbeat_upsert) + (only_if_newer ? std::string(rules::heartbeat_only_if_newer) : "");
+    auto done = exec(connection, sql.c_str(),
+        { kiosk, last_seen, heartbeat.app_version, heartbeat.pack_version, heartbeat.queued, heartbeat.sent,
+            heartbeat.quarantined, heartbeat.oldest_queued_age_s, heartbeat.disk_free_bytes, heartbeat.last_error });
+    if (!done)
+        return std::unexpected(done.error());
+    return {};
+}
+
 // ROLLBACK unless commit() was called, like sync::Transaction.
 class PgTransaction {
 public:
@@ -472,18 +485,7 @@ Result<void> PgStore::record_heartbeat(std::string_view kiosk, const protocol::H
     auto lease = this->lease();
     if (!lease)
         return std::unexpected(lease.error());
-    auto done = exec(lease->get(),
-        "INSERT INTO heartbeats (kiosk, last_seen, app_version, pack_version, queued, sent, quarantined, "
-        "oldest_queued_age_s, disk_free_bytes, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-        "ON CONFLICT (kiosk) DO UPDATE SET last_seen = excluded.last_seen, app_version = excluded.app_version, "
-        "pack_version = excluded.pack_version, queued = excluded.queued, sent = excluded.sent, "
-        "quarantined = excluded.quarantined, oldest_queued_age_s = excluded.oldest_queued_age_s, "
-        "disk_free_bytes = excluded.disk_free_bytes, last_error = excluded.last_error",
-        { kiosk, now_rfc3339(), heartbeat.app_version, heartbeat.pack_version, heartbeat.queued, heartbeat.sent,
-            heartbeat.quarantined, heartbeat.oldest_queued_age_s, heartbeat.disk_free_bytes, heartbeat.last_error });
-    if (!done)
-        return std::unexpected(done.error());
-    return {};
+    return upsert_heartbeat(lease->get(), kiosk, now_rfc3339(), heartbeat, false);
 }
 
 Result<std::optional<protocol::Heartbeat>> PgStore::latest_heartbeat(std::string_view kiosk)
@@ -555,6 +557,90 @@ Result<void> PgStore::for_each_submission(const std::optional<std::string>& sinc
     if (failure)
         return std::unexpected(*failure);
     return {};
+}
+
+Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> PgStore::token_hashes()
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    auto found = exec(lease->get(), "SELECT name, token_hash FROM kiosks ORDER BY name");
+    if (!found)
+        return std::unexpected(found.error());
+    std::vector<std::pair<std::string, std::vector<uint8_t>>> all;
+    for (int row = 0; row < PQntuples(found->get()); ++row)
+        all.emplace_back(text(found->get(), row, 0), bytes(found->get(), row, 1));
+    return all;
+}
+
+Result<void> PgStore::import_kiosks(std::span<const KioskRecord> kiosks)
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    PGconn* connection = lease->get();
+    PgTransaction transaction(connection);
+    if (auto done = transaction.begin(); !done)
+        return std::unexpected(done.error());
+    for (auto& kiosk : kiosks) {
+        auto inserted = exec(connection,
+            "INSERT INTO kiosks (name, token_hash, enrolled_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+            { kiosk.status.name, std::span<const uint8_t>(kiosk.token_hash), kiosk.status.enrolled_at });
+        if (!inserted)
+            return std::unexpected(inserted.error());
+        if (std::string_view(PQcmdTuples(inserted->get())) != "1") {
+            auto existing = exec(connection, "SELECT token_hash FROM kiosks WHERE name = $1", { kiosk.status.name });
+            if (!existing)
+                return std::unexpected(existing.error());
+            if (PQntuples(existing->get()) != 1 || bytes(existing->get(), 0, 0) != kiosk.token_hash)
+                return fail("the kiosk '" + kiosk.status.name + "' is already enrolled here with another token");
+        }
+        if (kiosk.status.heartbeat && kiosk.status.last_seen)
+            if (auto done = upsert_heartbeat(connection, kiosk.status.name, *kiosk.status.last_seen, *kiosk.status.heartbeat, true);
+                !done)
+                return std::unexpected(done.error());
+    }
+    return transaction.commit();
+}
+
+Result<size_t> PgStore::import_submissions(std::span<const SubmissionRecord> submissions)
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    PGconn* connection = lease->get();
+    PgTransaction transaction(connection);
+    if (auto done = transaction.begin(); !done)
+        return std::unexpected(done.error());
+    // In the order given (the source's arrival order), so the sequence keeps it for export.
+    size_t added = 0;
+    for (auto& record : submissions) {
+        auto hash = rules::hash_of(std::span<const uint8_t>(record.sealed));
+        auto inserted = exec(connection,
+            "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+            { record.id, record.kiosk, record.procedure, record.version, record.created_at, record.received_at,
+                std::span<const uint8_t>(record.sealed), std::span<const uint8_t>(hash) });
+        if (!inserted)
+            return std::unexpected(inserted.error());
+        if (std::string_view(PQcmdTuples(inserted->get())) == "1") {
+            ++added;
+            continue;
+        }
+        auto existing = exec(connection,
+            "SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = $1", { record.id });
+        if (!existing)
+            return std::unexpected(existing.error());
+        if (PQntuples(existing->get()) != 1)
+            return fail("PostgreSQL: the submission '" + record.id + "' conflicted but cannot be read back");
+        auto* row = existing->get();
+        rules::StoredItem stored { text(row, 0, 0), text(row, 0, 1), int64(row, 0, 2), text(row, 0, 3), bytes(row, 0, 4) };
+        if (auto judged = rules::judge_import(stored, record, hash); !judged)
+            return std::unexpected(judged.error());
+    }
+    if (auto done = transaction.commit(); !done)
+        return std::unexpected(done.error());
+    return added;
 }
 
 }

@@ -185,17 +185,17 @@ Result<protocol::BatchResponse> SqliteStore::store_batch(std::string_view kiosk,
 Result<void> SqliteStore::record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat)
 {
     std::lock_guard lock(m_mutex);
-    auto upsert = m_db.prepare(
-        "INSERT INTO heartbeats (kiosk, last_seen, app_version, pack_version, queued, sent, quarantined, "
-        "oldest_queued_age_s, disk_free_bytes, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(kiosk) DO UPDATE SET last_seen = excluded.last_seen, app_version = excluded.app_version, "
-        "pack_version = excluded.pack_version, queued = excluded.queued, sent = excluded.sent, "
-        "quarantined = excluded.quarantined, oldest_queued_age_s = excluded.oldest_queued_age_s, "
-        "disk_free_bytes = excluded.disk_free_bytes, last_error = excluded.last_error");
+    return upsert_heartbeat(kiosk, now_rfc3339(), heartbeat, false);
+}
+
+Result<void> SqliteStore::upsert_heartbeat(std::string_view kiosk, const std::string& last_seen,
+    const protocol::Heartbeat& heartbeat, bool only_if_newer)
+{
+    auto upsert = m_db.prepare(std::string(rules::heartbeat_upsert) + (only_if_newer ? std::string(rules::heartbeat_only_if_newer) : ""));
     if (!upsert)
         return std::unexpected(upsert.error());
     return upsert->bind(1, kiosk)
-        .bind(2, now_rfc3339())
+        .bind(2, last_seen)
         .bind(3, heartbeat.app_version)
         .bind(4, heartbeat.pack_version)
         .bind(5, heartbeat.queued)
@@ -259,6 +259,103 @@ Result<void> SqliteStore::for_each_submission(const std::optional<std::string>& 
     if (!rows)
         return std::unexpected(rows.error());
     return {};
+}
+
+Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> SqliteStore::token_hashes()
+{
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT name, token_hash FROM kiosks ORDER BY name");
+    if (!query)
+        return std::unexpected(query.error());
+    std::vector<std::pair<std::string, std::vector<uint8_t>>> all;
+    auto rows = query->each_row([&](const Statement& row) {
+        all.emplace_back(row.text(0), row.blob(1));
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
+    return all;
+}
+
+Result<void> SqliteStore::import_kiosks(std::span<const KioskRecord> kiosks)
+{
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto existing = m_db.prepare("SELECT token_hash FROM kiosks WHERE name = ?");
+    auto insert = m_db.prepare("INSERT INTO kiosks (name, token_hash, enrolled_at) VALUES (?, ?, ?)");
+    if (!existing)
+        return std::unexpected(existing.error());
+    if (!insert)
+        return std::unexpected(insert.error());
+    for (auto& kiosk : kiosks) {
+        auto found = existing->bind(1, kiosk.status.name).step();
+        if (!found)
+            return std::unexpected(found.error());
+        bool here = *found;
+        bool same = here && existing->blob(0) == kiosk.token_hash;
+        existing->reset();
+        if (here && !same)
+            return fail("the kiosk '" + kiosk.status.name + "' is already enrolled here with another token");
+        if (!here) {
+            auto done = insert->bind(1, kiosk.status.name)
+                            .bind(2, std::span<const uint8_t>(kiosk.token_hash))
+                            .bind(3, kiosk.status.enrolled_at)
+                            .run();
+            if (!done)
+                return std::unexpected(done.error());
+        }
+        if (kiosk.status.heartbeat && kiosk.status.last_seen)
+            if (auto done = upsert_heartbeat(kiosk.status.name, *kiosk.status.last_seen, *kiosk.status.heartbeat, true); !done)
+                return std::unexpected(done.error());
+    }
+    return transaction->commit();
+}
+
+Result<size_t> SqliteStore::import_submissions(std::span<const SubmissionRecord> submissions)
+{
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto lookup = m_db.prepare("SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = ?");
+    auto insert = m_db.prepare("INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, "
+                               "sealed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!lookup)
+        return std::unexpected(lookup.error());
+    if (!insert)
+        return std::unexpected(insert.error());
+    size_t added = 0;
+    for (auto& record : submissions) {
+        auto hash = rules::hash_of(std::span<const uint8_t>(record.sealed));
+        auto found = lookup->bind(1, record.id).step();
+        if (!found)
+            return std::unexpected(found.error());
+        if (*found) {
+            rules::StoredItem stored { lookup->text(0), lookup->text(1), lookup->int64(2), lookup->text(3), lookup->blob(4) };
+            lookup->reset();
+            if (auto judged = rules::judge_import(stored, record, hash); !judged)
+                return std::unexpected(judged.error());
+            continue;
+        }
+        lookup->reset();
+        auto done = insert->bind(1, record.id)
+                        .bind(2, record.kiosk)
+                        .bind(3, record.procedure)
+                        .bind(4, record.version)
+                        .bind(5, record.created_at)
+                        .bind(6, record.received_at)
+                        .bind(7, std::span<const uint8_t>(record.sealed))
+                        .bind(8, std::span<const uint8_t>(hash))
+                        .run();
+        if (!done)
+            return std::unexpected(done.error());
+        ++added;
+    }
+    if (auto done = transaction->commit(); !done)
+        return std::unexpected(done.error());
+    return added;
 }
 
 }

@@ -22,9 +22,15 @@ public:
     Result<std::vector<KioskStatus>> kiosks() override;
     Result<void> for_each_submission(const std::optional<std::string>& since,
         const std::function<void(const SubmissionRecord&)>& visit) override;
+    Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> token_hashes() override;
+    Result<void> import_kiosks(std::span<const KioskRecord> kiosks) override;
+    Result<size_t> import_submissions(std::span<const SubmissionRecord> submissions) override;
 
 private:
     explicit SqliteStore(Database db);
+    // Called with m_mutex held.
+    Result<void> upsert_heartbeat(std::string_view kiosk, const std::string& last_seen,
+        const protocol::Heartbeat& heartbeat, bool only_if_newer);
     // One connection shared by the server threads: the mutex keeps each transaction whole.
     std::mutex m_mutex;
     Database m_db;

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <map>
 
 namespace guichet::sync::hub {
 
@@ -34,6 +35,53 @@ Result<std::unique_ptr<Store>> Store::open(std::string_view where)
     if (!store)
         return std::unexpected(store.error());
     return std::unique_ptr<Store>(std::move(*store));
+}
+
+Result<CopyCount> copy_store(Store& from, Store& to, size_t chunk)
+{
+    auto statuses = from.kiosks();
+    if (!statuses)
+        return std::unexpected(statuses.error());
+    auto hashes = from.token_hashes();
+    if (!hashes)
+        return std::unexpected(hashes.error());
+    std::map<std::string, std::vector<uint8_t>> hash_of_kiosk(hashes->begin(), hashes->end());
+    std::vector<KioskRecord> kiosks;
+    for (auto& status : *statuses) {
+        auto hash = hash_of_kiosk.find(status.name);
+        if (hash == hash_of_kiosk.end())
+            return fail("the kiosk '" + status.name + "' has no token hash in the source");
+        kiosks.push_back({ std::move(status), hash->second });
+    }
+    if (auto done = to.import_kiosks(kiosks); !done)
+        return std::unexpected(done.error());
+
+    CopyCount count { kiosks.size(), 0, 0 };
+    std::vector<SubmissionRecord> pending;
+    std::optional<Error> failure;
+    auto flush = [&] {
+        auto added = to.import_submissions(pending);
+        if (!added)
+            failure = added.error();
+        else
+            count.added += *added;
+        pending.clear();
+    };
+    auto read = from.for_each_submission(std::nullopt, [&](const SubmissionRecord& record) {
+        if (failure)
+            return;
+        pending.push_back(record);
+        ++count.submissions;
+        if (pending.size() >= chunk)
+            flush();
+    });
+    if (!read)
+        return std::unexpected(read.error());
+    if (!failure && !pending.empty())
+        flush();
+    if (failure)
+        return std::unexpected(*failure);
+    return count;
 }
 
 namespace rules {
@@ -86,6 +134,15 @@ protocol::ItemResult judge_existing(const StoredItem& stored, std::string_view k
     if (stored.procedure != item.procedure || stored.version != item.version || stored.created_at != item.created_at)
         return { item.id, Status::Conflict, "this id is already stored with another procedure, version or creation time" };
     return { item.id, Status::Duplicate, {} };
+}
+
+Result<void> judge_import(const StoredItem& stored, const SubmissionRecord& record, const Hash& sealed_hash)
+{
+    protocol::Item item { record.id, record.procedure, record.version, record.created_at, {} };
+    auto judged = judge_existing(stored, record.kiosk, item, sealed_hash);
+    if (judged.status != protocol::Status::Duplicate)
+        return fail("the submission '" + record.id + "' is already in the target with other content: " + judged.reason);
+    return {};
 }
 
 }

@@ -35,6 +35,13 @@ struct KioskStatus {
     std::optional<protocol::Heartbeat> heartbeat; // and that heartbeat
 };
 
+// A kiosk as a copy to another engine needs it: its token's hash (never the token), so the kiosk keeps
+// working with the token it has.
+struct KioskRecord {
+    KioskStatus status;
+    std::vector<uint8_t> token_hash;
+};
+
 // Kiosk names are what a technician types and reads in logs: lower-case letters, digits and '-'.
 bool is_valid_kiosk_name(std::string_view);
 
@@ -77,6 +84,28 @@ public:
     // form, see clock_text.h), in the order they arrived.
     virtual Result<void> for_each_submission(const std::optional<std::string>& since,
         const std::function<void(const SubmissionRecord&)>& visit) = 0;
+
+    // What copy_store moves from one engine to another. import_kiosks adds kiosks with their token
+    // hashes and latest heartbeats (keeping when each arrived), in one transaction; a kiosk already
+    // here with the same token hash is kept (its heartbeat replaced if the imported one is newer), with
+    // another hash it is an error. import_submissions adds submissions with their arrival times, in
+    // one transaction, and returns how many were new; an id already here with the same content is
+    // skipped, with other content it is an error. Either fails whole.
+    virtual Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> token_hashes() = 0;
+    virtual Result<void> import_kiosks(std::span<const KioskRecord> kiosks) = 0;
+    virtual Result<size_t> import_submissions(std::span<const SubmissionRecord> submissions) = 0;
 };
+
+struct CopyCount {
+    size_t kiosks = 0;
+    size_t submissions = 0; // read from the source
+    size_t added = 0;       // of which new in the target
+};
+
+// Copies every kiosk (token hash, latest heartbeat) and every submission (sealed bytes, arrival time,
+// in arrival order) from `from` into `to`: SQLite to PostgreSQL when a hub outgrows one machine, or
+// back. Submissions go in transactions of `chunk`, so an interrupted copy keeps what it committed and
+// running it again adds only what is missing. The source is only read.
+Result<CopyCount> copy_store(Store& from, Store& to, size_t chunk = 500);
 
 }

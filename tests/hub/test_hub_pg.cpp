@@ -219,3 +219,47 @@ TEST_CASE("A hub on PostgreSQL answers 503 while the database is down and serves
     CHECK(res->status == 200);
     CHECK(exported_ids(dir, url).size() == 2); // not the one sent while the database was down
 }
+
+TEST_CASE("guichet-hub copy moves a SQLite hub to PostgreSQL, where its kiosks go on delivering with their tokens",
+    "[hub][net][pg]")
+{
+    TempDir dir;
+    auto file = dir / "hub.sqlite";
+    auto token = guichet::test::enroll(dir, file, "mairie-01");
+    protocol::Batch before { "mairie-01", {} };
+    for (int i = 0; i < 5; ++i)
+        before.items.push_back(guichet::test::make_item(bytes_of("before " + std::to_string(i))));
+    {
+        ServedHub hub(dir, file);
+        auto res = hub.client(token).Post("/v1/submissions", protocol::encode(before), "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+    }
+    auto url = guichet::test::shared_postgres().create_database();
+
+    // Bad input is a clear message and changes nothing.
+    auto missing = guichet::test::run_hub(dir, { "copy", "--from", (dir / "hub.sqlit").string(), "--to", url });
+    CHECK(missing.exit_code == 1);
+    CHECK_THAT(missing.err, Catch::Contains("hub.sqlit' does not exist"));
+    auto same = guichet::test::run_hub(dir, { "copy", "--from", file.string(), "--to", file.string() });
+    CHECK(same.exit_code == 2);
+    CHECK_THAT(same.err, Catch::Contains("the same database"));
+    CHECK(exported_ids(dir, url).empty());
+
+    auto copied = guichet::test::run_hub(dir, { "copy", "--from", file.string(), "--to", url });
+    INFO(copied.err);
+    REQUIRE(copied.exit_code == 0);
+    CHECK_THAT(copied.err, Catch::Contains("copied 1 kiosk(s) and 5 submission(s), 5 of them new"));
+    CHECK(exported_ids(dir, url) == exported_ids(dir, file.string()));
+
+    ServedHub hub(dir, url);
+    protocol::Batch after { "mairie-01", { before.items[0], guichet::test::make_item(bytes_of("after")) } };
+    auto res = hub.client(token).Post("/v1/submissions", protocol::encode(after), "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    auto answer = protocol::decode_batch_response(res->body);
+    REQUIRE(answer);
+    CHECK(answer->results[0].status == protocol::Status::Duplicate); // delivered before the move: still known
+    CHECK(answer->results[1].status == protocol::Status::Stored);
+    CHECK(exported_ids(dir, url).size() == 6);
+}

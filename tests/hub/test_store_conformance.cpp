@@ -293,3 +293,77 @@ TEST_CASE("Store conformance: an unreachable database is an error, not a store",
                                           : "postgresql:///nothing?host=" + (dir / "no-server").string() + "&connect_timeout=2";
     CHECK_FALSE(Store::open(where));
 }
+
+TEST_CASE("Store conformance: a hub copied to the other engine keeps its kiosks, tokens, heartbeats and submissions",
+    "[hub][store][pg]")
+{
+    auto [from_engine, to_engine] = GENERATE(std::pair { Engine::Sqlite, Engine::Postgres }, std::pair { Engine::Postgres, Engine::Sqlite });
+    INFO(name_of(from_engine) << " to " << name_of(to_engine));
+    TempDir from_dir, to_dir;
+    auto from = open_store(fresh_location(from_engine, from_dir));
+    std::map<std::string, std::string> tokens;
+    for (auto* name : { "mairie-b", "mairie-a", "mairie-c" })
+        tokens[name] = *from->enroll(name);
+    REQUIRE(from->record_heartbeat("mairie-a", { "mairie-a", "0.9.0", "12", 2, 40, 1, 300, int64_t(7) << 30, "timeout" }));
+    for (int batch = 0; batch < 3; ++batch) {
+        protocol::Batch items { batch == 1 ? "mairie-b" : "mairie-a", {} };
+        for (int i = 0; i < 3; ++i)
+            items.items.push_back(guichet::test::make_item(bytes_of("sealed " + std::to_string(batch * 10 + i))));
+        REQUIRE(from->store_batch(items.kiosk, items));
+    }
+    auto exported = [](Store& store) {
+        std::vector<std::string> lines;
+        REQUIRE(store.for_each_submission(std::nullopt, [&](const SubmissionRecord& record) {
+            lines.push_back(record.id + " " + record.kiosk + " " + record.procedure + " " + std::to_string(record.version) + " "
+                + record.created_at + " " + record.received_at + " " + std::string(record.sealed.begin(), record.sealed.end()));
+        }));
+        return lines;
+    };
+
+    auto to = open_store(fresh_location(to_engine, to_dir));
+    auto count = copy_store(*from, *to, 2); // chunks of 2: several transactions
+    INFO((count ? std::string() : count.error().message));
+    REQUIRE(count);
+    CHECK(count->kiosks == 3);
+    CHECK(count->submissions == 9);
+    CHECK(count->added == 9);
+    CHECK(exported(*to) == exported(*from)); // same rows, same arrival times, same order
+    for (auto& [name, token] : tokens)
+        CHECK(*to->authenticate(token) == std::optional(name)); // kiosks keep their tokens
+    auto kiosks = to->kiosks();
+    REQUIRE(kiosks->size() == 3);
+    auto original = from->kiosks();
+    for (size_t i = 0; i < 3; ++i) {
+        CHECK((*kiosks)[i].name == (*original)[i].name);
+        CHECK((*kiosks)[i].enrolled_at == (*original)[i].enrolled_at);
+        CHECK((*kiosks)[i].last_seen == (*original)[i].last_seen);
+    }
+    REQUIRE((*kiosks)[0].heartbeat.has_value());
+    CHECK((*kiosks)[0].heartbeat->disk_free_bytes == int64_t(7) << 30);
+    CHECK((*kiosks)[0].heartbeat->last_error == "timeout");
+
+    // Run again, as after an interrupted copy: nothing is added twice, and the target still takes batches.
+    auto again = copy_store(*from, *to);
+    REQUIRE(again);
+    CHECK(again->added == 0);
+    CHECK(exported(*to).size() == 9);
+    protocol::Batch later { "mairie-c", { guichet::test::make_item(bytes_of("after the copy")) } };
+    CHECK(to->store_batch("mairie-c", later)->results[0].status == protocol::Status::Stored);
+
+    // A target that holds other content under a source's id, or a kiosk with another token, is refused
+    // with the id or name, and the copy adds nothing of the refused transaction.
+    protocol::Batch clash { "mairie-a", { guichet::test::make_item(bytes_of("first on the source")) } };
+    REQUIRE(from->store_batch("mairie-a", clash));
+    clash.items[0].sealed = bytes_of("other bytes on the target");
+    REQUIRE(to->store_batch("mairie-a", clash));
+    auto refused = copy_store(*from, *to);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message, Catch::Contains(clash.items[0].id) && Catch::Contains("other content"));
+    TempDir other_dir;
+    auto other = open_store(fresh_location(to_engine, other_dir));
+    REQUIRE(other->enroll("mairie-a"));
+    auto renamed = copy_store(*from, *other);
+    REQUIRE_FALSE(renamed);
+    CHECK_THAT(renamed.error().message, Catch::Contains("'mairie-a' is already enrolled here with another token"));
+    CHECK(other->kiosks()->size() == 1); // the kiosks' transaction was rolled back whole
+}
