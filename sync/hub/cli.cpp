@@ -2,6 +2,7 @@
 #include "sync/hub/cli.h"
 
 #include "kiosk/core/command_line.h"
+#include "kiosk/core/input_limits.h"
 #include "sync/clock_text.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/pack_tools.h"
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <charconv>
 #include <csignal>
+#include <fcntl.h>
 #include <malloc.h>
 #include <tuple>
 #include <fstream>
@@ -22,6 +24,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace guichet::sync::hub {
 namespace {
@@ -234,6 +237,29 @@ int serve(const Arguments& args, std::ostream& err)
     return exit_ok;
 }
 
+// The file a repeated export keeps its cursor in: written next to it, synced, then renamed, so it holds
+// the old cursor or the new one, never half of one.
+Result<void> write_cursor(const std::filesystem::path& file, const std::string& cursor)
+{
+    auto temporary = file;
+    temporary += ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        out << cursor << "\n";
+        if (!out.flush())
+            return fail("cannot write the cursor file '" + temporary.string() + "'");
+    }
+    if (int fd = ::open(temporary.c_str(), O_RDONLY); fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    std::error_code error;
+    std::filesystem::rename(temporary, file, error);
+    if (error)
+        return fail("cannot write the cursor file '" + file.string() + "': " + error.message());
+    return {};
+}
+
 int export_submissions(const Arguments& args, std::ostream& out, std::ostream& err)
 {
     std::string db = *args.get("--db");
@@ -244,23 +270,46 @@ int export_submissions(const Arguments& args, std::ostream& out, std::ostream& e
             return usage_error(err, "--since: " + when.error().message);
         since = format_rfc3339(*when);
     }
-    // Exporting must not create an empty database where the operator mistyped a path.
+    auto cursor_file = args.get("--cursor");
+    if (since && cursor_file)
+        return usage_error(err, "--since and --cursor cannot be used together");
+    std::optional<std::string> cursor;
     std::error_code error;
+    if (cursor_file && std::filesystem::exists(*cursor_file, error)) {
+        auto text = read_file_at_most(*cursor_file, 4096, "a cursor file");
+        if (!text)
+            return failure(err, text.error().kind == ReadProblem::Kind::TooLarge
+                    ? "the cursor file '" + *cursor_file + "' " + text.error().reason
+                    : "cannot read the cursor file '" + *cursor_file + "': " + text.error().reason);
+        cursor = *text;
+        while (!cursor->empty() && (cursor->back() == '\n' || cursor->back() == '\r'))
+            cursor->pop_back();
+    }
+    // Exporting must not create an empty database where the operator mistyped a path.
     if (!is_postgresql_url(db) && !std::filesystem::exists(db, error))
         return failure(err, "the database '" + db + "' does not exist");
     auto store = Store::open(db);
     if (!store)
         return failure(err, store.error().message);
     size_t count = 0;
-    auto done = (*store)->for_each_submission(since, [&](const SubmissionRecord& record) {
+    auto print = [&](const SubmissionRecord& record) {
         out << to_export_line(record) << '\n';
         ++count;
-    });
+    };
+    Result<std::string> next;
+    if (cursor_file)
+        next = (*store)->for_each_submission_after(cursor, print);
+    else if (auto done = (*store)->for_each_submission(since, print); !done)
+        next = std::unexpected(done.error());
     out.flush();
-    if (!done)
-        return failure(err, "export stopped: " + done.error().message);
+    if (!next)
+        return failure(err, "export stopped: " + next.error().message);
     if (!out)
         return failure(err, "cannot write the export");
+    // The cursor moves only once every line is written.
+    if (cursor_file)
+        if (auto done = write_cursor(*cursor_file, *next); !done)
+            return failure(err, done.error().message);
     err << "guichet-hub: exported " << count << " submission(s)\n";
     return exit_ok;
 }
@@ -388,7 +437,9 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--per-address", "N", "open connections from one client address, 1 to 10000 (default 16)" },
                 { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" } } },
         { "export", "print stored submissions as JSON lines", {},
-            { db, { "--since", "RFC3339", "only submissions received from then on" } } },
+            { db, { "--since", "RFC3339", "only submissions received from then on (by each hub's clock)" },
+                { "--cursor", "FILE", "only submissions committed since the export that wrote FILE, then move FILE on: "
+                                      "for a consumer that exports again and again, with one hub or several" } } },
         { "copy", "copy a hub's kiosks (token hashes) and submissions into another database, e.g. SQLite to PostgreSQL", {},
             { { "--from", "FILE|URL", "the hub's database now (only read)", true },
                 { "--to", "FILE|URL", "the new database (created or brought up to date; run again to resume)", true } } },

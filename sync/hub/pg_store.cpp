@@ -53,6 +53,13 @@ CREATE TABLE heartbeats (
     last_error text NOT NULL
 );
 )sql",
+    // Export cursors: the transaction that stored each row. Every row of a transaction older than the
+    // oldest one still open is committed (or was never there), so an export up to that horizon misses
+    // nothing that commits later. Existing rows take this step's own transaction id.
+    R"sql(
+ALTER TABLE submissions ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX submissions_by_commit ON submissions(tx, seq);
+)sql",
 };
 
 // pg_advisory_xact_lock's key for schema changes: "guichet" in ASCII.
@@ -195,6 +202,34 @@ Result<void> upsert_heartbeat(PGconn* connection, std::string_view kiosk, const 
             heartbeat.quarantined, heartbeat.oldest_queued_age_s, heartbeat.disk_free_bytes, heartbeat.last_error });
     if (!done)
         return std::unexpected(done.error());
+    return {};
+}
+
+// Runs a query whose first columns are id, kiosk, procedure, version, created_at, received_at and
+// sealed, and calls `visit` on each row as it arrives (single-row mode), so an export of millions does
+// not sit in memory.
+Result<void> stream_submissions(PGconn* connection, const char* sql, const std::vector<Param>& params,
+    const std::function<void(const SubmissionRecord&)>& visit)
+{
+    auto prepared = prepare(params);
+    if (!PQsendQueryParams(connection, sql, static_cast<int>(params.size()), nullptr, prepared.values.data(),
+            prepared.lengths.data(), prepared.formats.data(), 0))
+        return std::unexpected(pg_error(connection, "export"));
+    PQsetSingleRowMode(connection);
+    std::optional<Error> failure;
+    while (PGresult* raw = PQgetResult(connection)) {
+        ResultPtr result(raw, &PQclear);
+        auto status = PQresultStatus(raw);
+        if (status == PGRES_SINGLE_TUPLE) {
+            if (!failure)
+                visit(SubmissionRecord { text(raw, 0, 0), text(raw, 0, 1), text(raw, 0, 2), int64(raw, 0, 3),
+                    text(raw, 0, 4), text(raw, 0, 5), bytes(raw, 0, 6) });
+        } else if (status != PGRES_TUPLES_OK && !failure) {
+            failure = pg_error(connection, "export");
+        }
+    }
+    if (failure)
+        return std::unexpected(*failure);
     return {};
 }
 
@@ -532,31 +567,45 @@ Result<void> PgStore::for_each_submission(const std::optional<std::string>& sinc
     auto lease = this->lease();
     if (!lease)
         return std::unexpected(lease.error());
-    PGconn* connection = lease->get();
-    // Rows are streamed one at a time (single-row mode), so an export of millions does not sit in memory.
-    const char* sql = "SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
-                      "WHERE $1::text IS NULL OR received_at >= $1::text ORDER BY received_at, seq";
-    std::vector<Param> params { Param(since) };
-    auto prepared = prepare(params);
-    if (!PQsendQueryParams(connection, sql, 1, nullptr, prepared.values.data(), prepared.lengths.data(),
-            prepared.formats.data(), 0))
-        return std::unexpected(pg_error(connection, "export"));
-    PQsetSingleRowMode(connection);
-    std::optional<Error> failure;
-    while (PGresult* raw = PQgetResult(connection)) {
-        ResultPtr result(raw, &PQclear);
-        auto status = PQresultStatus(raw);
-        if (status == PGRES_SINGLE_TUPLE) {
-            if (!failure)
-                visit(SubmissionRecord { text(raw, 0, 0), text(raw, 0, 1), text(raw, 0, 2), int64(raw, 0, 3),
-                    text(raw, 0, 4), text(raw, 0, 5), bytes(raw, 0, 6) });
-        } else if (status != PGRES_TUPLES_OK && !failure) {
-            failure = pg_error(connection, "export");
-        }
+    return stream_submissions(lease->get(),
+        "SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
+        "WHERE $1::text IS NULL OR received_at >= $1::text ORDER BY received_at, seq",
+        { Param(since) }, visit);
+}
+
+Result<std::string> PgStore::for_each_submission_after(const std::optional<std::string>& cursor,
+    const std::function<void(const SubmissionRecord&)>& visit)
+{
+    uint64_t after = 0;
+    if (cursor) {
+        auto position = rules::parse_cursor(*cursor, "pg");
+        if (!position)
+            return std::unexpected(position.error());
+        after = *position;
     }
-    if (failure)
-        return std::unexpected(*failure);
-    return {};
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    PGconn* connection = lease->get();
+    // One snapshot for both statements: the horizon is the oldest transaction it sees as still open.
+    PgTransaction transaction(connection);
+    if (auto done = exec_plain(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !done)
+        return std::unexpected(done.error());
+    auto horizon = exec(connection, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+    if (!horizon)
+        return std::unexpected(horizon.error());
+    uint64_t until = std::stoull(text(horizon->get(), 0, 0));
+    if (until > after) {
+        auto done = stream_submissions(connection,
+            "SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
+            "WHERE tx >= $1::text::xid8 AND tx < $2::text::xid8 ORDER BY tx, seq",
+            { Param(std::to_string(after)), Param(std::to_string(until)) }, visit);
+        if (!done)
+            return std::unexpected(done.error());
+    }
+    if (auto done = transaction.commit(); !done)
+        return std::unexpected(done.error());
+    return rules::make_cursor("pg", std::max(after, until));
 }
 
 Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> PgStore::token_hashes()

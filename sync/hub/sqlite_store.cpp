@@ -43,6 +43,26 @@ CREATE TABLE heartbeats (
     R"sql(
 CREATE UNIQUE INDEX kiosks_by_token ON kiosks(token_hash);
 )sql",
+    // Issue 16: a number per submission that is never reused (AUTOINCREMENT), in commit order (SQLite
+    // has one writer at a time), for export cursors. The existing rows keep their rowid as number.
+    R"sql(
+CREATE TABLE submissions_numbered (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    kiosk TEXT NOT NULL REFERENCES kiosks(name),
+    procedure TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    sealed_hash BLOB NOT NULL
+);
+INSERT INTO submissions_numbered (seq, id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash)
+    SELECT rowid, id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash FROM submissions ORDER BY rowid;
+DROP TABLE submissions;
+ALTER TABLE submissions_numbered RENAME TO submissions;
+CREATE INDEX submissions_by_arrival ON submissions(received_at);
+)sql",
 };
 
 // The heartbeat whose rules::heartbeat_columns start at column `first` of `row`.
@@ -134,8 +154,9 @@ Result<std::optional<std::string>> SqliteStore::authenticate(std::string_view to
 
 Result<protocol::BatchResponse> SqliteStore::store_batch(std::string_view kiosk, const protocol::Batch& batch)
 {
-    auto received_at = now_rfc3339();
+    // The time is taken once the lock is held, so on one hub arrival times follow commit order.
     std::lock_guard lock(m_mutex);
+    auto received_at = now_rfc3339();
     auto transaction = Transaction::begin(m_db);
     if (!transaction)
         return std::unexpected(transaction.error());
@@ -259,6 +280,32 @@ Result<void> SqliteStore::for_each_submission(const std::optional<std::string>& 
     if (!rows)
         return std::unexpected(rows.error());
     return {};
+}
+
+Result<std::string> SqliteStore::for_each_submission_after(const std::optional<std::string>& cursor,
+    const std::function<void(const SubmissionRecord&)>& visit)
+{
+    uint64_t after = 0;
+    if (cursor) {
+        auto position = rules::parse_cursor(*cursor, "sqlite");
+        if (!position)
+            return std::unexpected(position.error());
+        after = *position;
+    }
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT id, kiosk, procedure, version, created_at, received_at, sealed, seq FROM submissions "
+                              "WHERE seq > ? ORDER BY seq");
+    if (!query)
+        return std::unexpected(query.error());
+    query->bind(1, static_cast<int64_t>(after));
+    auto rows = query->each_row([&](const Statement& row) {
+        visit(SubmissionRecord { row.text(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5), row.blob(6) });
+        after = static_cast<uint64_t>(row.int64(7));
+        return true;
+    });
+    if (!rows)
+        return std::unexpected(rows.error());
+    return rules::make_cursor("sqlite", after);
 }
 
 Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> SqliteStore::token_hashes()

@@ -22,6 +22,8 @@ public:
     Result<std::vector<KioskStatus>> kiosks() override;
     Result<void> for_each_submission(const std::optional<std::string>& since,
         const std::function<void(const SubmissionRecord&)>& visit) override;
+    Result<std::string> for_each_submission_after(const std::optional<std::string>& cursor,
+        const std::function<void(const SubmissionRecord&)>& visit) override;
     Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> token_hashes() override;
     Result<void> import_kiosks(std::span<const KioskRecord> kiosks) override;
     Result<size_t> import_submissions(std::span<const SubmissionRecord> submissions) override;

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 namespace guichet::sync::hub {
@@ -135,6 +136,23 @@ protocol::ItemResult judge_existing(const StoredItem& stored, std::string_view k
         return { item.id, Status::Conflict, "this id is already stored with another procedure, version or creation time" };
     return { item.id, Status::Duplicate, {} };
 }
+
+Result<uint64_t> parse_cursor(std::string_view cursor, std::string_view engine)
+{
+    auto colon = cursor.find(':');
+    auto kind = cursor.substr(0, colon), digits = cursor.substr(colon == std::string_view::npos ? cursor.size() : colon + 1);
+    auto shown = std::string(cursor.substr(0, 40));
+    uint64_t position = 0;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), position);
+    if ((kind != "sqlite" && kind != "pg") || digits.empty() || error != std::errc() || end != digits.data() + digits.size())
+        return fail("the export cursor '" + shown + "' is not one guichet-hub wrote");
+    if (kind != engine)
+        return fail("the export cursor '" + shown + "' is from a " + std::string(kind == "pg" ? "PostgreSQL" : "SQLite")
+            + " hub database, not this one: after moving a hub, export once with --since, then start a new cursor");
+    return position;
+}
+
+std::string make_cursor(std::string_view engine, uint64_t position) { return std::string(engine) + ":" + std::to_string(position); }
 
 Result<void> judge_import(const StoredItem& stored, const SubmissionRecord& record, const Hash& sealed_hash)
 {

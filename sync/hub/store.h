@@ -85,6 +85,15 @@ public:
     virtual Result<void> for_each_submission(const std::optional<std::string>& since,
         const std::function<void(const SubmissionRecord&)>& visit) = 0;
 
+    // The export a consumer repeats (guichet-hub export --cursor): calls `visit` for each submission
+    // committed after `cursor` (from the start without one), and returns the cursor to give next time.
+    // Unlike arrival times, which several hubs take from their own clocks and which a slow transaction
+    // commits late, a cursor misses nothing and repeats nothing across exports: a submission whose
+    // transaction was still open is left for the next export. A cursor is the engine's ("sqlite:N",
+    // "pg:N"); one from the other engine, or garbled, is an error.
+    virtual Result<std::string> for_each_submission_after(const std::optional<std::string>& cursor,
+        const std::function<void(const SubmissionRecord&)>& visit) = 0;
+
     // What copy_store moves from one engine to another. import_kiosks adds kiosks with their token
     // hashes and latest heartbeats (keeping when each arrived), in one transaction; a kiosk already
     // here with the same token hash is kept (its heartbeat replaced if the imported one is newer), with

@@ -66,6 +66,11 @@ constexpr std::string_view heartbeat_only_if_newer = " WHERE excluded.last_seen 
 // again), an error naming the id when it is another.
 Result<void> judge_import(const StoredItem& stored, const SubmissionRecord& record, const Hash& sealed_hash);
 
+// A cursor of for_each_submission_after: "ENGINE:N" with N a whole number, for that engine; the error
+// says what is wrong with it.
+Result<uint64_t> parse_cursor(std::string_view cursor, std::string_view engine);
+std::string make_cursor(std::string_view engine, uint64_t position);
+
 // A heartbeat's columns in the `heartbeats` table (aliased `h`), in the order both engines read them.
 constexpr std::string_view heartbeat_columns = "h.app_version, h.pack_version, h.queued, h.sent, h.quarantined, "
                                                "h.oldest_queued_age_s, h.disk_free_bytes, h.last_error";

@@ -129,6 +129,27 @@ TEST_CASE("Sealed answers go through store and export and open with integrity ok
     auto since_past = run_hub(dir, { "export", "--db", db.string(), "--since", "2000-01-01T00:00:00+02:00" });
     CHECK(json_lines(since_past.out).size() == 2);
 
+    // A consumer that exports again and again keeps a cursor file: each submission comes once.
+    auto cursor = (dir / "export.cursor").string();
+    auto first = run_hub(dir, { "export", "--db", db.string(), "--cursor", cursor });
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+    CHECK(first.out == exported.out);
+    CHECK(guichet::test::read_text(cursor) == "sqlite:2\n");
+    auto again = run_hub(dir, { "export", "--db", db.string(), "--cursor", cursor });
+    REQUIRE(again.exit_code == 0);
+    CHECK(again.out.empty());
+    CHECK_THAT(again.err, Catch::Contains("exported 0 submission(s)"));
+    auto both = run_hub(dir, { "export", "--db", db.string(), "--cursor", cursor, "--since", "2000-01-01T00:00:00Z" });
+    CHECK(both.exit_code == 2);
+    CHECK_THAT(both.err, Catch::Contains("--since and --cursor cannot be used together"));
+    guichet::test::write_text(cursor, "not a cursor\n");
+    auto garbled = run_hub(dir, { "export", "--db", db.string(), "--cursor", cursor });
+    CHECK(garbled.exit_code == 1);
+    CHECK(garbled.out.empty());
+    CHECK_THAT(garbled.err, Catch::Contains("the export cursor 'not a cursor' is not one guichet-hub wrote"));
+    CHECK(guichet::test::read_text(cursor) == "not a cursor\n"); // left for the operator to look at
+
     auto key_file = (dir / "keys" / "submission.key").string();
     SECTION("every submission opens")
     {

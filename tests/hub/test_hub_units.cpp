@@ -9,6 +9,7 @@
 #include "sync/hub/records.h"
 #include "sync/hub/server.h"
 #include "sync/hub/store.h"
+#include "sync/hub/store_rules.h"
 #include "sync/sqlite.h"
 
 #include <catch2/catch.hpp>
@@ -203,6 +204,45 @@ TEST_CASE("A database from a newer hub is refused", "[hub]")
     auto store = Store::open((dir / "hub.db").string());
     REQUIRE_FALSE(store);
     CHECK(store.error().message.find("newer") != std::string::npos);
+}
+
+TEST_CASE("A hub database from before export cursors keeps its rows, order and tokens", "[hub]")
+{
+    TempDir dir;
+    // The schema as issue 15's hub left it (user_version 2), with two submissions and a kiosk.
+    auto old_token = "an-old-token";
+    {
+        auto db = Database::open(dir / "hub.db");
+        REQUIRE(db);
+        REQUIRE(db->exec(R"sql(
+CREATE TABLE kiosks (name TEXT PRIMARY KEY, token_hash BLOB NOT NULL, enrolled_at TEXT NOT NULL);
+CREATE TABLE submissions (id TEXT PRIMARY KEY, kiosk TEXT NOT NULL REFERENCES kiosks(name), procedure TEXT NOT NULL,
+    version INTEGER NOT NULL, created_at TEXT NOT NULL, received_at TEXT NOT NULL, sealed BLOB NOT NULL,
+    sealed_hash BLOB NOT NULL);
+CREATE INDEX submissions_by_arrival ON submissions(received_at);
+CREATE TABLE heartbeats (kiosk TEXT PRIMARY KEY REFERENCES kiosks(name), last_seen TEXT NOT NULL,
+    app_version TEXT NOT NULL, pack_version TEXT NOT NULL, queued INTEGER NOT NULL, sent INTEGER NOT NULL,
+    quarantined INTEGER NOT NULL, oldest_queued_age_s INTEGER, disk_free_bytes INTEGER, last_error TEXT NOT NULL);
+CREATE UNIQUE INDEX kiosks_by_token ON kiosks(token_hash);
+PRAGMA user_version = 2;
+)sql"));
+        auto hash = sync::hub::rules::hash_of(std::string_view(old_token));
+        auto kiosk = db->prepare("INSERT INTO kiosks VALUES ('mairie-01', ?, '2026-01-01T00:00:00.000Z')");
+        REQUIRE(kiosk->bind(1, std::span<const uint8_t>(hash)).run());
+        for (auto* id : { "zz-first", "aa-second" }) {
+            auto row = db->prepare("INSERT INTO submissions VALUES (?, 'mairie-01', 'p', 1, '2026-01-01T00:00:00.000Z', "
+                                   "'2026-01-02T00:00:00.000Z', x'01', x'02')");
+            REQUIRE(row->bind(1, std::string_view(id)).run());
+        }
+    }
+    auto store = Store::open((dir / "hub.db").string());
+    REQUIRE(store);
+    CHECK(*(*store)->authenticate(old_token) == std::optional<std::string>("mairie-01"));
+    std::vector<std::string> ids;
+    auto cursor = (*store)->for_each_submission_after(std::nullopt, [&](const SubmissionRecord& r) { ids.push_back(r.id); });
+    REQUIRE(cursor);
+    CHECK(ids == std::vector<std::string> { "zz-first", "aa-second" }); // as they arrived, not by id
+    CHECK(*cursor == "sqlite:2");
 }
 
 TEST_CASE("Key files are created once with a private secret key", "[hub]")

@@ -367,3 +367,92 @@ TEST_CASE("Store conformance: a hub copied to the other engine keeps its kiosks,
     CHECK_THAT(renamed.error().message, Catch::Contains("'mairie-a' is already enrolled here with another token"));
     CHECK(other->kiosks()->size() == 1); // the kiosks' transaction was rolled back whole
 }
+
+TEST_CASE("Store conformance: an export cursor gives each submission once, in commit order, across exports",
+    "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto store = open_store(fresh_location(engine, dir));
+    REQUIRE(store->enroll("kiosk-a"));
+    auto store_some = [&](int count, const std::string& tag) {
+        protocol::Batch batch { "kiosk-a", {} };
+        for (int i = 0; i < count; ++i)
+            batch.items.push_back(guichet::test::make_item(bytes_of(tag + std::to_string(i))));
+        REQUIRE(store->store_batch("kiosk-a", batch));
+        std::vector<std::string> ids;
+        for (auto& item : batch.items)
+            ids.push_back(item.id);
+        return ids;
+    };
+    auto export_after = [&](const std::optional<std::string>& cursor) {
+        std::vector<std::string> ids;
+        auto next = store->for_each_submission_after(cursor, [&](const SubmissionRecord& record) { ids.push_back(record.id); });
+        INFO((next ? std::string() : next.error().message));
+        REQUIRE(next);
+        return std::pair { ids, *next };
+    };
+
+    auto [none, start] = export_after(std::nullopt); // an empty hub: a cursor all the same
+    CHECK(none.empty());
+    auto first = store_some(3, "first ");
+    auto [got_first, after_first] = export_after(start);
+    CHECK(got_first == first);
+    auto second = store_some(2, "second ");
+    auto third = store_some(2, "third ");
+    auto [got_later, after_later] = export_after(after_first);
+    second.insert(second.end(), third.begin(), third.end());
+    CHECK(got_later == second);
+    CHECK(export_after(after_later).first.empty());
+    CHECK(export_after(std::nullopt).first.size() == 7);
+
+    std::string other = engine == Engine::Sqlite ? "pg:12" : "sqlite:12";
+    auto foreign = store->for_each_submission_after(other, [](const SubmissionRecord&) {});
+    REQUIRE_FALSE(foreign);
+    CHECK_THAT(foreign.error().message, Catch::Contains("is from a") && Catch::Contains("export once with --since"));
+    for (auto* garbled : { "", "12", "sqlite:", "pg:-1", "pg:1x", "sqlite:99999999999999999999999", "mysql:3" }) {
+        auto refused = store->for_each_submission_after(std::string(garbled), [](const SubmissionRecord&) {});
+        INFO(garbled);
+        REQUIRE_FALSE(refused);
+        CHECK_THAT(refused.error().message, Catch::Contains("is not one guichet-hub wrote"));
+    }
+}
+
+TEST_CASE("Store conformance: on PostgreSQL, a batch still uncommitted on another hub is not skipped by the cursor",
+    "[hub][store][pg]")
+{
+    auto url = guichet::test::shared_postgres().create_database();
+    auto store = open_store(url);
+    REQUIRE(store->enroll("kiosk-a"));
+    auto cursor = store->for_each_submission_after(std::nullopt, [](const SubmissionRecord&) {});
+    REQUIRE(cursor);
+
+    // Another hub has begun storing a batch (its transaction is older) and has not committed yet...
+    std::unique_ptr<PGconn, decltype(&PQfinish)> other(PQconnectdb(url.c_str()), &PQfinish);
+    REQUIRE(PQstatus(other.get()) == CONNECTION_OK);
+    auto run = [&](const std::string& sql) {
+        std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(other.get(), sql.c_str()), &PQclear);
+        INFO(sql << ": " << PQerrorMessage(other.get()));
+        REQUIRE((PQresultStatus(result.get()) == PGRES_COMMAND_OK || PQresultStatus(result.get()) == PGRES_TUPLES_OK));
+    };
+    run("BEGIN");
+    run("INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash) VALUES "
+        "('slow-one', 'kiosk-a', 'carte-grise', 1, '2026-12-01T10:00:00.000Z', '2026-12-01T10:00:00.000Z', '\\x01', '\\x02')");
+    // ...while this hub stores and commits a batch, with a later arrival time.
+    protocol::Batch batch { "kiosk-a", { guichet::test::make_item(bytes_of("quick")) } };
+    REQUIRE(store->store_batch("kiosk-a", batch));
+
+    std::vector<std::string> seen;
+    auto visit = [&](const SubmissionRecord& record) { seen.push_back(record.id); };
+    auto next = store->for_each_submission_after(*cursor, visit);
+    REQUIRE(next);
+    CHECK(seen.empty()); // held back until the older transaction ends, not exported past it
+    run("COMMIT");
+    auto last = store->for_each_submission_after(*next, visit);
+    REQUIRE(last);
+    CHECK(seen == std::vector<std::string> { "slow-one", batch.items[0].id });
+    seen.clear();
+    REQUIRE(store->for_each_submission_after(*last, visit));
+    CHECK(seen.empty());
+}
