@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests image/nginx/guichet-hub.conf, the nginx example of docs/hub-operations.md, with nginx alone in a
 # temporary directory (its own nginx.conf, pid, logs and temporary files; /etc/nginx is never read):
-#   nginx_example_test.sh GUICHET_HUB syntax   nginx -t accepts the example
+#   nginx_example_test.sh GUICHET_HUB syntax   nginx -t accepts the example, and the guide shows it
 #   nginx_example_test.sh GUICHET_HUB live     nginx runs it in front of two real hubs: health, a kiosk's
 #                                              batch, the fleet page kept out, a too-large body, one hub down
 # The example's addresses, port and certificate are replaced by two hubs on 127.0.0.1, a port of
@@ -78,6 +78,11 @@ EOF
 if [ "$mode" = syntax ]; then
   configure "$(free_port)" 127.0.0.1:1 127.0.0.1:2
   echo "nginx example: nginx -t accepts it"
+  # docs/hub-operations.md shows the example without its comments: the same directives.
+  directives() { grep -v -e '^ *#' -e '^ *$'; }
+  diff <(sed -n '/^```nginx$/,/^```$/p' "$(dirname "$example")/../../docs/hub-operations.md" | grep -v '^```' | directives) \
+    <(directives < "$example") || fail "docs/hub-operations.md shows other directives than $example"
+  echo "nginx example: docs/hub-operations.md shows the same directives"
   exit 0
 fi
 [ "$mode" = live ] || fail "unknown mode '$mode'"
