@@ -39,7 +39,8 @@ expect_in "$kiosk_deb" /usr/bin/guichet /usr/bin/guichetctl /usr/sbin/guichet-pr
   /usr/share/guichet/strings/fr.json /usr/share/guichet/themes/default.json /usr/share/guichet/data/postcodes.tsv \
   /usr/share/guichet/demo/demo.gsc /usr/share/doc/guichet/copyright
 expect_in "$hub_deb" /usr/bin/guichet-hub /etc/default/guichet-hub /lib/systemd/system/guichet-hub.service \
-  /usr/share/doc/guichet-hub/copyright
+  /usr/share/doc/guichet-hub/copyright /usr/share/doc/guichet-hub/hub-operations.md \
+  /usr/share/doc/guichet-hub/examples/nginx-guichet-hub.conf
 ! grep -q "guichet-hub" <(grep -v '/$' "$kiosk_deb.contents" | grep -v doc/) || fail "the hub leaked into the kiosk package"
 dpkg-deb --field "$kiosk_deb" Depends | grep -q "libsdl2-2.0-0" || fail "the kiosk package does not depend on SDL"
 dpkg-deb --field "$kiosk_deb" Depends | grep -q "cage" || fail "the kiosk package does not depend on cage"

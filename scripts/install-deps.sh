@@ -17,6 +17,7 @@ packages=(
   catch2 fonts-noto-core zbar-tools                     # tests (zbarimg reads the QR code back), the font
   openssl python3-jsonschema                            # tests: TLS certificates, the procedure schema
   dpkg-dev file lintian debootstrap systemd curl        # the .deb packages and their checks (check-package.sh)
+  nginx-light                                           # tests: the nginx example in front of two hubs (docs/hub-operations.md)
   clang-19 libclang-rt-19-dev llvm-19                   # the fuzz targets: C++23 with libFuzzer, symbolized reports (scripts/fuzz.sh)
 )
 

@@ -45,6 +45,10 @@ foreach(package_component guichet:kiosk guichet-hub:hub)
 endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/guichet COMPONENT kiosk)
 install(FILES ${PROJECT_SOURCE_DIR}/sync/hub/README.md DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/guichet-hub COMPONENT hub)
+# The operations guide (PostgreSQL, replica, backups, nginx) and its nginx example, as the guide names it.
+install(FILES ${PROJECT_SOURCE_DIR}/docs/hub-operations.md DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/guichet-hub COMPONENT hub)
+install(FILES ${PROJECT_SOURCE_DIR}/image/nginx/guichet-hub.conf DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/guichet-hub/examples
+  RENAME nginx-guichet-hub.conf COMPONENT hub)
 
 # [CPack]
 set(CPACK_GENERATOR DEB)
@@ -84,11 +88,12 @@ set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_HUB_PACKAGE_NAME guichet-hub)
 set(CPACK_DEBIAN_HUB_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_HUB_PACKAGE_SUGGESTS "postgresql, nginx")
 set(CPACK_COMPONENT_HUB_DESCRIPTION "reference server for Guichet kiosks
 The hub receives the sealed submissions that Guichet kiosks deliver (sync
-protocol v1 over HTTP or HTTPS), stores them in SQLite and exports them for
-the administration, which alone holds the key that opens them. It also
-enrolls kiosks and creates the submission key pair.
+protocol v1 over HTTP or HTTPS), stores them in SQLite or PostgreSQL and
+exports them for the administration, which alone holds the key that opens
+them. It also enrolls kiosks and creates the submission key pair.
 .
 This package holds guichet-hub and guichet-hub.service.")
 set(CPACK_DEBIAN_HUB_PACKAGE_CONTROL_EXTRA
