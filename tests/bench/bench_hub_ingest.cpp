@@ -6,6 +6,7 @@
 //   storm: 3,000 kiosks, each holding 100 queued submissions, come back at once: drain time, the answers
 //   they saw, every submission stored exactly once (counted in the database), the hub's peak memory.
 //   bench_hub_ingest [sqlite|pg|pg2|all, or a list such as pg,pg2] [closed|open|storm|all]
+//       [--pg-url-extra '&options=-csynchronous_commit%3Doff'] [-- serve options for every hub, e.g. --workers 4]
 //
 // [SECTION] Bodies: what a kiosk sends, built before any clock runs so the client costs little CPU
 // [SECTION] Fleet: one epoll thread plays every kiosk, each from its own 127.1.x.y address
@@ -135,6 +136,7 @@ struct Outcome {
     long stored = 0, duplicates = 0, other_items = 0;
     int batches = 0, batches_failed = 0, stale_reconnects = 0, new_connections = 0;
     double seconds = 0; // first send to last answer
+    std::vector<double> done_at_s; // each 200's time since the start, in order
     bool timed_out = false;
     long peak_rss_kb = 0; // the largest VmRSS sampled (all hubs summed) during the run
 };
@@ -457,6 +459,7 @@ private:
             m_outcome.attempt_ms.push_back(std::chrono::duration<double, std::milli>(now - kiosk.started).count());
             m_outcome.delivery_ms.push_back(std::chrono::duration<double, std::milli>(now - kiosk.first_started).count());
             ++m_outcome.batches;
+            m_outcome.done_at_s.push_back(seconds_between(m_start, now));
             ++kiosk.next;
             return schedule_next(kiosk, now);
         }
@@ -585,6 +588,7 @@ struct Engine {
     std::string where; // the --db value
     int hubs = 1;
     bool postgres = false;
+    std::vector<std::string> hub_args; // extra `serve` options, to try a setting (--workers 4)
 };
 
 // Rows of the storm's procedure in the database: every storm item has a fresh id (the primary key), so
@@ -636,13 +640,24 @@ struct Row {
     long counted = -1; // storm: rows found in the database
 };
 
+// Submissions a second between the 10th and the 90th percentile of batches answered: the hub's pace
+// once busy, without the ramp and without a tail of kiosks still backing off after refusals.
+double core_rate(const Outcome& o)
+{
+    if (o.done_at_s.size() < 10)
+        return 0;
+    size_t from = o.done_at_s.size() / 10, to = o.done_at_s.size() * 9 / 10;
+    double span = o.done_at_s[to] - o.done_at_s[from];
+    return span > 0 ? static_cast<double>((to - from) * items_per_batch) / span : 0;
+}
+
 void print_row(const Row& row)
 {
     auto& o = row.outcome;
     double subs = static_cast<double>(o.stored + o.duplicates);
-    std::printf("%-6s %-12s %5d kiosks: %6.0f subs/s (%ld stored, %ld dup, %ld other) in %6.1f s; attempt p50 %6.0f ms p99 %6.0f ms max %6.0f ms; "
+    std::printf("%-6s %-12s %5d kiosks: %6.0f subs/s (10-90%%: %.0f; %ld stored, %ld dup, %ld other) in %6.1f s; attempt p50 %6.0f ms p99 %6.0f ms max %6.0f ms; "
                 "delivery p50 %6.0f ms p99 %6.0f ms\n",
-        row.engine.c_str(), row.phase.c_str(), row.kiosks, o.seconds > 0 ? subs / o.seconds : 0, o.stored, o.duplicates, o.other_items,
+        row.engine.c_str(), row.phase.c_str(), row.kiosks, o.seconds > 0 ? subs / o.seconds : 0, core_rate(o), o.stored, o.duplicates, o.other_items,
         o.seconds, percentile(o.attempt_ms, 0.5), percentile(o.attempt_ms, 0.99), percentile(o.attempt_ms, 1.0),
         percentile(o.delivery_ms, 0.5), percentile(o.delivery_ms, 0.99));
     std::printf("       hub peak (VmHWM)");
@@ -668,7 +683,7 @@ Row run_phase(const Engine& engine, const test::TempDir& dir, const std::vector<
     std::vector<int> ports;
     std::vector<pid_t> pids;
     for (int h = 0; h < engine.hubs; ++h) {
-        hubs.push_back(std::make_unique<test::ServedHub>(dir, engine.where));
+        hubs.push_back(std::make_unique<test::ServedHub>(dir, engine.where, engine.hub_args));
         ports.push_back(hubs.back()->port());
         pids.push_back(hubs.back()->pid());
     }
@@ -749,8 +764,22 @@ int main(int argc, char** argv)
     // The engines may be listed with commas (pg,pg2), so one run builds the bodies once for both.
     auto wanted = [&](const std::string& name) { return which_engine == "all" || ("," + which_engine + ",").find("," + name + ",") != std::string::npos; };
     if (!(closed || open || storm) || !(wanted("sqlite") || wanted("pg") || wanted("pg2"))) {
-        std::fprintf(stderr, "usage: bench_hub_ingest [sqlite|pg|pg2|all, or a list such as pg,pg2] [closed|open|storm|all]\n");
+        std::fprintf(stderr, "usage: bench_hub_ingest [sqlite|pg|pg2|all, or a list such as pg,pg2] [closed|open|storm|all] "
+                             "[--pg-url-extra TEXT] [-- serve options]\n");
         return 2;
+    }
+    // Settings to try without changing the hub: text appended to the PostgreSQL URL the hubs get (libpq
+    // parameters, such as per-session server settings), and extra `serve` options.
+    std::string pg_url_extra;
+    std::vector<std::string> hub_args;
+    for (int i = 3; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--pg-url-extra" && i + 1 < argc)
+            pg_url_extra = argv[++i];
+        else if (arg == "--") {
+            hub_args.assign(argv + i + 1, argv + argc);
+            break;
+        }
     }
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::signal(SIGPIPE, SIG_IGN);
@@ -769,16 +798,22 @@ int main(int argc, char** argv)
             if (!wanted(name))
                 continue;
             test::TempDir dir;
-            Engine engine { name, (dir / "hub.sqlite").string(), name == "pg2" ? 2 : 1, name != "sqlite" };
+            Engine engine { name, (dir / "hub.sqlite").string(), name == "pg2" ? 2 : 1, name != "sqlite", hub_args };
             if (engine.postgres) {
                 if (!postgres)
                     postgres = std::make_unique<test::PostgresServer>();
-                engine.where = postgres->create_database();
+                engine.where = postgres->create_database() + pg_url_extra;
             }
             auto enrolled_from = Clock::now();
             auto tokens = enroll_fleet(engine.where, storm ? fleet_size : 1000);
-            std::printf("%s: %zu kiosks enrolled in %.1f s (%d hub%s, default settings: 8 workers, 16 connections per address, 768 in all)\n",
-                name.c_str(), tokens.size(), seconds_between(enrolled_from, Clock::now()), engine.hubs, engine.hubs > 1 ? "s" : "");
+            std::string settings;
+            for (auto& arg : hub_args)
+                settings += " " + arg;
+            std::printf("%s: %zu kiosks enrolled in %.1f s (%d hub%s; serve defaults: 8 workers, 16 connections per address, 768 in all%s%s)\n",
+                name.c_str(), tokens.size(), seconds_between(enrolled_from, Clock::now()), engine.hubs, engine.hubs > 1 ? "s" : "",
+                settings.empty() ? "" : "; with", settings.c_str());
+            if (engine.postgres && !pg_url_extra.empty())
+                std::printf("%s: hub URL ends with '%s'\n", name.c_str(), pg_url_extra.c_str());
             if (closed) {
                 rows.push_back(run_phase(engine, dir, tokens, plans.closed_100, "closed", 300));
                 rows.push_back(run_phase(engine, dir, tokens, plans.closed_1000, "closed", 300));
@@ -788,8 +823,8 @@ int main(int argc, char** argv)
             if (storm)
                 rows.push_back(run_phase(engine, dir, tokens, plans.storm, "storm", 600));
         }
-        std::printf("\n| engine | phase | kiosks | subs/s | p50 ms | p99 ms | delivery p99 ms | s | non-200 answers | hub peak MiB |\n"
-                    "|---|---|---|---|---|---|---|---|---|---|\n");
+        std::printf("\n| engine | phase | kiosks | subs/s | subs/s 10-90% | p50 ms | p99 ms | delivery p99 ms | s | non-200 answers | hub peak MiB |\n"
+                    "|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (auto& row : rows) {
             auto& o = row.outcome;
             int errors = 0;
@@ -798,8 +833,8 @@ int main(int argc, char** argv)
             std::string peaks;
             for (long kb : row.peak_kb)
                 peaks += (peaks.empty() ? "" : " + ") + std::to_string(kb / 1024);
-            std::printf("| %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %.1f | %d | %s |\n", row.engine.c_str(), row.phase.c_str(), row.kiosks,
-                o.seconds > 0 ? static_cast<double>(o.stored + o.duplicates) / o.seconds : 0, percentile(o.attempt_ms, 0.5),
+            std::printf("| %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %d | %s |\n", row.engine.c_str(), row.phase.c_str(), row.kiosks,
+                o.seconds > 0 ? static_cast<double>(o.stored + o.duplicates) / o.seconds : 0, core_rate(o), percentile(o.attempt_ms, 0.5),
                 percentile(o.attempt_ms, 0.99), percentile(o.delivery_ms, 0.99), o.seconds, errors, peaks.c_str());
         }
     } catch (const std::exception& error) {
