@@ -823,7 +823,7 @@ int main(int argc, char** argv)
             if (storm)
                 rows.push_back(run_phase(engine, dir, tokens, plans.storm, "storm", 600));
         }
-        std::printf("\n| engine | phase | kiosks | subs/s | subs/s 10-90% | p50 ms | p99 ms | delivery p99 ms | s | non-200 answers | hub peak MiB |\n"
+        std::printf("\n| engine | phase | kiosks | subs/s | subs/s 10-90%% | p50 ms | p99 ms | delivery p99 ms | s | non-200 answers | hub peak MiB |\n"
                     "|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (auto& row : rows) {
             auto& o = row.outcome;
