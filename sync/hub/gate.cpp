@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <mutex>
 #include <netdb.h>
+#include <optional>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -64,13 +65,15 @@ std::string peer_address(int fd, int* port = nullptr)
 
 void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
 
-// A short answer for a connection the gate will not serve; best effort, it never waits.
-void refuse(int fd, int status, std::string_view reason, std::string_view message)
+// A short answer for a connection the gate will not serve; best effort, it never waits. A refusal the
+// client should retry (503, 429) says when, as every other 503 and 429 of the hub does.
+void refuse(int fd, int status, std::string_view reason, std::string_view message, std::optional<int> retry_after_s = {})
 {
     std::string body = "{\"error\":\"" + std::string(message) + "\"}";
     std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason)
-        + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size())
-        + "\r\n\r\n" + body;
+        + "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        + (retry_after_s ? "Retry-After: " + std::to_string(*retry_after_s) + "\r\n" : std::string())
+        + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     (void)!send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
@@ -324,9 +327,10 @@ public:
         }
         // A plain-text answer would mean nothing to a TLS client: its connection just closes.
         if (!m_tls && full)
-            refuse(fd, 503, "Service Unavailable", "the hub holds too many connections; retry later");
+            refuse(fd, 503, "Service Unavailable", "the hub holds too many connections; retry later", m_limits.retry_after_s);
         else if (!m_tls)
-            refuse(fd, 429, "Too Many Requests", "too many connections from this address; close some and retry");
+            refuse(fd, 429, "Too Many Requests", "too many connections from this address; close some and retry",
+                m_limits.retry_after_s);
         ::shutdown(fd, SHUT_RDWR);
         ::close(fd);
     }

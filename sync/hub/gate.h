@@ -22,6 +22,7 @@ struct GateLimits {
     size_t per_address = 16;             // open connections from one client address
     size_t max_connections = 768;        // in all; httplib's select() cannot serve fds past 1023
     int workers = 8;
+    int retry_after_s = 1;               // the Retry-After of the 503 and 429 above (the hub's --retry-after)
 };
 
 class Gate;

@@ -254,6 +254,7 @@ HubServer::~HubServer() = default;
 
 Result<int> HubServer::bind()
 {
+    m_options.gate.retry_after_s = m_options.retry_after_s;
     if (m_options.tls_cert || m_options.tls_key) {
         if (!m_options.tls_cert || !m_options.tls_key)
             return fail("TLS needs both --tls-cert and --tls-key");

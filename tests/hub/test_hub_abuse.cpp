@@ -166,6 +166,7 @@ TEST_CASE("Hub closes a trickling client at its head deadline and caps connectio
     close(fifth);
     CHECK(refused.starts_with("HTTP/1.1 429"));
     CHECK(refused.find("too many connections from this address") != std::string::npos);
+    CHECK(refused.find("\r\nRetry-After: 1\r\n") != std::string::npos); // kiosks wait that long, then retry
 
     int other = connect_from(addresses(7), hub.port());
     REQUIRE(other >= 0);
