@@ -59,6 +59,8 @@ CREATE TABLE heartbeats (
     R"sql(
 ALTER TABLE submissions ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id();
 CREATE INDEX submissions_by_commit ON submissions(tx, seq);
+-- Sealed bytes are random: PostgreSQL's attempt to compress each one above 2 KB only costs time.
+ALTER TABLE submissions ALTER COLUMN sealed SET STORAGE EXTERNAL;
 )sql",
 };
 
