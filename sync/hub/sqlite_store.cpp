@@ -152,37 +152,93 @@ Result<std::optional<std::string>> SqliteStore::authenticate(std::string_view to
     return std::optional(query->text(0));
 }
 
+// Group commit: a batch joins the queue; whichever caller finds no group being written takes the
+// whole queue and writes it in one transaction, so batches arriving together share one WAL sync (the
+// cost that dominates: one writer, synchronous=FULL). Each batch has its own savepoint, so a batch
+// whose statements fail is answered with that error alone; a failed COMMIT fails every batch of the
+// group, none of which is then answered `stored`.
 Result<protocol::BatchResponse> SqliteStore::store_batch(std::string_view kiosk, const protocol::Batch& batch)
 {
+    PendingBatch mine { kiosk, &batch, std::nullopt };
+    std::unique_lock queue(m_queue_mutex);
+    m_queue.push_back(&mine);
+    while (!mine.answer) {
+        if (m_writing) {
+            m_answered.wait(queue);
+            continue;
+        }
+        m_writing = true;
+        auto group = std::exchange(m_queue, {});
+        queue.unlock();
+        auto answers = write_group(group);
+        queue.lock();
+        // Answers are handed over under the queue's lock, which the waiting callers read them under.
+        for (size_t i = 0; i < group.size(); ++i)
+            group[i]->answer = std::move(answers[i]);
+        m_writing = false;
+        m_answered.notify_all();
+    }
+    return std::move(*mine.answer);
+}
+
+std::vector<Result<protocol::BatchResponse>> SqliteStore::write_group(const std::vector<PendingBatch*>& group)
+{
+    std::vector<Result<protocol::BatchResponse>> answers(group.size());
+    auto fail_all = [&](const Error& error) {
+        for (auto& answer : answers)
+            answer = std::unexpected(error);
+        return answers;
+    };
     // The time is taken once the lock is held, so on one hub arrival times follow commit order.
     std::lock_guard lock(m_mutex);
     auto received_at = now_rfc3339();
     auto transaction = Transaction::begin(m_db);
     if (!transaction)
-        return std::unexpected(transaction.error());
+        return fail_all(transaction.error());
     auto lookup = m_db.prepare("SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = ?");
     auto insert = m_db.prepare("INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, "
                                "sealed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (!lookup)
-        return std::unexpected(lookup.error());
+        return fail_all(lookup.error());
     if (!insert)
-        return std::unexpected(insert.error());
+        return fail_all(insert.error());
+    for (size_t i = 0; i < group.size(); ++i) {
+        if (auto done = m_db.exec("SAVEPOINT batch"); !done)
+            return fail_all(done.error());
+        answers[i] = insert_batch(*lookup, *insert, group[i]->kiosk, *group[i]->batch, received_at);
+        if (!answers[i]) {
+            lookup->reset();
+            insert->reset();
+            if (auto undone = m_db.exec("ROLLBACK TO batch"); !undone)
+                return fail_all(undone.error());
+        }
+        if (auto done = m_db.exec("RELEASE batch"); !done)
+            return fail_all(done.error());
+    }
+    // The kiosk deletes its copy once it reads "stored": the commit must be durable before we answer.
+    if (auto done = transaction->commit(); !done)
+        return fail_all(done.error());
+    return answers;
+}
 
+Result<protocol::BatchResponse> SqliteStore::insert_batch(Statement& lookup, Statement& insert, std::string_view kiosk,
+    const protocol::Batch& batch, const std::string& received_at)
+{
     protocol::BatchResponse response;
     response.results.reserve(batch.items.size() + batch.rejected.size());
     for (auto& item : batch.items) {
         auto hash = rules::hash_of(std::span<const uint8_t>(item.sealed));
-        auto found = lookup->bind(1, item.id).step();
+        auto found = lookup.bind(1, item.id).step();
         if (!found)
             return std::unexpected(found.error());
         if (*found) {
-            rules::StoredItem stored { lookup->text(0), lookup->text(1), lookup->int64(2), lookup->text(3), lookup->blob(4) };
-            lookup->reset();
+            rules::StoredItem stored { lookup.text(0), lookup.text(1), lookup.int64(2), lookup.text(3), lookup.blob(4) };
+            lookup.reset();
             response.results.push_back(rules::judge_existing(stored, kiosk, item, hash));
             continue;
         }
-        lookup->reset();
-        auto done = insert->bind(1, item.id)
+        lookup.reset();
+        auto done = insert.bind(1, item.id)
                         .bind(2, kiosk)
                         .bind(3, item.procedure)
                         .bind(4, item.version)
@@ -195,9 +251,6 @@ Result<protocol::BatchResponse> SqliteStore::store_batch(std::string_view kiosk,
             return std::unexpected(done.error());
         response.results.push_back({ item.id, protocol::Status::Stored, {} });
     }
-    // The kiosk deletes its copy once it reads "stored": the commit must be durable before we answer.
-    if (auto done = transaction->commit(); !done)
-        return std::unexpected(done.error());
     // Items the decoder refused are answered too, so the kiosk quarantines them and nothing else.
     response.results.insert(response.results.end(), batch.rejected.begin(), batch.rejected.end());
     return response;

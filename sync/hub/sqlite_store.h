@@ -4,8 +4,11 @@
 #include "sync/hub/store.h"
 #include "sync/sqlite.h"
 
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 namespace guichet::sync::hub {
 
@@ -29,13 +32,26 @@ public:
     Result<size_t> import_submissions(std::span<const SubmissionRecord> submissions) override;
 
 private:
+    struct PendingBatch {
+        std::string_view kiosk;
+        const protocol::Batch* batch;
+        std::optional<Result<protocol::BatchResponse>> answer;
+    };
     explicit SqliteStore(Database db);
+    std::vector<Result<protocol::BatchResponse>> write_group(const std::vector<PendingBatch*>& group);
+    Result<protocol::BatchResponse> insert_batch(Statement& lookup, Statement& insert, std::string_view kiosk,
+        const protocol::Batch& batch, const std::string& received_at);
     // Called with m_mutex held.
     Result<void> upsert_heartbeat(std::string_view kiosk, const std::string& last_seen,
         const protocol::Heartbeat& heartbeat, bool only_if_newer);
     // One connection shared by the server threads: the mutex keeps each transaction whole.
     std::mutex m_mutex;
     Database m_db;
+    // Batches waiting for the next group commit (see store_batch).
+    std::mutex m_queue_mutex;
+    std::condition_variable m_answered;
+    std::vector<PendingBatch*> m_queue;
+    bool m_writing = false;
 };
 
 }

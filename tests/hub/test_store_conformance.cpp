@@ -456,3 +456,48 @@ TEST_CASE("Store conformance: on PostgreSQL, a batch still uncommitted on anothe
     REQUIRE(store->for_each_submission_after(*last, visit));
     CHECK(seen.empty());
 }
+
+TEST_CASE("Store conformance: a batch that fails among concurrent ones fails alone, and nothing of it is stored",
+    "[hub][store][pg]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto store = open_store(fresh_location(engine, dir));
+    REQUIRE(store->enroll("kiosk-a"));
+    // A kiosk the database does not know breaks its foreign key: the insert itself fails. SQLite writes
+    // concurrent batches in one transaction (group commit), so this is what its savepoints are for.
+    constexpr int threads = 6, rounds = 8;
+    std::atomic<int> stored = 0, failed = 0, wrong = 0;
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+            for (int r = 0; r < rounds; ++r) {
+                bool ghost = t == 0;
+                std::string kiosk = ghost ? "kiosk-ghost" : "kiosk-a";
+                protocol::Batch batch { kiosk, {} };
+                for (int i = 0; i < 5; ++i)
+                    batch.items.push_back(guichet::test::make_item(bytes_of(kiosk + std::to_string(t * 100 + r * 10 + i))));
+                auto answer = store->store_batch(kiosk, batch);
+                if (ghost && !answer)
+                    ++failed;
+                else if (!ghost && answer && answer->results.size() == 5)
+                    for (auto& result : answer->results)
+                        stored += result.status == protocol::Status::Stored;
+                else
+                    ++wrong;
+            }
+        });
+    }
+    for (auto& worker : workers)
+        worker.join();
+    CHECK(wrong == 0);
+    CHECK(failed == rounds);
+    CHECK(stored == (threads - 1) * rounds * 5);
+    size_t exported = 0;
+    REQUIRE(store->for_each_submission(std::nullopt, [&](const SubmissionRecord& record) {
+        CHECK(record.kiosk == "kiosk-a");
+        ++exported;
+    }));
+    CHECK(exported == size_t((threads - 1) * rounds * 5));
+}
