@@ -660,6 +660,17 @@ void print_row(const Row& row)
         row.engine.c_str(), row.phase.c_str(), row.kiosks, o.seconds > 0 ? subs / o.seconds : 0, core_rate(o), o.stored, o.duplicates, o.other_items,
         o.seconds, percentile(o.attempt_ms, 0.5), percentile(o.attempt_ms, 0.99), percentile(o.attempt_ms, 1.0),
         percentile(o.delivery_ms, 0.5), percentile(o.delivery_ms, 0.99));
+    // Where the tail sits in time: a stall at one moment (start-up, a checkpoint) or spread over the run.
+    std::vector<std::pair<double, double>> slow; // (answered at s, attempt ms) for attempts above 200 ms
+    for (size_t i = 0; i < o.attempt_ms.size() && i < o.done_at_s.size(); ++i)
+        if (o.attempt_ms[i] > 200)
+            slow.emplace_back(o.done_at_s[i], o.attempt_ms[i]);
+    if (!slow.empty() && slow.size() * 10 < o.attempt_ms.size()) {
+        std::printf("       %zu attempts above 200 ms, answered at:", slow.size());
+        for (size_t i = 0; i < slow.size() && i < 12; ++i)
+            std::printf(" %.1fs (%.0f ms)", slow[i].first, slow[i].second);
+        std::printf("%s\n", slow.size() > 12 ? " ..." : "");
+    }
     std::printf("       hub peak (VmHWM)");
     for (long kb : row.peak_kb)
         std::printf(" %.0f MiB", static_cast<double>(kb) / 1024);
