@@ -46,6 +46,8 @@ int check_cancel(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
     return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
 }
 
+}
+
 // gzip: sealed bytes are random, so their base64 text carries 6 bits a character; compressing wins
 // back most of base64's third on the wire, which on a slow link is a third of the time.
 std::optional<std::string> gzip(const std::string& text)
@@ -64,8 +66,6 @@ std::optional<std::string> gzip(const std::string& text)
     if (result != Z_STREAM_END)
         return std::nullopt;
     return out;
-}
-
 }
 
 void init_curl_once()

@@ -23,6 +23,10 @@ struct HubResponse {
     bool transport_ok() const { return transport == 0; }
 };
 
+// `text` gzip-compressed (level 6), as the kiosk sends a body with Content-Encoding: gzip; nullopt if
+// zlib fails.
+std::optional<std::string> gzip(const std::string& text);
+
 class HubClient {
 public:
     explicit HubClient(const LinkSettings&);

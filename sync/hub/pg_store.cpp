@@ -235,6 +235,18 @@ Result<void> stream_submissions(PGconn* connection, const char* sql, const std::
     return {};
 }
 
+// What is stored under `id`, which an insert just found taken, for the duplicate/conflict judgement.
+Result<rules::StoredItem> read_back(PGconn* connection, const std::string& id)
+{
+    auto existing = exec(connection, "SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = $1", { id });
+    if (!existing)
+        return std::unexpected(existing.error());
+    if (PQntuples(existing->get()) != 1)
+        return fail("PostgreSQL: the submission '" + id + "' conflicted but cannot be read back");
+    auto* row = existing->get();
+    return rules::StoredItem { text(row, 0, 0), text(row, 0, 1), int64(row, 0, 2), text(row, 0, 3), bytes(row, 0, 4) };
+}
+
 // ROLLBACK unless commit() was called, like sync::Transaction.
 class PgTransaction {
 public:
@@ -498,15 +510,10 @@ Result<protocol::BatchResponse> PgStore::store_batch(std::string_view kiosk, con
     // Ids already stored (a kiosk's retry, or another kiosk's clash) are read back and judged.
     for (auto index : unanswered) {
         auto& item = batch.items[index];
-        auto existing = exec(connection,
-            "SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = $1", { item.id });
-        if (!existing)
-            return std::unexpected(existing.error());
-        if (PQntuples(existing->get()) != 1)
-            return fail("PostgreSQL: the submission '" + item.id + "' conflicted but cannot be read back");
-        auto* row = existing->get();
-        rules::StoredItem stored { text(row, 0, 0), text(row, 0, 1), int64(row, 0, 2), text(row, 0, 3), bytes(row, 0, 4) };
-        results[index] = rules::judge_existing(stored, kiosk, item, hashes[index]);
+        auto stored = read_back(connection, item.id);
+        if (!stored)
+            return std::unexpected(stored.error());
+        results[index] = rules::judge_existing(*stored, kiosk, item, hashes[index]);
     }
     // The kiosk deletes its copy once it reads "stored": the commit must be durable before we answer.
     if (auto done = transaction.commit(); !done)
@@ -678,15 +685,10 @@ Result<size_t> PgStore::import_submissions(std::span<const SubmissionRecord> sub
             ++added;
             continue;
         }
-        auto existing = exec(connection,
-            "SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = $1", { record.id });
-        if (!existing)
-            return std::unexpected(existing.error());
-        if (PQntuples(existing->get()) != 1)
-            return fail("PostgreSQL: the submission '" + record.id + "' conflicted but cannot be read back");
-        auto* row = existing->get();
-        rules::StoredItem stored { text(row, 0, 0), text(row, 0, 1), int64(row, 0, 2), text(row, 0, 3), bytes(row, 0, 4) };
-        if (auto judged = rules::judge_import(stored, record, hash); !judged)
+        auto stored = read_back(connection, record.id);
+        if (!stored)
+            return std::unexpected(stored.error());
+        if (auto judged = rules::judge_import(*stored, record, hash); !judged)
             return std::unexpected(judged.error());
     }
     if (auto done = transaction.commit(); !done)

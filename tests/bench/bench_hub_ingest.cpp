@@ -17,6 +17,7 @@
 #include "../hub/pg_fixture.h"
 
 #include "sync/hub/store.h"
+#include "sync/hub_client.h"
 
 #include <sqlite3.h>
 #include <zlib.h>
@@ -68,25 +69,6 @@ std::string kiosk_name(int index)
     return name;
 }
 
-// As sync/hub_client.cpp sends a batch: gzip (level 6), Content-Encoding: gzip.
-std::string gzip(const std::string& text)
-{
-    z_stream stream {};
-    if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        throw std::runtime_error("deflateInit2 failed");
-    std::string out(deflateBound(&stream, text.size()), '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    stream.avail_in = static_cast<uInt>(text.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    int result = deflate(&stream, Z_FINISH);
-    out.resize(stream.total_out);
-    deflateEnd(&stream);
-    if (result != Z_STREAM_END)
-        throw std::runtime_error("deflate failed");
-    return out;
-}
-
 // 100 items with fresh UUIDs and 2 KB of random bytes as the sealed payload (the hub never opens it,
 // and random bytes are what a seal looks like), encoded by the protocol's own encoder, then gzipped.
 std::string make_body(int kiosk, const std::string& procedure)
@@ -97,7 +79,11 @@ std::string make_body(int kiosk, const std::string& procedure)
         randombytes_buf(sealed.data(), sealed.size());
         batch.items.push_back({ test::new_uuid(), procedure, 1, "2026-12-01T09:30:00Z", std::move(sealed) });
     }
-    return gzip(sync::protocol::encode(batch));
+    // As the kiosk sends it (sync/hub_client.cpp): gzip level 6, Content-Encoding: gzip.
+    auto body = sync::gzip(sync::protocol::encode(batch));
+    if (!body)
+        throw std::runtime_error("gzip failed");
+    return *body;
 }
 
 // One batch a kiosk will post, `due_s` after the run starts (0: as soon as the kiosk is free).

@@ -24,8 +24,6 @@ using guichet::test::TempDir;
 
 namespace {
 
-std::vector<uint8_t> bytes_of(std::string_view text) { return { text.begin(), text.end() }; }
-
 std::vector<uint8_t> seal(const KeyPair& keys, const protocol::SealedPayload& payload)
 {
     return guichet::test::seal(keys.public_key().data(), payload);
@@ -113,98 +111,7 @@ TEST_CASE("Enrollment checks names and keeps only a hash of the token", "[hub]")
     CHECK(file.find(*token) == std::string::npos);
 }
 
-TEST_CASE("Stored items are idempotent by id and conflicts are named", "[hub]")
-{
-    TempDir dir;
-    auto opened = Store::open((dir / "hub.db").string());
-    REQUIRE(opened);
-    auto& store = *opened;
-    REQUIRE(store->enroll("kiosk-a"));
-    REQUIRE(store->enroll("kiosk-b"));
-    auto first = guichet::test::make_item(bytes_of("sealed one"));
-    auto second = guichet::test::make_item(bytes_of("sealed two"));
-    protocol::Batch batch { "kiosk-a", { first, second } };
-    auto stored = store->store_batch("kiosk-a", batch);
-    REQUIRE(stored);
-    REQUIRE(stored->results.size() == 2);
-    CHECK(stored->results[0].status == protocol::Status::Stored);
-    CHECK(stored->results[1].status == protocol::Status::Stored);
-
-    auto again = store->store_batch("kiosk-a", batch);
-    REQUIRE(again);
-    CHECK(again->results[0].status == protocol::Status::Duplicate);
-    CHECK(again->results[1].status == protocol::Status::Duplicate);
-
-    auto changed = first;
-    changed.sealed = bytes_of("other bytes");
-    auto third = guichet::test::make_item(bytes_of("sealed three"));
-    auto mixed = store->store_batch("kiosk-a", { "kiosk-a", { changed, third } });
-    REQUIRE(mixed);
-    CHECK(mixed->results[0].status == protocol::Status::Conflict);
-    CHECK(mixed->results[0].reason.find("other sealed bytes") != std::string::npos);
-    CHECK(mixed->results[1].status == protocol::Status::Stored);
-
-    auto relabelled = second;
-    relabelled.version = 4;
-    CHECK(store->store_batch("kiosk-a", { "kiosk-a", { relabelled } })->results[0].status == protocol::Status::Conflict);
-    auto elsewhere = store->store_batch("kiosk-b", { "kiosk-b", { second } });
-    CHECK(elsewhere->results[0].status == protocol::Status::Conflict);
-    CHECK(elsewhere->results[0].reason.find("another kiosk") != std::string::npos);
-
-    // The same id twice in one batch: the second sees the first, inside the same transaction.
-    auto fourth = guichet::test::make_item(bytes_of("sealed four"));
-    auto twice = store->store_batch("kiosk-a", { "kiosk-a", { fourth, fourth } });
-    CHECK(twice->results[0].status == protocol::Status::Stored);
-    CHECK(twice->results[1].status == protocol::Status::Duplicate);
-
-    std::vector<SubmissionRecord> all;
-    REQUIRE(store->for_each_submission(std::nullopt, [&](const SubmissionRecord& record) { all.push_back(record); }));
-    REQUIRE(all.size() == 4);
-    CHECK(all[0].id == first.id);
-    CHECK(all[0].sealed == first.sealed);
-    CHECK(all[0].kiosk == "kiosk-a");
-    CHECK(all[0].version == 3);
-    CHECK(all[0].created_at == "2024-05-01T09:30:00Z");
-
-    size_t later = 0;
-    REQUIRE(store->for_each_submission(std::string("2999-01-01T00:00:00.000Z"), [&](const SubmissionRecord&) { ++later; }));
-    CHECK(later == 0);
-}
-
-TEST_CASE("Heartbeats keep the latest per kiosk", "[hub]")
-{
-    TempDir dir;
-    auto opened = Store::open((dir / "hub.db").string());
-    REQUIRE(opened);
-    auto& store = *opened;
-    REQUIRE(store->enroll("kiosk-a"));
-    CHECK_FALSE(store->latest_heartbeat("kiosk-a")->has_value());
-    protocol::Heartbeat beat { "kiosk-a", "0.1.0", "7", 3, 10, 1, 120, std::nullopt, "timeout" };
-    REQUIRE(store->record_heartbeat("kiosk-a", beat));
-    beat.queued = 0;
-    REQUIRE(store->record_heartbeat("kiosk-a", beat));
-    auto latest = store->latest_heartbeat("kiosk-a");
-    REQUIRE(latest->has_value());
-    CHECK((*latest)->queued == 0);
-    CHECK((*latest)->oldest_queued_age_s == 120);
-    CHECK_FALSE((*latest)->disk_free_bytes);
-    auto kiosks = store->kiosks();
-    REQUIRE(kiosks->size() == 1);
-    CHECK((*kiosks)[0].last_seen.has_value());
-}
-
-TEST_CASE("A database from a newer hub is refused", "[hub]")
-{
-    TempDir dir;
-    {
-        auto db = Database::open(dir / "hub.db");
-        REQUIRE(db);
-        REQUIRE(db->exec("PRAGMA user_version = 99"));
-    }
-    auto store = Store::open((dir / "hub.db").string());
-    REQUIRE_FALSE(store);
-    CHECK(store.error().message.find("newer") != std::string::npos);
-}
+// What every engine must do with items, heartbeats and newer databases: test_store_conformance.cpp.
 
 TEST_CASE("A hub database from before export cursors keeps its rows, order and tokens", "[hub]")
 {
