@@ -110,21 +110,27 @@ TEST_CASE("A hub whose PostgreSQL stops like a crash mid-ingest answers 503 and 
     TempDir dir;
     guichet::test::PostgresServer server; // its own: this test stops it
     auto url = server.create_database();
-    auto token = guichet::test::enroll(dir, url, "kiosk-a");
     ServedHub hub(dir, url, { "--retry-after", "2" });
 
-    // One kiosk: a batch of fresh items, posted until it is answered 200, like the uploader does.
+    // Three kiosks, each posting batches of fresh items until each is answered 200, like the uploader.
+    constexpr int kiosks = 3;
+    std::vector<std::string> tokens;
+    for (int k = 0; k < kiosks; ++k)
+        tokens.push_back(guichet::test::enroll(dir, url, "kiosk-" + std::to_string(k)));
     std::atomic<bool> database_back = false, finish = false;
     std::atomic<int> unavailable = 0, without_retry_after = 0, unexpected = 0, after_restart = 0;
+    std::mutex mutex;
     std::set<std::string> sent, acknowledged;
-    std::thread kiosk([&] {
-        auto client = hub.client(token);
+    auto kiosk_run = [&](int k) {
+        auto name = "kiosk-" + std::to_string(k);
+        auto client = hub.client(tokens[k]);
         client.set_read_timeout(30);
         int n = 0;
         while (!finish) {
-            protocol::Batch batch { "kiosk-a", {} };
+            protocol::Batch batch { name, {} };
             for (int i = 0; i < 5; ++i) {
-                batch.items.push_back(guichet::test::make_item(bytes_of("ingest " + std::to_string(n++))));
+                batch.items.push_back(guichet::test::make_item(bytes_of(name + " ingest " + std::to_string(n++))));
+                std::lock_guard lock(mutex);
                 sent.insert(batch.items.back().id);
             }
             auto body = protocol::encode(batch);
@@ -132,6 +138,7 @@ TEST_CASE("A hub whose PostgreSQL stops like a crash mid-ingest answers 503 and 
                 auto res = client.Post("/v1/submissions", body, "application/json");
                 if (res && res->status == 200) {
                     auto decoded = protocol::decode_batch_response(res->body);
+                    std::lock_guard lock(mutex);
                     for (auto& result : decoded ? decoded->results : std::vector<protocol::ItemResult> {}) {
                         if (result.status == protocol::Status::Stored || result.status == protocol::Status::Duplicate)
                             acknowledged.insert(result.id);
@@ -152,7 +159,10 @@ TEST_CASE("A hub whose PostgreSQL stops like a crash mid-ingest answers 503 and 
                     return;
             }
         }
-    });
+    };
+    std::vector<std::thread> fleet;
+    for (int k = 0; k < kiosks; ++k)
+        fleet.emplace_back(kiosk_run, k);
 
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     server.stop(guichet::test::PostgresServer::StopMode::Immediate);
@@ -160,17 +170,18 @@ TEST_CASE("A hub whose PostgreSQL stops like a crash mid-ingest answers 503 and 
     server.start();
     database_back = true;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (after_restart < 10 && std::chrono::steady_clock::now() < deadline)
+    while (after_restart < 10 * kiosks && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     finish = true;
-    kiosk.join();
+    for (auto& kiosk : fleet)
+        kiosk.join();
 
     INFO(hub.log());
     CHECK(unexpected == 0);
     CHECK(unavailable > 0);
     CHECK(without_retry_after == 0);
-    CHECK(after_restart >= 10);
-    // Every item the kiosk sent was finally acknowledged, and is stored exactly once: nothing lost, no
+    CHECK(after_restart >= 10 * kiosks);
+    // Every item the kiosks sent was finally acknowledged, and is stored exactly once: nothing lost, no
     // 200 for what was not committed, nothing twice.
     CHECK(acknowledged == sent);
     auto ids = exported_ids(dir, url);
