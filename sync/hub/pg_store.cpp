@@ -600,10 +600,21 @@ Result<std::string> PgStore::for_each_submission_after(const std::optional<std::
     PgTransaction transaction(connection);
     if (auto done = exec_plain(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !done)
         return std::unexpected(done.error());
-    auto horizon = exec(connection, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+    // Horizons only grow within one PostgreSQL cluster, and a row's transaction is older than the
+    // snapshot's xmax; a cursor past the horizon, or rows past xmax, come from another cluster (a
+    // pg_restore copies each row's tx as data), and the window below would skip them silently.
+    auto horizon = exec(connection,
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, "
+        "EXISTS (SELECT 1 FROM submissions WHERE tx >= pg_snapshot_xmax(pg_current_snapshot()))");
     if (!horizon)
         return std::unexpected(horizon.error());
     uint64_t until = std::stoull(text(horizon->get(), 0, 0));
+    if (text(horizon->get(), 0, 1) == "t")
+        return fail("this PostgreSQL database holds submissions numbered by another cluster (it was restored from a "
+                    "dump): renumber them as docs/hub-operations.md says (Backups), then export once with --since "
+                    "and start a new cursor");
+    if (cursor && after > until)
+        return std::unexpected(rules::cursor_ahead(*cursor));
     if (until > after) {
         auto done = stream_submissions(connection,
             "SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
@@ -614,7 +625,7 @@ Result<std::string> PgStore::for_each_submission_after(const std::optional<std::
     }
     if (auto done = transaction.commit(); !done)
         return std::unexpected(done.error());
-    return rules::make_cursor("pg", std::max(after, until));
+    return rules::make_cursor("pg", until);
 }
 
 Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> PgStore::token_hashes()

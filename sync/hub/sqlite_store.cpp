@@ -346,6 +346,14 @@ Result<std::string> SqliteStore::for_each_submission_after(const std::optional<s
         after = *position;
     }
     std::lock_guard lock(m_mutex);
+    // AUTOINCREMENT keeps the highest number ever given in sqlite_sequence, deletions or not.
+    auto highest = m_db.prepare("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'submissions'");
+    if (!highest)
+        return std::unexpected(highest.error());
+    if (auto row = highest->step(); !row)
+        return std::unexpected(row.error());
+    if (after > static_cast<uint64_t>(highest->int64(0)))
+        return std::unexpected(rules::cursor_ahead(*cursor));
     auto query = m_db.prepare("SELECT id, kiosk, procedure, version, created_at, received_at, sealed, seq FROM submissions "
                               "WHERE seq > ? ORDER BY seq");
     if (!query)

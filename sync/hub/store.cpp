@@ -152,6 +152,13 @@ Result<uint64_t> parse_cursor(std::string_view cursor, std::string_view engine)
     return position;
 }
 
+Error cursor_ahead(std::string_view cursor)
+{
+    return Error { "the export cursor '" + std::string(cursor.substr(0, 40))
+        + "' is ahead of this database (another database's, or this one was restored from a backup): export once "
+          "with --since, then start a new cursor" };
+}
+
 std::string make_cursor(std::string_view engine, uint64_t position) { return std::string(engine) + ":" + std::to_string(position); }
 
 Result<void> judge_import(const StoredItem& stored, const SubmissionRecord& record, const Hash& sealed_hash)

@@ -70,6 +70,9 @@ Result<void> judge_import(const StoredItem& stored, const SubmissionRecord& reco
 // says what is wrong with it.
 Result<uint64_t> parse_cursor(std::string_view cursor, std::string_view engine);
 std::string make_cursor(std::string_view engine, uint64_t position);
+// A cursor past anything this database has numbered: it comes from another database, or this one was
+// restored from an older backup. Exporting after it would print nothing, silently, for a long time.
+Error cursor_ahead(std::string_view cursor);
 
 // A heartbeat's columns in the `heartbeats` table (aliased `h`), in the order both engines read them.
 constexpr std::string_view heartbeat_columns = "h.app_version, h.pack_version, h.queued, h.sent, h.quarantined, "
