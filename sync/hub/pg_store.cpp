@@ -61,6 +61,101 @@ ALTER TABLE submissions ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id()
 CREATE INDEX submissions_by_commit ON submissions(tx, seq);
 -- Sealed bytes are random: PostgreSQL's attempt to compress each one above 2 KB only costs time.
 ALTER TABLE submissions ALTER COLUMN sealed SET STORAGE EXTERNAL;
+)sql",    // Issue 17, the back office (see the SQLite engine's step 4, which this mirrors).
+    R"sql(
+CREATE TABLE agents (
+    name text COLLATE "C" PRIMARY KEY,
+    role text NOT NULL CHECK (role IN ('agent', 'supervisor')),
+    all_procedures integer NOT NULL DEFAULT 0,
+    password_hash text NOT NULL,
+    failures integer NOT NULL DEFAULT 0,
+    retry_at text COLLATE "C" NOT NULL DEFAULT '',
+    disabled_at text,
+    created_at text NOT NULL,
+    last_sign_in text
+);
+CREATE TABLE agent_procedures (
+    agent text COLLATE "C" NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+    procedure text COLLATE "C" NOT NULL,
+    PRIMARY KEY (agent, procedure)
+);
+CREATE TABLE sessions (
+    id_hash bytea PRIMARY KEY,
+    agent text COLLATE "C" NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+    csrf bytea NOT NULL,
+    created_at text COLLATE "C" NOT NULL,
+    last_seen text COLLATE "C" NOT NULL,
+    expires_at text COLLATE "C" NOT NULL
+);
+CREATE INDEX sessions_by_agent ON sessions(agent);
+CREATE TABLE audit (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at text COLLATE "C" NOT NULL,
+    actor text NOT NULL,
+    action text NOT NULL,
+    target text COLLATE "C" NOT NULL DEFAULT '',
+    detail text NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_target ON audit(target, seq);
+ALTER TABLE submissions ADD COLUMN receipt text COLLATE "C";
+ALTER TABLE submissions ADD COLUMN state text COLLATE "C" NOT NULL DEFAULT 'received';
+ALTER TABLE submissions ADD COLUMN state_at text COLLATE "C";
+ALTER TABLE submissions ADD COLUMN final_at text COLLATE "C";
+ALTER TABLE submissions ADD COLUMN message text NOT NULL DEFAULT '';
+ALTER TABLE submissions ADD COLUMN handler text;
+ALTER TABLE submissions ADD COLUMN rev bigint NOT NULL DEFAULT 0;
+ALTER TABLE submissions ADD COLUMN kiosk_rev bigint NOT NULL DEFAULT 0;
+ALTER TABLE submissions ADD COLUMN purged_at text COLLATE "C";
+ALTER TABLE submissions ALTER COLUMN procedure TYPE text COLLATE "C";
+CREATE INDEX submissions_inbox ON submissions(procedure, received_at, seq);
+CREATE INDEX submissions_inbox_state ON submissions(procedure, state, received_at, seq);
+CREATE INDEX submissions_inbox_kiosk ON submissions(procedure, kiosk, received_at, seq);
+CREATE INDEX submissions_by_receipt ON submissions(receipt) WHERE receipt IS NOT NULL;
+CREATE INDEX submissions_to_notify ON submissions(kiosk) WHERE kiosk_rev < rev;
+CREATE INDEX submissions_to_purge ON submissions(final_at) WHERE final_at IS NOT NULL AND purged_at IS NULL;
+CREATE TABLE state_history (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id text NOT NULL,
+    at text COLLATE "C" NOT NULL,
+    agent text NOT NULL,
+    from_state text NOT NULL,
+    to_state text NOT NULL
+);
+CREATE INDEX state_history_by_id ON state_history(id, seq);
+CREATE TABLE processing_delays (
+    procedure text COLLATE "C" NOT NULL,
+    final_day text COLLATE "C" NOT NULL,
+    delay_s bigint NOT NULL,
+    final_state text NOT NULL
+);
+CREATE INDEX processing_delays_by_day ON processing_delays(final_day, procedure);
+CREATE TABLE ratings (
+    kiosk text COLLATE "C" NOT NULL,
+    day text COLLATE "C" NOT NULL,
+    procedure text COLLATE "C" NOT NULL,
+    score integer NOT NULL CHECK (score BETWEEN 1 AND 3),
+    count bigint NOT NULL,
+    PRIMARY KEY (kiosk, day, procedure, score)
+);
+CREATE TABLE procedure_definitions (
+    procedure text COLLATE "C" NOT NULL,
+    version bigint NOT NULL,
+    definition text NOT NULL,
+    retention_days integer,
+    PRIMARY KEY (procedure, version)
+);
+CREATE TABLE purge_runs (
+    day text COLLATE "C" PRIMARY KEY,
+    at text NOT NULL,
+    purged bigint NOT NULL,
+    forgotten bigint NOT NULL
+);
+)sql",
+    // Issue 17, kiosk tokens (the SQLite engine's step 5).
+    R"sql(
+ALTER TABLE kiosks ADD COLUMN revoked_at text;
+ALTER TABLE kiosks ADD COLUMN previous_token_hash bytea UNIQUE;
+ALTER TABLE kiosks ADD COLUMN previous_valid_until text COLLATE "C";
 )sql",
 };
 

@@ -62,6 +62,104 @@ INSERT INTO submissions_numbered (seq, id, kiosk, procedure, version, created_at
 DROP TABLE submissions;
 ALTER TABLE submissions_numbered RENAME TO submissions;
 CREATE INDEX submissions_by_arrival ON submissions(received_at);
+)sql",    // Issue 17, the back office: agents, their sessions (kept by a hash of the cookie's secret), the
+    // audit log, each submission's processing state and receipt code, the states owed to kiosks, the
+    // figures supervisors chart (which survive the purge), and every procedure definition seen.
+    R"sql(
+CREATE TABLE agents (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor')),
+    all_procedures INTEGER NOT NULL DEFAULT 0,
+    password_hash TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    retry_at TEXT NOT NULL DEFAULT '',
+    disabled_at TEXT,
+    created_at TEXT NOT NULL,
+    last_sign_in TEXT
+);
+CREATE TABLE agent_procedures (
+    agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+    procedure TEXT NOT NULL,
+    PRIMARY KEY (agent, procedure)
+);
+CREATE TABLE sessions (
+    id_hash BLOB PRIMARY KEY,
+    agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+    csrf BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_agent ON sessions(agent);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_target ON audit(target, seq);
+ALTER TABLE submissions ADD COLUMN receipt TEXT;
+ALTER TABLE submissions ADD COLUMN state TEXT NOT NULL DEFAULT 'received';
+ALTER TABLE submissions ADD COLUMN state_at TEXT;
+ALTER TABLE submissions ADD COLUMN final_at TEXT;
+ALTER TABLE submissions ADD COLUMN message TEXT NOT NULL DEFAULT '';
+ALTER TABLE submissions ADD COLUMN handler TEXT;
+ALTER TABLE submissions ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE submissions ADD COLUMN kiosk_rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE submissions ADD COLUMN purged_at TEXT;
+CREATE INDEX submissions_inbox ON submissions(procedure, received_at, seq);
+CREATE INDEX submissions_inbox_state ON submissions(procedure, state, received_at, seq);
+CREATE INDEX submissions_inbox_kiosk ON submissions(procedure, kiosk, received_at, seq);
+CREATE INDEX submissions_by_receipt ON submissions(receipt) WHERE receipt IS NOT NULL;
+CREATE INDEX submissions_to_notify ON submissions(kiosk) WHERE kiosk_rev < rev;
+CREATE INDEX submissions_to_purge ON submissions(final_at) WHERE final_at IS NOT NULL AND purged_at IS NULL;
+CREATE TABLE state_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL
+);
+CREATE INDEX state_history_by_id ON state_history(id, seq);
+CREATE TABLE processing_delays (
+    procedure TEXT NOT NULL,
+    final_day TEXT NOT NULL,
+    delay_s INTEGER NOT NULL,
+    final_state TEXT NOT NULL
+);
+CREATE INDEX processing_delays_by_day ON processing_delays(final_day, procedure);
+CREATE TABLE ratings (
+    kiosk TEXT NOT NULL,
+    day TEXT NOT NULL,
+    procedure TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 3),
+    count INTEGER NOT NULL,
+    PRIMARY KEY (kiosk, day, procedure, score)
+);
+CREATE TABLE procedure_definitions (
+    procedure TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    retention_days INTEGER,
+    PRIMARY KEY (procedure, version)
+);
+CREATE TABLE purge_runs (
+    day TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    purged INTEGER NOT NULL,
+    forgotten INTEGER NOT NULL
+);
+)sql",
+    // Issue 17, kiosk tokens: a revoked kiosk is refused with the reason, and a rotated token leaves
+    // the previous one valid for a grace period.
+    R"sql(
+ALTER TABLE kiosks ADD COLUMN revoked_at TEXT;
+ALTER TABLE kiosks ADD COLUMN previous_token_hash BLOB;
+ALTER TABLE kiosks ADD COLUMN previous_valid_until TEXT;
+CREATE UNIQUE INDEX kiosks_by_previous_token ON kiosks(previous_token_hash);
 )sql",
 };
 

@@ -3,6 +3,7 @@
 // with two engines behind it: SQLite (sqlite_store.h, the default) and PostgreSQL (pg_store.h).
 #pragma once
 #include "kiosk/core/result.h"
+#include "sync/hub/office_types.h"
 #include "sync/protocol.h"
 
 #include <array>
@@ -26,6 +27,17 @@ struct SubmissionRecord {
     std::string created_at;
     std::string received_at;
     std::vector<uint8_t> sealed;
+};
+
+// One submission as the back office sees it: the stored record (sealed empty once purged) and its
+// processing state.
+struct CaseRecord {
+    SubmissionRecord submission;
+    std::string receipt; // normalized; empty from kiosks that did not send one
+    CaseState state = CaseState::Received;
+    std::string message;
+    std::optional<std::string> handler, state_at, final_at, purged_at;
+    int64_t rev = 0;
 };
 
 struct KioskStatus {
@@ -103,6 +115,56 @@ public:
     virtual Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> token_hashes() = 0;
     virtual Result<void> import_kiosks(std::span<const KioskRecord> kiosks) = 0;
     virtual Result<size_t> import_submissions(std::span<const SubmissionRecord> submissions) = 0;
+
+    // ---- The back office (issue 17). Every time is RFC 3339 UTC in the stored form (clock_text.h) and
+    // is passed in (`now`), so tests run them on a virtual clock. Until an engine implements a group,
+    // its calls fail with "not implemented" (store.cpp).
+
+    // Agents, sessions and the audit log. Sessions are kept by the hash of the cookie's secret.
+    virtual Result<void> add_agent(const AgentRecord& agent, std::string_view password_hash);
+    virtual Result<std::vector<AgentRecord>> list_agents();
+    virtual Result<std::optional<std::pair<AgentRecord, std::string>>> agent_with_hash(std::string_view name);
+    virtual Result<void> update_agent(std::string_view name, const AgentUpdate& update);
+    // One atomic step: failures + 1 and the next retry time; returns the agent as it now is.
+    virtual Result<AgentRecord> record_sign_in_failure(std::string_view name, std::string_view now);
+    virtual Result<void> record_sign_in_success(std::string_view name, std::string_view now);
+    virtual Result<void> create_session(std::span<const uint8_t, 32> id_hash, std::string_view agent,
+        std::span<const uint8_t, 32> csrf, std::string_view now, std::string_view expires_at);
+    // The session if it exists, its agent is enabled, it has not passed expires_at and was seen within
+    // idle_s; touches last_seen.
+    virtual Result<std::optional<SessionView>> session(std::span<const uint8_t, 32> id_hash, std::string_view now, int64_t idle_s);
+    virtual Result<void> end_session(std::span<const uint8_t, 32> id_hash);
+    virtual Result<int64_t> end_sessions_of(std::string_view agent);
+    virtual Result<void> audit(const AuditEvent& event);
+    // Newest first; before_seq pages back; target filters.
+    virtual Result<std::vector<AuditEvent>> audit_log(std::optional<int64_t> before_seq, size_t limit,
+        const std::optional<std::string>& target);
+
+    // Cases: the inbox, one submission with its state, state changes, the export, procedure definitions.
+    virtual Result<InboxPage> inbox(const InboxQuery& query);
+    virtual Result<std::optional<CaseRecord>> case_record(std::string_view id);
+    virtual Result<TransitionOutcome> set_state(const Transition& transition);
+    virtual Result<std::vector<StateChange>> state_history(std::string_view id);
+    virtual Result<void> remember_procedure(std::string_view id, int64_t version, std::string_view definition_json,
+        std::optional<int> retention_days);
+    virtual Result<std::optional<std::string>> procedure_definition(std::string_view id, int64_t version);
+
+    // What travels with kiosks: states owed to a kiosk (rev above what it acknowledged), its
+    // acknowledgements, and its rating counts.
+    virtual Result<std::vector<KioskStateUpdate>> pending_states(std::string_view kiosk, size_t limit);
+    virtual Result<void> ack_states(std::string_view kiosk, std::span<const StateAck> acks);
+    virtual Result<void> record_ratings(std::string_view kiosk, std::span<const RatingCount> ratings);
+
+    // Operations: tokens that can be revoked and rotated, retention, the public status, statistics.
+    virtual Result<TokenCheck> check_token(std::string_view token, std::string_view now);
+    virtual Result<void> revoke_kiosk(std::string_view name, std::string_view now);
+    // A new token for the kiosk (returned once); the old one keeps working until now + grace_s.
+    virtual Result<std::string> rotate_token(std::string_view name, std::string_view now, int64_t grace_s);
+    virtual Result<PurgeCount> purge(const PurgePolicy& policy, std::string_view now);
+    // The state of the most recent submission with this receipt code; nullopt for unknown and forgotten alike.
+    virtual Result<std::optional<CaseState>> public_status(std::string_view receipt);
+    virtual Result<std::vector<RatingWeek>> rating_weeks(std::string_view from_day, std::string_view to_day);
+    virtual Result<std::vector<DelaySample>> delays(std::string_view from_day, std::string_view to_day);
 };
 
 struct CopyCount {

@@ -1,7 +1,6 @@
 // One conformance suite for the hub's store, run against both engines: a real SQLite file and a real
 // PostgreSQL server (pg_fixture.h). Whatever the hub promises about storage holds on either.
-#include "hub_fixture.h"
-#include "pg_fixture.h"
+#include "store_conformance.h"
 
 #include "sync/hub/store.h"
 #include "sync/sqlite.h"
@@ -16,32 +15,8 @@ using namespace guichet;
 using namespace guichet::sync;
 using namespace guichet::sync::hub;
 using guichet::test::TempDir;
+using namespace guichet::test::conformance;
 
-namespace {
-
-enum class Engine { Sqlite, Postgres };
-
-std::vector<uint8_t> bytes_of(std::string_view text) { return { text.begin(), text.end() }; }
-
-// Where a fresh, empty store of `engine` lives: a file in `dir`, or a new database on the shared server.
-std::string fresh_location(Engine engine, const TempDir& dir)
-{
-    if (engine == Engine::Sqlite)
-        return (dir / "hub.db").string();
-    return guichet::test::shared_postgres().create_database();
-}
-
-std::unique_ptr<Store> open_store(const std::string& where)
-{
-    auto store = Store::open(where);
-    INFO((store ? std::string() : store.error().message));
-    REQUIRE(store);
-    return std::move(*store);
-}
-
-const char* name_of(Engine engine) { return engine == Engine::Sqlite ? "SQLite" : "PostgreSQL"; }
-
-}
 
 TEST_CASE("Store conformance: enrollment keeps a hash, and tokens are found among many kiosks", "[hub][store][pg]")
 {
