@@ -34,6 +34,16 @@ public:
     Result<void> import_kiosks(std::span<const KioskRecord> kiosks) override;
     Result<size_t> import_submissions(std::span<const SubmissionRecord> submissions) override;
 
+    // ---- The back office (issue 17), one file per group: pg_store_{agents,cases,feed,ops}.cpp.
+    // agents, sessions, audit:
+
+    // cases:
+
+    // kiosk feed:
+
+    // operations:
+
+
     // The connections a server thread borrows, one per call: each call's transaction is on one
     // connection, and a broken connection (the server restarted) is dropped instead of returned.
     class Lease;

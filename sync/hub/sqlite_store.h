@@ -31,6 +31,16 @@ public:
     Result<void> import_kiosks(std::span<const KioskRecord> kiosks) override;
     Result<size_t> import_submissions(std::span<const SubmissionRecord> submissions) override;
 
+    // ---- The back office (issue 17), one file per group: sqlite_store_{agents,cases,feed,ops}.cpp.
+    // agents, sessions, audit:
+
+    // cases:
+
+    // kiosk feed:
+
+    // operations:
+
+
 private:
     struct PendingBatch {
         std::string_view kiosk;
