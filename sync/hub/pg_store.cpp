@@ -1,6 +1,7 @@
 // The hub's PostgreSQL engine: a pool of libpq connections, versioned schema steps, and storage whose
 // exactly-once rests on the database's unique keys (INSERT ... ON CONFLICT DO NOTHING), not on a lock.
 #include "sync/hub/pg_store.h"
+#include "sync/hub/pg_support.h"
 
 #include "sync/clock_text.h"
 #include "sync/hub/store_rules.h"
@@ -14,6 +15,7 @@
 #include <poll.h>
 
 namespace guichet::sync::hub {
+using namespace pg;
 namespace {
 
 // Never edit a step that has shipped: add one. Pending steps run in one transaction (PostgreSQL's DDL
@@ -167,110 +169,6 @@ constexpr const char* migration_lock = "SELECT pg_advisory_xact_lock(29113321341
 constexpr const char* session_settings = "SET statement_timeout = '15s'; SET lock_timeout = '10s'; SET client_min_messages = warning; "
                                          "SET idle_in_transaction_session_timeout = '60s'";
 
-using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-std::string trimmed(std::string text)
-{
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.pop_back();
-    return text;
-}
-
-Error pg_error(PGconn* connection, std::string_view what)
-{
-    return Error { "PostgreSQL: " + std::string(what) + ": " + trimmed(PQerrorMessage(connection)) };
-}
-
-// One statement parameter: text, bytes (sent in binary), or NULL.
-struct Param {
-    std::string value;
-    bool binary = false;
-    bool null = false;
-
-    Param(std::string_view text)
-        : value(text)
-    {
-    }
-    Param(const char* text)
-        : value(text)
-    {
-    }
-    Param(const std::string& text)
-        : value(text)
-    {
-    }
-    Param(int64_t number)
-        : value(std::to_string(number))
-    {
-    }
-    Param(std::span<const uint8_t> bytes)
-        : value(reinterpret_cast<const char*>(bytes.data()), bytes.size())
-        , binary(true)
-    {
-    }
-    template<typename T>
-    Param(const std::optional<T>& maybe)
-        : Param(maybe ? Param(*maybe) : Param(std::string_view()))
-    {
-        null = !maybe.has_value();
-    }
-};
-
-struct Prepared {
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    std::vector<int> formats;
-};
-
-Prepared prepare(const std::vector<Param>& params)
-{
-    Prepared prepared;
-    for (auto& param : params) {
-        prepared.values.push_back(param.null ? nullptr : param.value.data());
-        prepared.lengths.push_back(static_cast<int>(param.value.size()));
-        prepared.formats.push_back(param.binary ? 1 : 0);
-    }
-    return prepared;
-}
-
-Result<ResultPtr> exec(PGconn* connection, const char* sql, const std::vector<Param>& params = {})
-{
-    auto prepared = prepare(params);
-    ResultPtr result(PQexecParams(connection, sql, static_cast<int>(params.size()), nullptr, prepared.values.data(),
-                         prepared.lengths.data(), prepared.formats.data(), 0),
-        &PQclear);
-    auto status = PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-        return std::unexpected(pg_error(connection, sql));
-    return result;
-}
-
-Result<void> exec_plain(PGconn* connection, const char* sql)
-{
-    ResultPtr result(PQexec(connection, sql), &PQclear);
-    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK && PQresultStatus(result.get()) != PGRES_TUPLES_OK)
-        return std::unexpected(pg_error(connection, sql));
-    return {};
-}
-
-std::string text(const PGresult* result, int row, int column) { return PQgetvalue(result, row, column); }
-
-int64_t int64(const PGresult* result, int row, int column) { return std::stoll(PQgetvalue(result, row, column)); }
-
-bool is_null(const PGresult* result, int row, int column) { return PQgetisnull(result, row, column) != 0; }
-
-// bytea columns come back as text in PostgreSQL's hex form.
-std::vector<uint8_t> bytes(const PGresult* result, int row, int column)
-{
-    size_t length = 0;
-    unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(result, row, column)), &length);
-    if (!raw)
-        return {};
-    std::vector<uint8_t> out(raw, raw + length);
-    PQfreemem(raw);
-    return out;
-}
-
 // The heartbeat whose rules::heartbeat_columns start at column `first` of `row`.
 protocol::Heartbeat heartbeat_at(const PGresult* result, int row, int first, std::string_view kiosk)
 {
@@ -342,65 +240,7 @@ Result<rules::StoredItem> read_back(PGconn* connection, const std::string& id)
     return rules::StoredItem { text(row, 0, 0), text(row, 0, 1), int64(row, 0, 2), text(row, 0, 3), bytes(row, 0, 4) };
 }
 
-// ROLLBACK unless commit() was called, like sync::Transaction.
-class PgTransaction {
-public:
-    explicit PgTransaction(PGconn* connection)
-        : m_connection(connection)
-    {
-    }
-    ~PgTransaction()
-    {
-        if (m_open)
-            PQclear(PQexec(m_connection, "ROLLBACK"));
-    }
-    PgTransaction(const PgTransaction&) = delete;
-    PgTransaction& operator=(const PgTransaction&) = delete;
-    Result<void> begin() { return exec_plain(m_connection, "BEGIN"); }
-    // A COMMIT that does not answer COMMAND_OK may or may not have landed: the caller reports a failure,
-    // and the kiosk's retry then learns `duplicate` for what did land.
-    Result<void> commit()
-    {
-        m_open = false;
-        return exec_plain(m_connection, "COMMIT");
-    }
-
-private:
-    PGconn* m_connection;
-    bool m_open = true;
-};
-
 }
-
-class PgStore::Lease {
-public:
-    Lease(PgStore& store, PGconn* connection)
-        : m_store(&store)
-        , m_connection(connection)
-    {
-    }
-    Lease(Lease&& other) noexcept
-        : m_store(other.m_store)
-        , m_connection(std::exchange(other.m_connection, nullptr))
-    {
-    }
-    Lease& operator=(Lease&&) = delete;
-    ~Lease()
-    {
-        if (!m_connection)
-            return;
-        // A connection is reused only when it is healthy and outside any transaction.
-        if (PQstatus(m_connection) == CONNECTION_OK && PQtransactionStatus(m_connection) == PQTRANS_IDLE)
-            m_store->give_back(m_connection);
-        else
-            PQfinish(m_connection);
-    }
-    PGconn* get() const { return m_connection; }
-
-private:
-    PgStore* m_store;
-    PGconn* m_connection;
-};
 
 PgStore::PgStore(std::string url)
     : m_url(std::move(url))

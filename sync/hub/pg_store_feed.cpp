@@ -1,5 +1,6 @@
 // The hub's PostgreSQL engine: the back office's feed calls (store.h).
 #include "sync/hub/pg_store.h"
+#include "sync/hub/pg_support.h"
 
 namespace guichet::sync::hub {
 
