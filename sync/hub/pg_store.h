@@ -43,6 +43,9 @@ public:
 
     // operations:
 
+    // statistics (*_store_stats.cpp):
+    Result<std::vector<RatingWeek>> rating_weeks(std::string_view from_day, std::string_view to_day) override;
+    Result<std::vector<DelaySample>> delays(std::string_view from_day, std::string_view to_day) override;
 
     // The connections a server thread borrows, one per call: each call's transaction is on one
     // connection, and a broken connection (the server restarted) is dropped instead of returned.

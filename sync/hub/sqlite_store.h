@@ -40,6 +40,9 @@ public:
 
     // operations:
 
+    // statistics (*_store_stats.cpp):
+    Result<std::vector<RatingWeek>> rating_weeks(std::string_view from_day, std::string_view to_day) override;
+    Result<std::vector<DelaySample>> delays(std::string_view from_day, std::string_view to_day) override;
 
 private:
     struct PendingBatch {
