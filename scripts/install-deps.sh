@@ -25,6 +25,9 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# npm builds the hub's back office files (sync/hub/office). Debian's npm would pull Debian's nodejs, which
+# conflicts with NodeSource's on machines that have it: install it only when there is no npm at all.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

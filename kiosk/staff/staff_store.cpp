@@ -58,15 +58,6 @@ std::string pin_problem(std::string_view pin)
     return {};
 }
 
-int64_t wait_after_failures(int failures, const LockoutRules& rules)
-{
-    if (failures <= 0)
-        return 0;
-    if (failures >= rules.lockout_after)
-        return rules.lockout_s;
-    return int64_t { 1 } << std::min(failures - 1, 30);
-}
-
 HashCost pin_hash_cost()
 {
     return { crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE };

@@ -2,6 +2,7 @@
 // wrong PINs in a row earn growing waits and then a lockout that survives a restart; every staff action
 // is written to an audit log that holds a role, an action and a time, never anything a citizen typed.
 #pragma once
+#include "kiosk/core/lockout.h"
 #include "kiosk/core/result.h"
 #include "sync/sqlite.h"
 
@@ -30,13 +31,9 @@ constexpr size_t max_pin_digits = 12;
 // Empty when `pin` is acceptable, otherwise why not, for a person.
 std::string pin_problem(std::string_view pin);
 
-struct LockoutRules {
-    int lockout_after = 5; // wrong PINs in a row before the lockout
-    int lockout_s = 900;   // the lockout's length; each wrong PIN after it locks again
-};
-
-// The wait after the n-th wrong PIN in a row (n >= 1): 1, 2, 4, 8 … seconds, then the lockout.
-int64_t wait_after_failures(int failures, const LockoutRules&);
+// The waits and the lockout after wrong PINs (kiosk/core/lockout.h, shared with the hub's agents).
+using guichet::LockoutRules;
+using guichet::wait_after_failures;
 
 struct PinCheck {
     enum class Outcome {

@@ -4,6 +4,7 @@
 #include "kiosk/core/command_line.h"
 #include "kiosk/core/input_limits.h"
 #include "sync/clock_text.h"
+#include "sync/hub/hub_clock.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/pack_tools.h"
 #include "sync/hub/records.h"
@@ -173,6 +174,27 @@ int serve(const Arguments& args, std::ostream& err)
         if (error != std::errc() || end != text->data() + text->size() || value < 1 || value > 10000)
             return usage_error(err, "--per-address '" + *text + "' must be a whole number from 1 to 10000");
         options.gate.per_address = value;
+    }
+    // The back office (sync/hub/office_routes.h).
+    if (auto dir = args.get("--office-assets"))
+        options.office.assets_dir = *dir;
+    if (auto text = args.get("--session-idle")) {
+        auto seconds = parse_duration_s(*text);
+        if (!seconds || *seconds < 60 || *seconds > 12 * 3600)
+            return usage_error(err, "--session-idle '" + *text + "' must be a duration from 1m to 12h");
+        options.office.session_idle_s = *seconds;
+    }
+    if (auto file = args.get("--clock-file")) {
+        if (!test_hooks_enabled())
+            return usage_error(err, "--clock-file is a test hook: it is refused unless the environment has GUICHET_HUB_TEST_HOOKS=1");
+        options.office.clock_file = *file;
+    }
+    if (auto level = args.get("--agent-hash-cost")) {
+        if (*level != "test" && *level != "interactive")
+            return usage_error(err, "--agent-hash-cost must be 'interactive' or 'test'");
+        if (*level == "test" && !test_hooks_enabled())
+            return usage_error(err, "--agent-hash-cost test is a test hook: it is refused unless the environment has GUICHET_HUB_TEST_HOOKS=1");
+        options.office.hash_cost = *level == "test" ? HashCostLevel::Test : HashCostLevel::Interactive;
     }
     // Buffers of a megabyte or more come from mmap and go back to the system when freed, instead of
     // raising glibc's threshold and staying in an arena after a burst of large bodies.
@@ -435,7 +457,11 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--packs", "DIR", "serve the depot's packs at /v1/packs/{channel}/manifest and /v1/blobs/{hash}" },
                 { "--head-timeout", "SECONDS", "a request's head must arrive within this, 1 to 600 (default 10)" },
                 { "--per-address", "N", "open connections from one client address, 1 to 10000 (default 16)" },
-                { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" } } },
+                { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" },
+                { "--office-assets", "DIR", "the back office's static files (default: the build's office-assets, or /usr/share/guichet-hub/office)" },
+                { "--session-idle", "DURATION", "agents are signed out after this long without a request, 1m to 12h (default 30m)" },
+                { "--clock-file", "FILE", "read the time from FILE at each use (tests only: needs GUICHET_HUB_TEST_HOOKS=1)" },
+                { "--agent-hash-cost", "interactive|test", "the Argon2id cost of the dummy hash for unknown names (test: needs GUICHET_HUB_TEST_HOOKS=1)" } } },
         { "export", "print stored submissions as JSON lines", {},
             { db, { "--since", "RFC3339", "only submissions received from then on (by each hub's clock)" },
                 { "--cursor", "FILE", "only submissions committed since the export that wrote FILE, then move FILE on: "

@@ -82,33 +82,7 @@ Result<int64_t> parse_duration_s(std::string_view text)
     return value * scale;
 }
 
-std::string html_escape(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-        }
-    }
-    return out;
-}
+// html_escape is office_html.cpp's (the back office and this page escape alike).
 
 std::string duration_text(int64_t seconds)
 {

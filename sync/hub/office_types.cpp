@@ -37,4 +37,17 @@ std::optional<CaseState> case_state_from(std::string_view name)
     return std::nullopt;
 }
 
+bool is_valid_agent_name(std::string_view name)
+{
+    if (name.empty() || name.size() > 64)
+        return false;
+    for (size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        bool letter_or_digit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!letter_or_digit && !(i > 0 && (c == '.' || c == '-')))
+            return false;
+    }
+    return true;
+}
+
 }

@@ -3,6 +3,8 @@
 // with kiosks, retention, and kiosk tokens that can be revoked or rotated. Plain values; the Store
 // (store.h) reads and writes them, on either engine.
 #pragma once
+#include "kiosk/core/lockout.h"
+
 #include <array>
 #include <cstdint>
 #include <map>
@@ -15,6 +17,11 @@
 namespace guichet::sync::hub {
 
 enum class AgentRole { Agent, Supervisor };
+// Wrong passwords in a row: waits of 1, 2, 4 … 256 s, then 15 minutes from the tenth on (the kiosk's
+// staff PIN rules, kiosk/core/lockout.h, with a longer run before the lockout).
+inline constexpr LockoutRules agent_lockout { .lockout_after = 10, .lockout_s = 900 };
+// Agent names: [a-z0-9][a-z0-9.-]{0,63}, what an administrator types and the audit log shows.
+bool is_valid_agent_name(std::string_view);
 std::string_view name_of(AgentRole);                       // "agent", "supervisor"
 std::optional<AgentRole> agent_role_from(std::string_view); // nullopt for anything else
 

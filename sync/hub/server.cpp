@@ -2,6 +2,8 @@
 #include "sync/hub/server.h"
 
 #include "sync/clock_text.h"
+#include "sync/hub/office_routes.h"
+#include "sync/hub/office_session.h"
 #include "sync/hub/pack_routes.h"
 
 #include <guichet/version.h>
@@ -193,6 +195,18 @@ bool refuse_unexpected_body(const httplib::Request& req, httplib::Response& res)
         send_error(res, 415, "the body must be 'Content-Type: application/json', not '" + printable(req.get_header_value("Content-Type"), 64) + "'");
         return true;
     }
+    // The back office has its own policy: forms, and JSON under /office/api/ (office_routes.h).
+    if (req.path.starts_with("/office/")) {
+        auto length = req.get_header_value("Content-Length");
+        auto refusal = office_body_policy(req.method, req.path, req.get_header_value("Content-Type"),
+            length.empty() ? std::nullopt : std::optional<size_t>(std::strtoull(length.c_str(), nullptr, 10)),
+            req.has_header("Transfer-Encoding"));
+        if (!refusal)
+            return false;
+        res.set_header("Connection", "close");
+        send_error(res, refusal->status, refusal->message);
+        return true;
+    }
     if (!has_body)
         return false;
     res.set_header("Connection", "close");
@@ -269,6 +283,12 @@ Result<int> HubServer::bind()
         // Plain HTTP goes through the gate (sync/hub/gate.h), so slow clients cannot hold the workers.
         m_http = std::make_unique<GatedServer>(m_options.gate);
     }
+    // The back office (issue 17): its files are loaded now, so a hub without them says so at start.
+    m_options.office.secure_cookies = m_options.office.secure_cookies || m_tls != nullptr;
+    auto office = make_office_context(m_store, m_options.office);
+    if (!office)
+        return std::unexpected(office.error());
+    m_office = std::move(*office);
     install_routes();
 
     auto& listen = m_options.listen;
@@ -361,13 +381,16 @@ void HubServer::install_routes()
 
     http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
         t_note = {};
+        clear_noted_agent();
         return refuse_unexpected_body(req, res) ? httplib::Server::HandlerResponse::Handled
                                                 : httplib::Server::HandlerResponse::Unhandled;
     });
 
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
         log_line(now_rfc3339() + " " + printable(req.method, 16) + " " + printable(req.path) + " " + std::to_string(res.status)
-            + " kiosk=" + (t_note.kiosk.empty() ? std::string("-") : t_note.kiosk)
+            + (req.path.starts_with("/office")
+                    ? " agent=" + (noted_agent().empty() ? std::string("-") : noted_agent())
+                    : " kiosk=" + (t_note.kiosk.empty() ? std::string("-") : t_note.kiosk))
             + " items=" + (t_note.items ? std::to_string(*t_note.items) : std::string("-")));
         GatedServer::note_answer(res);
         // A large body leaves megabytes in this thread's malloc arena; give them back to the system
@@ -458,6 +481,8 @@ void HubServer::install_routes()
     });
 
     http.Get("/", [this](const httplib::Request& req, httplib::Response& res) { serve_fleet_page(req, res); });
+
+    install_office_routes(http, *m_office);
 }
 
 }

@@ -5,6 +5,7 @@
 #include "sync/hub/faults.h"
 #include "sync/hub/fleet_page.h"
 #include "sync/hub/gate.h"
+#include "sync/hub/office_routes.h"
 #include "sync/hub/store.h"
 
 #include <atomic>
@@ -33,6 +34,7 @@ struct ServerOptions {
     FleetPageAccess fleet_page = FleetPageAccess::Loopback; // who may read GET /
     int64_t stale_after_s = default_stale_after_s;          // the fleet page marks kiosks silent longer as stale
     GateLimits gate; // timeouts, connection caps and workers (sync/hub/gate.h)
+    OfficeOptions office; // the back office under /office/ (sync/hub/office_routes.h)
 };
 
 class HubServer {
@@ -55,6 +57,7 @@ private:
 
     Store& m_store;
     ServerOptions m_options;
+    std::unique_ptr<OfficeContext> m_office; // outlives the server, whose handlers hold it
     std::unique_ptr<httplib::SSLServer> m_tls; // only holds the TLS context (certificate, key, options)
     std::unique_ptr<GatedServer> m_http;
     std::atomic<bool> m_stop_requested = false;

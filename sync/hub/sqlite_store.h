@@ -33,6 +33,20 @@ public:
 
     // ---- The back office (issue 17), one file per group: sqlite_store_{agents,cases,feed,ops}.cpp.
     // agents, sessions, audit:
+    Result<void> add_agent(const AgentRecord& agent, std::string_view password_hash) override;
+    Result<std::vector<AgentRecord>> list_agents() override;
+    Result<std::optional<std::pair<AgentRecord, std::string>>> agent_with_hash(std::string_view name) override;
+    Result<void> update_agent(std::string_view name, const AgentUpdate& update) override;
+    Result<AgentRecord> record_sign_in_failure(std::string_view name, std::string_view now, const LockoutRules& rules) override;
+    Result<void> record_sign_in_success(std::string_view name, std::string_view now) override;
+    Result<void> create_session(std::span<const uint8_t, 32> id_hash, std::string_view agent, std::span<const uint8_t, 32> csrf,
+        std::string_view now, std::string_view expires_at) override;
+    Result<std::optional<SessionView>> session(std::span<const uint8_t, 32> id_hash, std::string_view now, int64_t idle_s) override;
+    Result<void> end_session(std::span<const uint8_t, 32> id_hash) override;
+    Result<int64_t> end_sessions_of(std::string_view agent) override;
+    Result<void> audit(const AuditEvent& event) override;
+    Result<std::vector<AuditEvent>> audit_log(std::optional<int64_t> before_seq, size_t limit,
+        const std::optional<std::string>& target) override;
 
     // cases:
 

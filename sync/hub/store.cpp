@@ -181,7 +181,7 @@ Result<void> Store::add_agent(const AgentRecord&, std::string_view) { return std
 Result<std::vector<AgentRecord>> Store::list_agents() { return std::unexpected(not_implemented("agents")); }
 Result<std::optional<std::pair<AgentRecord, std::string>>> Store::agent_with_hash(std::string_view) { return std::unexpected(not_implemented("agents")); }
 Result<void> Store::update_agent(std::string_view, const AgentUpdate&) { return std::unexpected(not_implemented("agents")); }
-Result<AgentRecord> Store::record_sign_in_failure(std::string_view, std::string_view) { return std::unexpected(not_implemented("agents")); }
+Result<AgentRecord> Store::record_sign_in_failure(std::string_view, std::string_view, const LockoutRules&) { return std::unexpected(not_implemented("agents")); }
 Result<void> Store::record_sign_in_success(std::string_view, std::string_view) { return std::unexpected(not_implemented("agents")); }
 Result<void> Store::create_session(std::span<const uint8_t, 32>, std::string_view, std::span<const uint8_t, 32>, std::string_view, std::string_view) { return std::unexpected(not_implemented("sessions")); }
 Result<std::optional<SessionView>> Store::session(std::span<const uint8_t, 32>, std::string_view, int64_t) { return std::unexpected(not_implemented("sessions")); }

@@ -125,8 +125,9 @@ public:
     virtual Result<std::vector<AgentRecord>> list_agents();
     virtual Result<std::optional<std::pair<AgentRecord, std::string>>> agent_with_hash(std::string_view name);
     virtual Result<void> update_agent(std::string_view name, const AgentUpdate& update);
-    // One atomic step: failures + 1 and the next retry time; returns the agent as it now is.
-    virtual Result<AgentRecord> record_sign_in_failure(std::string_view name, std::string_view now);
+    // One atomic step: failures + 1 and retry_at = now + wait_after_failures(failures, rules); returns the
+    // agent as it now is. Fails for an unknown name.
+    virtual Result<AgentRecord> record_sign_in_failure(std::string_view name, std::string_view now, const LockoutRules& rules);
     virtual Result<void> record_sign_in_success(std::string_view name, std::string_view now);
     virtual Result<void> create_session(std::span<const uint8_t, 32> id_hash, std::string_view agent,
         std::span<const uint8_t, 32> csrf, std::string_view now, std::string_view expires_at);

@@ -1,0 +1,93 @@
+// Soft navigation inside /office/: links and GET forms fetch the next page and swap <main> and <title>
+// instead of loading a new document, because a full load would forget the key this tab holds in memory
+// (keyring.js). Swapped nodes come from our own server, parsed by DOMParser, which never runs scripts.
+// Anything unusual (another origin, a download, a modifier key, a POST) is left to the browser.
+
+const listeners = [];
+let current = document.body.dataset.page || '';
+
+// fn(pageName, mainElement) is called now for the current page and after each soft navigation.
+export function onPage(fn) {
+  listeners.push(fn);
+}
+
+function announce(text) {
+  const region = document.getElementById('annonce');
+  if (region) region.textContent = text;
+}
+
+function isOfficeUrl(url) {
+  return url.origin === window.location.origin && url.pathname.startsWith('/office/') &&
+    !url.pathname.startsWith('/office/static/') && !url.pathname.startsWith('/office/api/');
+}
+
+function notify() {
+  const main = document.getElementById('contenu');
+  for (const fn of listeners) fn(current, main);
+}
+
+async function go(url, push) {
+  let response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  } catch {
+    window.location.assign(url);
+    return;
+  }
+  const type = response.headers.get('Content-Type') || '';
+  const landed = new URL(response.url);
+  if (!type.startsWith('text/html') || !isOfficeUrl(landed)) {
+    window.location.assign(url);
+    return;
+  }
+  const next = new DOMParser().parseFromString(await response.text(), 'text/html');
+  const main = next.getElementById('contenu');
+  // The sign-in page (session over) and pages of another layout are loaded for real.
+  if (!main || next.body.dataset.page === 'connexion') {
+    window.location.assign(landed.href);
+    return;
+  }
+  document.getElementById('contenu').replaceWith(document.adoptNode(main));
+  document.title = next.title;
+  const nav = document.getElementById('navigation');
+  const nextNav = next.getElementById('navigation');
+  if (nav && nextNav) nav.replaceWith(document.adoptNode(nextNav));
+  current = next.body.dataset.page || '';
+  document.body.dataset.page = current;
+  if (push) history.pushState({}, '', landed.href);
+  const heading = document.querySelector('#contenu h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }
+  announce(document.title);
+  notify();
+}
+
+function onClick(event) {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const link = event.target.closest('a[href]');
+  if (!link || link.hasAttribute('download') || (link.target && link.target !== '_self')) return;
+  const url = new URL(link.href, window.location.href);
+  if (!isOfficeUrl(url) || url.hash && url.pathname === window.location.pathname) return;
+  event.preventDefault();
+  go(url.href, true);
+}
+
+function onSubmit(event) {
+  const form = event.target;
+  if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+  if ((form.method || 'get').toLowerCase() !== 'get') return;
+  const url = new URL(form.action, window.location.href);
+  if (!isOfficeUrl(url)) return;
+  event.preventDefault();
+  url.search = new URLSearchParams(new FormData(form)).toString();
+  go(url.href, true);
+}
+
+export function startNavigation() {
+  document.addEventListener('click', onClick);
+  document.addEventListener('submit', onSubmit);
+  window.addEventListener('popstate', () => go(window.location.href, false));
+  notify();
+}

@@ -1,0 +1,18 @@
+// The back office's entry module (loaded with type="module" by every page of office_html.cpp's layout):
+// reads <body data-page="…"> and wires what that page needs. Pages work without it; it only adds soft
+// navigation (navigation.js), which keeps the decryption key held in this tab's memory across pages.
+import { startNavigation, onPage } from './navigation.js';
+
+const wiring = new Map(); // data-page → function(main) run on each arrival on that page
+
+// Another module registers what a page needs: registerPage('demande', (main) => { … }).
+export function registerPage(name, wire) {
+  wiring.set(name, wire);
+}
+
+onPage((name, main) => {
+  const wire = wiring.get(name);
+  if (wire) wire(main);
+});
+
+startNavigation();
