@@ -141,17 +141,14 @@ int serve(const Arguments& args, std::ostream& err)
         return usage_error(err, "TLS needs both --tls-cert and --tls-key");
     if (auto packs = args.get("--packs"))
         options.packs_dir = *packs;
-    if (auto text = args.get("--fleet-page")) {
-        auto access = parse_fleet_page_access(*text);
-        if (!access)
-            return usage_error(err, "--fleet-page " + access.error().message);
-        options.fleet_page = *access;
-    }
+    // Deprecated: kept so that an existing /etc/default/guichet-hub still starts the hub.
+    if (args.get("--fleet-page"))
+        err << "guichet-hub: --fleet-page is ignored: the fleet page is now /office/flotte, for signed-in supervisors\n";
     if (auto text = args.get("--stale-after")) {
         auto seconds = parse_duration_s(*text);
         if (!seconds)
             return usage_error(err, "--stale-after " + seconds.error().message);
-        options.stale_after_s = *seconds;
+        options.office.stale_after_s = *seconds;
     }
 
     // Whole numbers for the gate's limits (sync/hub/gate.h); the range is in each option's help.
@@ -445,15 +442,15 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         { "keygen", "create the submission key pair: DIR/submission.pub, DIR/submission.key", {},
             { { "--out", "DIR", "the folder for the key pair", true } } },
         { "enroll", "enroll a kiosk and print its token, once", { { "NAME", "the kiosk's name: [a-z0-9-]{1,64}" } }, { db } },
-        { "serve", "serve sync protocol v1 and the fleet page at /", {},
+        { "serve", "serve sync protocol v1 and the back office at /office/", {},
             { db, { "--listen", "HOST:PORT", "where kiosks connect (HOST:0 picks a free port)", true },
                 { "--faults", "SPEC", "make POST /v1/submissions fail on purpose, e.g. 500:0.1,503:0.05,429:0.05 (tests only)" },
                 { "--retry-after", "SECONDS", "the Retry-After of 429 and 503 answers (injected, or the database unavailable), 0 to 86400 (default 1)" },
                 { "--port-file", "FILE", "write the listening port there once ready" },
                 { "--tls-cert", "FILE", "serve HTTPS with this certificate (needs --tls-key)" },
                 { "--tls-key", "FILE", "the certificate's private key (needs --tls-cert)" },
-                { "--fleet-page", "loopback|any|off", "who may read the fleet page at / (default: loopback clients only)" },
-                { "--stale-after", "DURATION", "the fleet page marks kiosks silent for longer as stale (default 1h)" },
+                { "--fleet-page", "loopback|any|off", "ignored (the fleet page is /office/flotte, for signed-in supervisors)" },
+                { "--stale-after", "DURATION", "the fleet page (/office/flotte) marks kiosks silent for longer as stale (default 1h)" },
                 { "--packs", "DIR", "serve the depot's packs at /v1/packs/{channel}/manifest and /v1/blobs/{hash}" },
                 { "--head-timeout", "SECONDS", "a request's head must arrive within this, 1 to 600 (default 10)" },
                 { "--per-address", "N", "open connections from one client address, 1 to 10000 (default 16)" },

@@ -1,7 +1,8 @@
-// The fleet page's HTML, and the small parsers behind `serve --fleet-page` and `--stale-after`.
+// The fleet page's HTML, and the parser behind `serve --stale-after`.
 #include "sync/hub/fleet_page.h"
 
 #include "sync/clock_text.h"
+#include "sync/hub/office_html.h"
 
 #include <algorithm>
 #include <charconv>
@@ -22,11 +23,7 @@ struct Line {
     std::optional<int64_t> age_s; // since the last heartbeat
 };
 
-std::string cell(std::string_view text, std::string_view cls = {})
-{
-    std::string out = cls.empty() ? "<td>" : "<td class=\"" + std::string(cls) + "\">";
-    return out + html_escape(text) + "</td>";
-}
+std::string cell(std::string_view text) { return "<td>" + html_escape(text) + "</td>"; }
 
 std::string seen_at(const std::string& stored, int64_t age_s)
 {
@@ -34,41 +31,9 @@ std::string seen_at(const std::string& stored, int64_t age_s)
     std::string shown = stored.substr(0, std::min<size_t>(stored.size(), 16));
     std::replace(shown.begin(), shown.end(), 'T', ' ');
     return "<time datetime=\"" + html_escape(stored) + "\">" + html_escape(shown) + " UTC</time> ("
-        + (age_s < 1 ? std::string("just now") : html_escape(duration_text(age_s)) + " ago") + ")";
+        + (age_s < 1 ? std::string("à l’instant") : "il y a " + html_escape(duration_text(age_s))) + ")";
 }
 
-constexpr const char* style = R"(
-body { font-family: system-ui, "DejaVu Sans", sans-serif; margin: 1.5rem; color: #111; background: #fff; line-height: 1.4; }
-h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
-table { border-collapse: collapse; width: 100%; }
-caption { text-align: left; font-weight: bold; padding: .5rem 0; }
-th, td { border: 1px solid #767676; padding: .35rem .5rem; text-align: left; vertical-align: top; }
-thead th { background: #e6e6e6; }
-tbody th, time { white-space: nowrap; }
-td.number { text-align: right; font-variant-numeric: tabular-nums; }
-tr.stale > * { background: #fff1c2; }
-tr.never > * { background: #f0f0f0; }
-strong { font-weight: 700; }
-)";
-
-}
-
-Result<FleetPageAccess> parse_fleet_page_access(std::string_view text)
-{
-    if (text == "loopback")
-        return FleetPageAccess::Loopback;
-    if (text == "any")
-        return FleetPageAccess::Anyone;
-    if (text == "off")
-        return FleetPageAccess::Off;
-    return fail("'" + std::string(text) + "' is not one of loopback, any, off");
-}
-
-bool is_loopback_address(std::string_view address)
-{
-    if (address.starts_with("::ffff:"))
-        address.remove_prefix(7);
-    return address == "::1" || address.starts_with("127.");
 }
 
 Result<int64_t> parse_duration_s(std::string_view text)
@@ -95,24 +60,26 @@ std::string duration_text(int64_t seconds)
         auto minutes = seconds / 60 % 60;
         return std::to_string(seconds / 3600) + " h" + (minutes ? " " + std::to_string(minutes) + " min" : "");
     }
-    return std::to_string(seconds / 86400) + " days";
+    return std::to_string(seconds / 86400) + " j";
 }
 
 std::string bytes_text(int64_t bytes)
 {
     if (bytes >= 1'000'000'000) {
         char text[32];
-        std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
-        return text;
+        std::snprintf(text, sizeof text, "%.1f Go", static_cast<double>(bytes) / 1e9);
+        std::string out(text);
+        std::replace(out.begin(), out.end(), '.', ',');
+        return out;
     }
     if (bytes >= 1'000'000)
-        return std::to_string(bytes / 1'000'000) + " MB";
+        return std::to_string(bytes / 1'000'000) + " Mo";
     if (bytes >= 1'000)
-        return std::to_string(bytes / 1'000) + " kB";
-    return std::to_string(std::max<int64_t>(bytes, 0)) + " bytes";
+        return std::to_string(bytes / 1'000) + " ko";
+    return std::to_string(std::max<int64_t>(bytes, 0)) + " octets";
 }
 
-std::string render_fleet_page(std::vector<KioskStatus> rows, const FleetPageOptions& options)
+std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageOptions& options)
 {
     std::vector<Line> lines;
     size_t stale = 0, never = 0;
@@ -139,66 +106,64 @@ std::string render_fleet_page(std::vector<KioskStatus> rows, const FleetPageOpti
         return a.seen != b.seen ? a.seen < b.seen : a.row.name < b.row.name;
     });
 
-    auto kiosks_text = [](size_t count) { return std::to_string(count) + (count == 1 ? " kiosk" : " kiosks"); };
-    std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    html += "<title>Guichet fleet: " + kiosks_text(lines.size()) + ", " + std::to_string(stale) + " stale</title>\n";
-    html += std::string("<style>") + style + "</style>\n</head>\n<body>\n<main>\n<h1>Guichet fleet</h1>\n";
+    auto kiosks_text = [](size_t count) { return std::to_string(count) + (count == 1 ? " borne" : " bornes"); };
+    std::string html = "<h1>Flotte des bornes</h1>\n";
     auto now_text = format_rfc3339(options.now, Precision::Seconds); // 2026-11-26T09:08:40Z
     std::replace(now_text.begin(), now_text.end(), 'T', ' ');
     if (!now_text.empty() && now_text.back() == 'Z')
         now_text.back() = ' ', now_text += "UTC";
-    html += "<p>Generated " + html_escape(now_text) + " by guichet-hub " + html_escape(options.hub_version)
-        + ". A kiosk is <strong>stale</strong> when the hub has not heard from it for more than "
-        + html_escape(duration_text(options.stale_after_s)) + ". Reload the page for fresh figures.</p>\n";
-    html += "<p id=\"summary\">" + kiosks_text(lines.size()) + " enrolled: " + std::to_string(lines.size() - stale - never)
-        + " seen recently, <strong>" + std::to_string(stale) + " stale</strong>, " + std::to_string(never)
-        + " never seen. Waiting on the kiosks: " + std::to_string(queued) + " queued, " + std::to_string(quarantined)
-        + " quarantined.</p>\n";
+    html += "<p>État au " + html_escape(now_text) + " (guichet-hub " + html_escape(options.hub_version)
+        + "). Une borne est <strong>silencieuse</strong> quand le hub n’en a pas de nouvelles depuis plus de "
+        + html_escape(duration_text(options.stale_after_s)) + ". Rechargez la page pour des chiffres à jour.</p>\n";
+    html += "<p id=\"summary\">" + kiosks_text(lines.size()) + " enregistrée" + (lines.size() == 1 ? "" : "s") + " : "
+        + std::to_string(lines.size() - stale - never) + " vue" + (lines.size() - stale - never == 1 ? "" : "s")
+        + " récemment, <strong>" + std::to_string(stale) + " silencieuse" + (stale == 1 ? "" : "s") + "</strong>, "
+        + std::to_string(never) + " jamais vue" + (never == 1 ? "" : "s") + ". En attente sur les bornes : "
+        + std::to_string(queued) + " à envoyer, " + std::to_string(quarantined) + " en quarantaine.</p>\n";
     if (lines.empty()) {
-        html += "<p>No kiosk is enrolled yet: run <code>guichet-hub enroll NAME --db FILE</code> on the hub.</p>\n";
-        return html + "</main>\n</body>\n</html>\n";
+        html += "<p>Aucune borne n’est encore enregistrée : sur le hub, lancez <code>guichet-hub enroll NOM --db FICHIER</code>.</p>\n";
+        return html;
     }
 
-    html += "<table>\n<caption>Enrolled kiosks: stale first, then never seen, then by name</caption>\n<thead>\n<tr>";
-    for (auto* title : { "Kiosk", "State", "Last seen", "App version", "Pack version", "Queued", "Quarantined",
-             "Oldest queued", "Disk free", "Last error" })
+    html += "<div class=\"fr-table fr-table--bordered\"><table>\n<caption>Bornes enregistrées : silencieuses d’abord, puis "
+            "jamais vues, puis par nom</caption>\n<thead>\n<tr>";
+    for (auto* title : { "Borne", "État", "Dernier contact", "Version de l’application", "Version du contenu", "À envoyer",
+             "En quarantaine", "Plus ancienne en attente", "Disque libre", "Dernière erreur" })
         html += std::string("<th scope=\"col\">") + title + "</th>";
     html += "</tr>\n</thead>\n<tbody>\n";
     for (auto& line : lines) {
         auto& kiosk = line.row;
         auto& beat = line.row.heartbeat;
-        std::string row_class = line.seen == Seen::Stale ? "stale" : line.seen == Seen::Never ? "never" : "recent";
-        html += "<tr class=\"" + row_class + "\"><th scope=\"row\">" + html_escape(kiosk.name) + "</th>";
+        html += "<tr><th scope=\"row\">" + html_escape(kiosk.name) + "</th>";
         if (line.seen == Seen::Stale)
-            html += "<td><strong>STALE</strong>: silent for " + html_escape(duration_text(line.age_s.value_or(0))) + "</td>";
+            html += "<td><p class=\"fr-badge fr-badge--warning\">Silencieuse</p> depuis "
+                + html_escape(duration_text(line.age_s.value_or(0))) + "</td>";
         else if (line.seen == Seen::Never)
-            html += "<td>Never seen (enrolled <time datetime=\"" + html_escape(kiosk.enrolled_at) + "\">"
-                + html_escape(kiosk.enrolled_at.substr(0, 10)) + "</time>)</td>";
+            html += "<td><p class=\"fr-badge\">Jamais vue</p> (enregistrée le <time datetime=\"" + html_escape(kiosk.enrolled_at)
+                + "\">" + html_escape(kiosk.enrolled_at.substr(0, 10)) + "</time>)</td>";
         else
-            html += "<td>Seen recently</td>";
-        html += kiosk.last_seen ? "<td>" + seen_at(*kiosk.last_seen, line.age_s.value_or(0)) + "</td>" : cell("never");
+            html += "<td><p class=\"fr-badge fr-badge--success\">Vue récemment</p></td>";
+        html += kiosk.last_seen ? "<td>" + seen_at(*kiosk.last_seen, line.age_s.value_or(0)) + "</td>" : cell("jamais");
         if (!beat) {
-            html += cell("no data") + cell("no data") + cell("no data", "number") + cell("no data", "number") + cell("no data")
-                + cell("no data", "number") + cell("no data") + "</tr>\n";
+            html += cell("pas de données") + cell("pas de données") + cell("pas de données") + cell("pas de données")
+                + cell("pas de données") + cell("pas de données") + cell("pas de données") + "</tr>\n";
             continue;
         }
-        html += cell(beat->app_version.empty() ? "unknown" : beat->app_version);
-        html += cell(beat->pack_version.empty() ? "unknown" : beat->pack_version);
-        html += cell(std::to_string(beat->queued), "number");
-        html += beat->quarantined > 0 ? "<td class=\"number\"><strong>" + std::to_string(beat->quarantined) + "</strong></td>"
-                                      : cell("0", "number");
-        html += cell(beat->oldest_queued_age_s && beat->queued > 0 ? duration_text(*beat->oldest_queued_age_s) : "none queued");
+        html += cell(beat->app_version.empty() ? "inconnue" : beat->app_version);
+        html += cell(beat->pack_version.empty() ? "inconnue" : beat->pack_version);
+        html += cell(std::to_string(beat->queued));
+        html += beat->quarantined > 0 ? "<td><strong>" + std::to_string(beat->quarantined) + "</strong></td>" : cell("0");
+        html += cell(beat->oldest_queued_age_s && beat->queued > 0 ? duration_text(*beat->oldest_queued_age_s) : "aucune en attente");
         if (!beat->disk_free_bytes)
-            html += cell("unknown", "number");
+            html += cell("inconnu");
         else if (*beat->disk_free_bytes < 1'000'000'000)
-            html += "<td class=\"number\"><strong>" + html_escape(bytes_text(*beat->disk_free_bytes)) + " (low)</strong></td>";
+            html += "<td><strong>" + html_escape(bytes_text(*beat->disk_free_bytes)) + " (faible)</strong></td>";
         else
-            html += cell(bytes_text(*beat->disk_free_bytes), "number");
-        html += cell(beat->last_error.empty() ? "none" : beat->last_error);
+            html += cell(bytes_text(*beat->disk_free_bytes));
+        html += cell(beat->last_error.empty() ? "aucune" : beat->last_error);
         html += "</tr>\n";
     }
-    html += "</tbody>\n</table>\n</main>\n</body>\n</html>\n";
+    html += "</tbody>\n</table></div>\n";
     return html;
 }
 

@@ -1,6 +1,6 @@
-// The fleet page (GET /): one HTML table of every enrolled kiosk and its latest heartbeat, for the
-// technicians. Plain HTML and inline CSS only: no script, nothing fetched from elsewhere. Everything
-// a kiosk sent is escaped. Kiosks not seen for longer than `stale_after_s` are marked in words.
+// The fleet page (/office/flotte, for signed-in supervisors, office_supervisor.cpp): one table of every
+// enrolled kiosk and its latest heartbeat, in French, inside the back office's layout. Everything a kiosk
+// sent is escaped. Kiosks not seen for longer than `stale_after_s` are marked in words, not by colour.
 #pragma once
 #include "kiosk/core/result.h"
 #include "sync/clock_text.h"
@@ -16,16 +16,6 @@
 
 namespace guichet::sync::hub {
 
-// Who may read the fleet page. It holds no personal data, but it does map the fleet (names, versions,
-// errors), so by default only the hub's own machine may read it (an SSH tunnel brings a technician there).
-enum class FleetPageAccess {
-    Loopback, // 127.0.0.0/8 and ::1 only (default)
-    Anyone,   // every client that reaches the hub's port
-    Off,      // 404
-};
-Result<FleetPageAccess> parse_fleet_page_access(std::string_view);
-bool is_loopback_address(std::string_view remote_addr);
-
 inline constexpr int64_t default_stale_after_s = 3600;
 
 // "90s", "30m", "1h", "2d" or a number of seconds; from 1 s to 30 days.
@@ -37,12 +27,12 @@ struct FleetPageOptions {
     std::string hub_version;
 };
 
-std::string render_fleet_page(std::vector<KioskStatus> rows, const FleetPageOptions&);
+// The page's <main> content (its <h1>, a summary, the table), for office_html.h's page().
+std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageOptions&);
 
-std::string html_escape(std::string_view);
-// "45 s", "12 min", "3 h 5 min", "2 days"
+// "45 s", "12 min", "3 h 5 min", "2 j"
 std::string duration_text(int64_t seconds);
-// "1.5 GB", "830 MB": decimal units, as disks are sold
+// "1,5 Go", "830 Mo": decimal units, as disks are sold
 std::string bytes_text(int64_t bytes);
 
 }

@@ -106,6 +106,7 @@ void install_office_routes(GatedServer& http, OfficeContext& context)
     install_static_routes(http, context);
     install_auth_routes(http, context);
     // Other areas' installers go here, one line each.
+    install_supervisor_routes(http, context);
     install_placeholder_routes(http, context); // TEMPORARY: delete with office_placeholder.cpp once office_cases.cpp serves /office/demandes
 }
 

@@ -53,6 +53,7 @@ struct OfficeOptions {
     bool secure_cookies = false;
     HashCostLevel hash_cost = HashCostLevel::Interactive; // of the dummy hash unknown names are checked against
     std::optional<std::filesystem::path> clock_file;     // serve --clock-file (test hook)
+    int64_t stale_after_s = 3600;                        // serve --stale-after: the fleet page marks kiosks silent longer
 };
 
 class OfficeAssets;   // office_assets.h: the static files, in memory
@@ -77,6 +78,7 @@ void install_office_routes(GatedServer& http, OfficeContext& context);
 // Each area's installer (one file each).
 void install_auth_routes(GatedServer& http, OfficeContext& context);   // office_auth.cpp
 void install_static_routes(GatedServer& http, OfficeContext& context); // office_assets.cpp
+void install_supervisor_routes(GatedServer& http, OfficeContext& context); // office_supervisor.cpp
 
 // The body policy for paths under /office/: nullopt when the request may go on (its body, if any, is of
 // an allowed type and size), else the status to refuse it with (413, 415, 411, 404) and a message.

@@ -326,40 +326,6 @@ void HubServer::stop()
         m_http->stop();
 }
 
-void HubServer::serve_fleet_page(const httplib::Request& req, httplib::Response& res)
-{
-    res.set_header("Cache-Control", "no-store");
-    res.set_header("X-Content-Type-Options", "nosniff");
-    if (m_options.fleet_page == FleetPageAccess::Off) {
-        res.status = 404;
-        res.set_content("The fleet page is turned off (guichet-hub serve --fleet-page off).\n", "text/plain; charset=utf-8");
-        return;
-    }
-    if (m_options.fleet_page == FleetPageAccess::Loopback && !is_loopback_address(req.remote_addr)) {
-        res.status = 403;
-        res.set_content("The fleet page is served to the hub's own machine only: open it through an SSH tunnel "
-                        "(ssh -L 8443:localhost:PORT hub), or start the hub with --fleet-page any.\n",
-            "text/plain; charset=utf-8");
-        return;
-    }
-    auto kiosks = m_store.kiosks();
-    if (!kiosks) {
-        log_line("guichet-hub: cannot read the kiosks for the fleet page: " + kiosks.error().message);
-        res.status = 503;
-        res.set_header("Retry-After", std::to_string(m_options.retry_after_s));
-        res.set_content("The hub cannot read its database right now; see its log.\n", "text/plain; charset=utf-8");
-        return;
-    }
-    // No script, no style sheet or font from elsewhere: the policy says so to the browser too.
-    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-    res.set_header("Referrer-Policy", "no-referrer");
-    res.status = 200;
-    res.set_content(render_fleet_page(std::move(*kiosks),
-                        { std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()),
-                            m_options.stale_after_s, guichet::version_string }),
-        "text/html; charset=utf-8");
-}
-
 void HubServer::install_routes()
 {
     auto& http = *m_http;
@@ -480,7 +446,11 @@ void HubServer::install_routes()
             send_json(res, 200, json { { "kiosk", *kiosk } });
     });
 
-    http.Get("/", [this](const httplib::Request& req, httplib::Response& res) { serve_fleet_page(req, res); });
+    // The fleet page was here; it is now a supervisor's page of the back office, behind sign-in.
+    http.Get("/", [](const httplib::Request&, httplib::Response& res) {
+        res.set_header("Cache-Control", "no-store");
+        res.set_redirect("/office/flotte", 303);
+    });
 
     install_office_routes(http, *m_office);
 }

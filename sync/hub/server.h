@@ -31,8 +31,6 @@ struct ServerOptions {
     std::optional<std::filesystem::path> tls_cert;
     std::optional<std::filesystem::path> tls_key;
     std::optional<std::filesystem::path> packs_dir; // the pack depot of `pack publish`; none: no pack routes
-    FleetPageAccess fleet_page = FleetPageAccess::Loopback; // who may read GET /
-    int64_t stale_after_s = default_stale_after_s;          // the fleet page marks kiosks silent longer as stale
     GateLimits gate; // timeouts, connection caps and workers (sync/hub/gate.h)
     OfficeOptions office; // the back office under /office/ (sync/hub/office_routes.h)
 };
@@ -53,7 +51,6 @@ public:
 
 private:
     void install_routes();
-    void serve_fleet_page(const httplib::Request&, httplib::Response&);
 
     Store& m_store;
     ServerOptions m_options;

@@ -1,28 +1,14 @@
 // Inline SVG charts for the supervisors' page: stacked bars for ratings, two lines for delays.
 #include "sync/hub/svg_chart.h"
 
+#include "sync/hub/office_html.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 namespace guichet::sync::hub {
 namespace {
-
-std::string escape(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string number(double value)
 {
@@ -43,11 +29,11 @@ std::string decimal(double value)
 
 std::string open_svg(std::string_view id, std::string_view title, const std::string& description, int width, int height)
 {
-    auto ids = escape(id);
+    auto ids = html_escape(id);
     return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"guichet-chart\" role=\"img\" viewBox=\"0 0 " + std::to_string(width)
         + " " + std::to_string(height) + "\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height)
-        + "\" aria-labelledby=\"" + ids + "-title " + ids + "-desc\"><title id=\"" + ids + "-title\">" + escape(title)
-        + "</title><desc id=\"" + ids + "-desc\">" + escape(description) + "</desc>";
+        + "\" aria-labelledby=\"" + ids + "-title " + ids + "-desc\"><title id=\"" + ids + "-title\">" + html_escape(title)
+        + "</title><desc id=\"" + ids + "-desc\">" + html_escape(description) + "</desc>";
 }
 
 // DSFR colours (success, neutral, error 425), each ≥ 4.5:1 against white text.
@@ -82,7 +68,7 @@ std::string ratings_chart_svg(std::string_view id, std::string_view title, std::
     int y = legend;
     for (auto& week : weeks) {
         int64_t total = week.counts[0] + week.counts[1] + week.counts[2];
-        svg += "<text x=\"0\" y=\"" + std::to_string(y + 19) + "\" font-size=\"14\" fill=\"#161616\">" + escape(week.week) + "</text>";
+        svg += "<text x=\"0\" y=\"" + std::to_string(y + 19) + "\" font-size=\"14\" fill=\"#161616\">" + html_escape(week.week) + "</text>";
         double left = label_width;
         for (int score = 2; score >= 0 && total > 0; --score) {
             double share = static_cast<double>(week.counts[score]) / static_cast<double>(total);
@@ -137,7 +123,7 @@ std::string delays_chart_svg(std::string_view id, std::string_view title, std::s
     svg += "<text x=\"" + std::to_string(left) + "\" y=\"24\" font-size=\"14\" fill=\"#161616\">— médiane    - - 90e centile</text>";
     for (size_t i = 0; i < n; ++i)
         svg += "<text x=\"" + number(x_of(i)) + "\" y=\"" + std::to_string(top + plot_height + 24)
-            + "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#161616\">" + escape(weeks[i].week.substr(5)) + "</text>";
+            + "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#161616\">" + html_escape(weeks[i].week.substr(5)) + "</text>";
     auto line = [&](bool p90) {
         std::string points;
         for (size_t i = 0; i < n; ++i)

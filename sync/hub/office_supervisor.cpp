@@ -1,0 +1,201 @@
+// The supervisors' pages of the back office (issue 17): statistics (ratings and processing delays per
+// procedure and week, as SVG charts with the same figures in tables), the fleet of kiosks, and the audit
+// log. Server-rendered, no script; every value from a kiosk or an agent is escaped.
+#include "sync/hub/fleet_page.h"
+#include "sync/hub/office_html.h"
+#include "sync/hub/office_routes.h"
+#include "sync/hub/office_session.h"
+#include "sync/hub/stats.h"
+#include "sync/hub/svg_chart.h"
+
+#include <guichet/version.h>
+
+#include <charconv>
+#include <set>
+
+namespace guichet::sync::hub {
+namespace {
+
+constexpr int default_weeks = 12;
+constexpr size_t journal_page = 100;
+
+std::optional<int64_t> positive_number(const std::string& text)
+{
+    int64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || value <= 0)
+        return std::nullopt;
+    return value;
+}
+
+// "YYYY-MM-DD" of a time point, `days` later.
+std::string day_of(TimePoint time, int days = 0)
+{
+    return format_rfc3339(time + std::chrono::days { days }).substr(0, 10);
+}
+
+void send_page(httplib::Response& res, const PageFrame& frame, const std::string& main)
+{
+    res.status = 200;
+    res.set_content(page(frame, main), "text/html; charset=utf-8");
+}
+
+std::string ratings_table(std::string_view caption, std::span<const RatingWeek> weeks)
+{
+    std::string html = "<div class=\"fr-table\"><table><caption>" + html_escape(caption)
+        + "</caption><thead><tr><th scope=\"col\">Semaine</th><th scope=\"col\">Facile</th><th scope=\"col\">Moyenne</th>"
+          "<th scope=\"col\">Difficile</th><th scope=\"col\">Total</th></tr></thead><tbody>";
+    for (auto& week : weeks)
+        html += "<tr><th scope=\"row\">" + html_escape(week.week) + "</th><td>" + std::to_string(week.counts[2]) + "</td><td>"
+            + std::to_string(week.counts[1]) + "</td><td>" + std::to_string(week.counts[0]) + "</td><td>"
+            + std::to_string(week.counts[0] + week.counts[1] + week.counts[2]) + "</td></tr>";
+    return html + "</tbody></table></div>";
+}
+
+std::string delays_table(std::string_view caption, std::span<const WeeklyDelays> weeks)
+{
+    std::string html = "<div class=\"fr-table\"><table><caption>" + html_escape(caption)
+        + "</caption><thead><tr><th scope=\"col\">Semaine</th><th scope=\"col\">Traitées</th><th scope=\"col\">Incomplètes "
+          "ou refusées</th><th scope=\"col\">Délai médian</th><th scope=\"col\">90<sup>e</sup> centile</th></tr></thead><tbody>";
+    for (auto& week : weeks)
+        html += "<tr><th scope=\"row\">" + html_escape(week.week) + "</th><td>" + std::to_string(week.done) + "</td><td>"
+            + std::to_string(week.incomplete) + "</td><td>" + html_escape(french_duration(week.delays.median)) + "</td><td>"
+            + html_escape(french_duration(week.delays.p90)) + "</td></tr>";
+    return html + "</tbody></table></div>";
+}
+
+void statistics_page(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
+{
+    auto session = require_session(req, res, context, Need::Supervisor);
+    if (!session)
+        return;
+    int weeks = default_weeks;
+    if (req.has_param("semaines")) {
+        auto asked = positive_number(req.get_param_value("semaines"));
+        weeks = asked ? static_cast<int>(std::min<int64_t>(*asked, 104)) : default_weeks;
+    }
+    auto now = context.clock.now();
+    auto monday = week_monday(iso_week(day_of(now)).value_or("")).value_or(day_of(now));
+    auto from_time = parse_rfc3339(monday).value_or(now) - std::chrono::days { 7 * (weeks - 1) };
+    auto from = day_of(from_time), to = day_of(now, 1);
+    auto ratings = context.store.rating_weeks(from, to);
+    if (!ratings)
+        return send_store_unavailable(req, res, "read the ratings", ratings.error());
+    auto samples = context.store.delays(from, to);
+    if (!samples)
+        return send_store_unavailable(req, res, "read the processing delays", samples.error());
+    auto delays = weekly_delays(*samples);
+
+    std::set<std::string> procedures;
+    for (auto& week : *ratings)
+        procedures.insert(week.procedure);
+    for (auto& week : delays)
+        procedures.insert(week.procedure);
+
+    std::string main = "<h1>Statistiques</h1><p>Avis des usagers et délais de traitement (de la réception de la demande à "
+                       "son état final : traitée, ou incomplète ou refusée), par démarche et par semaine, du "
+        + html_escape(from) + " au " + html_escape(day_of(now)) + ".</p>";
+    main += "<form method=\"get\" action=\"/office/statistiques\" class=\"fr-mb-4w\"><div class=\"fr-select-group\">"
+            "<label class=\"fr-label\" for=\"semaines\">Période</label><select class=\"fr-select\" id=\"semaines\" name=\"semaines\">";
+    for (int choice : { 4, 12, 26, 52 })
+        main += "<option value=\"" + std::to_string(choice) + "\"" + (choice == weeks ? " selected" : "") + ">"
+            + std::to_string(choice) + " dernières semaines</option>";
+    main += "</select></div><button class=\"fr-btn fr-btn--secondary\" type=\"submit\">Afficher</button></form>";
+    if (procedures.empty())
+        main += "<div class=\"fr-alert fr-alert--info\"><p>Aucun avis ni aucune demande traitée sur cette période.</p></div>";
+    int index = 0;
+    for (auto& procedure : procedures) {
+        ++index;
+        std::vector<RatingWeek> its_ratings;
+        for (auto& week : *ratings)
+            if (week.procedure == procedure)
+                its_ratings.push_back(week);
+        std::vector<WeeklyDelays> its_delays;
+        for (auto& week : delays)
+            if (week.procedure == procedure)
+                its_delays.push_back(week);
+        auto id = std::to_string(index);
+        main += "<section class=\"fr-mb-6w\"><h2>" + html_escape(procedure) + "</h2>";
+        main += "<h3>Avis des usagers</h3>";
+        if (its_ratings.empty())
+            main += "<p>Aucun avis sur la période.</p>";
+        else
+            main += "<figure class=\"guichet-figure\">" + ratings_chart_svg("avis-" + id, "Avis : " + procedure, its_ratings)
+                + "</figure>" + ratings_table("Avis par semaine : " + procedure, its_ratings);
+        main += "<h3>Délais de traitement</h3>";
+        if (its_delays.empty())
+            main += "<p>Aucune demande arrivée à son état final sur la période.</p>";
+        else
+            main += "<figure class=\"guichet-figure\">" + delays_chart_svg("delais-" + id, "Délais : " + procedure, its_delays)
+                + "</figure>" + delays_table("Délais par semaine : " + procedure, its_delays);
+        main += "</section>";
+    }
+    send_page(res, { .title = "Statistiques", .session = &*session, .active = Nav::Statistiques }, main);
+}
+
+void fleet_page(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
+{
+    auto session = require_session(req, res, context, Need::Supervisor);
+    if (!session)
+        return;
+    auto kiosks = context.store.kiosks();
+    if (!kiosks)
+        return send_store_unavailable(req, res, "read the kiosks", kiosks.error());
+    send_page(res, { .title = "Flotte des bornes", .session = &*session, .active = Nav::Flotte },
+        render_fleet_section(std::move(*kiosks), { context.clock.now(), context.options.stale_after_s, guichet::version_string }));
+}
+
+void audit_page(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
+{
+    auto session = require_session(req, res, context, Need::Supervisor);
+    if (!session)
+        return;
+    std::optional<int64_t> before;
+    if (req.has_param("avant"))
+        before = positive_number(req.get_param_value("avant"));
+    // One more than a page tells whether older events exist.
+    auto events = context.store.audit_log(before, journal_page + 1, std::nullopt);
+    if (!events)
+        return send_store_unavailable(req, res, "read the audit log", events.error());
+    bool older = events->size() > journal_page;
+    if (older)
+        events->pop_back();
+    audit_event(context, agent_actor(session->agent), "view-journal", "", "events=" + std::to_string(events->size()));
+
+    std::string main = "<h1>Journal</h1><p>Qui a fait quoi, et quand : connexions, consultations, changements d’état, "
+                       "exports, purges, commandes du hub. Le journal ne contient jamais le contenu des demandes.</p>";
+    if (events->empty()) {
+        main += "<p>Le journal est vide.</p>";
+    } else {
+        main += "<div class=\"fr-table\"><table><caption>Événements, du plus récent au plus ancien</caption><thead><tr>"
+                "<th scope=\"col\">N°</th><th scope=\"col\">Quand (UTC)</th><th scope=\"col\">Qui</th><th scope=\"col\">Action</th>"
+                "<th scope=\"col\">Sur</th><th scope=\"col\">Détail</th></tr></thead><tbody>";
+        for (auto& event : *events) {
+            auto when = event.at.substr(0, 19);
+            std::replace(when.begin(), when.end(), 'T', ' ');
+            main += "<tr><td>" + std::to_string(event.seq) + "</td><td><time datetime=\"" + html_escape(event.at) + "\">"
+                + html_escape(when) + "</time></td><td>" + html_escape(event.actor) + "</td><td>" + html_escape(event.action)
+                + "</td><td>" + html_escape(event.target) + "</td><td>" + html_escape(event.detail) + "</td></tr>";
+        }
+        main += "</tbody></table></div>";
+    }
+    main += "<nav class=\"fr-pagination\" aria-label=\"Pages du journal\"><ul class=\"fr-pagination__list\">";
+    if (before)
+        main += "<li><a class=\"fr-pagination__link fr-pagination__link--first\" href=\"/office/journal\">Plus récents</a></li>";
+    if (older)
+        main += "<li><a class=\"fr-pagination__link fr-pagination__link--next\" href=\"/office/journal?avant="
+            + std::to_string(events->back().seq) + "\">Plus anciens</a></li>";
+    main += "</ul></nav>";
+    send_page(res, { .title = "Journal", .session = &*session, .active = Nav::Journal }, main);
+}
+
+}
+
+void install_supervisor_routes(GatedServer& http, OfficeContext& context)
+{
+    http.Get("/office/statistiques", [&context](const httplib::Request& req, httplib::Response& res) { statistics_page(req, res, context); });
+    http.Get("/office/flotte", [&context](const httplib::Request& req, httplib::Response& res) { fleet_page(req, res, context); });
+    http.Get("/office/journal", [&context](const httplib::Request& req, httplib::Response& res) { audit_page(req, res, context); });
+}
+
+}
