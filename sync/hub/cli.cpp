@@ -4,6 +4,7 @@
 #include "kiosk/core/command_line.h"
 #include "kiosk/core/input_limits.h"
 #include "sync/clock_text.h"
+#include "sync/hub/cli_agents.h"
 #include "sync/hub/hub_clock.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/pack_tools.h"
@@ -488,6 +489,11 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
     for (auto& shape : pack_commands)
         add_command(*pack, shape, values["pack " + shape.name]);
 
+    // The back office's agents (cli_agents.h).
+    auto* agent = cli.add_subcommand("agent", "the back office's agents: add, list, disable, reset");
+    AgentCommandValues agent_values;
+    add_agent_commands(*agent, agent_values);
+
     if (auto stop = parse_command_line(cli, args, out, err))
         return *stop;
 
@@ -496,6 +502,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         auto sub = pack->get_subcommands().front()->get_name();
         return run_pack_command(sub, values["pack " + sub], out, err);
     }
+    if (command == "agent")
+        return run_agent_command(*agent, agent_values, in, out, err);
     auto& given = values[command];
     if (command == "keygen")
         return keygen(given, out, err);

@@ -143,7 +143,8 @@ std::optional<std::string> cookie_value(const httplib::Request& req, std::string
 {
     auto count = req.get_header_value_count("Cookie");
     for (size_t i = 0; i < count; ++i) {
-        std::string_view header = req.get_header_value("Cookie", i);
+        std::string line = req.get_header_value("Cookie", i); // a copy: the view below must not dangle
+        std::string_view header = line;
         while (!header.empty()) {
             auto semicolon = header.find(';');
             auto pair = header.substr(0, semicolon);
@@ -224,7 +225,8 @@ bool same_origin(const httplib::Request& req)
     if (req.has_header("Sec-Fetch-Site") && req.get_header_value("Sec-Fetch-Site") != "same-origin")
         return false;
     if (req.has_header("Origin")) {
-        auto host = origin_host(req.get_header_value("Origin"));
+        auto origin = req.get_header_value("Origin");
+        auto host = origin_host(origin);
         if (host.empty() || host != req.get_header_value("Host"))
             return false;
     }
