@@ -106,7 +106,9 @@ std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageO
         return a.seen != b.seen ? a.seen < b.seen : a.row.name < b.row.name;
     });
 
-    auto kiosks_text = [](size_t count) { return std::to_string(count) + (count == 1 ? " borne" : " bornes"); };
+    // French puts 0 and 1 in the singular.
+    auto plural = [](size_t count) { return count > 1 ? "s" : ""; };
+    auto kiosks_text = [&](size_t count) { return std::to_string(count) + " borne" + plural(count); };
     std::string html = "<h1>Flotte des bornes</h1>\n";
     auto now_text = format_rfc3339(options.now, Precision::Seconds); // 2026-11-26T09:08:40Z
     std::replace(now_text.begin(), now_text.end(), 'T', ' ');
@@ -115,10 +117,10 @@ std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageO
     html += "<p>État au " + html_escape(now_text) + " (guichet-hub " + html_escape(options.hub_version)
         + "). Une borne est <strong>silencieuse</strong> quand le hub n’en a pas de nouvelles depuis plus de "
         + html_escape(duration_text(options.stale_after_s)) + ". Rechargez la page pour des chiffres à jour.</p>\n";
-    html += "<p id=\"summary\">" + kiosks_text(lines.size()) + " enregistrée" + (lines.size() == 1 ? "" : "s") + " : "
-        + std::to_string(lines.size() - stale - never) + " vue" + (lines.size() - stale - never == 1 ? "" : "s")
-        + " récemment, <strong>" + std::to_string(stale) + " silencieuse" + (stale == 1 ? "" : "s") + "</strong>, "
-        + std::to_string(never) + " jamais vue" + (never == 1 ? "" : "s") + ". En attente sur les bornes : "
+    auto recent = lines.size() - stale - never;
+    html += "<p id=\"summary\">" + kiosks_text(lines.size()) + " enregistrée" + plural(lines.size()) + " : "
+        + std::to_string(recent) + " vue" + plural(recent) + " récemment, <strong>" + std::to_string(stale) + " silencieuse"
+        + plural(stale) + "</strong>, " + std::to_string(never) + " jamais vue" + plural(never) + ". En attente sur les bornes : "
         + std::to_string(queued) + " à envoyer, " + std::to_string(quarantined) + " en quarantaine.</p>\n";
     if (lines.empty()) {
         html += "<p>Aucune borne n’est encore enregistrée : sur le hub, lancez <code>guichet-hub enroll NOM --db FICHIER</code>.</p>\n";

@@ -131,7 +131,8 @@ inline void check_no_inline_code(const std::string& html)
         INFO(attributes);
         CHECK(attributes.find(" src=\"/office/static/") != std::string::npos);
     }
-    CHECK(std::regex_search(html, std::regex(R"(\son[a-z]+=)")) == false);
+    // An event handler attribute inside a tag (escaped text from kiosks may well contain " onerror=").
+    CHECK(std::regex_search(html, std::regex(R"(<[^>]*\son[a-z]+=)")) == false);
 }
 
 }
