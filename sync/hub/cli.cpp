@@ -4,6 +4,7 @@
 #include "kiosk/core/command_line.h"
 #include "kiosk/core/input_limits.h"
 #include "sync/clock_text.h"
+#include "sync/hub/cli_ops.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/pack_tools.h"
 #include "sync/hub/records.h"
@@ -178,6 +179,12 @@ int serve(const Arguments& args, std::ostream& err)
     // raising glibc's threshold and staying in an arena after a burst of large bodies.
     mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 
+    // Retention (the purge thread below) and the test clock: read before anything starts.
+    auto retention = serve_retention(args.get("--clock-file"), args.get("--procedures"), args.get("--keep-status-days"));
+    if (!retention)
+        return usage_error(err, retention.error().message);
+    options.clock = retention->clock;
+
     auto store = Store::open(*args.get("--db"));
     if (!store)
         return failure(err, store.error().message);
@@ -227,7 +234,11 @@ int serve(const Arguments& args, std::ostream& err)
         err << "guichet-hub: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << " received, stopping" << std::endl;
         server.stop();
     });
+    // The daily purge runs beside the server and stops with it (sync/hub/retention.h).
+    PurgeThread purge_thread(**store, retention->policy, retention->clock, [&err](const std::string& line) { err << line << std::endl; },
+        PurgeThread::default_poll(retention->clock));
     auto ran = server.run();
+    purge_thread.stop();
     finished = true;
     pthread_kill(waiter.native_handle(), SIGTERM); // wakes the waiter if no signal came
     waiter.join();
@@ -435,7 +446,14 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--packs", "DIR", "serve the depot's packs at /v1/packs/{channel}/manifest and /v1/blobs/{hash}" },
                 { "--head-timeout", "SECONDS", "a request's head must arrive within this, 1 to 600 (default 10)" },
                 { "--per-address", "N", "open connections from one client address, 1 to 10000 (default 16)" },
-                { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" } } },
+                { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" },
+                { "--procedures", "DIR", "the procedure files whose retention_days the daily purge applies (default: 90 days for all)" },
+                { "--keep-status-days", "N", "forget a submission (its state at /suivi) this long after its purge, 1 to 3650 (default 365)" },
+                { "--clock-file", "FILE", "read the hub's time from FILE at each use (tests only: needs GUICHET_HUB_TEST_HOOKS=1)" } } },
+        { "purge", "delete the sealed answers of processed submissions past their retention, and forget old ones (serve does it daily)", {},
+            { db, { "--procedures", "DIR", "the procedure files whose retention_days apply (default: 90 days for all)" },
+                { "--keep-status-days", "N", "forget a submission this long after its purge, 1 to 3650 (default 365)" },
+                { "--now", "RFC3339", "purge as if it were this time" } } },
         { "export", "print stored submissions as JSON lines", {},
             { db, { "--since", "RFC3339", "only submissions received from then on (by each hub's clock)" },
                 { "--cursor", "FILE", "only submissions committed since the export that wrote FILE, then move FILE on: "
@@ -457,6 +475,13 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
             { { "--channel", "NAME", "the channel to publish on", true },
                 { "--packs", "DIR", "the hub's pack depot (serve --packs)", true } } },
     };
+    const std::vector<CommandShape> kiosk_commands {
+        { "list", "list the enrolled kiosks and the state of their tokens", {}, { db } },
+        { "revoke", "refuse a kiosk's token from now on (undone only by rotate)", { { "NAME", "the kiosk's name" } }, { db } },
+        { "rotate", "give a kiosk a new token, printed once; the old one works for the grace period",
+            { { "NAME", "the kiosk's name" } },
+            { db, { "--grace", "DURATION", "how long the old token keeps working, e.g. 12h or 7d, or 0 (default 7d)" } } },
+    };
     std::map<std::string, Arguments> values; // by command: "serve", "pack build", ...
     for (auto& shape : commands)
         add_command(cli, shape, values[shape.name]);
@@ -465,6 +490,11 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
     for (auto& shape : pack_commands)
         add_command(*pack, shape, values["pack " + shape.name]);
 
+    auto* kiosk = cli.add_subcommand("kiosk", "the kiosks' tokens: list, revoke, rotate");
+    kiosk->require_subcommand(1);
+    for (auto& shape : kiosk_commands)
+        add_command(*kiosk, shape, values["kiosk " + shape.name]);
+
     if (auto stop = parse_command_line(cli, args, out, err))
         return *stop;
 
@@ -472,6 +502,12 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
     if (command == "pack") {
         auto sub = pack->get_subcommands().front()->get_name();
         return run_pack_command(sub, values["pack " + sub], out, err);
+    }
+    if (command == "kiosk") {
+        auto sub = kiosk->get_subcommands().front()->get_name();
+        auto& kiosk_given = values["kiosk " + sub];
+        return kiosk_command(sub, kiosk_given.positional.empty() ? std::nullopt : std::optional(kiosk_given.positional[0]),
+            *kiosk_given.get("--db"), kiosk_given.get("--grace"), out, err);
     }
     auto& given = values[command];
     if (command == "keygen")
@@ -484,6 +520,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         return export_submissions(given, out, err);
     if (command == "copy")
         return copy_database(given, err);
+    if (command == "purge")
+        return purge_command(*given.get("--db"), given.get("--procedures"), given.get("--now"), given.get("--keep-status-days"), err);
     return open_submissions(given, in, out, err);
 }
 

@@ -38,18 +38,23 @@ Result<HubClock> HubClock::from_file(std::filesystem::path file)
     if (!test_hooks_enabled())
         return fail("--clock-file is a test hook: it is accepted only with " + std::string(test_hooks_variable)
             + "=1 in the environment");
-    if (auto time = read_time(file); !time)
+    auto time = read_time(file);
+    if (!time)
         return fail(time.error().message);
     HubClock clock;
     clock.m_file = std::move(file);
+    clock.m_last_ms = std::make_shared<std::atomic<int64_t>>(time->time_since_epoch().count());
     return clock;
 }
 
 TimePoint HubClock::now() const
 {
     if (m_file) {
-        if (auto time = read_time(*m_file))
+        if (auto time = read_time(*m_file)) {
+            m_last_ms->store(time->time_since_epoch().count());
             return *time;
+        }
+        return TimePoint(std::chrono::milliseconds(m_last_ms->load()));
     }
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }

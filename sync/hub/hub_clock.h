@@ -5,7 +5,9 @@
 #include "kiosk/core/result.h"
 #include "sync/clock_text.h"
 
+#include <atomic>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -23,8 +25,9 @@ public:
     // rewriting it. Refused unless test hooks are enabled, and when the file does not hold a time now.
     static Result<HubClock> from_file(std::filesystem::path file);
 
-    // Now, in the stored form (milliseconds, UTC). A virtual clock whose file has become unreadable or
-    // garbled falls back to the system clock (a test would see it; production never has a file).
+    // Now, in the stored form (milliseconds, UTC). A virtual clock whose file cannot be read at the moment
+    // (a test rewriting it) gives the last time it read, never the system's: a jump to the real date
+    // would purge or expire things the test did not mean to.
     TimePoint now() const;
     std::string now_text() const { return format_rfc3339(now()); }
 
@@ -32,6 +35,7 @@ public:
 
 private:
     std::optional<std::filesystem::path> m_file;
+    std::shared_ptr<std::atomic<int64_t>> m_last_ms; // shared by copies: the last time read from the file
 };
 
 }

@@ -5,6 +5,8 @@
 #include "sync/hub/faults.h"
 #include "sync/hub/fleet_page.h"
 #include "sync/hub/gate.h"
+#include "sync/hub/hub_clock.h"
+#include "sync/hub/rate_limit.h"
 #include "sync/hub/store.h"
 
 #include <atomic>
@@ -33,6 +35,7 @@ struct ServerOptions {
     FleetPageAccess fleet_page = FleetPageAccess::Loopback; // who may read GET /
     int64_t stale_after_s = default_stale_after_s;          // the fleet page marks kiosks silent longer as stale
     GateLimits gate; // timeouts, connection caps and workers (sync/hub/gate.h)
+    HubClock clock;  // now for token grace periods (a test's --clock-file, else the system clock)
 };
 
 class HubServer {
@@ -58,6 +61,7 @@ private:
     std::unique_ptr<httplib::SSLServer> m_tls; // only holds the TLS context (certificate, key, options)
     std::unique_ptr<GatedServer> m_http;
     std::atomic<bool> m_stop_requested = false;
+    RateLimiter m_status_limiter; // GET /suivi/{code}, per client address
 };
 
 }
