@@ -184,6 +184,12 @@ int serve(const Arguments& args, std::ostream& err)
     if (!retention)
         return usage_error(err, retention.error().message);
     options.clock = retention->clock;
+    if (auto text = args.get("--status-limit")) {
+        auto limit = parse_status_limit(*text);
+        if (!limit)
+            return usage_error(err, "--status-limit " + limit.error().message);
+        options.status_limit = *limit;
+    }
 
     auto store = Store::open(*args.get("--db"));
     if (!store)
@@ -449,6 +455,7 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" },
                 { "--procedures", "DIR", "the procedure files whose retention_days the daily purge applies (default: 90 days for all)" },
                 { "--keep-status-days", "N", "forget a submission (its state at /suivi) this long after its purge, 1 to 3650 (default 365)" },
+                { "--status-limit", "per-address|off", "the rate limit of /suivi/CODE: per client address (default), or off behind a proxy that limits it" },
                 { "--clock-file", "FILE", "read the hub's time from FILE at each use (tests only: needs GUICHET_HUB_TEST_HOOKS=1)" } } },
         { "purge", "delete the sealed answers of processed submissions past their retention, and forget old ones (serve does it daily)", {},
             { db, { "--procedures", "DIR", "the procedure files whose retention_days apply (default: 90 days for all)" },

@@ -55,6 +55,15 @@ std::string render_status_page(std::string_view sentence)
     return html;
 }
 
+Result<StatusLimit> parse_status_limit(std::string_view text)
+{
+    if (text == "per-address")
+        return StatusLimit::PerAddress;
+    if (text == "off")
+        return StatusLimit::Off;
+    return fail("'" + std::string(text.substr(0, 40)) + "' is not a status limit: per-address or off");
+}
+
 std::string loggable_path(std::string_view path)
 {
     constexpr std::string_view prefix = "/suivi/";
@@ -66,7 +75,7 @@ std::string loggable_path(std::string_view path)
 void install_status_routes(httplib::Server& http, StatusRoutes routes)
 {
     http.Get(R"(/suivi/(.*))", [routes](const httplib::Request& req, httplib::Response& res) {
-        if (int wait_s = routes.limiter.take(req.remote_addr)) {
+        if (int wait_s = routes.limiter ? routes.limiter->take(req.remote_addr) : 0) {
             set_page_headers(res);
             res.set_header("Retry-After", std::to_string(wait_s));
             res.status = 429;

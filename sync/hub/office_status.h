@@ -32,9 +32,14 @@ inline constexpr std::string_view status_page_policy
 // The log line's path: "/suivi/..." never shows the code.
 std::string loggable_path(std::string_view path);
 
+// Who limits /suivi's rate: each hub per client address, or (behind a proxy, whose address every request
+// has) nobody here, the proxy doing it (docs/hub-operations.md).
+enum class StatusLimit { PerAddress, Off };
+Result<StatusLimit> parse_status_limit(std::string_view text);
+
 struct StatusRoutes {
     Store& store;
-    RateLimiter& limiter;
+    RateLimiter* limiter; // nullptr: StatusLimit::Off
     int retry_after_s = 1; // for 503 when the store fails
     std::function<void(const std::string&)> log;
 };

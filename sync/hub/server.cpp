@@ -480,7 +480,8 @@ void HubServer::install_routes()
     http.Get("/", [this](const httplib::Request& req, httplib::Response& res) { serve_fleet_page(req, res); });
 
     // The public status page (office_status.h): the state of a submission by its receipt code.
-    install_status_routes(http, StatusRoutes { m_store, m_status_limiter, m_options.retry_after_s, log_line });
+    install_status_routes(http,
+        StatusRoutes { m_store, m_options.status_limit == StatusLimit::Off ? nullptr : &m_status_limiter, m_options.retry_after_s, log_line });
 }
 
 }

@@ -6,6 +6,7 @@
 #include "sync/hub/fleet_page.h"
 #include "sync/hub/gate.h"
 #include "sync/hub/hub_clock.h"
+#include "sync/hub/office_status.h"
 #include "sync/hub/rate_limit.h"
 #include "sync/hub/store.h"
 
@@ -36,6 +37,7 @@ struct ServerOptions {
     int64_t stale_after_s = default_stale_after_s;          // the fleet page marks kiosks silent longer as stale
     GateLimits gate; // timeouts, connection caps and workers (sync/hub/gate.h)
     HubClock clock;  // now for token grace periods (a test's --clock-file, else the system clock)
+    StatusLimit status_limit = StatusLimit::PerAddress; // the rate limit of GET /suivi/{code}
 };
 
 class HubServer {

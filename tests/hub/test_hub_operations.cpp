@@ -5,6 +5,7 @@
 #include "hub_fixture.h"
 
 #include "sync/clock_text.h"
+#include "sync/hub/rate_limit.h"
 #include "sync/hub/store.h"
 #include "sync/receipt.h"
 #include "sync/sqlite.h"
@@ -271,4 +272,43 @@ TEST_CASE("Hub binary: serve purges at start and again when its clock reaches th
     INFO(outcome.err);
     CHECK(outcome.exit_code == 0);
     CHECK(outcome.err.find("1 submission(s) forgotten") != std::string::npos);
+}
+
+TEST_CASE("Hub binary: --status-limit off leaves /suivi's rate to a proxy", "[hub][net][ops]")
+{
+    TempDir dir;
+    ServedHub hub(dir, dir / "hub.db", { "--status-limit", "off" });
+    auto client = hub.client();
+    for (int i = 0; i < 30; ++i) {
+        auto res = client.Get("/suivi/" + code_of("ABCDEFGH"));
+        REQUIRE(res);
+        REQUIRE(res->status == 404);
+    }
+    CHECK(test::run_hub(dir, { "serve", "--db", (dir / "x.db").string(), "--listen", "127.0.0.1:0", "--status-limit", "sometimes" })
+              .exit_code
+        == 2);
+}
+
+TEST_CASE("The /suivi rate limit: a bucket per address, IPv6 by its /64, refilled at 10 a minute, bounded", "[hub][ops]")
+{
+    using sync::hub::client_key;
+    CHECK(client_key("192.0.2.7") == "192.0.2.7");
+    CHECK(client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64");
+    CHECK(client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9"));
+    CHECK(client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1"));
+    CHECK(client_key("::ffff:192.0.2.7") == "192.0.2.7");
+
+    sync::hub::RateLimiter limiter({ 10, 20, 3 });
+    auto start = sync::hub::RateLimiter::Clock::time_point {} + std::chrono::hours(1);
+    for (int i = 0; i < 20; ++i)
+        REQUIRE(limiter.take("192.0.2.7", start) == 0);
+    auto wait = limiter.take("192.0.2.7", start);
+    CHECK(wait == 6); // one token every 6 s
+    CHECK(limiter.take("192.0.2.8", start) == 0); // another address has its own bucket
+    CHECK(limiter.take("192.0.2.7", start + std::chrono::seconds(6)) == 0);
+    CHECK(limiter.take("192.0.2.7", start + std::chrono::seconds(6)) > 0);
+    // The map stays within its bound: the least recently seen address is forgotten.
+    limiter.take("192.0.2.9", start + std::chrono::seconds(7));
+    limiter.take("192.0.2.10", start + std::chrono::seconds(8));
+    CHECK(limiter.clients() == 3);
 }
