@@ -313,3 +313,34 @@ TEST_CASE("Store conformance: the public status of a receipt code", "[hub][store
     ops_test::set_state(engine, where, second.id, "done", "2026-02-01T00:00:00.000Z");
     CHECK(store->public_status(ops_test::code("ABCDEFGH"))->value() == CaseState::Done);
 }
+
+TEST_CASE("Store conformance: a backlog larger than one chunk is purged and forgotten whole", "[hub][store][pg][ops]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto where = fresh_location(engine, dir);
+    auto store = open_store(where);
+    REQUIRE(store->enroll("mairie-1"));
+    constexpr int total = 2345;
+    for (int sent = 0; sent < total;) {
+        protocol::Batch batch { "mairie-1", {}, {} };
+        for (; sent < total && batch.items.size() < 500; ++sent)
+            batch.items.push_back({ test::new_uuid(), sent % 2 ? "change-of-address" : "public-space-report", 1,
+                "2026-01-01T09:00:00Z", bytes_of("sealed " + std::to_string(sent)) });
+        REQUIRE(store->store_batch("mairie-1", batch));
+    }
+    ops_test::sql(engine, where, "UPDATE submissions SET state = 'done', final_at = '2026-01-01T00:00:00.000Z', rev = 1");
+    PurgePolicy policy;
+    policy.retention_days = { { "public-space-report", 30 } };
+    auto count = store->purge(policy, "2026-06-01T00:00:00.000Z");
+    REQUIRE(count);
+    CHECK(count->purged == total);
+    count = store->purge(policy, "2027-06-02T00:00:00.000Z");
+    REQUIRE(count);
+    CHECK(count->purged == 0);
+    CHECK(count->forgotten == total);
+    size_t left = 0;
+    REQUIRE(store->for_each_submission(std::nullopt, [&](const SubmissionRecord&) { ++left; }));
+    CHECK(left == 0);
+}
