@@ -572,7 +572,7 @@ Parsed parse_procedure(const nlohmann::json& object, const ValidationOptions& op
     }
     reader.only_keys(object, "$",
         { "format", "id", "version", "category", "icon", "languages", "title", "summary", "duration_minutes",
-            "what_you_need", "data_use", "steps", "outcomes" });
+            "what_you_need", "data_use", "retention_days", "steps", "outcomes" });
     if (auto format = reader.integer(object, "$", "format", true, 1, 1000); format && *format != procedure_format)
         reader.problem("$.format", "format " + std::to_string(*format) + " is not one this kiosk reads (1)");
     procedure.id = reader.string(object, "$", "id", true, &procedure_id_pattern, "[a-z0-9][a-z0-9-]*").value_or("");
@@ -603,6 +603,8 @@ Parsed parse_procedure(const nlohmann::json& object, const ValidationOptions& op
             procedure.data_use.retention = reader.text(*use, "$.data_use", "retention", true, data_use_limit);
         }
     }
+    if (auto days = reader.integer(object, "$", "retention_days", false, 1, max_retention_days))
+        procedure.retention_days = static_cast<int>(*days);
     if (auto* steps = reader.member(object, "$", "steps", true)) {
         if (!steps->is_array())
             reader.problem("$.steps", "must be an array of steps");

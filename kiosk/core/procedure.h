@@ -91,6 +91,8 @@ inline constexpr std::size_t max_steps = 100;
 inline constexpr std::size_t max_options = 100;
 inline constexpr std::size_t max_outcomes = 50;
 inline constexpr std::size_t max_needs = 20;
+// retention_days: one day to ten years.
+inline constexpr int max_retention_days = 3650;
 
 struct Procedure {
     std::string id;
@@ -102,6 +104,10 @@ struct Procedure {
     int duration_minutes = 0;
     std::vector<LocalizedText> what_you_need;
     DataUse data_use;
+    // How long the hub keeps a submission's sealed answers after it is processed (done or incomplete),
+    // in days: the number behind data_use.retention's text. Optional in format 1; the hub then applies
+    // its default and `guichetctl validate` warns.
+    std::optional<int> retention_days;
     std::vector<Step> steps;
     std::vector<Outcome> outcomes;
 

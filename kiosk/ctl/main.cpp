@@ -73,6 +73,12 @@ int validate(const std::string& path, const std::vector<std::string>& languages)
     auto catalog = load_catalog(path, { .languages = languages });
     for (auto& problem : catalog.problems)
         std::printf("%s\n", to_string(problem).c_str());
+    // A warning, not a problem: format 1 files written before retention_days still load everywhere.
+    for (auto& procedure : catalog.procedures)
+        if (!procedure->retention_days)
+            std::printf("warning: '%s': $.retention_days is absent: the hub will keep its processed submissions for its "
+                        "default (90 days), whatever data_use.retention says\n",
+                procedure->id.c_str());
     std::printf("%zu procedure%s valid, %zu problem%s\n", catalog.procedures.size(), catalog.procedures.size() == 1 ? "" : "s",
         catalog.problems.size(), catalog.problems.size() == 1 ? "" : "s");
     return catalog.problems.empty() ? 0 : 1;

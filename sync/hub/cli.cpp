@@ -6,6 +6,7 @@
 #include "sync/clock_text.h"
 #include "sync/hub/cli_agents.h"
 #include "sync/hub/hub_clock.h"
+#include "sync/hub/cli_ops.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/pack_tools.h"
 #include "sync/hub/records.h"
@@ -182,11 +183,6 @@ int serve(const Arguments& args, std::ostream& err)
             return usage_error(err, "--session-idle '" + *text + "' must be a duration from 1m to 12h");
         options.office.session_idle_s = *seconds;
     }
-    if (auto file = args.get("--clock-file")) {
-        if (!test_hooks_enabled())
-            return usage_error(err, "--clock-file is a test hook: it is refused unless the environment has GUICHET_HUB_TEST_HOOKS=1");
-        options.office.clock_file = *file;
-    }
     if (auto level = args.get("--agent-hash-cost")) {
         if (*level != "test" && *level != "interactive")
             return usage_error(err, "--agent-hash-cost must be 'interactive' or 'test'");
@@ -197,6 +193,18 @@ int serve(const Arguments& args, std::ostream& err)
     // Buffers of a megabyte or more come from mmap and go back to the system when freed, instead of
     // raising glibc's threshold and staying in an arena after a burst of large bodies.
     mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+
+    // Retention (the purge thread below) and the test clock: read before anything starts.
+    auto retention = serve_retention(args.get("--clock-file"), args.get("--procedures"), args.get("--keep-status-days"));
+    if (!retention)
+        return usage_error(err, retention.error().message);
+    options.clock = retention->clock;
+    if (auto text = args.get("--status-limit")) {
+        auto limit = parse_status_limit(*text);
+        if (!limit)
+            return usage_error(err, "--status-limit " + limit.error().message);
+        options.status_limit = *limit;
+    }
 
     auto store = Store::open(*args.get("--db"));
     if (!store)
@@ -247,7 +255,11 @@ int serve(const Arguments& args, std::ostream& err)
         err << "guichet-hub: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << " received, stopping" << std::endl;
         server.stop();
     });
+    // The daily purge runs beside the server and stops with it (sync/hub/retention.h).
+    PurgeThread purge_thread(**store, retention->policy, retention->clock, [&err](const std::string& line) { err << line << std::endl; },
+        PurgeThread::default_poll(retention->clock));
     auto ran = server.run();
+    purge_thread.stop();
     finished = true;
     pthread_kill(waiter.native_handle(), SIGTERM); // wakes the waiter if no signal came
     waiter.join();
@@ -459,7 +471,14 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--office-assets", "DIR", "the back office's static files (default: the build's office-assets, or /usr/share/guichet-hub/office)" },
                 { "--session-idle", "DURATION", "agents are signed out after this long without a request, 1m to 12h (default 30m)" },
                 { "--clock-file", "FILE", "read the time from FILE at each use (tests only: needs GUICHET_HUB_TEST_HOOKS=1)" },
-                { "--agent-hash-cost", "interactive|test", "the Argon2id cost of the dummy hash for unknown names (test: needs GUICHET_HUB_TEST_HOOKS=1)" } } },
+                { "--agent-hash-cost", "interactive|test", "the Argon2id cost of the dummy hash for unknown names (test: needs GUICHET_HUB_TEST_HOOKS=1)" },
+                { "--procedures", "DIR", "the procedure files whose retention_days the daily purge applies (default: 90 days for all)" },
+                { "--keep-status-days", "N", "forget a submission (its state at /suivi) this long after its purge, 1 to 3650 (default 365)" },
+                { "--status-limit", "per-address|off", "the rate limit of /suivi/CODE: per client address (default), or off behind a proxy that limits it" } } },
+        { "purge", "delete the sealed answers of processed submissions past their retention, and forget old ones (serve does it daily)", {},
+            { db, { "--procedures", "DIR", "the procedure files whose retention_days apply (default: 90 days for all)" },
+                { "--keep-status-days", "N", "forget a submission this long after its purge, 1 to 3650 (default 365)" },
+                { "--now", "RFC3339", "purge as if it were this time" } } },
         { "export", "print stored submissions as JSON lines", {},
             { db, { "--since", "RFC3339", "only submissions received from then on (by each hub's clock)" },
                 { "--cursor", "FILE", "only submissions committed since the export that wrote FILE, then move FILE on: "
@@ -481,6 +500,13 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
             { { "--channel", "NAME", "the channel to publish on", true },
                 { "--packs", "DIR", "the hub's pack depot (serve --packs)", true } } },
     };
+    const std::vector<CommandShape> kiosk_commands {
+        { "list", "list the enrolled kiosks and the state of their tokens", {}, { db } },
+        { "revoke", "refuse a kiosk's token from now on (undone only by rotate)", { { "NAME", "the kiosk's name" } }, { db } },
+        { "rotate", "give a kiosk a new token, printed once; the old one works for the grace period",
+            { { "NAME", "the kiosk's name" } },
+            { db, { "--grace", "DURATION", "how long the old token keeps working, e.g. 12h or 7d, or 0 (default 7d)" } } },
+    };
     std::map<std::string, Arguments> values; // by command: "serve", "pack build", ...
     for (auto& shape : commands)
         add_command(cli, shape, values[shape.name]);
@@ -493,6 +519,10 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
     auto* agent = cli.add_subcommand("agent", "the back office's agents: add, list, disable, reset");
     AgentCommandValues agent_values;
     add_agent_commands(*agent, agent_values);
+    auto* kiosk = cli.add_subcommand("kiosk", "the kiosks' tokens: list, revoke, rotate");
+    kiosk->require_subcommand(1);
+    for (auto& shape : kiosk_commands)
+        add_command(*kiosk, shape, values["kiosk " + shape.name]);
 
     if (auto stop = parse_command_line(cli, args, out, err))
         return *stop;
@@ -504,6 +534,12 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
     }
     if (command == "agent")
         return run_agent_command(*agent, agent_values, in, out, err);
+    if (command == "kiosk") {
+        auto sub = kiosk->get_subcommands().front()->get_name();
+        auto& kiosk_given = values["kiosk " + sub];
+        return kiosk_command(sub, kiosk_given.positional.empty() ? std::nullopt : std::optional(kiosk_given.positional[0]),
+            *kiosk_given.get("--db"), kiosk_given.get("--grace"), out, err);
+    }
     auto& given = values[command];
     if (command == "keygen")
         return keygen(given, out, err);
@@ -515,6 +551,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
         return export_submissions(given, out, err);
     if (command == "copy")
         return copy_database(given, err);
+    if (command == "purge")
+        return purge_command(*given.get("--db"), given.get("--procedures"), given.get("--now"), given.get("--keep-status-days"), err);
     return open_submissions(given, in, out, err);
 }
 

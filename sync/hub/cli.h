@@ -1,4 +1,4 @@
-// The guichet-hub command line: keygen, enroll, serve, export, open and pack keygen|build|publish. Exit codes:
+// The guichet-hub command line: keygen, enroll, serve, export, open, purge, kiosk list|revoke|rotate and pack keygen|build|publish. Exit codes:
 // 0 done, 1 failed (or, for open, a submission failed its integrity check), 2 the command line is wrong.
 #pragma once
 #include <iosfwd>

@@ -1,45 +1,62 @@
-// The hub's clock: system time, or a test's clock file (hub_clock.h).
+// The hub's clock: the system's, or a test's file.
 #include "sync/hub/hub_clock.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <iostream>
 #include <sstream>
+#include <string_view>
 
 namespace guichet::sync::hub {
+namespace {
+
+Result<TimePoint> read_time(const std::filesystem::path& file)
+{
+    std::ifstream in(file);
+    if (!in)
+        return fail("cannot read the clock file '" + file.string() + "'");
+    std::string text;
+    std::getline(in, text);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t'))
+        text.pop_back();
+    auto time = parse_rfc3339(text);
+    if (!time)
+        return fail("the clock file '" + file.string() + "' does not hold an RFC 3339 time: " + time.error().message);
+    return *time;
+}
+
+}
 
 bool test_hooks_enabled()
 {
-    const char* value = std::getenv(test_hooks_env);
+    auto value = std::getenv(test_hooks_variable);
     return value && std::string_view(value) == "1";
 }
 
 Result<HubClock> HubClock::from_file(std::filesystem::path file)
 {
     if (!test_hooks_enabled())
-        return fail("--clock-file is a test hook: it is refused unless the environment has GUICHET_HUB_TEST_HOOKS=1");
+        return fail("--clock-file is a test hook: it is accepted only with " + std::string(test_hooks_variable)
+            + "=1 in the environment");
+    auto time = read_time(file);
+    if (!time)
+        return fail(time.error().message);
     HubClock clock;
     clock.m_file = std::move(file);
+    clock.m_last_ms = std::make_shared<std::atomic<int64_t>>(time->time_since_epoch().count());
     return clock;
 }
 
 TimePoint HubClock::now() const
 {
-    auto system = [] { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()); };
-    if (!m_file)
-        return system();
-    std::ifstream in(*m_file);
-    std::string text;
-    std::getline(in, text);
-    while (!text.empty() && (text.back() == '\r' || text.back() == ' '))
-        text.pop_back();
-    auto parsed = parse_rfc3339(text);
-    if (!parsed) {
-        std::cerr << "guichet-hub: cannot read the clock file '" << m_file->string() << "' (" << parsed.error().message
-                  << "); using the system clock\n";
-        return system();
+    if (m_file) {
+        if (auto time = read_time(*m_file)) {
+            m_last_ms->store(time->time_since_epoch().count());
+            return *time;
+        }
+        return TimePoint(std::chrono::milliseconds(m_last_ms->load()));
     }
-    return *parsed;
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
 }

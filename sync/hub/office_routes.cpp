@@ -32,18 +32,11 @@ std::filesystem::path default_office_assets_dir()
     return "/usr/share/guichet-hub/office";
 }
 
-Result<std::unique_ptr<OfficeContext>> make_office_context(Store& store, const OfficeOptions& options)
+Result<std::unique_ptr<OfficeContext>> make_office_context(Store& store, const OfficeOptions& options, HubClock clock)
 {
     auto assets = OfficeAssets::load(options.assets_dir);
     if (!assets)
         return std::unexpected(assets.error());
-    HubClock clock;
-    if (options.clock_file) {
-        auto file_clock = HubClock::from_file(*options.clock_file);
-        if (!file_clock)
-            return std::unexpected(file_clock.error());
-        clock = *file_clock;
-    }
     if (options.hash_cost == HashCostLevel::Test && !test_hooks_enabled())
         return fail("the test hash cost is a test hook: it is refused unless the environment has GUICHET_HUB_TEST_HOOKS=1");
     auto limiter = make_sign_in_limiter(options.hash_cost);

@@ -52,7 +52,6 @@ struct OfficeOptions {
     // --public-url https://…); guichet_session on plain HTTP, where browsers refuse both.
     bool secure_cookies = false;
     HashCostLevel hash_cost = HashCostLevel::Interactive; // of the dummy hash unknown names are checked against
-    std::optional<std::filesystem::path> clock_file;     // serve --clock-file (test hook)
     int64_t stale_after_s = 3600;                        // serve --stale-after: the fleet page marks kiosks silent longer
 };
 
@@ -69,8 +68,8 @@ struct OfficeContext {
 };
 
 // Builds the context: loads the assets directory into memory (a clear error when it is missing: build
-// the hub, or install guichet-hub's package), the clock, the dummy hash.
-Result<std::unique_ptr<OfficeContext>> make_office_context(Store& store, const OfficeOptions& options);
+// the hub, or install guichet-hub's package), the dummy hash; `clock` is the server's (hub_clock.h).
+Result<std::unique_ptr<OfficeContext>> make_office_context(Store& store, const OfficeOptions& options, HubClock clock);
 
 // Installs every /office/ route and the post-routing handler that sets the headers above.
 void install_office_routes(GatedServer& http, OfficeContext& context);

@@ -164,5 +164,12 @@ struct TokenCheck {
     TokenState state = TokenState::Unknown;
     std::string kiosk; // empty when Unknown
 };
+// A kiosk's token as `guichet-hub kiosk list` shows it.
+struct KioskTokenInfo {
+    std::string name;
+    std::string enrolled_at;
+    std::optional<std::string> revoked_at;
+    std::optional<std::string> previous_valid_until; // the previous token's end of grace, after a rotation
+};
 
 }

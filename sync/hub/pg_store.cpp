@@ -351,23 +351,6 @@ Result<std::string> PgStore::enroll(std::string_view name)
     return token;
 }
 
-Result<std::optional<std::string>> PgStore::authenticate(std::string_view token)
-{
-    if (token.empty() || token.size() > rules::max_token_length)
-        return std::optional<std::string>();
-    auto presented = rules::hash_of(token);
-    auto lease = this->lease();
-    if (!lease)
-        return std::unexpected(lease.error());
-    auto found = exec(lease->get(), "SELECT name, token_hash FROM kiosks WHERE token_hash = $1",
-        { std::span<const uint8_t>(presented) });
-    if (!found)
-        return std::unexpected(found.error());
-    if (PQntuples(found->get()) != 1 || !rules::same_hash(bytes(found->get(), 0, 1), presented))
-        return std::optional<std::string>();
-    return std::optional(text(found->get(), 0, 0));
-}
-
 Result<protocol::BatchResponse> PgStore::store_batch(std::string_view kiosk, const protocol::Batch& batch)
 {
     auto received_at = now_rfc3339();

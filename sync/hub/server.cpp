@@ -4,6 +4,7 @@
 #include "sync/clock_text.h"
 #include "sync/hub/office_routes.h"
 #include "sync/hub/office_session.h"
+#include "sync/hub/office_status.h"
 #include "sync/hub/pack_routes.h"
 
 #include <guichet/version.h>
@@ -77,8 +78,11 @@ void send_unavailable(httplib::Response& res, int retry_after_s, std::string mes
     send_error(res, 503, std::move(message));
 }
 
-// The kiosk named by the request's bearer token; otherwise sends 401 (or 503) and returns nullopt.
-std::optional<std::string> authenticate(Store& store, const httplib::Request& req, httplib::Response& res, int retry_after_s)
+// The kiosk named by the request's bearer token; otherwise sends 401 (or 503) and returns nullopt. A
+// token that was revoked, or a previous token whose grace has ended, is told apart from an unknown one,
+// so the kiosk's technician screen can say what to do.
+std::optional<std::string> authenticate(Store& store, const HubClock& clock, const httplib::Request& req, httplib::Response& res,
+    int retry_after_s)
 {
     auto header = req.get_header_value("Authorization");
     constexpr std::string_view scheme = "bearer ";
@@ -90,21 +94,36 @@ std::optional<std::string> authenticate(Store& store, const httplib::Request& re
         send_error(res, 401, "missing bearer token: send 'Authorization: Bearer <kiosk token>'");
         return std::nullopt;
     }
-    auto kiosk = store.authenticate(std::string_view(header).substr(scheme.size()));
-    if (!kiosk) {
-        log_line("guichet-hub: cannot check a token: " + kiosk.error().message);
+    auto check = store.check_token(std::string_view(header).substr(scheme.size()), clock.now_text());
+    if (!check) {
+        log_line("guichet-hub: cannot check a token: " + check.error().message);
         res.set_header("Connection", "close");
         send_unavailable(res, retry_after_s, "the hub cannot check tokens right now; retry later");
         return std::nullopt;
     }
-    if (!*kiosk) {
+    auto refuse = [&](std::string_view reason, std::string message) {
         res.set_header("Connection", "close");
-        res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        send_error(res, 401, "unknown token: this kiosk is not enrolled here, or its token was replaced");
+        res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + std::string(reason) + "\"");
+        send_json(res, 401, json { { "error", std::move(message) }, { "reason", reason } });
+    };
+    switch (check->state) {
+    case TokenState::Valid:
+    case TokenState::ValidPrevious:
+        t_note.kiosk = check->kiosk;
+        return check->kiosk;
+    case TokenState::Revoked:
+        refuse("revoked", "this kiosk's token was revoked at the hub (guichet-hub kiosk revoke)");
         return std::nullopt;
+    case TokenState::Expired:
+        refuse("expired", "this kiosk's token was replaced (guichet-hub kiosk rotate) and its grace period has ended");
+        return std::nullopt;
+    case TokenState::Unknown:
+        break;
     }
-    t_note.kiosk = **kiosk;
-    return *kiosk;
+    res.set_header("Connection", "close");
+    res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    send_error(res, 401, "unknown token: this kiosk is not enrolled here, or its token was replaced");
+    return std::nullopt;
 }
 
 // Reads the request body through httplib's content reader, which has already undone any
@@ -145,10 +164,11 @@ std::optional<std::string> read_bounded_body(
 // What both POST handlers do before their own work: the token, the bounded body, its decoding, and
 // the check that the body speaks for the token's kiosk. On any failure the answer has been sent.
 template<typename Body>
-std::optional<std::pair<std::string, Body>> accept_body(Store& store, int retry_after_s, const httplib::Request& req,
-    httplib::Response& res, const httplib::ContentReader& reader, Result<Body> (*decode)(std::string_view), std::string_view what)
+std::optional<std::pair<std::string, Body>> accept_body(Store& store, const HubClock& clock, int retry_after_s,
+    const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+    Result<Body> (*decode)(std::string_view), std::string_view what)
 {
-    auto kiosk = authenticate(store, req, res, retry_after_s);
+    auto kiosk = authenticate(store, clock, req, res, retry_after_s);
     if (!kiosk)
         return std::nullopt;
     auto body = read_bounded_body(req, reader, res);
@@ -285,7 +305,7 @@ Result<int> HubServer::bind()
     }
     // The back office (issue 17): its files are loaded now, so a hub without them says so at start.
     m_options.office.secure_cookies = m_options.office.secure_cookies || m_tls != nullptr;
-    auto office = make_office_context(m_store, m_options.office);
+    auto office = make_office_context(m_store, m_options.office, m_options.clock);
     if (!office)
         return std::unexpected(office.error());
     m_office = std::move(*office);
@@ -353,7 +373,7 @@ void HubServer::install_routes()
     });
 
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        log_line(now_rfc3339() + " " + printable(req.method, 16) + " " + printable(req.path) + " " + std::to_string(res.status)
+        log_line(now_rfc3339() + " " + printable(req.method, 16) + " " + printable(loggable_path(req.path)) + " " + std::to_string(res.status)
             + (req.path.starts_with("/office")
                     ? " agent=" + (noted_agent().empty() ? std::string("-") : noted_agent())
                     : " kiosk=" + (t_note.kiosk.empty() ? std::string("-") : t_note.kiosk))
@@ -394,7 +414,7 @@ void HubServer::install_routes()
 
     // Content packs: a channel's signed manifest and content-addressed files (sync/hub/pack_routes.h).
     install_pack_routes(http, m_options.packs_dir,
-        [this](const httplib::Request& req, httplib::Response& res) { return authenticate(m_store, req, res, m_options.retry_after_s); });
+        [this](const httplib::Request& req, httplib::Response& res) { return authenticate(m_store, m_options.clock, req, res, m_options.retry_after_s); });
 
     http.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
         send_json(res, 200,
@@ -412,7 +432,7 @@ void HubServer::install_routes()
             send_error(res, *status, "injected fault (the hub runs with --faults)");
             return;
         }
-        auto accepted = accept_body(m_store, m_options.retry_after_s, req, res, reader, protocol::decode_batch, "batch");
+        auto accepted = accept_body(m_store, m_options.clock, m_options.retry_after_s, req, res, reader, protocol::decode_batch, "batch");
         if (!accepted)
             return;
         auto& [kiosk, batch] = *accepted;
@@ -428,7 +448,7 @@ void HubServer::install_routes()
     });
 
     http.Post("/v1/heartbeat", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-        auto accepted = accept_body(m_store, m_options.retry_after_s, req, res, reader, protocol::decode_heartbeat, "heartbeat");
+        auto accepted = accept_body(m_store, m_options.clock, m_options.retry_after_s, req, res, reader, protocol::decode_heartbeat, "heartbeat");
         if (!accepted)
             return;
         auto& [kiosk, heartbeat] = *accepted;
@@ -442,7 +462,7 @@ void HubServer::install_routes()
 
     // Which kiosk a token belongs to: the kiosk's network diagnostics check their token with it.
     http.Get("/v1/whoami", [this](const httplib::Request& req, httplib::Response& res) {
-        if (auto kiosk = authenticate(m_store, req, res, m_options.retry_after_s))
+        if (auto kiosk = authenticate(m_store, m_options.clock, req, res, m_options.retry_after_s))
             send_json(res, 200, json { { "kiosk", *kiosk } });
     });
 
@@ -453,6 +473,10 @@ void HubServer::install_routes()
     });
 
     install_office_routes(http, *m_office);
+
+    // The public status page (office_status.h): the state of a submission by its receipt code.
+    install_status_routes(http,
+        StatusRoutes { m_store, m_options.status_limit == StatusLimit::Off ? nullptr : &m_status_limiter, m_options.retry_after_s, log_line });
 }
 
 }

@@ -6,6 +6,9 @@
 #include "sync/hub/fleet_page.h"
 #include "sync/hub/gate.h"
 #include "sync/hub/office_routes.h"
+#include "sync/hub/hub_clock.h"
+#include "sync/hub/office_status.h"
+#include "sync/hub/rate_limit.h"
 #include "sync/hub/store.h"
 
 #include <atomic>
@@ -33,6 +36,8 @@ struct ServerOptions {
     std::optional<std::filesystem::path> packs_dir; // the pack depot of `pack publish`; none: no pack routes
     GateLimits gate; // timeouts, connection caps and workers (sync/hub/gate.h)
     OfficeOptions office; // the back office under /office/ (sync/hub/office_routes.h)
+    HubClock clock;  // now for token grace periods (a test's --clock-file, else the system clock)
+    StatusLimit status_limit = StatusLimit::PerAddress; // the rate limit of GET /suivi/{code}
 };
 
 class HubServer {
@@ -58,6 +63,7 @@ private:
     std::unique_ptr<httplib::SSLServer> m_tls; // only holds the TLS context (certificate, key, options)
     std::unique_ptr<GatedServer> m_http;
     std::atomic<bool> m_stop_requested = false;
+    RateLimiter m_status_limiter; // GET /suivi/{code}, per client address
 };
 
 }

@@ -232,24 +232,6 @@ Result<std::string> SqliteStore::enroll(std::string_view name)
     return token;
 }
 
-Result<std::optional<std::string>> SqliteStore::authenticate(std::string_view token)
-{
-    // A real token is 43 characters; refusing odd lengths early costs nothing and tells nothing.
-    if (token.empty() || token.size() > rules::max_token_length)
-        return std::optional<std::string>();
-    auto presented = rules::hash_of(token);
-    std::lock_guard lock(m_mutex);
-    auto query = m_db.prepare("SELECT name, token_hash FROM kiosks WHERE token_hash = ?");
-    if (!query)
-        return std::unexpected(query.error());
-    auto row = query->bind(1, std::span<const uint8_t>(presented)).step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row || !rules::same_hash(query->blob(1), presented))
-        return std::optional<std::string>();
-    return std::optional(query->text(0));
-}
-
 // Group commit: a batch joins the queue; whichever caller finds no group being written takes the
 // whole queue and writes it in one transaction, so batches arriving together share one WAL sync (the
 // cost that dominates: one writer, synchronous=FULL). Each batch has its own savepoint, so a batch

@@ -53,6 +53,12 @@ public:
     // kiosk feed:
 
     // operations:
+    Result<TokenCheck> check_token(std::string_view token, std::string_view now) override;
+    Result<void> revoke_kiosk(std::string_view name, std::string_view now) override;
+    Result<std::string> rotate_token(std::string_view name, std::string_view now, int64_t grace_s) override;
+    Result<std::vector<KioskTokenInfo>> kiosk_tokens() override;
+    Result<PurgeCount> purge(const PurgePolicy& policy, std::string_view now) override;
+    Result<std::optional<CaseState>> public_status(std::string_view receipt) override;
 
     // statistics (*_store_stats.cpp):
     Result<std::vector<RatingWeek>> rating_weeks(std::string_view from_day, std::string_view to_day) override;

@@ -201,6 +201,7 @@ Result<void> Store::record_ratings(std::string_view, std::span<const RatingCount
 Result<TokenCheck> Store::check_token(std::string_view, std::string_view) { return std::unexpected(not_implemented("token checks")); }
 Result<void> Store::revoke_kiosk(std::string_view, std::string_view) { return std::unexpected(not_implemented("token revocation")); }
 Result<std::string> Store::rotate_token(std::string_view, std::string_view, int64_t) { return std::unexpected(not_implemented("token rotation")); }
+Result<std::vector<KioskTokenInfo>> Store::kiosk_tokens() { return std::unexpected(not_implemented("token listing")); }
 Result<PurgeCount> Store::purge(const PurgePolicy&, std::string_view) { return std::unexpected(not_implemented("retention")); }
 Result<std::optional<CaseState>> Store::public_status(std::string_view) { return std::unexpected(not_implemented("the status page")); }
 Result<std::vector<RatingWeek>> Store::rating_weeks(std::string_view, std::string_view) { return std::unexpected(not_implemented("statistics")); }

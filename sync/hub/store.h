@@ -161,6 +161,7 @@ public:
     virtual Result<void> revoke_kiosk(std::string_view name, std::string_view now);
     // A new token for the kiosk (returned once); the old one keeps working until now + grace_s.
     virtual Result<std::string> rotate_token(std::string_view name, std::string_view now, int64_t grace_s);
+    virtual Result<std::vector<KioskTokenInfo>> kiosk_tokens(); // by name
     virtual Result<PurgeCount> purge(const PurgePolicy& policy, std::string_view now);
     // The state of the most recent submission with this receipt code; nullopt for unknown and forgotten alike.
     virtual Result<std::optional<CaseState>> public_status(std::string_view receipt);

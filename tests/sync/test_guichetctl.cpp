@@ -201,6 +201,25 @@ TEST_CASE("guichetctl validate passes the shipped procedures and names each prob
     CHECK(kiosk.ctl("validate").exit_code == 2);
 }
 
+TEST_CASE("guichetctl validate warns, without failing, when a procedure has no retention_days", "[ctl][procedure][retention]")
+{
+    Kiosk kiosk;
+    auto shipped = kiosk.ctl(std::string("validate ") + GUICHET_SOURCE_DIR "/assets/procedures");
+    CHECK(shipped.out.find("warning") == std::string::npos);
+
+    auto dir = kiosk.dir / "procedures";
+    std::filesystem::create_directories(dir);
+    auto text = test::read_text(GUICHET_SOURCE_DIR "/assets/procedures/public-space-report.json");
+    auto at = text.find("\"retention_days\": 90,");
+    REQUIRE(at != std::string::npos);
+    text.erase(at, std::string_view("\"retention_days\": 90,").size());
+    test::write_text(dir / "report.json", text);
+    auto old_file = kiosk.ctl("validate " + dir.string());
+    CHECK(old_file.exit_code == 0);
+    CHECK_THAT(old_file.out, Catch::Contains("warning: 'public-space-report': $.retention_days is absent"));
+    CHECK_THAT(old_file.out, Catch::Contains("1 procedure valid, 0 problems"));
+}
+
 // Issue 15: limits on what administrators and authors give the kiosk, against the real guichetctl. Each
 // refusal is an exit code and a message, never a signal (a signal shows as 128 + its number).
 namespace {

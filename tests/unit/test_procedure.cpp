@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -312,4 +313,58 @@ TEST_CASE("a procedure file too large or nested too deeply is refused before a t
     REQUIRE(cut.problems.size() == 1);
     CHECK_THAT(cut.problems.front().message, Catch::StartsWith("is not valid JSON: parse error at line 1, column 9"));
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("retention_days is optional, a whole number of days from 1 to 3650", "[procedure][retention]")
+{
+    auto object = testing::fixture_procedure_json();
+    auto parsed = parse_procedure(object, testing::french_only());
+    REQUIRE(parsed.procedure);
+    CHECK_FALSE(parsed.procedure->retention_days);
+    object["retention_days"] = 90;
+    parsed = parse_procedure(object, testing::french_only());
+    REQUIRE(parsed.procedure);
+    CHECK(parsed.procedure->retention_days == 90);
+    for (auto bad : { json(0), json(3651), json("90"), json(1.5) }) {
+        object["retention_days"] = bad;
+        INFO(bad.dump());
+        CHECK(has_problem(problems_of(object), "$.retention_days", ""));
+    }
+}
+
+// The number the hub applies and the text the citizen reads must say the same: every shipped procedure
+// has retention_days, and its French data_use.retention names that duration ("3 mois" is 90 days).
+TEST_CASE("shipped procedures: retention_days agrees with the retention text", "[procedure][retention]")
+{
+    auto catalog = load_catalog(std::filesystem::path(GUICHET_DEFAULT_ASSETS_DIR) / "procedures", ValidationOptions {});
+    REQUIRE(catalog.problems.empty());
+    REQUIRE_FALSE(catalog.procedures.empty());
+    // "N jours|semaines|mois|an|ans" in the text, N in digits; the units' lengths in days.
+    const std::vector<std::pair<std::string, int>> units { { "jours", 1 }, { "jour", 1 }, { "semaines", 7 }, { "semaine", 7 },
+        { "mois", 30 }, { "ans", 365 }, { "an", 365 } };
+    for (auto& procedure : catalog.procedures) {
+        INFO(procedure->id);
+        REQUIRE(procedure->retention_days);
+        auto& text = localized(procedure->data_use.retention, "fr");
+        std::optional<int> said;
+        for (size_t i = 0; i < text.size() && !said; ++i) {
+            if (!std::isdigit(static_cast<unsigned char>(text[i])) || (i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1]))))
+                continue;
+            size_t end = i;
+            while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])))
+                ++end;
+            auto rest = std::string_view(text).substr(end);
+            if (rest.starts_with(" "))
+                rest.remove_prefix(1);
+            for (auto& [unit, days] : units) {
+                if (rest.starts_with(unit) && (rest.size() == unit.size() || !std::isalpha(static_cast<unsigned char>(rest[unit.size()])))) {
+                    said = std::stoi(text.substr(i, end - i)) * days;
+                    break;
+                }
+            }
+        }
+        INFO(text);
+        REQUIRE(said);
+        CHECK(*said == *procedure->retention_days);
+    }
 }
