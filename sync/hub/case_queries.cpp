@@ -60,6 +60,21 @@ std::string order(Direction direction)
 
 }
 
+const std::string_view case_columns = "s.id, s.kiosk, s.procedure, s.version, s.created_at, s.received_at, s.sealed, "
+                                      "s.receipt, s.state, s.message, s.handler, s.state_at, s.final_at, s.purged_at, s.rev, s.seq";
+
+SqlText export_page(const InboxQuery& query)
+{
+    Builder builder;
+    auto where = filters(builder, query);
+    if (query.after)
+        where += beyond(builder, Direction::Older, *query.after);
+    auto limit = static_cast<int64_t>(std::clamp<size_t>(query.limit, 1, max_inbox_limit)) + 1;
+    builder.sql() = "SELECT " + std::string(case_columns) + " FROM submissions s WHERE " + where + order(Direction::Older)
+        + " LIMIT " + builder.add(limit);
+    return builder.take();
+}
+
 SqlText inbox_page(const InboxQuery& query, Direction direction)
 {
     Builder builder;

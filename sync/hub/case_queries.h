@@ -30,6 +30,14 @@ enum class Direction {
     Newer, // the page before `query.before`: oldest first (the caller reverses it)
 };
 
+// The columns of a whole case, in this order: id, kiosk, procedure, version, created_at, received_at,
+// sealed, receipt, state, message, handler, state_at, final_at, purged_at, rev, seq (all of table s).
+extern const std::string_view case_columns;
+
+// cases_for_export's page: case_columns of `query` (after its `after` cursor), newest first, one
+// row more than the page to tell whether another follows.
+SqlText export_page(const InboxQuery& query);
+
 // One page of `query`, plus one row that tells whether another page follows in that direction.
 SqlText inbox_page(const InboxQuery& query, Direction direction);
 

@@ -45,6 +45,7 @@ public:
     Result<void> remember_procedure(std::string_view id, int64_t version, std::string_view definition_json,
         std::optional<int> retention_days) override;
     Result<std::optional<std::string>> procedure_definition(std::string_view id, int64_t version) override;
+    Result<CasePage> cases_for_export(const InboxQuery& query) override;
 
     // kiosk feed:
 

@@ -34,6 +34,23 @@ std::optional<std::string> optional_text(const PGresult* result, int row, int co
     return pg::text(result, row, column);
 }
 
+// A row of cases::case_columns.
+CaseRecord case_at(const PGresult* rows, int row)
+{
+    CaseRecord record;
+    record.submission = SubmissionRecord { pg::text(rows, row, 0), pg::text(rows, row, 1), pg::text(rows, row, 2),
+        pg::int64(rows, row, 3), pg::text(rows, row, 4), pg::text(rows, row, 5), pg::bytes(rows, row, 6) };
+    record.receipt = optional_text(rows, row, 7).value_or("");
+    record.state = case_state_from(pg::text(rows, row, 8)).value_or(CaseState::Received);
+    record.message = pg::text(rows, row, 9);
+    record.handler = optional_text(rows, row, 10);
+    record.state_at = optional_text(rows, row, 11);
+    record.final_at = optional_text(rows, row, 12);
+    record.purged_at = optional_text(rows, row, 13);
+    record.rev = pg::int64(rows, row, 14);
+    return record;
+}
+
 InboxRow inbox_row(const PGresult* result, int row)
 {
     InboxRow out;
@@ -106,27 +123,31 @@ Result<std::optional<CaseRecord>> PgStore::case_record(std::string_view id)
     auto lease = this->lease();
     if (!lease)
         return std::unexpected(lease.error());
-    auto result = pg::exec(lease->get(),
-        "SELECT id, kiosk, procedure, version, created_at, received_at, sealed, receipt, state, message, handler, "
-        "state_at, final_at, purged_at, rev FROM submissions WHERE id = $1",
-        { id });
+    auto sql = "SELECT " + std::string(cases::case_columns) + " FROM submissions s WHERE s.id = $1";
+    auto result = pg::exec(lease->get(), sql.c_str(), { id });
     if (!result)
         return std::unexpected(result.error());
-    auto* rows = result->get();
-    if (PQntuples(rows) == 0)
+    if (PQntuples(result->get()) == 0)
         return std::optional<CaseRecord>();
-    CaseRecord record;
-    record.submission = SubmissionRecord { pg::text(rows, 0, 0), pg::text(rows, 0, 1), pg::text(rows, 0, 2),
-        pg::int64(rows, 0, 3), pg::text(rows, 0, 4), pg::text(rows, 0, 5), pg::bytes(rows, 0, 6) };
-    record.receipt = optional_text(rows, 0, 7).value_or("");
-    record.state = case_state_from(pg::text(rows, 0, 8)).value_or(CaseState::Received);
-    record.message = pg::text(rows, 0, 9);
-    record.handler = optional_text(rows, 0, 10);
-    record.state_at = optional_text(rows, 0, 11);
-    record.final_at = optional_text(rows, 0, 12);
-    record.purged_at = optional_text(rows, 0, 13);
-    record.rev = pg::int64(rows, 0, 14);
-    return std::optional(std::move(record));
+    return std::optional(case_at(result->get(), 0));
+}
+
+Result<CasePage> PgStore::cases_for_export(const InboxQuery& query)
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    auto result = run(lease->get(), cases::export_page(query));
+    if (!result)
+        return std::unexpected(result.error());
+    CasePage page;
+    auto* rows = result->get();
+    size_t limit = std::clamp<size_t>(query.limit, 1, cases::max_inbox_limit);
+    for (int row = 0; row < PQntuples(rows) && page.cases.size() < limit; ++row)
+        page.cases.push_back(case_at(rows, row));
+    if (static_cast<size_t>(PQntuples(rows)) > limit)
+        page.next = std::pair(page.cases.back().submission.received_at, pg::int64(rows, static_cast<int>(limit) - 1, 15));
+    return page;
 }
 
 Result<TransitionOutcome> PgStore::set_state(const Transition& transition)

@@ -73,6 +73,22 @@ std::optional<std::string> optional_text(const Statement& row, int column)
     return row.text(column);
 }
 
+// A row of cases::case_columns.
+CaseRecord case_at(const Statement& row)
+{
+    CaseRecord found;
+    found.submission = SubmissionRecord { row.text(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5), row.blob(6) };
+    found.receipt = optional_text(row, 7).value_or("");
+    found.state = case_state_from(row.text(8)).value_or(CaseState::Received);
+    found.message = row.text(9);
+    found.handler = optional_text(row, 10);
+    found.state_at = optional_text(row, 11);
+    found.final_at = optional_text(row, 12);
+    found.purged_at = optional_text(row, 13);
+    found.rev = row.int64(14);
+    return found;
+}
+
 }
 
 Result<void> SqliteStore::read_with(const std::function<Result<void>(Database&)>& read)
@@ -153,8 +169,7 @@ Result<std::optional<CaseRecord>> SqliteStore::case_record(std::string_view id)
 {
     std::optional<CaseRecord> record;
     auto done = read_with([&](Database& db) -> Result<void> {
-        auto query = db.prepare("SELECT id, kiosk, procedure, version, created_at, received_at, sealed, receipt, state, "
-                                "message, handler, state_at, final_at, purged_at, rev FROM submissions WHERE id = ?");
+        auto query = db.prepare("SELECT " + std::string(cases::case_columns) + " FROM submissions s WHERE s.id = ?");
         if (!query)
             return std::unexpected(query.error());
         auto row = query->bind(1, id).step();
@@ -162,23 +177,37 @@ Result<std::optional<CaseRecord>> SqliteStore::case_record(std::string_view id)
             return std::unexpected(row.error());
         if (!*row)
             return {};
-        CaseRecord found;
-        found.submission = SubmissionRecord { query->text(0), query->text(1), query->text(2), query->int64(3),
-            query->text(4), query->text(5), query->blob(6) };
-        found.receipt = optional_text(*query, 7).value_or("");
-        found.state = case_state_from(query->text(8)).value_or(CaseState::Received);
-        found.message = query->text(9);
-        found.handler = optional_text(*query, 10);
-        found.state_at = optional_text(*query, 11);
-        found.final_at = optional_text(*query, 12);
-        found.purged_at = optional_text(*query, 13);
-        found.rev = query->int64(14);
+        auto found = case_at(*query);
         record = std::move(found);
         return {};
     });
     if (!done)
         return std::unexpected(done.error());
     return record;
+}
+
+Result<CasePage> SqliteStore::cases_for_export(const InboxQuery& query)
+{
+    CasePage page;
+    std::vector<int64_t> seqs;
+    auto done = read_with([&](Database& db) -> Result<void> {
+        auto statement = prepared(db, cases::export_page(query));
+        if (!statement)
+            return std::unexpected(statement.error());
+        return statement->each_row([&](const Statement& row) {
+            page.cases.push_back(case_at(row));
+            seqs.push_back(row.int64(15));
+            return true;
+        });
+    });
+    if (!done)
+        return std::unexpected(done.error());
+    size_t limit = std::clamp<size_t>(query.limit, 1, cases::max_inbox_limit);
+    if (page.cases.size() > limit) {
+        page.cases.pop_back();
+        page.next = std::pair(page.cases.back().submission.received_at, seqs[limit - 1]);
+    }
+    return page;
 }
 
 Result<TransitionOutcome> SqliteStore::set_state(const Transition& transition)

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -371,4 +372,67 @@ TEST_CASE("Store conformance: inbox pages are read in index order, never sorted"
             CHECK(plan.find("Sort") == std::string::npos);
         }
     }
+}
+
+TEST_CASE("Store conformance: the export reads whole cases by pages with a cursor", "[hub][store][pg][office]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto where = fresh_location(engine, dir);
+    auto store = fleet_store(where);
+    add(*store, "change-of-address", "mairie-1", 0, 120);
+    add(*store, "change-of-address", "mairie-2", 500, 3, "2026-12-02T08:00:00.000Z");
+    add(*store, "public-space-report", "mairie-1", 1000, 4);
+    direct_sql(engine, where, "UPDATE submissions SET receipt = 'ABCDEFGHK' WHERE id = '" + id_of(7) + "'");
+    REQUIRE(store->set_state(Transition { id_of(7), "alice", "2026-12-03T10:00:00.000Z", CaseState::Done, "Fait.", 0 }).value()
+        == TransitionOutcome::Done);
+
+    InboxQuery query { .procedure = "change-of-address", .limit = 50 };
+    std::vector<CaseRecord> all;
+    std::vector<size_t> sizes;
+    for (;;) {
+        auto page = store->cases_for_export(query);
+        INFO((page ? "" : page.error().message));
+        REQUIRE(page);
+        sizes.push_back(page->cases.size());
+        all.insert(all.end(), page->cases.begin(), page->cases.end());
+        if (!page->next)
+            break;
+        REQUIRE(sizes.size() < 10);
+        query.after = page->next;
+    }
+    CHECK(sizes == std::vector<size_t> { 50, 50, 23 });
+    REQUIRE(all.size() == 123);
+    // Newest first: the three of the 2nd of December, then the others from the last imported.
+    CHECK(all[0].submission.id == id_of(502));
+    CHECK(all[3].submission.id == id_of(119));
+    CHECK(all.back().submission.id == id_of(0));
+    std::set<std::string> ids;
+    for (auto& record : all) {
+        ids.insert(record.submission.id);
+        CHECK(record.submission.procedure == "change-of-address");
+    }
+    CHECK(ids.size() == 123);
+    auto seventh = std::find_if(all.begin(), all.end(), [&](const CaseRecord& r) { return r.submission.id == id_of(7); });
+    REQUIRE(seventh != all.end());
+    CHECK(seventh->submission.sealed == bytes_of("sealed-7"));
+    CHECK(seventh->receipt == "ABCDEFGHK");
+    CHECK(seventh->state == CaseState::Done);
+    CHECK(seventh->rev == 1);
+    CHECK(seventh->final_at == "2026-12-03T10:00:00.000Z");
+
+    // The inbox's filters apply.
+    auto done = store->cases_for_export(InboxQuery { .procedure = "change-of-address", .state = CaseState::Done });
+    REQUIRE(done);
+    REQUIRE(done->cases.size() == 1);
+    CHECK(done->cases[0].submission.id == id_of(7));
+    CHECK_FALSE(done->next);
+    auto by_kiosk = store->cases_for_export(InboxQuery { .procedure = "change-of-address", .kiosk = "mairie-2" });
+    REQUIRE(by_kiosk);
+    CHECK(by_kiosk->cases.size() == 3);
+    // At most 200 a page, whatever is asked.
+    auto big = store->cases_for_export(InboxQuery { .procedure = "change-of-address", .limit = 100000 });
+    REQUIRE(big);
+    CHECK(big->cases.size() == 123);
 }
