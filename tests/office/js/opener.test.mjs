@@ -54,7 +54,7 @@ function hubOpen(args) {
   const run = spawnSync(required("GUICHET_HUB_BINARY"), ["open", ...args], { input, encoding: "utf8" });
   const lines = run.stdout.split("\n").filter((l) => l !== "");
   assert.equal(lines.length, vectors.length, run.stderr);
-  return lines.map(hubCode);
+  return { codes: lines.map(hubCode), lines };
 }
 
 test("every vector gets the expected verdict in the browser opener", async () => {
@@ -71,9 +71,11 @@ test("every vector gets the expected verdict in the browser opener", async () =>
 });
 
 test("guichet-hub open gives the same verdicts on the same records", () => {
-  const codes = hubOpen(["--key", path.join(dir, "plain.key")]);
+  const { codes, lines } = hubOpen(["--key", path.join(dir, "plain.key")]);
   vectors.forEach((vector, i) => {
-    if (vector.hub_checks) assert.equal(codes[i], vector.expect, vector.name);
+    // Receipt vectors count once the hub reads receipts from export lines (it then echoes them).
+    const hubReadsReceipts = JSON.parse(lines[i]).receipt !== undefined;
+    if (vector.hub_checks || hubReadsReceipts) assert.equal(codes[i], vector.expect, vector.name);
   });
 });
 
@@ -90,7 +92,7 @@ test("the protected key opens with its passphrase, in the browser and in guichet
   const good = await opener.openSealed(vectors[0].record);
   assert.equal(good.ok, true);
 
-  const codes = hubOpen(["--key", path.join(dir, "protected.key"), "--passphrase-file", path.join(dir, "passphrase")]);
+  const { codes } = hubOpen(["--key", path.join(dir, "protected.key"), "--passphrase-file", path.join(dir, "passphrase")]);
   assert.equal(codes[0], "ok");
 
   // The same file with another public key: damaged, whatever the passphrase.

@@ -5,7 +5,7 @@
 //   received_at, sealed in base64) → the blob is at least a seal long → crypto_box_seal_open opens it
 //   with the key → the plaintext is a submission payload (a JSON object with string id, kiosk,
 //   procedure, created_at, integer version, object answers) → its id, kiosk, procedure, version,
-//   created_at (and receipt, when the payload carries one) equal the envelope's.
+//   created_at (and the receipt, when both carry one) equal the envelope's.
 // Returns {ok: true, payload} or {ok: false, code, reason}; reasons are in French for the page.
 import { sodiumReady } from "./sodium-ready.js";
 import { currentKeys } from "./keyring.js";
@@ -103,10 +103,13 @@ export async function openSealed(record, keys = currentKeys()) {
       + "la démarche, la version, la date de création ou les réponses.");
   }
   const fields = ["id", "kiosk", "procedure", "version", "created_at"];
-  if (typeof payload.receipt === "string") fields.push("receipt");
+  // Payloads sealed before issue 17 carry no receipt, nor do records of older kiosks: as guichet-hub
+  // open does, the codes are compared only when both sides have one.
+  if (typeof payload.receipt === "string" && typeof record.receipt === "string" && record.receipt !== "") {
+    fields.push("receipt");
+  }
   for (const field of fields) {
-    const envelope = field === "receipt" ? record.receipt ?? "" : record[field];
-    if (payload[field] !== envelope) {
+    if (payload[field] !== record[field]) {
       return failed(`mismatch:${field}`,
         `Le contenu scellé ne correspond pas à son enveloppe : ${FIELD_NAMES[field]} diffère. Ne vous fiez pas à cette demande.`);
     }
