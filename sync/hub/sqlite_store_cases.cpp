@@ -105,6 +105,9 @@ Result<void> SqliteStore::read_with(const std::function<Result<void>(Database&)>
         auto opened = Database::open(path, Durability::Full);
         if (!opened)
             return std::unexpected(opened.error());
+        // This connection only reads: a write through it would bypass the writer's mutex.
+        if (auto done = opened->exec("PRAGMA query_only = ON"); !done)
+            return done;
         m_read_db = std::move(*opened);
     }
     // One read transaction, so a page, its neighbour test and its count see the same commit.

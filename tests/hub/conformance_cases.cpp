@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <thread>
 
 using namespace guichet;
 using namespace guichet::sync;
@@ -435,4 +436,34 @@ TEST_CASE("Store conformance: the export reads whole cases by pages with a curso
     auto big = store->cases_for_export(InboxQuery { .procedure = "change-of-address", .limit = 100000 });
     REQUIRE(big);
     CHECK(big->cases.size() == 123);
+}
+
+TEST_CASE("Store conformance: agents acting at once on one case: one change lands, the others are stale", "[hub][store][pg][office]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto where = fresh_location(engine, dir);
+    auto store = fleet_store(where);
+    add(*store, "change-of-address", "mairie-1", 0, 1);
+    std::vector<Result<TransitionOutcome>> outcomes(8, TransitionOutcome::NotFound);
+    std::vector<std::thread> agents;
+    for (size_t i = 0; i < outcomes.size(); ++i)
+        agents.emplace_back([&, i] {
+            outcomes[i] = store->set_state(Transition { id_of(0), "agent-" + std::to_string(i), "2026-12-01T10:00:00.000Z",
+                i % 2 ? CaseState::Done : CaseState::InProgress, "", 0 });
+        });
+    for (auto& agent : agents)
+        agent.join();
+    int done = 0;
+    for (auto& outcome : outcomes) {
+        INFO((outcome ? "" : outcome.error().message));
+        REQUIRE(outcome);
+        CHECK((*outcome == TransitionOutcome::Done || *outcome == TransitionOutcome::Stale));
+        done += *outcome == TransitionOutcome::Done;
+    }
+    CHECK(done == 1);
+    CHECK(store->case_record(id_of(0))->value().rev == 1);
+    CHECK(store->state_history(id_of(0))->size() == 1);
+    CHECK(direct_sql(engine, where, "SELECT count(*) FROM processing_delays") <= 1);
 }
