@@ -1,7 +1,9 @@
 // Procedure files for the back office, and their French labels (procedure_catalog.h).
 #include "sync/hub/procedure_catalog.h"
 
+#include "sync/hub/pack_tools.h"
 #include "sync/hub/store.h"
+#include "sync/pack.h"
 
 #include <nlohmann/json.hpp>
 
@@ -90,30 +92,70 @@ Result<ProcedureCatalog> ProcedureCatalog::load(const std::filesystem::path& dir
             catalog.m_problems.push_back(text.error().message);
             continue;
         }
-        auto root = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-        if (root.is_discarded()) {
-            catalog.m_problems.push_back(path.string() + ": not JSON");
-            continue;
-        }
-        auto parsed = parse_procedure(root, ValidationOptions {}, path.string());
-        if (!parsed.procedure) {
-            for (auto& problem : parsed.problems)
-                catalog.m_problems.push_back(to_string(problem));
-            continue;
-        }
-        std::optional<int> retention_days;
-        if (auto found = root.find("retention_days"); found != root.end() && found->is_number_integer())
-            retention_days = found->get<int>();
-        auto key = std::pair(parsed.procedure->id, parsed.procedure->version);
-        if (catalog.m_entries.contains(key)) {
-            catalog.m_problems.push_back(path.string() + ": " + key.first + " version " + std::to_string(key.second)
-                + " is already given by another file; this one is left out");
-            continue;
-        }
-        catalog.m_entries.emplace(key,
-            CatalogEntry { std::make_shared<const Procedure>(std::move(*parsed.procedure)), std::move(*text), retention_days });
+        catalog.add_text(path.string(), std::move(*text), false);
     }
     return catalog;
+}
+
+void ProcedureCatalog::add_text(const std::string& where, std::string text, bool same_text_is_fine)
+{
+    auto root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (root.is_discarded()) {
+        m_problems.push_back(where + ": not JSON");
+        return;
+    }
+    auto parsed = parse_procedure(root, ValidationOptions {}, where);
+    if (!parsed.procedure) {
+        for (auto& problem : parsed.problems)
+            m_problems.push_back(to_string(problem));
+        return;
+    }
+    std::optional<int> retention_days;
+    if (auto found = root.find("retention_days"); found != root.end() && found->is_number_integer())
+        retention_days = found->get<int>();
+    auto key = std::pair(parsed.procedure->id, parsed.procedure->version);
+    if (auto existing = m_entries.find(key); existing != m_entries.end()) {
+        if (!(same_text_is_fine && existing->second.definition_json == text))
+            m_problems.push_back(where + ": " + key.first + " version " + std::to_string(key.second)
+                + " is already given by another file; this one is left out");
+        return;
+    }
+    m_entries.emplace(key, CatalogEntry { std::make_shared<const Procedure>(std::move(*parsed.procedure)), std::move(text), retention_days });
+}
+
+Result<void> ProcedureCatalog::add_pack_depot(const std::filesystem::path& packs_dir)
+{
+    PackDepot depot(packs_dir);
+    std::error_code error;
+    std::vector<std::string> channels;
+    for (auto& entry : std::filesystem::directory_iterator(packs_dir / "channels", error))
+        if (entry.is_regular_file() && entry.path().extension() == ".json")
+            channels.push_back(entry.path().stem().string());
+    if (error)
+        return fail("cannot list the channels of the pack depot '" + packs_dir.string() + "': " + error.message());
+    std::sort(channels.begin(), channels.end());
+    for (auto& channel : channels) {
+        auto envelope = depot.manifest(channel);
+        if (!envelope)
+            continue;
+        // The hub published it (pack publish checked every file); it holds no key to check the signature.
+        auto signed_manifest = pack::read_installed_envelope(*envelope);
+        if (!signed_manifest) {
+            m_problems.push_back("channel " + channel + ": " + signed_manifest.error().message);
+            continue;
+        }
+        for (auto& file : signed_manifest->manifest.files) {
+            if (!file.path.starts_with("procedures/") || !file.path.ends_with(".json"))
+                continue;
+            auto text = read_file(depot.blob_path(file.hash));
+            if (!text) {
+                m_problems.push_back("channel " + channel + ", " + file.path + ": " + text.error().message);
+                continue;
+            }
+            add_text("channel " + channel + ", " + file.path, std::move(*text), true);
+        }
+    }
+    return {};
 }
 
 const CatalogEntry* ProcedureCatalog::find(std::string_view id, int64_t version) const

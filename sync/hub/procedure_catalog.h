@@ -40,6 +40,10 @@ public:
     // Every *.json file of `dir` (or the one file `dir` names), in name order. A file that does not
     // parse, or repeats an (id, version) already read, is left out and listed in problems().
     static Result<ProcedureCatalog> load(const std::filesystem::path& dir);
+    // Adds the procedures of every channel published in the hub's pack depot (serve --packs DIR:
+    // channels/<channel>.json, blobs/<hash>): each procedures/*.json file of each channel's manifest.
+    // The same (id, version) in two channels is one entry; a different text under it is a problem.
+    Result<void> add_pack_depot(const std::filesystem::path& packs_dir);
 
     const CatalogEntry* find(std::string_view id, int64_t version) const;
     // The highest version of `id`, if any.
@@ -52,6 +56,7 @@ public:
     Result<void> remember_all(Store& store) const;
 
 private:
+    void add_text(const std::string& where, std::string text, bool same_text_is_fine);
     std::map<std::pair<std::string, int64_t>, CatalogEntry, std::less<>> m_entries;
     std::vector<std::string> m_problems;
 };

@@ -2,6 +2,7 @@
 // and each version becomes the French labels the browser shows opened answers with (plan §2.4).
 #include "hub_fixture.h"
 
+#include "sync/hub/pack_tools.h"
 #include "sync/hub/procedure_catalog.h"
 #include "sync/hub/store.h"
 
@@ -105,4 +106,41 @@ TEST_CASE("Procedure catalog: every version is remembered once, a repeated versi
     auto labels = procedure_labels_json(std::string_view(**stored));
     REQUIRE(labels);
     CHECK(nlohmann::json::parse(*labels)["title"] == "Changement d’adresse (v2)");
+}
+
+TEST_CASE("Procedure catalog: procedures published in the hub's pack depot are read from their blobs", "[hub][office]")
+{
+    TempDir dir;
+    auto tree = dir / "assets";
+    std::filesystem::create_directories(tree / "procedures");
+    std::filesystem::create_directories(tree / "strings");
+    auto text = guichet::test::read_text(procedures_dir / "change-of-address.json");
+    auto v2 = nlohmann::json::parse(text);
+    v2["version"] = 2;
+    guichet::test::write_text(tree / "procedures" / "change-of-address.json", v2.dump());
+    guichet::test::write_text(tree / "strings" / "notes.json", "{}"); // not a procedure: not read
+
+    auto key = sync::hub::write_pack_key(dir / "pack.key");
+    REQUIRE(key);
+    auto secret = sync::hub::load_pack_key(dir / "pack.key");
+    REQUIRE(secret);
+    sync::hub::PackDepot depot(dir / "packs");
+    for (auto* channel : { "stable", "pilot" }) {
+        auto built = sync::hub::build_pack({ tree, dir / (std::string("pack-") + channel), 1, channel }, *secret);
+        INFO((built ? "" : built.error().message));
+        REQUIRE(built);
+        REQUIRE(depot.publish(dir / (std::string("pack-") + channel), channel));
+    }
+
+    // The folder gives version 1, the depot version 2 (in two channels: one entry, no problem).
+    auto catalog = ProcedureCatalog::load(procedures_dir / "change-of-address.json");
+    REQUIRE(catalog);
+    REQUIRE(catalog->add_pack_depot(dir / "packs"));
+    INFO((catalog->problems().empty() ? "" : catalog->problems().front()));
+    CHECK(catalog->problems().empty());
+    CHECK(catalog->entries().size() == 2);
+    REQUIRE(catalog->find("change-of-address", 1));
+    REQUIRE(catalog->find("change-of-address", 2));
+    CHECK(catalog->latest("change-of-address")->procedure->version == 2);
+    CHECK_FALSE(ProcedureCatalog::load(procedures_dir)->add_pack_depot(dir / "no-depot"));
 }
