@@ -4,6 +4,7 @@
 // and compares its verdict with `guichet-hub open` on the same export lines.
 //
 //   office_vectors OUTDIR   → OUTDIR/{plain.key, protected.key, passphrase, vectors.json}
+#include "sync/hub/case_json.h"
 #include "sync/hub/keys.h"
 #include "sync/hub/records.h"
 #include "sync/protocol.h"
@@ -51,10 +52,13 @@ json payload_of(const SubmissionRecord& record)
 json vector(const std::string& name, const SubmissionRecord& record, const std::string& expect, bool hub_checks = true,
     const std::string& receipt = "", const std::optional<std::string>& sealed_override = std::nullopt)
 {
-    json api { { "id", record.id }, { "kiosk", record.kiosk }, { "procedure", record.procedure }, { "version", record.version },
-        { "created_at", record.created_at }, { "received_at", record.received_at }, { "receipt", receipt },
-        { "state", "received" }, { "rev", 0 },
-        { "sealed", sealed_override ? *sealed_override : protocol::base64_encode(record.sealed) } };
+    // What the API serves (case_json), except a garbled sealed field, which it could never serve.
+    CaseRecord served;
+    served.submission = record;
+    served.receipt = receipt;
+    auto api = json::parse(case_json(served));
+    if (sealed_override)
+        api["sealed"] = *sealed_override;
     std::string line;
     if (!receipt.empty()) {
         // The export line of a hub that stores receipts (issue 17): the code before the sealed bytes.
