@@ -467,3 +467,30 @@ TEST_CASE("Store conformance: agents acting at once on one case: one change land
     CHECK(store->state_history(id_of(0))->size() == 1);
     CHECK(direct_sql(engine, where, "SELECT count(*) FROM processing_delays") <= 1);
 }
+
+TEST_CASE("Store conformance: the inbox count stops at the cap", "[hub][store][pg][office]")
+{
+    auto engine = GENERATE(Engine::Sqlite, Engine::Postgres);
+    INFO(name_of(engine));
+    TempDir dir;
+    auto where = fresh_location(engine, dir);
+    auto store = fleet_store(where);
+    // 10,050 rows written in one statement: the count must not walk them all.
+    std::string rows = engine == Engine::Sqlite
+        ? "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10050) "
+          "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash) "
+          "SELECT 'bulk-' || i, 'mairie-1', 'change-of-address', 1, '2026-12-01T09:29:00.000Z', '2026-12-01T09:30:00.000Z', "
+          "x'00', x'00' FROM n"
+        : "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash) "
+          "SELECT 'bulk-' || i, 'mairie-1', 'change-of-address', 1, '2026-12-01T09:29:00.000Z', '2026-12-01T09:30:00.000Z', "
+          "'\\x00'::bytea, '\\x00'::bytea FROM generate_series(1, 10050) AS i";
+    direct_sql(engine, where, rows);
+    auto page = store->inbox(InboxQuery { .procedure = "change-of-address" });
+    REQUIRE(page);
+    CHECK(page->count_capped == inbox_count_cap);
+    CHECK(page->rows.size() == 50);
+    CHECK(page->has_next);
+    auto few = store->inbox(InboxQuery { .procedure = "change-of-address", .kiosk = "mairie-2" });
+    REQUIRE(few);
+    CHECK(few->count_capped == 0);
+}
