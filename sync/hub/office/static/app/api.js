@@ -1,8 +1,9 @@
-// The office's JSON calls: same-origin, with the session cookie, and the CSRF token of the page's
-// <meta name="csrf"> on every POST (the hub refuses a POST without it).
-function csrfToken() {
+// fetch helpers for the back office: same-origin credentials, JSON, and the CSRF token of the page's
+// <meta name="csrf"> on every state-changing request (office_session.h checks it as X-CSRF-Token).
+
+export function csrfToken() {
   const meta = document.querySelector('meta[name="csrf"]');
-  return meta ? meta.getAttribute("content") || "" : "";
+  return meta ? meta.getAttribute('content') : '';
 }
 
 export class ApiError extends Error {
@@ -13,34 +14,26 @@ export class ApiError extends Error {
 }
 
 async function answer(response) {
-  if (response.ok) return response.json();
-  let message = `Le serveur a répondu ${response.status}.`;
-  try {
-    const body = await response.json();
-    if (body && typeof body.error === "string") message = body.error;
-  } catch {
-    // Not JSON: keep the status.
+  const type = response.headers.get('Content-Type') || '';
+  const body = type.startsWith('application/json') ? await response.json() : null;
+  if (!response.ok) {
+    const message = body && typeof body.error === 'string' ? body.error : `erreur ${response.status}`;
+    throw new ApiError(response.status, message);
   }
-  throw new ApiError(response.status, message);
+  return body;
 }
 
 export async function getJSON(url) {
-  const response = await fetch(url, {
-    method: "GET",
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-    cache: "no-store",
-  });
+  const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   return answer(response);
 }
 
-export async function postJSON(url, body) {
+export async function postJSON(url, value) {
   const response = await fetch(url, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrfToken() },
-    body: JSON.stringify(body),
-    cache: "no-store",
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrfToken() },
+    body: JSON.stringify(value),
   });
   return answer(response);
 }
