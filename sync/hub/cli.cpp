@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <cstdio>
 #include <csignal>
 #include <fcntl.h>
 #include <malloc.h>
@@ -26,6 +27,7 @@
 #include <map>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <thread>
 #include <unistd.h>
 
@@ -87,14 +89,68 @@ int failure(std::ostream& err, const std::string& message)
     return exit_failed;
 }
 
-int keygen(const Arguments& args, std::ostream& out, std::ostream& err)
+// One line of `in` without its line end; on a terminal, with a prompt on stderr and without echo.
+std::string read_secret_line(std::istream& in, bool terminal, const char* prompt)
+{
+    termios saved {};
+    if (terminal) {
+        std::fprintf(stderr, "%s", prompt);
+        tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    std::string line;
+    std::getline(in, line);
+    if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::fprintf(stderr, "\n");
+    }
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
+}
+
+// keygen --passphrase: typed twice on a terminal, else the first line of standard input (scripts).
+Result<std::string> read_new_passphrase(std::istream& in)
+{
+    bool terminal = &in == &std::cin && isatty(STDIN_FILENO);
+    auto passphrase = read_secret_line(in, terminal, "Passphrase for the secret key (12 characters or more): ");
+    if (auto good = check_passphrase(passphrase); !good) {
+        wipe(passphrase);
+        return std::unexpected(good.error());
+    }
+    if (terminal) {
+        auto again = read_secret_line(in, true, "The same passphrase again: ");
+        bool same = again == passphrase;
+        wipe(again);
+        if (!same) {
+            wipe(passphrase);
+            return fail("the two passphrases differ; no key was written");
+        }
+    }
+    return passphrase;
+}
+
+int keygen(const Arguments& args, bool with_passphrase, std::istream& in, std::ostream& out, std::ostream& err)
 {
     std::filesystem::path dir = *args.get("--out");
-    if (auto done = write_key_files(dir); !done)
+    std::optional<std::string> passphrase;
+    if (with_passphrase) {
+        auto read = read_new_passphrase(in);
+        if (!read)
+            return failure(err, read.error().message);
+        passphrase = std::move(*read);
+    }
+    auto done = write_key_files(dir, passphrase ? std::optional<std::string_view>(*passphrase) : std::nullopt);
+    if (passphrase)
+        wipe(*passphrase);
+    if (!done)
         return failure(err, done.error().message);
     out << (dir / public_key_file).string() << "\n";
     err << "guichet-hub: wrote " << (dir / public_key_file).string() << " (give it to the kiosks) and "
-        << (dir / secret_key_file).string() << " (mode 0600; keep it with the administration, never on a kiosk or the hub)\n";
+        << (dir / secret_key_file).string() << " (mode 0600" << (with_passphrase ? ", protected by the passphrase" : "")
+        << "; keep it with the administration, never on a kiosk or the hub)\n";
     return exit_ok;
 }
 
@@ -375,7 +431,17 @@ int open_submissions(const Arguments& args, std::istream& in, std::ostream& out,
     struct stat info {};
     if (::stat(key_path.c_str(), &info) == 0 && (info.st_mode & 077) != 0)
         err << "guichet-hub: warning: '" << key_path.string() << "' can be read by other users; chmod 600 it\n";
-    auto keys = KeyPair::load(key_path);
+    // A protected key's passphrase: the first line of a file, never an argument (visible in ps).
+    std::optional<std::string> passphrase;
+    if (auto passphrase_path = args.get("--passphrase-file")) {
+        std::ifstream file(*passphrase_path);
+        if (!file)
+            return failure(err, "cannot read the passphrase file '" + *passphrase_path + "'");
+        passphrase = read_secret_line(file, false, "");
+    }
+    auto keys = KeyPair::load(key_path, passphrase ? std::optional<std::string_view>(*passphrase) : std::nullopt);
+    if (passphrase)
+        wipe(*passphrase);
     if (!keys)
         return failure(err, keys.error().message);
     size_t opened = 0;
@@ -487,7 +553,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
             { { "--from", "FILE|URL", "the hub's database now (only read)", true },
                 { "--to", "FILE|URL", "the new database (created or brought up to date; run again to resume)", true } } },
         { "open", "read export lines on stdin, open and check each submission", {},
-            { { "--key", "FILE", "the submission secret key (keygen's submission.key)", true } } },
+            { { "--key", "FILE", "the submission secret key (keygen's submission.key)", true },
+                { "--passphrase-file", "FILE", "the first line of FILE is the passphrase of a protected key (keygen --passphrase)" } } },
     };
     const std::vector<CommandShape> pack_commands {
         { "keygen", "create a pack signing key: FILE (secret, 0600) and FILE.pub", {},
@@ -508,8 +575,14 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
             { db, { "--grace", "DURATION", "how long the old token keeps working, e.g. 12h or 7d, or 0 (default 7d)" } } },
     };
     std::map<std::string, Arguments> values; // by command: "serve", "pack build", ...
-    for (auto& shape : commands)
-        add_command(cli, shape, values[shape.name]);
+    bool keygen_passphrase = false;
+    for (auto& shape : commands) {
+        auto* added = add_command(cli, shape, values[shape.name]);
+        if (shape.name == "keygen")
+            added->add_flag("--passphrase", keygen_passphrase,
+                "protect submission.key with a passphrase (asked twice on a terminal, else the first line of stdin; "
+                "12 characters or more)");
+    }
     auto* pack = cli.add_subcommand("pack", "the signed content packs: keygen, build, publish (docs/content-packs.md)");
     pack->require_subcommand(1);
     for (auto& shape : pack_commands)
@@ -542,7 +615,7 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
     }
     auto& given = values[command];
     if (command == "keygen")
-        return keygen(given, out, err);
+        return keygen(given, keygen_passphrase, in, out, err);
     if (command == "enroll")
         return enroll(given, out, err);
     if (command == "serve")

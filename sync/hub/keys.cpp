@@ -106,7 +106,7 @@ KeyPair KeyPair::generate()
     return keys;
 }
 
-Result<KeyPair> KeyPair::load(const std::filesystem::path& secret_key_path)
+Result<KeyPair> KeyPair::load(const std::filesystem::path& secret_key_path, std::optional<std::string_view> passphrase)
 {
     if (sodium_init() < 0)
         return fail("libsodium could not be initialised");
@@ -114,23 +114,140 @@ Result<KeyPair> KeyPair::load(const std::filesystem::path& secret_key_path)
     if (!file)
         return fail("cannot read the key file '" + secret_key_path.string() + "': " + std::strerror(errno));
     std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
-        text.pop_back();
-    KeyPair keys;
-    size_t length = 0;
-    const char* end = nullptr;
-    int decoded = sodium_base642bin(keys.m_secret.data(), keys.m_secret.size(), text.data(), text.size(), nullptr, &length,
-        &end, sodium_base64_VARIANT_ORIGINAL);
-    bool whole = end == text.data() + text.size();
-    wipe(text);
-    if (decoded != 0 || !whole || length != keys.m_secret.size())
-        return fail("the key file '" + secret_key_path.string() + "' does not hold a base64 secret key of "
-            + std::to_string(crypto_box_SECRETKEYBYTES) + " bytes");
-    crypto_scalarmult_base(keys.m_public.data(), keys.m_secret.data());
+    auto keys = from_text(std::move(text), passphrase);
+    if (!keys)
+        return fail("the key file '" + secret_key_path.string() + "' " + keys.error().message);
     return keys;
 }
 
-Result<void> write_key_files(const std::filesystem::path& dir)
+namespace {
+
+// Decodes base64 `text` into exactly `size` bytes.
+bool decode_exact(std::string_view text, uint8_t* out, size_t size)
+{
+    size_t length = 0;
+    const char* end = nullptr;
+    int decoded = sodium_base642bin(out, size, text.data(), text.size(), nullptr, &length, &end, sodium_base64_VARIANT_ORIGINAL);
+    return decoded == 0 && end == text.data() + text.size() && length == size;
+}
+
+std::optional<std::string> string_field(const nlohmann::json& root, const char* key)
+{
+    auto found = root.find(key);
+    if (found == root.end() || !found->is_string())
+        return std::nullopt;
+    return found->get<std::string>();
+}
+
+}
+
+Result<KeyPair> KeyPair::from_text(std::string text, std::optional<std::string_view> passphrase)
+{
+    if (sodium_init() < 0)
+        return fail("libsodium could not be initialised");
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.pop_back();
+    KeyPair keys;
+    if (text.empty() || text.front() != '{') {
+        bool whole = decode_exact(text, keys.m_secret.data(), keys.m_secret.size());
+        wipe(text);
+        if (!whole)
+            return fail("does not hold a base64 secret key of " + std::to_string(crypto_box_SECRETKEYBYTES)
+                + " bytes, nor a passphrase-protected key (JSON)");
+        crypto_scalarmult_base(keys.m_public.data(), keys.m_secret.data());
+        return keys;
+    }
+    // The protected form: nothing in it is secret without the passphrase, so it need not be wiped.
+    auto root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!root.is_object() || string_field(root, "format") != protected_key_format)
+        return fail(std::string("is JSON but not a protected key (\"format\":\"") + protected_key_format + "\")");
+    if (!passphrase)
+        return fail("is protected by a passphrase: give it with --passphrase-file FILE");
+    if (string_field(root, "kdf") != "argon2id13")
+        return fail("names a key derivation other than argon2id13");
+    auto ops = root.find("opslimit");
+    auto mem = root.find("memlimit");
+    // Bounded, so a crafted file cannot make us spend minutes or gigabytes.
+    if (ops == root.end() || !ops->is_number_unsigned() || mem == root.end() || !mem->is_number_unsigned()
+        || ops->get<uint64_t>() < crypto_pwhash_OPSLIMIT_MIN || ops->get<uint64_t>() > 10
+        || mem->get<uint64_t>() < crypto_pwhash_MEMLIMIT_MIN || mem->get<uint64_t>() > 1024ull * 1024 * 1024)
+        return fail("has key derivation costs out of range (opslimit 1 to 10, memlimit up to 1 GiB)");
+    std::array<uint8_t, crypto_pwhash_SALTBYTES> salt {};
+    std::array<uint8_t, crypto_secretbox_NONCEBYTES> nonce {};
+    std::array<uint8_t, crypto_secretbox_MACBYTES + crypto_box_SECRETKEYBYTES> box {};
+    std::array<uint8_t, crypto_box_PUBLICKEYBYTES> expected_public {};
+    auto field = [&](const char* key, uint8_t* out, size_t size) {
+        auto value = string_field(root, key);
+        return value && decode_exact(*value, out, size);
+    };
+    if (!field("salt", salt.data(), salt.size()) || !field("nonce", nonce.data(), nonce.size())
+        || !field("box", box.data(), box.size()) || !field("public_key", expected_public.data(), expected_public.size()))
+        return fail("is damaged: salt, nonce, box or public_key is missing or of the wrong size");
+    std::array<uint8_t, crypto_secretbox_KEYBYTES> derived {};
+    sodium_mlock(derived.data(), derived.size());
+    if (crypto_pwhash(derived.data(), derived.size(), passphrase->data(), passphrase->size(), salt.data(),
+            ops->get<uint64_t>(), mem->get<uint64_t>(), crypto_pwhash_ALG_ARGON2ID13)
+        != 0) {
+        sodium_munlock(derived.data(), derived.size());
+        return fail("could not be opened: the key derivation ran out of memory");
+    }
+    int opened = crypto_secretbox_open_easy(keys.m_secret.data(), box.data(), box.size(), nonce.data(), derived.data());
+    sodium_munlock(derived.data(), derived.size());
+    if (opened != 0)
+        return fail("does not open with this passphrase");
+    crypto_scalarmult_base(keys.m_public.data(), keys.m_secret.data());
+    if (sodium_memcmp(keys.m_public.data(), expected_public.data(), expected_public.size()) != 0)
+        return fail("is damaged: its secret key does not match its public_key");
+    return keys;
+}
+
+Result<void> check_passphrase(std::string_view passphrase)
+{
+    size_t characters = 0;
+    for (size_t i = 0; i < passphrase.size();) {
+        auto byte = static_cast<unsigned char>(passphrase[i]);
+        size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+        if (length == 0 || i + length > passphrase.size())
+            return fail("the passphrase is not valid UTF-8");
+        for (size_t k = 1; k < length; ++k)
+            if ((static_cast<unsigned char>(passphrase[i + k]) & 0xC0) != 0x80)
+                return fail("the passphrase is not valid UTF-8");
+        i += length;
+        ++characters;
+    }
+    if (characters < min_passphrase_characters)
+        return fail("the passphrase must have at least " + std::to_string(min_passphrase_characters) + " characters");
+    return {};
+}
+
+Result<std::string> protect_secret_key(const KeyPair& keys, std::string_view passphrase)
+{
+    if (sodium_init() < 0)
+        return fail("libsodium could not be initialised");
+    if (auto good = check_passphrase(passphrase); !good)
+        return std::unexpected(good.error());
+    std::array<uint8_t, crypto_pwhash_SALTBYTES> salt {};
+    std::array<uint8_t, crypto_secretbox_NONCEBYTES> nonce {};
+    randombytes_buf(salt.data(), salt.size());
+    randombytes_buf(nonce.data(), nonce.size());
+    std::array<uint8_t, crypto_secretbox_KEYBYTES> derived {};
+    sodium_mlock(derived.data(), derived.size());
+    if (crypto_pwhash(derived.data(), derived.size(), passphrase.data(), passphrase.size(), salt.data(),
+            protected_key_opslimit, protected_key_memlimit, crypto_pwhash_ALG_ARGON2ID13)
+        != 0) {
+        sodium_munlock(derived.data(), derived.size());
+        return fail("the key derivation ran out of memory (it needs 64 MiB)");
+    }
+    std::array<uint8_t, crypto_secretbox_MACBYTES + crypto_box_SECRETKEYBYTES> box {};
+    crypto_secretbox_easy(box.data(), keys.secret_key().data(), keys.secret_key().size(), nonce.data(), derived.data());
+    sodium_munlock(derived.data(), derived.size());
+    json file { { "format", protected_key_format }, { "kdf", "argon2id13" }, { "opslimit", protected_key_opslimit },
+        { "memlimit", protected_key_memlimit }, { "salt", encode_key(salt) }, { "nonce", encode_key(nonce) },
+        { "box", encode_key(box) }, { "public_key", encode_key(keys.public_key()) } };
+    return file.dump() + "\n";
+}
+
+Result<void> write_key_files(const std::filesystem::path& dir, std::optional<std::string_view> passphrase)
 {
     if (sodium_init() < 0)
         return fail("libsodium could not be initialised");
@@ -145,7 +262,15 @@ Result<void> write_key_files(const std::filesystem::path& dir)
             return fail("'" + path.string() + "' already exists; refusing to overwrite a key (move it away first)");
     }
     auto keys = KeyPair::generate();
-    auto secret_text = encode_key(keys.secret_key()) + "\n";
+    std::string secret_text;
+    if (passphrase) {
+        auto protected_text = protect_secret_key(keys, *passphrase);
+        if (!protected_text)
+            return std::unexpected(protected_text.error());
+        secret_text = std::move(*protected_text);
+    } else {
+        secret_text = encode_key(keys.secret_key()) + "\n";
+    }
     auto written = write_new_file(secret_path, secret_text, 0600);
     wipe(secret_text);
     if (!written)

@@ -52,6 +52,14 @@ public:
         const std::optional<std::string>& target) override;
 
     // cases:
+    Result<InboxPage> inbox(const InboxQuery& query) override;
+    Result<std::optional<CaseRecord>> case_record(std::string_view id) override;
+    Result<TransitionOutcome> set_state(const Transition& transition) override;
+    Result<std::vector<StateChange>> state_history(std::string_view id) override;
+    Result<void> remember_procedure(std::string_view id, int64_t version, std::string_view definition_json,
+        std::optional<int> retention_days) override;
+    Result<std::optional<std::string>> procedure_definition(std::string_view id, int64_t version) override;
+    Result<CasePage> cases_for_export(const InboxQuery& query) override;
 
     // kiosk feed:
 

@@ -49,6 +49,23 @@ public:
         const std::optional<std::string>& target) override;
 
     // cases:
+    Result<InboxPage> inbox(const InboxQuery& query) override;
+    Result<std::optional<CaseRecord>> case_record(std::string_view id) override;
+    Result<TransitionOutcome> set_state(const Transition& transition) override;
+    Result<std::vector<StateChange>> state_history(std::string_view id) override;
+    Result<void> remember_procedure(std::string_view id, int64_t version, std::string_view definition_json,
+        std::optional<int> retention_days) override;
+    Result<std::optional<std::string>> procedure_definition(std::string_view id, int64_t version) override;
+    Result<CasePage> cases_for_export(const InboxQuery& query) override;
+
+private:
+    // The office reads on a second connection (opened on first use, sqlite_store_cases.cpp): in WAL
+    // mode a reader sees the last commit without waiting behind the group commit's fsync on m_db.
+    Result<void> read_with(const std::function<Result<void>(Database&)>& read);
+    std::mutex m_read_mutex;
+    std::optional<Database> m_read_db;
+
+public:
 
     // kiosk feed:
 

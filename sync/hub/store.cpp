@@ -195,6 +195,7 @@ Result<TransitionOutcome> Store::set_state(const Transition&) { return std::unex
 Result<std::vector<StateChange>> Store::state_history(std::string_view) { return std::unexpected(not_implemented("cases")); }
 Result<void> Store::remember_procedure(std::string_view, int64_t, std::string_view, std::optional<int>) { return std::unexpected(not_implemented("procedure definitions")); }
 Result<std::optional<std::string>> Store::procedure_definition(std::string_view, int64_t) { return std::unexpected(not_implemented("procedure definitions")); }
+Result<CasePage> Store::cases_for_export(const InboxQuery&) { return std::unexpected(not_implemented("cases")); }
 Result<std::vector<KioskStateUpdate>> Store::pending_states(std::string_view, size_t) { return std::unexpected(not_implemented("states for kiosks")); }
 Result<void> Store::ack_states(std::string_view, std::span<const StateAck>) { return std::unexpected(not_implemented("states for kiosks")); }
 Result<void> Store::record_ratings(std::string_view, std::span<const RatingCount>) { return std::unexpected(not_implemented("ratings")); }

@@ -40,6 +40,12 @@ struct CaseRecord {
     int64_t rev = 0;
 };
 
+// One page of cases_for_export.
+struct CasePage {
+    std::vector<CaseRecord> cases;
+    std::optional<std::pair<std::string, int64_t>> next; // (received_at, seq) of the last case, when more follow
+};
+
 struct KioskStatus {
     std::string name;
     std::string enrolled_at;
@@ -149,6 +155,9 @@ public:
     virtual Result<void> remember_procedure(std::string_view id, int64_t version, std::string_view definition_json,
         std::optional<int> retention_days);
     virtual Result<std::optional<std::string>> procedure_definition(std::string_view id, int64_t version);
+    // Whole cases (sealed bytes included) for the browser's export: the inbox's filters, newest first
+    // after query.after, at most query.limit (capped at 200); `next` is the following page's cursor.
+    virtual Result<CasePage> cases_for_export(const InboxQuery& query);
 
     // What travels with kiosks: states owed to a kiosk (rev above what it acknowledged), its
     // acknowledgements, and its rating counts.
