@@ -94,6 +94,20 @@ std::string_view origin_host(std::string_view origin)
     return host;
 }
 
+// "name:8443" → "name", "[::1]:8443" → "[::1]"; unchanged without a port.
+std::string_view without_port(std::string_view host)
+{
+    auto colon = host.rfind(':');
+    if (colon == std::string_view::npos || host.find(']', colon) != std::string_view::npos)
+        return host;
+    if (host.front() != '[' && host.find(':') != colon)
+        return host; // a bare IPv6 address, not a port
+    auto port = host.substr(colon + 1);
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string_view::npos)
+        return host;
+    return host.substr(0, colon);
+}
+
 }
 
 bool scope_allows(const SessionView& session, std::string_view procedure)
@@ -227,7 +241,12 @@ bool same_origin(const httplib::Request& req)
     if (req.has_header("Origin")) {
         auto origin = req.get_header_value("Origin");
         auto host = origin_host(origin);
-        if (host.empty() || host != req.get_header_value("Host"))
+        auto expected = req.get_header_value("Host");
+        // Behind a proxy that passes `Host $host` (nginx, image/nginx), Host has no port while Origin has
+        // the proxy's non-default one: compare names only then. Same-site either way; the token decides.
+        if (!expected.empty() && without_port(expected) == expected)
+            host = without_port(host);
+        if (host.empty() || host != expected)
             return false;
     }
     return true;

@@ -6,6 +6,7 @@
 #include "sync/clock_text.h"
 #include "sync/hub/office_html.h"
 #include "sync/hub/office_routes.h"
+#include "sync/hub/office_session.h"
 #include "sync/hub/store.h"
 
 #include <catch2/catch.hpp>
@@ -132,7 +133,7 @@ void check_no_inline_code(const std::string& html)
         INFO(attributes);
         CHECK(attributes.find(" src=\"/office/static/") != std::string::npos);
     }
-    CHECK(std::regex_search(html, std::regex(R"(\son[a-z]+=)")) == false);
+    CHECK(std::regex_search(html, std::regex(R"(<[^>]*\son[a-z]+=)")) == false); // event handler attributes
 }
 
 }
@@ -455,4 +456,49 @@ TEST_CASE("Office: static files are served from memory with their types, ETags a
         REQUIRE(res);
         CHECK(res->status == 404);
     }
+}
+
+TEST_CASE("Office: same_origin accepts this site's Origin, with a proxy's port, and refuses others", "[hub][office]")
+{
+    auto request = [](std::string host, std::string origin, std::string fetch_site = {}) {
+        httplib::Request req;
+        req.headers.emplace("Host", host);
+        if (!origin.empty())
+            req.headers.emplace("Origin", origin);
+        if (!fetch_site.empty())
+            req.headers.emplace("Sec-Fetch-Site", fetch_site);
+        return req;
+    };
+    CHECK(same_origin(request("127.0.0.1:8080", "")));
+    CHECK(same_origin(request("127.0.0.1:8080", "http://127.0.0.1:8080", "same-origin")));
+    CHECK(same_origin(request("hub.example.org", "https://hub.example.org:8443")));
+    CHECK(same_origin(request("hub.example.org", "https://hub.example.org")));
+    CHECK_FALSE(same_origin(request("127.0.0.1:8080", "http://127.0.0.1:9090")));
+    CHECK_FALSE(same_origin(request("hub.example.org", "https://evil.example:8443")));
+    CHECK_FALSE(same_origin(request("hub.example.org", "null")));
+    CHECK_FALSE(same_origin(request("hub.example.org", "", "same-site")));
+    CHECK_FALSE(same_origin(request("hub.example.org", "", "none")));
+}
+
+TEST_CASE("Office: forms decode, and escaping leaves no markup from foreign text", "[hub][office]")
+{
+    auto form = parse_form("_csrf=ab&name=al%C3%A9+x&empty=&flag&name=second");
+    CHECK(form_value(form, "name") == "alé x");
+    CHECK(form_value(form, "empty") == "");
+    CHECK(form_value(form, "flag") == "");
+    CHECK_FALSE(form_value(form, "missing"));
+    CHECK(html_escape("<script>\"'&\x1b") == "&lt;script&gt;&quot;&#39;&amp; ");
+    CHECK(url_encode("a b/é?&=") == "a%20b%2F%C3%A9%3F%26%3D");
+
+    SessionView session;
+    session.agent = "<img src=x onerror=alert(1)>";
+    session.role = AgentRole::Supervisor;
+    auto html = page({ .title = "<T>", .session = &session, .active = Nav::Journal, .body_page = "x\" onload=\"y" }, "<h1>H</h1>");
+    CHECK(html.find("<img src=x") == std::string::npos);
+    CHECK(html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+    CHECK(html.find("<title>&lt;T&gt; — Guichet, espace agents</title>") != std::string::npos);
+    CHECK(html.find("onload") == std::string::npos); // a body_page that is not [a-z-] is dropped
+    CHECK(html.find(R"(href="/office/journal" aria-current="page")") != std::string::npos);
+    CHECK(html.find(R"(name="_csrf")") != std::string::npos);
+    check_no_inline_code(html);
 }

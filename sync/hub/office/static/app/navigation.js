@@ -89,5 +89,8 @@ export function startNavigation() {
   document.addEventListener('click', onClick);
   document.addEventListener('submit', onSubmit);
   window.addEventListener('popstate', () => go(window.location.href, false));
-  notify();
+  // Module scripts all run before DOMContentLoaded: waiting for it lets every page module register
+  // with office.js before the first page is wired.
+  if (document.readyState === 'complete') notify();
+  else document.addEventListener('DOMContentLoaded', notify, { once: true });
 }

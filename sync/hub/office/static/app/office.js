@@ -4,11 +4,24 @@
 import { startNavigation, onPage } from './navigation.js';
 
 const wiring = new Map(); // data-page → function(main) run on each arrival on that page
+const signOutHooks = [];
 
 // Another module registers what a page needs: registerPage('demande', (main) => { … }).
 export function registerPage(name, wire) {
   wiring.set(name, wire);
 }
+
+// fn() runs when the agent presses "Se déconnecter", before the form leaves: keyring.js wipes the key
+// there (the server's Clear-Site-Data cannot reach a tab's memory).
+export function onSignOut(fn) {
+  signOutHooks.push(fn);
+}
+
+document.addEventListener('submit', (event) => {
+  if (event.target instanceof HTMLFormElement && event.target.classList.contains('office-sign-out')) {
+    for (const fn of signOutHooks) fn();
+  }
+}, true);
 
 onPage((name, main) => {
   const wire = wiring.get(name);
