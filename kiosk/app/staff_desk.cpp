@@ -467,7 +467,8 @@ void StaffDesk::lookup(std::string typed)
     }
     switch (entry.state) {
     case sync::ItemState::Sent:
-        m_lookup_result = format_text(tr("staff.lookup_sent"),
+        // Sent and nothing heard from the hub yet: received, as guichetctl says.
+        m_lookup_result = format_text(tr("staff.receipt_state.received"),
             { { "code", code }, { "when", time_text(entry.sent_at.value_or(entry.created_at), "%d/%m/%Y %H:%M") } });
         break;
     case sync::ItemState::Quarantined:
