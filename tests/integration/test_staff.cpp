@@ -299,7 +299,8 @@ tap id:staff.lookup_keys.key.clear
 type ")" + entry.receipt + R"("
 tap id:staff.lookup_submit
 expect-text "traitée le 02/12/2026"
-expect-text "Message de l’administration : Votre acte est prêt, à retirer en mairie."
+expect-text "Message de l’administration"
+expect-text "Votre acte est prêt, à retirer en mairie."
 expect-no-text "Rue des Lilas"
 screenshot lookup-state.png
 )",
