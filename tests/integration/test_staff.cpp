@@ -195,6 +195,12 @@ expect-screen receipt
     REQUIRE(due->size() == 1);
     auto payload = json::parse(keys.open(due->front().sealed));
     CHECK(payload.at("assisted") == true);
+    // The receipt is sealed with the answers (and sent beside them), and the outcomes the citizen saw
+    // travel as ids, so the back office can show them (issue 17).
+    REQUIRE(due->front().receipt);
+    CHECK(payload.at("receipt") == *due->front().receipt);
+    CHECK(payload.at("answers").at("outcomes").is_array());
+    CHECK(payload.at("answers").at("answers").is_object());
     auto log = kiosk.audit();
     CHECK(audited(log, "pin-accepted", "mediator"));
     CHECK(audited(log, "assisted-on", "mediator"));
