@@ -789,10 +789,10 @@ Result<size_t> PgStore::import_submissions(std::span<const SubmissionRecord> sub
     for (auto& record : submissions) {
         auto hash = rules::hash_of(std::span<const uint8_t>(record.sealed));
         auto inserted = exec(connection,
-            "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash, receipt) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, '')) ON CONFLICT (id) DO NOTHING",
             { record.id, record.kiosk, record.procedure, record.version, record.created_at, record.received_at,
-                std::span<const uint8_t>(record.sealed), std::span<const uint8_t>(hash) });
+                std::span<const uint8_t>(record.sealed), std::span<const uint8_t>(hash), record.receipt });
         if (!inserted)
             return std::unexpected(inserted.error());
         if (std::string_view(PQcmdTuples(inserted->get())) == "1") {

@@ -530,7 +530,7 @@ Result<size_t> SqliteStore::import_submissions(std::span<const SubmissionRecord>
         return std::unexpected(transaction.error());
     auto lookup = m_db.prepare("SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = ?");
     auto insert = m_db.prepare("INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, "
-                               "sealed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                               "sealed_hash, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))");
     if (!lookup)
         return std::unexpected(lookup.error());
     if (!insert)
@@ -557,6 +557,7 @@ Result<size_t> SqliteStore::import_submissions(std::span<const SubmissionRecord>
                         .bind(6, record.received_at)
                         .bind(7, std::span<const uint8_t>(record.sealed))
                         .bind(8, std::span<const uint8_t>(hash))
+                        .bind(9, record.receipt)
                         .run();
         if (!done)
             return std::unexpected(done.error());

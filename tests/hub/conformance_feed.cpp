@@ -73,6 +73,15 @@ TEST_CASE("Store conformance: the receipt a kiosk sends is stored and exported, 
     receipts.clear();
     REQUIRE(store->for_each_submission_after(std::nullopt, [&](const SubmissionRecord& record) { receipts[record.id] = record.receipt; }));
     CHECK(receipts["1d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b"] == *wire);
+
+    // A copy to another database keeps it (and keeps none where there was none).
+    TempDir other_dir;
+    auto copy = open_store(fresh_location(engine, other_dir));
+    REQUIRE(copy_store(*store, *copy));
+    receipts.clear();
+    REQUIRE(copy->for_each_submission(std::nullopt, [&](const SubmissionRecord& record) { receipts[record.id] = record.receipt; }));
+    CHECK(receipts["1d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b"] == *wire);
+    CHECK(receipts["2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b"] == "");
 }
 
 TEST_CASE("Store conformance: owed states are pending until acknowledged, never backwards, only the kiosk's own", "[hub][store][pg][feed]")
