@@ -3,6 +3,7 @@
 
 #include "sync/clock_text.h"
 #include "sync/hub_client.h"
+#include "sync/protocol.h"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
@@ -352,8 +353,12 @@ void check_token(const DiagnosticsRequest& request, DiagnosticStep& step)
         return;
     }
     if (response.http == 401 || response.http == 403) {
-        step.detail = "the hub refused this kiosk's token (HTTP " + std::to_string(response.http)
-            + "): the kiosk was enrolled again or at another hub; install the token 'guichet-hub enroll' printed";
+        // A hub of issue 17 says why: revoked, or replaced and past its grace period.
+        auto said = protocol::describe_token_refusal(response.http, response.body);
+        step.detail = said.starts_with("the hub refused")
+            ? "the hub refused this kiosk's token (HTTP " + std::to_string(response.http)
+                + "): the kiosk was enrolled again or at another hub; install the token 'guichet-hub enroll' printed"
+            : said;
         return;
     }
     if (response.http == 404) {

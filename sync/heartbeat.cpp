@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <exception>
 
 namespace guichet::sync {
@@ -35,6 +37,17 @@ std::string clean_text(std::string_view text, size_t limit)
     return out;
 }
 
+}
+
+std::string rating_first_day(int64_t now)
+{
+    // Ratings are counted by the kiosk's local day (journey_feature.cpp); so is the window.
+    std::time_t first = static_cast<std::time_t>(now - int64_t(protocol::rating_days - 1) * 86400);
+    std::tm local {};
+    localtime_r(&first, &local);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+    return text;
 }
 
 std::optional<int64_t> disk_free_bytes(const std::filesystem::path& path)
@@ -108,6 +121,13 @@ protocol::Heartbeat HeartbeatSender::compose()
     }
     beat.disk_free_bytes = disk_free_bytes(m_outbox.settings().path);
     beat.last_error = clean_text(last_error, 500);
+    // Issue 17: the rating counts of the last days (absolute, so a repeated report changes nothing at
+    // the hub) and the hub's states applied since the last heartbeat it accepted.
+    if (auto ratings = m_outbox.ratings_since(rating_first_day(m_clock()), protocol::max_rating_counts))
+        for (auto& rating : *ratings)
+            beat.ratings.push_back({ rating.day, rating.procedure, rating.score, rating.count });
+    if (auto acks = m_outbox.unacknowledged_states(protocol::max_state_acks))
+        beat.states_applied = std::move(*acks);
     return beat;
 }
 
@@ -116,13 +136,21 @@ HeartbeatStatus HeartbeatSender::send_now()
     std::string error;
     {
         std::lock_guard exchange(m_exchange_mutex);
-        auto response = m_client.post("/heartbeat", protocol::encode(compose()));
+        auto beat = compose();
+        auto response = m_client.post("/heartbeat", protocol::encode(beat));
         if (!response.transport_ok())
             error = "cannot reach the hub: " + response.transport_error;
         else if (response.http == 401 || response.http == 403)
-            error = "the hub refused this kiosk's token (HTTP " + std::to_string(response.http) + ")";
+            error = protocol::describe_token_refusal(response.http, response.body);
         else if (response.http != 200)
             error = "the hub answered HTTP " + std::to_string(response.http);
+        if (error.empty()) {
+            // The hub took the acknowledgements; then the states it sends are applied, and acknowledged
+            // by the next heartbeat. An older hub answers without states.
+            (void)m_outbox.mark_acknowledged(beat.states_applied);
+            if (auto answer = protocol::decode_heartbeat_answer(response.body); answer && !answer->states.empty())
+                (void)m_outbox.apply_states(answer->states);
+        }
     }
     std::lock_guard lock(m_mutex);
     auto now = m_clock();

@@ -33,6 +33,9 @@ struct QueueSummary {
 };
 Result<QueueSummary> summarize_queue(Outbox&, int64_t now);
 
+// The first day (YYYY-MM-DD, local time) whose rating counts a heartbeat at `now` reports.
+std::string rating_first_day(int64_t now);
+
 // For the technician screen: how the heartbeat fares, copied out of the worker.
 struct HeartbeatStatus {
     std::optional<int64_t> last_attempt_unix;

@@ -40,13 +40,23 @@ CREATE TABLE ratings (
     PRIMARY KEY (day, procedure, score)
 ) STRICT;
 )sql",
+    // Issue 17: the processing state the hub sends back for each submission, kept with the metadata
+    // (the sealed bytes' purge leaves the row), and the revision last acknowledged to the hub.
+    R"sql(
+ALTER TABLE submissions ADD COLUMN hub_state TEXT;             -- received | in_progress | done | incomplete
+ALTER TABLE submissions ADD COLUMN hub_message TEXT;           -- the agent's message for the citizen
+ALTER TABLE submissions ADD COLUMN hub_state_at TEXT;          -- RFC 3339, the hub's clock
+ALTER TABLE submissions ADD COLUMN hub_rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE submissions ADD COLUMN hub_acked_rev INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX submissions_to_ack ON submissions (id) WHERE hub_rev > hub_acked_rev;
+)sql",
 };
 
 // update_each() binds each id to ?9, whatever the other parameters are.
 constexpr int update_id_parameter = 9;
 
-constexpr std::string_view entry_columns
-    = "id, receipt, procedure, version, state, attempts, created_at, next_attempt_at, sent_at, last_error, sealed IS NOT NULL";
+constexpr std::string_view entry_columns = "id, receipt, procedure, version, state, attempts, created_at, next_attempt_at, "
+                                           "sent_at, last_error, sealed IS NOT NULL, hub_state, hub_message, hub_state_at, hub_rev";
 
 ItemState state_from_name(std::string_view name)
 {
@@ -77,6 +87,32 @@ std::string_view state_name(ItemState state)
         return "quarantined";
     }
     return "queued";
+}
+
+std::string_view receipt_state(const QueueEntry& entry)
+{
+    if (entry.state == ItemState::Queued)
+        return "queued";
+    if (entry.state == ItemState::Quarantined)
+        return "quarantined";
+    if (entry.hub_state && protocol::is_state_name(*entry.hub_state))
+        return *entry.hub_state;
+    return "received";
+}
+
+std::string_view receipt_state_french(std::string_view state)
+{
+    if (state == "queued")
+        return "en attente d'envoi";
+    if (state == "quarantined")
+        return "bloquée sur la borne";
+    if (state == "in_progress")
+        return "en cours";
+    if (state == "done")
+        return "traitée";
+    if (state == "incomplete")
+        return "incomplète";
+    return "reçue";
 }
 
 std::string rfc3339_utc(int64_t unix_seconds)
@@ -114,12 +150,38 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const OutboxSettings& settings)
 
 Result<Receipt> Outbox::enqueue(NewSubmission& submission, int64_t now)
 {
+    // The answers are wiped on every path out of here, stored or not.
+    struct WipeOnExit {
+        std::string& text;
+        ~WipeOnExit() { wipe(text); }
+    } wipe_answers { submission.answers_json };
+
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return fail("cannot store the submission: " + transaction.error().message);
+    // The code is sealed with the answers (the back office checks it against the envelope), so it is
+    // drawn before sealing: a code already used (one chance in 2^40) is drawn again first.
     Receipt receipt { new_uuid(), new_receipt_code(), now };
+    auto taken = m_db.prepare("SELECT 1 FROM submissions WHERE receipt = ?");
+    if (!taken)
+        return std::unexpected(taken.error());
+    for (int attempt = 0;; ++attempt) {
+        auto found = taken->bind(1, receipt.code).step();
+        if (!found)
+            return fail("cannot store the submission: " + found.error().message);
+        taken->reset();
+        if (!*found)
+            break;
+        if (attempt >= 3)
+            return fail("cannot store the submission: no free receipt code");
+        receipt.code = new_receipt_code();
+    }
+
     protocol::SealedPayload payload { receipt.id, m_settings.kiosk, submission.procedure, submission.version,
-        rfc3339_utc(now), submission.assisted, std::move(submission.answers_json) };
+        rfc3339_utc(now), submission.assisted, std::move(submission.answers_json), protocol::wire_receipt(receipt.code) };
     auto plaintext = protocol::encode(payload);
     wipe(payload.answers_json);
-    wipe(submission.answers_json);
     if (!plaintext)
         return std::unexpected(plaintext.error());
 
@@ -132,25 +194,14 @@ Result<Receipt> Outbox::enqueue(NewSubmission& submission, int64_t now)
     if (sealed.size() > protocol::max_sealed_bytes)
         return fail("the submission is too large to send (" + std::to_string(sealed.size()) + " bytes sealed)");
 
-    std::lock_guard lock(m_mutex);
-    auto transaction = Transaction::begin(m_db);
-    if (!transaction)
-        return fail("cannot store the submission: " + transaction.error().message);
     auto insert = m_db.prepare("INSERT INTO submissions (id, receipt, procedure, version, created_at, state, "
                                "next_attempt_at, sealed, sealed_size) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)");
     if (!insert)
         return std::unexpected(insert.error());
-    // A receipt code may collide with an earlier one (one chance in 2^40): draw again.
-    for (int attempt = 0;; ++attempt) {
-        insert->bind(1, receipt.id).bind(2, receipt.code).bind(3, submission.procedure).bind(4, submission.version);
-        insert->bind(5, now).bind(6, now).bind(7, std::span<const uint8_t>(sealed)).bind(8, static_cast<int64_t>(sealed.size()));
-        auto done = insert->run();
-        if (done)
-            break;
-        if (attempt >= 3 || done.error().message.find("UNIQUE") == std::string::npos)
-            return fail("cannot store the submission: " + done.error().message);
-        receipt.code = new_receipt_code();
-    }
+    insert->bind(1, receipt.id).bind(2, receipt.code).bind(3, submission.procedure).bind(4, submission.version);
+    insert->bind(5, now).bind(6, now).bind(7, std::span<const uint8_t>(sealed)).bind(8, static_cast<int64_t>(sealed.size()));
+    if (auto done = insert->run(); !done)
+        return fail("cannot store the submission: " + done.error().message);
     if (auto committed = transaction->commit(); !committed)
         return fail("cannot store the submission: " + committed.error().message);
     return receipt;
@@ -161,7 +212,7 @@ Result<Receipt> Outbox::enqueue(NewSubmission& submission, int64_t now)
 Result<std::vector<protocol::Item>> Outbox::due(int64_t now, size_t max_items, size_t max_bytes)
 {
     std::lock_guard lock(m_mutex);
-    auto select = m_db.prepare("SELECT id, procedure, version, created_at, sealed FROM submissions "
+    auto select = m_db.prepare("SELECT id, procedure, version, created_at, sealed, receipt FROM submissions "
                                "WHERE state = 'queued' AND next_attempt_at <= ? AND sealed IS NOT NULL "
                                "ORDER BY next_attempt_at, created_at, rowid LIMIT ?");
     if (!select)
@@ -170,7 +221,8 @@ Result<std::vector<protocol::Item>> Outbox::due(int64_t now, size_t max_items, s
     std::vector<protocol::Item> items;
     size_t bytes = 0;
     auto rows = select->each_row([&](const Statement& row) {
-        protocol::Item item { row.text(0), row.text(1), row.int64(2), rfc3339_utc(row.int64(3)), row.blob(4) };
+        protocol::Item item { row.text(0), row.text(1), row.int64(2), rfc3339_utc(row.int64(3)), row.blob(4),
+            protocol::wire_receipt(row.text(5)) };
         if (!items.empty() && bytes + item.sealed.size() > max_bytes)
             return false;
         bytes += item.sealed.size();
@@ -279,6 +331,98 @@ Result<std::vector<RatingCount>> Outbox::ratings()
     return counts;
 }
 
+Result<std::vector<RatingCount>> Outbox::ratings_since(std::string_view first_day, size_t limit)
+{
+    std::lock_guard lock(m_mutex);
+    // The newest days first, so a cut at `limit` drops the oldest counts.
+    auto query = m_db.prepare("SELECT day, procedure, score, count FROM ratings WHERE day >= ? "
+                              "ORDER BY day DESC, procedure, score LIMIT ?");
+    if (!query)
+        return std::unexpected(query.error());
+    query->bind(1, first_day).bind(2, static_cast<int64_t>(limit));
+    std::vector<RatingCount> counts;
+    auto done = query->each_row([&](const Statement& row) {
+        counts.push_back({ row.text(0), row.text(1), static_cast<int>(row.int64(2)), row.int64(3) });
+        return true;
+    });
+    if (!done)
+        return std::unexpected(done.error());
+    return counts;
+}
+
+// [SECTION] hub states
+
+Result<int64_t> Outbox::apply_states(std::span<const protocol::StateUpdate> states)
+{
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    // Only a newer revision replaces what the kiosk has: an answer repeated or overtaken changes nothing.
+    auto update = m_db.prepare("UPDATE submissions SET hub_state = ?, hub_message = ?, hub_state_at = ?, hub_rev = ? "
+                               "WHERE id = ? AND hub_rev < ?");
+    // A state the kiosk already has, sent again, means the hub missed the acknowledgement (the answer
+    // to that heartbeat was lost): acknowledge it once more.
+    auto again = m_db.prepare("UPDATE submissions SET hub_acked_rev = 0 WHERE id = ? AND hub_rev >= ? AND hub_acked_rev >= ?");
+    if (!update)
+        return std::unexpected(update.error());
+    if (!again)
+        return std::unexpected(again.error());
+    int64_t applied = 0;
+    for (auto& state : states) {
+        if (!protocol::is_state_name(state.state))
+            continue;
+        if (auto done = again->bind(1, state.id).bind(2, state.rev).bind(3, state.rev).run(); !done)
+            return std::unexpected(done.error());
+        auto done = update->bind(1, state.state)
+                        .bind(2, state.message)
+                        .bind(3, state.at)
+                        .bind(4, state.rev)
+                        .bind(5, state.id)
+                        .bind(6, state.rev)
+                        .run();
+        if (!done)
+            return std::unexpected(done.error());
+        applied += m_db.changes();
+    }
+    if (auto committed = transaction->commit(); !committed)
+        return std::unexpected(committed.error());
+    return applied;
+}
+
+Result<std::vector<protocol::StateAck>> Outbox::unacknowledged_states(size_t limit)
+{
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT id, hub_rev FROM submissions WHERE hub_rev > hub_acked_rev LIMIT ?");
+    if (!query)
+        return std::unexpected(query.error());
+    query->bind(1, static_cast<int64_t>(limit));
+    std::vector<protocol::StateAck> acks;
+    auto done = query->each_row([&](const Statement& row) {
+        acks.push_back({ row.text(0), row.int64(1) });
+        return true;
+    });
+    if (!done)
+        return std::unexpected(done.error());
+    return acks;
+}
+
+Result<void> Outbox::mark_acknowledged(std::span<const protocol::StateAck> acks)
+{
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto update = m_db.prepare("UPDATE submissions SET hub_acked_rev = max(hub_acked_rev, ?) WHERE id = ?");
+    if (!update)
+        return std::unexpected(update.error());
+    for (auto& ack : acks) {
+        if (auto done = update->bind(1, ack.rev).bind(2, ack.id).run(); !done)
+            return done;
+    }
+    return transaction->commit();
+}
+
 Result<int64_t> Outbox::purge_acknowledged(int64_t now)
 {
     std::lock_guard lock(m_mutex);
@@ -344,6 +488,13 @@ Result<std::vector<QueueEntry>> Outbox::select_entries(std::string_view where, s
             entry.sent_at = row.int64(8);
         entry.last_error = row.text(9);
         entry.sealed_kept = row.int64(10) != 0;
+        if (!row.is_null(11))
+            entry.hub_state = row.text(11);
+        if (!row.is_null(12))
+            entry.hub_message = row.text(12);
+        if (!row.is_null(13))
+            entry.hub_state_at = row.text(13);
+        entry.hub_rev = row.int64(14);
         entries.push_back(std::move(entry));
         return true;
     });

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,7 +64,20 @@ struct QueueEntry {
     std::optional<int64_t> sent_at;
     std::string last_error;
     bool sealed_kept = true;
+    // What the hub said of it (issue 17): nullopt until the hub sent a state.
+    std::optional<std::string> hub_state; // received | in_progress | done | incomplete
+    std::string hub_message;
+    std::string hub_state_at; // RFC 3339, the hub's clock
+    int64_t hub_rev = 0;
 };
+
+// What a mediator may tell the citizen of a receipt: "queued" (not yet sent), "quarantined" (held on the
+// kiosk), or the hub's state: "received" (also for a sent submission the hub said nothing of yet),
+// "in_progress", "done", "incomplete".
+std::string_view receipt_state(const QueueEntry&);
+// The French words for it, as guichetctl prints them: "en attente d'envoi", "reçue", "en cours",
+// "traitée", "incomplète", "bloquée sur la borne".
+std::string_view receipt_state_french(std::string_view state);
 
 // How many citizens found a procedure easy (3), so-so (2) or hard (1) on a day.
 struct RatingCount {
@@ -105,6 +119,18 @@ public:
     // The satisfaction answers: a counter per day, procedure and score, unlinked to any submission.
     Result<void> record_rating(std::string_view procedure, int score, std::string_view day);
     Result<std::vector<RatingCount>> ratings();
+    // The counts of `first_day` (YYYY-MM-DD) and after, newest days first, at most `limit`: what the
+    // heartbeat reports.
+    Result<std::vector<RatingCount>> ratings_since(std::string_view first_day, size_t limit);
+
+    // States the hub sent back (issue 17). A state replaces the kiosk's only if its revision is newer,
+    // so applying the same answer twice changes nothing. Returns how many rows changed; unknown ids
+    // (a submission this kiosk no longer has) are skipped.
+    Result<int64_t> apply_states(std::span<const protocol::StateUpdate> states);
+    // Applied states the hub has not yet been told about; the next heartbeat carries them, and once the
+    // hub accepted it, mark_acknowledged() records that.
+    Result<std::vector<protocol::StateAck>> unacknowledged_states(size_t limit);
+    Result<void> mark_acknowledged(std::span<const protocol::StateAck> acks);
     Result<std::vector<QueueEntry>> entries(size_t limit = 1000);
     Result<std::optional<QueueEntry>> find_by_receipt(std::string_view code);
 

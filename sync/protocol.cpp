@@ -2,6 +2,7 @@
 #include "sync/protocol.h"
 
 #include "kiosk/core/input_limits.h"
+#include "sync/receipt.h"
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -69,7 +70,62 @@ Result<Item> decode_item(const json& entry, const std::string& id)
         return fail("'sealed' is " + bytes.error().message);
     if (bytes->empty())
         return fail("'sealed' is empty");
-    return Item { id, *procedure, *version, *created_at, std::move(*bytes) };
+    Item item { id, *procedure, *version, *created_at, std::move(*bytes), std::nullopt };
+    if (auto receipt = entry.find("receipt"); receipt != entry.end() && !receipt->is_null()) {
+        if (!receipt->is_string())
+            return fail("'receipt' must be a string");
+        item.receipt = wire_receipt(receipt->get_ref<const std::string&>());
+        if (!item.receipt)
+            return fail("'receipt' is not a valid receipt code");
+    }
+    return item;
+}
+
+// The states of a hub's answer: entries that do not make sense are left out, so a newer hub's answer
+// never stops an older kiosk from reading the rest.
+std::vector<StateUpdate> decode_states(const json& root)
+{
+    std::vector<StateUpdate> states;
+    auto found = root.find("states");
+    if (found == root.end() || !found->is_array())
+        return states;
+    for (auto& entry : *found) {
+        if (states.size() >= max_states_per_answer)
+            break;
+        if (!entry.is_object())
+            continue;
+        auto id = get_string(entry, "id");
+        auto state = get_string(entry, "state");
+        auto rev = get_int(entry, "rev");
+        if (!id || !is_uuid(*id) || !state || !is_state_name(*state) || !rev || *rev < 1)
+            continue;
+        StateUpdate update { *id, *state, {}, {}, *rev };
+        if (auto message = get_string(entry, "message", 4000))
+            update.message = *message;
+        if (auto at = get_string(entry, "at", 64))
+            update.at = *at;
+        states.push_back(std::move(update));
+    }
+    return states;
+}
+
+json encode_states(const std::vector<StateUpdate>& states)
+{
+    json out = json::array();
+    for (auto& state : states)
+        out.push_back({ { "id", state.id }, { "state", state.state }, { "message", state.message }, { "at", state.at },
+            { "rev", state.rev } });
+    return out;
+}
+
+bool is_day(std::string_view day)
+{
+    if (day.size() != 10 || day[4] != '-' || day[7] != '-')
+        return false;
+    for (size_t i : { 0, 1, 2, 3, 5, 6, 8, 9 })
+        if (day[i] < '0' || day[i] > '9')
+            return false;
+    return true;
 }
 
 std::optional<int64_t> get_optional_int(const json& object, const char* key)
@@ -80,6 +136,45 @@ std::optional<int64_t> get_optional_int(const json& object, const char* key)
     return found->get<int64_t>();
 }
 
+}
+
+std::optional<std::string> wire_receipt(std::string_view typed)
+{
+    auto canonical = normalize_receipt_code(typed);
+    if (!canonical)
+        return std::nullopt;
+    std::string nine;
+    for (char c : *canonical)
+        if (c != '-')
+            nine += c;
+    // The training journey's receipt has a valid shape and is never a citizen's (journey_feature.cpp).
+    if (nine == "000000000")
+        return std::nullopt;
+    return nine;
+}
+
+std::string describe_token_refusal(long http, std::string_view body)
+{
+    std::string reason;
+    if (body.size() <= 4096) {
+        auto root = json::parse(body, nullptr, /*allow_exceptions=*/false);
+        if (root.is_object())
+            if (auto found = root.find("reason"); found != root.end() && found->is_string())
+                reason = found->get<std::string>();
+    }
+    std::string status = " (HTTP " + std::to_string(http) + ")";
+    if (reason == "revoked")
+        return "jeton révoqué par le hub" + status + ": the hub revoked this kiosk's token; ask for a new one "
+               "(guichet-hub kiosk rotate) and install it";
+    if (reason == "expired")
+        return "jeton remplacé, période de grâce finie" + status + ": this kiosk's token was replaced and its grace "
+               "period is over; install the new token (guichet-hub kiosk rotate)";
+    return "the hub refused this kiosk's token" + status + ": enroll the kiosk again and install the new token";
+}
+
+bool is_state_name(std::string_view name)
+{
+    return name == "received" || name == "in_progress" || name == "done" || name == "incomplete";
 }
 
 std::string_view status_name(Status status)
@@ -157,6 +252,8 @@ Result<std::string> encode(const SealedPayload& payload)
     // again: citizen data is copied as few times as possible, into buffers the caller wipes.
     json envelope { { "id", payload.id }, { "kiosk", payload.kiosk }, { "procedure", payload.procedure },
         { "version", payload.version }, { "created_at", payload.created_at }, { "assisted", payload.assisted } };
+    if (payload.receipt)
+        envelope["receipt"] = *payload.receipt;
     std::string text = envelope.dump();
     text.pop_back(); // the closing brace
     text.reserve(text.size() + payload.answers_json.size() + 16);
@@ -190,15 +287,24 @@ Result<SealedPayload> decode_sealed_payload(std::string_view plaintext)
     payload.created_at = *created_at;
     payload.assisted = assisted != root->end() && assisted->is_boolean() && assisted->get<bool>();
     payload.answers_json = answers->dump();
+    if (auto receipt = root->find("receipt"); receipt != root->end()) {
+        if (!receipt->is_string())
+            return fail("the payload's 'receipt' must be a string");
+        payload.receipt = receipt->get<std::string>();
+    }
     return payload;
 }
 
 std::string encode(const Batch& batch)
 {
     json items = json::array();
-    for (auto& item : batch.items)
-        items.push_back({ { "id", item.id }, { "procedure", item.procedure }, { "version", item.version },
-            { "created_at", item.created_at }, { "sealed", base64_encode(item.sealed) } });
+    for (auto& item : batch.items) {
+        json entry { { "id", item.id }, { "procedure", item.procedure }, { "version", item.version },
+            { "created_at", item.created_at }, { "sealed", base64_encode(item.sealed) } };
+        if (item.receipt)
+            entry["receipt"] = *item.receipt;
+        items.push_back(std::move(entry));
+    }
     return json { { "kiosk", batch.kiosk }, { "items", std::move(items) } }.dump();
 }
 
@@ -211,7 +317,11 @@ std::string encode(const BatchResponse& response)
             entry["reason"] = result.reason;
         results.push_back(std::move(entry));
     }
-    return json { { "results", std::move(results) } }.dump();
+    json body { { "results", std::move(results) } };
+    if (!response.states.empty())
+        body["states"] = encode_states(response.states);
+    // An agent's message is not trusted to be valid UTF-8: replaced, never thrown on.
+    return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string encode(const Heartbeat& heartbeat)
@@ -223,7 +333,46 @@ std::string encode(const Heartbeat& heartbeat)
         body["oldest_queued_age_s"] = *heartbeat.oldest_queued_age_s;
     if (heartbeat.disk_free_bytes)
         body["disk_free_bytes"] = *heartbeat.disk_free_bytes;
+    if (!heartbeat.ratings.empty()) {
+        json ratings = json::array();
+        for (auto& rating : heartbeat.ratings)
+            ratings.push_back({ { "day", rating.day }, { "procedure", rating.procedure }, { "score", rating.score },
+                { "count", rating.count } });
+        body["ratings"] = std::move(ratings);
+    }
+    if (!heartbeat.states_applied.empty()) {
+        json applied = json::array();
+        for (auto& ack : heartbeat.states_applied)
+            applied.push_back({ { "id", ack.id }, { "rev", ack.rev } });
+        body["states_applied"] = std::move(applied);
+    }
     return body.dump();
+}
+
+std::string encode(const HeartbeatAnswer& answer)
+{
+    json body { { "status", answer.status }, { "time", answer.time } };
+    if (!answer.states.empty())
+        body["states"] = encode_states(answer.states);
+    if (!answer.status_url.empty())
+        body["status_url"] = answer.status_url;
+    return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<HeartbeatAnswer> decode_heartbeat_answer(std::string_view body)
+{
+    auto root = parse_object(body);
+    if (!root)
+        return std::unexpected(root.error());
+    HeartbeatAnswer answer;
+    if (auto status = get_string(*root, "status", 64))
+        answer.status = *status;
+    if (auto time = get_string(*root, "time", 64))
+        answer.time = *time;
+    if (auto url = get_string(*root, "status_url", 512))
+        answer.status_url = *url;
+    answer.states = decode_states(*root);
+    return answer;
 }
 
 Result<Batch> decode_batch(std::string_view body)
@@ -287,6 +436,7 @@ Result<BatchResponse> decode_batch_response(std::string_view body)
             result.reason = *reason;
         response.results.push_back(std::move(result));
     }
+    response.states = decode_states(*root);
     return response;
 }
 
@@ -311,6 +461,41 @@ Result<Heartbeat> decode_heartbeat(std::string_view body)
     heartbeat.quarantined = get_optional_int(*root, "quarantined").value_or(0);
     heartbeat.oldest_queued_age_s = get_optional_int(*root, "oldest_queued_age_s");
     heartbeat.disk_free_bytes = get_optional_int(*root, "disk_free_bytes");
+    // The issue-17 additions: optional, and a malformed one fails the body (a kiosk that sends them
+    // is new enough to send them right).
+    if (auto ratings = root->find("ratings"); ratings != root->end()) {
+        if (!ratings->is_array())
+            return fail("'ratings' must be an array");
+        if (ratings->size() > max_rating_counts)
+            return fail("'ratings' holds at most " + std::to_string(max_rating_counts) + " entries");
+        for (auto& entry : *ratings) {
+            if (!entry.is_object())
+                return fail("each rating must be an object");
+            auto day = get_string(entry, "day", 10);
+            auto procedure = get_string(entry, "procedure", 128);
+            auto score = get_int(entry, "score");
+            auto count = get_int(entry, "count");
+            if (!day || !is_day(*day) || !procedure || procedure->empty() || !score || *score < 1 || *score > 3 || !count
+                || *count < 0)
+                return fail("each rating needs 'day' (YYYY-MM-DD), 'procedure', 'score' (1 to 3) and 'count' (0 or more)");
+            heartbeat.ratings.push_back({ *day, *procedure, static_cast<int>(*score), *count });
+        }
+    }
+    if (auto applied = root->find("states_applied"); applied != root->end()) {
+        if (!applied->is_array())
+            return fail("'states_applied' must be an array");
+        if (applied->size() > max_state_acks)
+            return fail("'states_applied' holds at most " + std::to_string(max_state_acks) + " entries");
+        for (auto& entry : *applied) {
+            if (!entry.is_object())
+                return fail("each applied state must be an object");
+            auto id = get_string(entry, "id");
+            auto rev = get_int(entry, "rev");
+            if (!id || !is_uuid(*id) || !rev)
+                return fail("each applied state needs 'id' (a UUID) and 'rev'");
+            heartbeat.states_applied.push_back({ *id, *rev });
+        }
+    }
     return heartbeat;
 }
 

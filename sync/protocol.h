@@ -31,7 +31,14 @@ struct Item {
     int64_t version = 0;   // procedure version
     std::string created_at; // RFC 3339 UTC, from the kiosk's clock
     std::vector<uint8_t> sealed; // crypto_box_seal output; base64 on the wire
+    // The citizen's receipt code, normalized without dashes ("ABCDEFGHK"), so the back office can find
+    // the submission by it. Optional: kiosks before issue 17 do not send it.
+    std::optional<std::string> receipt;
 };
+
+// A receipt code as the protocol carries it: the 9 characters of normalize_receipt_code (sync/receipt.h)
+// without dashes; nullopt when it is not a valid code, or the training code 000-000-000.
+std::optional<std::string> wire_receipt(std::string_view typed);
 
 enum class Status {
     Stored,
@@ -57,8 +64,40 @@ struct Batch {
     std::vector<ItemResult> rejected;
 };
 
+// A processing state the hub sends back to the kiosk that delivered the submission (issue 17):
+// received, in_progress, done or incomplete, the agent's message for the citizen, when, and the
+// submission's revision (each state change adds one), so a kiosk applies each change once, in order.
+struct StateUpdate {
+    std::string id;
+    std::string state;
+    std::string message;
+    std::string at; // RFC 3339 UTC
+    int64_t rev = 0;
+};
+inline constexpr size_t max_states_per_answer = 200;
+bool is_state_name(std::string_view);
+
+// The kiosk's acknowledgement that it applied a state up to `rev`.
+struct StateAck {
+    std::string id;
+    int64_t rev = 0;
+};
+inline constexpr size_t max_state_acks = 1000;
+
+// How many citizens found a procedure easy (3), so-so (2) or hard (1) on one day at this kiosk: absolute
+// counts, so the hub's upsert of a repeated report changes nothing.
+struct RatingCount {
+    std::string day; // YYYY-MM-DD
+    std::string procedure;
+    int score = 0;
+    int64_t count = 0;
+};
+inline constexpr size_t max_rating_counts = 2000;
+inline constexpr int rating_days = 14; // the kiosk reports the last 14 days
+
 struct BatchResponse {
     std::vector<ItemResult> results;
+    std::vector<StateUpdate> states; // optional on the wire: hubs before issue 17 send none
 };
 
 // Kiosk health, without personal data.
@@ -72,6 +111,18 @@ struct Heartbeat {
     std::optional<int64_t> oldest_queued_age_s;
     std::optional<int64_t> disk_free_bytes;
     std::string last_error;
+    // Issue 17, optional both ways: the rating counts of the last days, and the states applied since
+    // the last heartbeat the hub accepted.
+    std::vector<RatingCount> ratings;
+    std::vector<StateAck> states_applied;
+};
+
+// What the hub answers a heartbeat.
+struct HeartbeatAnswer {
+    std::string status = "ok";
+    std::string time;
+    std::vector<StateUpdate> states;
+    std::string status_url; // empty when the hub has no public address
 };
 
 // What the kiosk seals (crypto_box_seal to the administration's X25519 key) for one submission.
@@ -85,6 +136,9 @@ struct SealedPayload {
     std::string created_at;
     bool assisted = false;
     std::string answers_json;
+    // The receipt code (wire form, see wire_receipt), repeated so the opener can check it against the
+    // envelope's; absent in payloads sealed before issue 17.
+    std::optional<std::string> receipt;
 };
 // Fails when the answers are not a JSON object.
 Result<std::string> encode(const SealedPayload&);
@@ -93,6 +147,7 @@ Result<SealedPayload> decode_sealed_payload(std::string_view plaintext);
 std::string encode(const Batch&);
 std::string encode(const BatchResponse&);
 std::string encode(const Heartbeat&);
+std::string encode(const HeartbeatAnswer&);
 
 // Whole-body checks: JSON shape, size, depth and value count (before any tree is built), field types,
 // UUID syntax, base64, limits. A body that is not a batch at all fails (the hub answers 400): not JSON,
@@ -102,6 +157,13 @@ std::string encode(const Heartbeat&);
 Result<Batch> decode_batch(std::string_view body);
 Result<BatchResponse> decode_batch_response(std::string_view body);
 Result<Heartbeat> decode_heartbeat(std::string_view body);
+// Lenient with what it does not know: an old hub's {"status":"ok","time":…} decodes with no states, and
+// a state entry that does not make sense is left out rather than failing the whole answer.
+Result<HeartbeatAnswer> decode_heartbeat_answer(std::string_view body);
+
+// What the technician reads when the hub refused the kiosk's token (HTTP 401 or 403): a hub of issue 17
+// says why in its JSON body ("reason": "revoked" or "expired"); older hubs do not.
+std::string describe_token_refusal(long http, std::string_view body);
 
 bool is_uuid(std::string_view);
 // A name a technician types and reads in logs (a kiosk, a pack channel): 1 to 64 lower-case letters,

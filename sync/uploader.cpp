@@ -66,8 +66,7 @@ void Uploader::handle_batch(std::vector<protocol::Item> batch, PassReport& repor
     if (response.http == 401 || response.http == 403) {
         // Nothing is wrong with the items: the kiosk's token is. Do not count attempts; wait for a technician.
         report.auth_refused = true;
-        report.error = "the hub refused this kiosk's token (HTTP " + std::to_string(response.http)
-            + "): enroll the kiosk again and install the new token";
+        report.error = protocol::describe_token_refusal(response.http, response.body);
         m_blocked_until = now + m_settings.auth_pause_s;
         return;
     }
@@ -116,6 +115,10 @@ void Uploader::handle_batch(std::vector<protocol::Item> batch, PassReport& repor
         report.error = "cannot record the hub's acknowledgement: " + marked.error().message;
     else
         report.sent += static_cast<int>(sent.size());
+    // States the hub sent along (issue 17); the next heartbeat acknowledges them. If they cannot be
+    // kept now, the hub sends them again until they are acknowledged.
+    if (!answer->states.empty())
+        (void)m_outbox.apply_states(answer->states);
     m_failures = 0;
     {
         std::lock_guard lock(m_status_mutex);

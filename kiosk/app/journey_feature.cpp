@@ -109,7 +109,13 @@ void JourneyFeature::submit()
         journey->submitted("000-000-000"); // a receipt's shape, and plainly not a real one
         return;
     }
-    nlohmann::json body { { "language", m_session.session().preferences().language }, { "answers", journey->answers() } };
+    // The pre-check results the citizen saw go with the answers, as outcome ids: the back office shows
+    // them by their titles in the procedure (ids, not titles, so no language is baked in).
+    nlohmann::json outcomes = nlohmann::json::array();
+    for (auto* outcome : journey->outcomes())
+        outcomes.push_back(outcome->id);
+    nlohmann::json body { { "language", m_session.session().preferences().language }, { "answers", journey->answers() },
+        { "outcomes", std::move(outcomes) } };
     sync::NewSubmission submission { .procedure = journey->procedure().id, .version = journey->procedure().version,
         .assisted = m_staff.assisted(), .answers_json = body.dump() };
     wipe_json(body);

@@ -7,6 +7,7 @@
 #include "kiosk/core/procedure.h"
 #include "kiosk/ctl/diagnose.h"
 #include "kiosk/ctl/staff_commands.h"
+#include "sync/heartbeat.h"
 #include "sync/outbox.h"
 #include "sync/pack_client.h"
 #include "sync/pack_store.h"
@@ -48,6 +49,14 @@ nlohmann::json entry_json(const sync::QueueEntry& entry)
         item["next_attempt_at"] = sync::rfc3339_utc(entry.next_attempt_at);
     if (entry.sent_at)
         item["sent_at"] = sync::rfc3339_utc(*entry.sent_at);
+    // What the hub said of it (issue 17), and the state a mediator tells the citizen.
+    if (entry.hub_state) {
+        item["hub_state"] = *entry.hub_state;
+        item["hub_message"] = entry.hub_message;
+        item["hub_state_at"] = entry.hub_state_at;
+        item["hub_rev"] = entry.hub_rev;
+    }
+    item["receipt_state"] = sync::receipt_state(entry);
     return item;
 }
 
@@ -193,9 +202,9 @@ int run(int argc, char** argv)
     auto* status = with_json(cli.add_subcommand("status", "queue counts, oldest waiting submission, last error"));
     auto* queue = with_json(
         cli.add_subcommand("queue", "every submission's receipt, state, attempts, ages and last error (never contents)"));
-    auto* receipt = cli.add_subcommand("receipt", "the state of one receipt (what a mediator may tell a citizen)");
+    auto* receipt = with_json(cli.add_subcommand("receipt", "the state of one receipt (what a mediator may tell a citizen)"));
     receipt->add_option("CODE", argument, "the receipt code")->required();
-    cli.add_subcommand("sync-now", "send what is due now, and report");
+    cli.add_subcommand("sync-now", "send what is due now and one heartbeat (which brings the hub's states), and report");
     auto* diagnose = with_json(
         cli.add_subcommand("diagnose", "check the path to the hub step by step: DNS, TCP, TLS, health, token"));
     auto* retry = cli.add_subcommand("retry", "put a quarantined submission back in the queue");
@@ -309,7 +318,16 @@ int run(int argc, char** argv)
             return fail_with(1, found.error().message);
         if (!*found)
             return fail_with(1, "no submission with the receipt '" + argument + "' on this kiosk");
-        std::printf("%s\n", entry_json(**found).dump(2).c_str());
+        auto& entry = **found;
+        if (json) {
+            std::printf("%s\n", entry_json(entry).dump(2).c_str());
+            return 0;
+        }
+        // The words a mediator reads out, then the administration's message if it left one.
+        auto state = sync::receipt_state(entry);
+        std::printf("%s : %s\n", entry.receipt.c_str(), std::string(sync::receipt_state_french(state)).c_str());
+        if (!entry.hub_message.empty())
+            std::printf("message : %s\n", entry.hub_message.c_str());
         return 0;
     }
     if (retry->parsed()) {
@@ -331,6 +349,16 @@ int run(int argc, char** argv)
     auto report = uploader.run_once(sync::Uploader::Scope::AllQueued);
     std::printf("sent: %d, quarantined: %d, deferred: %d, requests: %d%s%s\n", report.sent, report.quarantined,
         report.deferred, report.batches, report.error.empty() ? "" : "\nerror: ", report.error.c_str());
+    // One heartbeat too, so the hub's states (and the acknowledgements of those already applied) travel
+    // now rather than at the next periodic heartbeat. Not after a refused token: it would only be refused.
+    if (!report.auth_refused) {
+        sync::HeartbeatSender heartbeat(**outbox, { .hub_url = config->sync.hub_url, .token = *token, .ca_file = config->sync.ca_file },
+            config->sync.heartbeat_interval_s, [] { return now(); }, [&] { return report.error; });
+        auto beat = heartbeat.send_now();
+        std::printf("heartbeat: %s\n", beat.last_error.empty() ? "accepted" : beat.last_error.c_str());
+        if (!beat.last_error.empty() && report.error.empty())
+            return 1;
+    }
     return report.error.empty() && !report.auth_refused ? 0 : 1;
 }
 

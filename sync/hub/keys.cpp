@@ -29,8 +29,11 @@ std::string encode_key(std::span<const uint8_t> key)
 
 json envelope_of(const SubmissionRecord& record)
 {
-    return json { { "id", record.id }, { "kiosk", record.kiosk }, { "procedure", record.procedure },
+    json envelope { { "id", record.id }, { "kiosk", record.kiosk }, { "procedure", record.procedure },
         { "version", record.version }, { "created_at", record.created_at }, { "received_at", record.received_at } };
+    if (!record.receipt.empty())
+        envelope["receipt"] = record.receipt;
+    return envelope;
 }
 
 // Invalid UTF-8 in what a client sent must not stop the output: it is replaced, not thrown on.
@@ -291,7 +294,7 @@ OpenedLine open_export_line(const KeyPair& keys, std::string_view line)
         json partial = json::object();
         auto root = json::parse(line, nullptr, /*allow_exceptions=*/false);
         if (root.is_object()) {
-            for (auto* key : { "id", "kiosk", "procedure", "version", "created_at", "received_at" }) {
+            for (auto* key : { "id", "kiosk", "procedure", "version", "created_at", "received_at", "receipt" }) {
                 if (auto found = root.find(key); found != root.end() && (found->is_string() || found->is_number_integer()))
                     partial[key] = *found;
             }
@@ -325,6 +328,10 @@ OpenedLine open_export_line(const KeyPair& keys, std::string_view line)
         mismatch = "version";
     else if (payload->created_at != record->created_at)
         mismatch = "created_at";
+    // Payloads sealed before issue 17 have no receipt, and envelopes from older hubs neither: the codes
+    // are compared only when both sides carry one.
+    else if (payload->receipt && !record->receipt.empty() && *payload->receipt != record->receipt)
+        mismatch = "receipt";
     if (!mismatch.empty()) {
         wipe(payload->answers_json);
         return failed(std::move(envelope), "the sealed content's " + mismatch + " differs from the envelope's");

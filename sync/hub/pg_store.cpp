@@ -200,8 +200,8 @@ Result<void> upsert_heartbeat(PGconn* connection, std::string_view kiosk, const 
     return {};
 }
 
-// Runs a query whose first columns are id, kiosk, procedure, version, created_at, received_at and
-// sealed, and calls `visit` on each row as it arrives (single-row mode), so an export of millions does
+// Runs a query whose first columns are id, kiosk, procedure, version, created_at, received_at, sealed and
+// receipt, and calls `visit` on each row as it arrives (single-row mode), so an export of millions does
 // not sit in memory.
 Result<void> stream_submissions(PGconn* connection, const char* sql, const std::vector<Param>& params,
     const std::function<void(const SubmissionRecord&)>& visit)
@@ -218,7 +218,7 @@ Result<void> stream_submissions(PGconn* connection, const char* sql, const std::
         if (status == PGRES_SINGLE_TUPLE) {
             if (!failure)
                 visit(SubmissionRecord { text(raw, 0, 0), text(raw, 0, 1), text(raw, 0, 2), int64(raw, 0, 3),
-                    text(raw, 0, 4), text(raw, 0, 5), bytes(raw, 0, 6) });
+                    text(raw, 0, 4), text(raw, 0, 5), bytes(raw, 0, 6), text(raw, 0, 7) });
         } else if (status != PGRES_TUPLES_OK && !failure) {
             failure = pg_error(connection, "export");
         }
@@ -292,6 +292,14 @@ Result<PgStore::Lease> PgStore::lease()
     if (auto done = exec_plain(connection, session_settings); !done)
         return std::unexpected(done.error());
     return lease;
+}
+
+Result<void> PgStore::feed_on_connection(const std::function<Result<void>(PGconn*)>& work)
+{
+    auto lease = this->lease();
+    if (!lease)
+        return std::unexpected(lease.error());
+    return work(lease->get());
 }
 
 Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url)
@@ -393,20 +401,20 @@ Result<protocol::BatchResponse> PgStore::store_batch(std::string_view kiosk, con
     std::vector<size_t> unanswered;
     if (!batch.items.empty()) {
         std::string sql = "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, "
-                          "sealed_hash, seq) VALUES ";
+                          "sealed_hash, seq, receipt) VALUES ";
         std::vector<Param> params;
-        params.reserve(order.size() * 9);
+        params.reserve(order.size() * 10);
         for (auto index : order) {
             auto& item = batch.items[index];
             hashes[index] = rules::hash_of(std::span<const uint8_t>(item.sealed));
             auto first = params.size() + 1;
             sql += params.empty() ? "(" : ", (";
-            for (size_t column = 0; column < 9; ++column)
+            for (size_t column = 0; column < 10; ++column)
                 sql += (column ? ", $" : "$") + std::to_string(first + column);
             sql += ")";
             for (Param param : { Param(item.id), Param(kiosk), Param(item.procedure), Param(item.version),
                      Param(item.created_at), Param(received_at), Param(std::span<const uint8_t>(item.sealed)),
-                     Param(std::span<const uint8_t>(hashes[index])), Param(arrival[index]) })
+                     Param(std::span<const uint8_t>(hashes[index])), Param(arrival[index]), Param(item.receipt) })
                 params.push_back(std::move(param));
         }
         sql += " ON CONFLICT (id) DO NOTHING RETURNING id";
@@ -495,7 +503,7 @@ Result<void> PgStore::for_each_submission(const std::optional<std::string>& sinc
     if (!lease)
         return std::unexpected(lease.error());
     return stream_submissions(lease->get(),
-        "SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
+        "SELECT id, kiosk, procedure, version, created_at, received_at, sealed, coalesce(receipt, '') FROM submissions "
         "WHERE $1::text IS NULL OR received_at >= $1::text ORDER BY received_at, seq",
         { Param(since) }, visit);
 }
@@ -535,7 +543,7 @@ Result<std::string> PgStore::for_each_submission_after(const std::optional<std::
         return std::unexpected(rules::cursor_ahead(*cursor));
     if (until > after) {
         auto done = stream_submissions(connection,
-            "SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
+            "SELECT id, kiosk, procedure, version, created_at, received_at, sealed, coalesce(receipt, '') FROM submissions "
             "WHERE tx >= $1::text::xid8 AND tx < $2::text::xid8 ORDER BY tx, seq",
             { Param(std::to_string(after)), Param(std::to_string(until)) }, visit);
         if (!done)
@@ -604,10 +612,10 @@ Result<size_t> PgStore::import_submissions(std::span<const SubmissionRecord> sub
     for (auto& record : submissions) {
         auto hash = rules::hash_of(std::span<const uint8_t>(record.sealed));
         auto inserted = exec(connection,
-            "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash, receipt) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, '')) ON CONFLICT (id) DO NOTHING",
             { record.id, record.kiosk, record.procedure, record.version, record.created_at, record.received_at,
-                std::span<const uint8_t>(record.sealed), std::span<const uint8_t>(hash) });
+                std::span<const uint8_t>(record.sealed), std::span<const uint8_t>(hash), record.receipt });
         if (!inserted)
             return std::unexpected(inserted.error());
         if (std::string_view(PQcmdTuples(inserted->get())) == "1") {

@@ -1,7 +1,132 @@
-// The hub's PostgreSQL engine: the back office's feed calls (store.h).
+// The hub's PostgreSQL engine: the back office's feed calls (store.h): the states a kiosk is owed, its
+// acknowledgements, and its rating counts.
 #include "sync/hub/pg_store.h"
 #include "sync/hub/pg_support.h"
 
+#include <libpq-fe.h>
+
+#include <memory>
+
 namespace guichet::sync::hub {
+namespace {
+
+using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+// One statement with text parameters (pg_store.cpp keeps its richer helpers to itself).
+Result<ResultPtr> run(PGconn* connection, const char* sql, const std::vector<std::string>& params)
+{
+    std::vector<const char*> values;
+    for (auto& param : params)
+        values.push_back(param.c_str());
+    ResultPtr result(
+        PQexecParams(connection, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0), &PQclear);
+    auto status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        std::string message = PQerrorMessage(connection);
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+            message.pop_back();
+        return fail("PostgreSQL: " + std::string(sql) + ": " + message);
+    }
+    return result;
+}
+
+// ROLLBACK unless committed.
+struct Transaction {
+    PGconn* connection;
+    bool open = false;
+    ~Transaction()
+    {
+        if (open)
+            PQclear(PQexec(connection, "ROLLBACK"));
+    }
+    Result<void> begin()
+    {
+        auto done = run(connection, "BEGIN", {});
+        if (!done)
+            return std::unexpected(done.error());
+        open = true;
+        return {};
+    }
+    Result<void> commit()
+    {
+        open = false;
+        auto done = run(connection, "COMMIT", {});
+        if (!done)
+            return std::unexpected(done.error());
+        return {};
+    }
+};
+
+}
+
+Result<std::vector<KioskStateUpdate>> PgStore::pending_states(std::string_view kiosk, size_t limit)
+{
+    std::vector<KioskStateUpdate> states;
+    auto done = feed_on_connection([&](PGconn* connection) -> Result<void> {
+        // The condition repeats the partial index's (submissions_to_notify), so only owed rows are read.
+        auto rows = run(connection,
+            "SELECT id, state, message, coalesce(state_at, ''), rev FROM submissions "
+            "WHERE kiosk = $1 AND kiosk_rev < rev ORDER BY seq LIMIT $2",
+            { std::string(kiosk), std::to_string(limit) });
+        if (!rows)
+            return std::unexpected(rows.error());
+        auto* result = rows->get();
+        for (int row = 0; row < PQntuples(result); ++row)
+            states.push_back({ PQgetvalue(result, row, 0),
+                case_state_from(PQgetvalue(result, row, 1)).value_or(CaseState::Received), PQgetvalue(result, row, 2),
+                PQgetvalue(result, row, 3), std::stoll(PQgetvalue(result, row, 4)) });
+        return {};
+    });
+    if (!done)
+        return std::unexpected(done.error());
+    return states;
+}
+
+Result<void> PgStore::ack_states(std::string_view kiosk, std::span<const StateAck> acks)
+{
+    if (acks.empty())
+        return {};
+    return feed_on_connection([&](PGconn* connection) -> Result<void> {
+        Transaction transaction { connection };
+        if (auto begun = transaction.begin(); !begun)
+            return begun;
+        // Never backwards (an old acknowledgement arriving late), never past rev (a kiosk cannot skip a
+        // state it was not sent), and only for this kiosk's own submissions.
+        for (auto& ack : acks) {
+            auto done = run(connection,
+                "UPDATE submissions SET kiosk_rev = LEAST($1::bigint, rev) "
+                "WHERE kiosk = $2 AND id = $3 AND kiosk_rev < LEAST($1::bigint, rev)",
+                { std::to_string(ack.rev), std::string(kiosk), ack.id });
+            if (!done)
+                return std::unexpected(done.error());
+        }
+        return transaction.commit();
+    });
+}
+
+Result<void> PgStore::record_ratings(std::string_view kiosk, std::span<const RatingCount> ratings)
+{
+    if (ratings.empty())
+        return {};
+    for (auto& rating : ratings) {
+        if (rating.score < 1 || rating.score > 3 || rating.count < 0)
+            return fail("a rating count needs a score of 1 to 3 and a count of 0 or more");
+    }
+    return feed_on_connection([&](PGconn* connection) -> Result<void> {
+        Transaction transaction { connection };
+        if (auto begun = transaction.begin(); !begun)
+            return begun;
+        // The kiosk reports absolute counts: the latest report replaces, so a repeated one changes nothing.
+        for (auto& rating : ratings) {
+            auto done = run(connection,
+                "INSERT INTO ratings (kiosk, day, procedure, score, count) VALUES ($1, $2, $3, $4, $5) "
+                "ON CONFLICT (kiosk, day, procedure, score) DO UPDATE SET count = excluded.count",
+                { std::string(kiosk), rating.day, rating.procedure, std::to_string(rating.score), std::to_string(rating.count) });
+            if (!done)
+                return std::unexpected(done.error());
+        }
+        return transaction.commit();
+    });
+}
 
 }

@@ -10,10 +10,13 @@ using json = nlohmann::ordered_json;
 
 std::string to_export_line(const SubmissionRecord& record)
 {
-    return json { { "id", record.id }, { "kiosk", record.kiosk }, { "procedure", record.procedure },
-        { "version", record.version }, { "created_at", record.created_at }, { "received_at", record.received_at },
-        { "sealed", protocol::base64_encode(record.sealed) } }
-        .dump(-1, ' ', false, json::error_handler_t::replace);
+    json line { { "id", record.id }, { "kiosk", record.kiosk }, { "procedure", record.procedure },
+        { "version", record.version }, { "created_at", record.created_at }, { "received_at", record.received_at } };
+    // Only from kiosks that send it (issue 17): lines of older submissions keep their shape.
+    if (!record.receipt.empty())
+        line["receipt"] = record.receipt;
+    line["sealed"] = protocol::base64_encode(record.sealed);
+    return line.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<SubmissionRecord> parse_export_line(std::string_view line)
@@ -34,6 +37,11 @@ Result<SubmissionRecord> parse_export_line(std::string_view line)
     if (version == root.end() || !version->is_number_integer())
         return fail("'version' must be a whole number");
     record.version = version->get<int64_t>();
+    if (auto receipt = root.find("receipt"); receipt != root.end()) {
+        if (!receipt->is_string())
+            return fail("'receipt' must be a string");
+        record.receipt = receipt->get<std::string>();
+    }
     auto sealed = root.find("sealed");
     if (sealed == root.end() || !sealed->is_string())
         return fail("'sealed' must be a string");

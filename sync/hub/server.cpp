@@ -443,6 +443,13 @@ void HubServer::install_routes()
             send_unavailable(res, m_options.retry_after_s, "the hub cannot store the batch right now; retry later");
             return;
         }
+        // Issue 17: the processing states this kiosk is owed ride along. The batch is stored whatever
+        // happens here, so a failure only leaves them for the next answer.
+        if (auto owed = m_store.pending_states(kiosk, protocol::max_states_per_answer))
+            for (auto& state : *owed)
+                response->states.push_back({ state.id, std::string(name_of(state.state)), state.message, state.at, state.rev });
+        else
+            log_line("guichet-hub: cannot read the states owed to kiosk " + kiosk + ": " + owed.error().message);
         res.status = 200;
         res.set_content(protocol::encode(*response), "application/json");
     });
@@ -457,7 +464,29 @@ void HubServer::install_routes()
             send_unavailable(res, m_options.retry_after_s, "the hub cannot record the heartbeat right now; retry later");
             return;
         }
-        send_json(res, 200, json { { "status", "ok" }, { "time", now_rfc3339(Precision::Seconds) } });
+        // Issue 17: rating counts and acknowledged states come in, owed states go out. A failure to
+        // record either answers 503, so the kiosk sends them again rather than thinking them taken.
+        std::vector<RatingCount> ratings;
+        for (auto& rating : heartbeat.ratings)
+            ratings.push_back({ rating.day, rating.procedure, rating.score, rating.count });
+        std::vector<StateAck> acks;
+        for (auto& ack : heartbeat.states_applied)
+            acks.push_back({ ack.id, ack.rev });
+        auto ratings_done = m_store.record_ratings(kiosk, ratings);
+        auto acks_done = ratings_done ? m_store.ack_states(kiosk, acks) : Result<void>();
+        auto owed = ratings_done && acks_done ? m_store.pending_states(kiosk, protocol::max_states_per_answer)
+                                              : Result<std::vector<KioskStateUpdate>>();
+        if (!ratings_done || !acks_done || !owed) {
+            auto& error = !ratings_done ? ratings_done.error() : !acks_done ? acks_done.error() : owed.error();
+            log_line("guichet-hub: cannot exchange states and ratings with kiosk " + kiosk + ": " + error.message);
+            send_unavailable(res, m_options.retry_after_s, "the hub cannot record the heartbeat right now; retry later");
+            return;
+        }
+        protocol::HeartbeatAnswer answer { "ok", now_rfc3339(Precision::Seconds), {}, {} };
+        for (auto& state : *owed)
+            answer.states.push_back({ state.id, std::string(name_of(state.state)), state.message, state.at, state.rev });
+        res.status = 200;
+        res.set_content(protocol::encode(answer), "application/json");
     });
 
     // Which kiosk a token belongs to: the kiosk's network diagnostics check their token with it.

@@ -277,7 +277,7 @@ std::vector<Result<protocol::BatchResponse>> SqliteStore::write_group(const std:
         return fail_all(transaction.error());
     auto lookup = m_db.prepare("SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = ?");
     auto insert = m_db.prepare("INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, "
-                               "sealed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                               "sealed_hash, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!lookup)
         return fail_all(lookup.error());
     if (!insert)
@@ -326,6 +326,7 @@ Result<protocol::BatchResponse> SqliteStore::insert_batch(Statement& lookup, Sta
                         .bind(6, received_at)
                         .bind(7, std::span<const uint8_t>(item.sealed))
                         .bind(8, std::span<const uint8_t>(hash))
+                        .bind(9, item.receipt)
                         .run();
         if (!done)
             return std::unexpected(done.error());
@@ -401,13 +402,14 @@ Result<void> SqliteStore::for_each_submission(const std::optional<std::string>& 
     const std::function<void(const SubmissionRecord&)>& visit)
 {
     std::lock_guard lock(m_mutex);
-    auto query = m_db.prepare("SELECT id, kiosk, procedure, version, created_at, received_at, sealed FROM submissions "
-                              "WHERE ?1 IS NULL OR received_at >= ?1 ORDER BY received_at, rowid");
+    auto query = m_db.prepare("SELECT id, kiosk, procedure, version, created_at, received_at, sealed, coalesce(receipt, '') "
+                              "FROM submissions WHERE ?1 IS NULL OR received_at >= ?1 ORDER BY received_at, rowid");
     if (!query)
         return std::unexpected(query.error());
     query->bind(1, since);
     auto rows = query->each_row([&](const Statement& row) {
-        visit(SubmissionRecord { row.text(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5), row.blob(6) });
+        visit(SubmissionRecord { row.text(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5), row.blob(6),
+            row.text(7) });
         return true;
     });
     if (!rows)
@@ -434,13 +436,14 @@ Result<std::string> SqliteStore::for_each_submission_after(const std::optional<s
         return std::unexpected(row.error());
     if (after > static_cast<uint64_t>(highest->int64(0)))
         return std::unexpected(rules::cursor_ahead(*cursor));
-    auto query = m_db.prepare("SELECT id, kiosk, procedure, version, created_at, received_at, sealed, seq FROM submissions "
+    auto query = m_db.prepare("SELECT id, kiosk, procedure, version, created_at, received_at, sealed, seq, coalesce(receipt, '') FROM submissions "
                               "WHERE seq > ? ORDER BY seq");
     if (!query)
         return std::unexpected(query.error());
     query->bind(1, static_cast<int64_t>(after));
     auto rows = query->each_row([&](const Statement& row) {
-        visit(SubmissionRecord { row.text(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5), row.blob(6) });
+        visit(SubmissionRecord { row.text(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5), row.blob(6),
+            row.text(8) });
         after = static_cast<uint64_t>(row.int64(7));
         return true;
     });
@@ -509,7 +512,7 @@ Result<size_t> SqliteStore::import_submissions(std::span<const SubmissionRecord>
         return std::unexpected(transaction.error());
     auto lookup = m_db.prepare("SELECT kiosk, procedure, version, created_at, sealed_hash FROM submissions WHERE id = ?");
     auto insert = m_db.prepare("INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, "
-                               "sealed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                               "sealed_hash, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))");
     if (!lookup)
         return std::unexpected(lookup.error());
     if (!insert)
@@ -536,6 +539,7 @@ Result<size_t> SqliteStore::import_submissions(std::span<const SubmissionRecord>
                         .bind(6, record.received_at)
                         .bind(7, std::span<const uint8_t>(record.sealed))
                         .bind(8, std::span<const uint8_t>(hash))
+                        .bind(9, record.receipt)
                         .run();
         if (!done)
             return std::unexpected(done.error());

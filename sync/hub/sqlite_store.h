@@ -68,6 +68,9 @@ private:
 public:
 
     // kiosk feed:
+    Result<std::vector<KioskStateUpdate>> pending_states(std::string_view kiosk, size_t limit) override;
+    Result<void> ack_states(std::string_view kiosk, std::span<const StateAck> acks) override;
+    Result<void> record_ratings(std::string_view kiosk, std::span<const RatingCount> ratings) override;
 
     // operations:
     Result<TokenCheck> check_token(std::string_view token, std::string_view now) override;

@@ -27,6 +27,7 @@ struct SubmissionRecord {
     std::string created_at;
     std::string received_at;
     std::vector<uint8_t> sealed;
+    std::string receipt; // the receipt code the kiosk sent (9 characters), empty when none
 };
 
 // One submission as the back office sees it: the stored record (sealed empty once purged) and its

@@ -2,6 +2,8 @@
 // key, the hub stores them, export prints them, and open gives the answers back with integrity checked.
 #include "hub_fixture.h"
 
+#include "sync/receipt.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -198,4 +200,59 @@ TEST_CASE("Sealed answers go through store and export and open with integrity ok
         for (auto& line : json_lines(opened.out))
             CHECK(line["integrity"] == "failed");
     }
+}
+
+TEST_CASE("A receipt the kiosk sent is exported and checked against the sealed one when both have it", "[hub][net]")
+{
+    TempDir dir;
+    auto db = dir / "hub.db";
+    REQUIRE(run_hub(dir, { "keygen", "--out", (dir / "keys").string() }).exit_code == 0);
+    auto public_key = read_public_key(dir / "keys" / "submission.pub");
+    auto token = guichet::test::enroll(dir, db, "mairie-1");
+    auto receipt = protocol::wire_receipt(sync::new_receipt_code());
+    auto old_style = sealed_item(public_key, "mairie-1", R"({"a":1})"); // a kiosk from before issue 17
+    auto item = guichet::test::make_item({});
+    protocol::SealedPayload payload { item.id, "mairie-1", item.procedure, item.version, item.created_at, false,
+        R"({"language":"fr","answers":{"a":2},"outcomes":["housing_aid"]})", receipt };
+    // Sealed as the kiosk's outbox does it (protocol::encode), receipt included.
+    auto plaintext = protocol::encode(payload);
+    REQUIRE(plaintext);
+    item.sealed.resize(plaintext->size() + crypto_box_SEALBYTES);
+    crypto_box_seal(item.sealed.data(), reinterpret_cast<const uint8_t*>(plaintext->data()), plaintext->size(), public_key.data());
+    item.receipt = receipt;
+    {
+        ServedHub hub(dir, db);
+        auto res = hub.client(token).Post("/v1/submissions",
+            protocol::encode(protocol::Batch { "mairie-1", { old_style, item } }), "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        CHECK(hub.stop() == 0);
+    }
+    auto exported = run_hub(dir, { "export", "--db", db.string() });
+    REQUIRE(exported.exit_code == 0);
+    auto records = json_lines(exported.out);
+    REQUIRE(records.size() == 2);
+    CHECK_FALSE(records[0].contains("receipt"));
+    CHECK(records[1]["receipt"] == *receipt);
+
+    auto key_file = (dir / "keys" / "submission.key").string();
+    auto opened = run_hub(dir, { "open", "--key", key_file }, exported.out);
+    INFO(opened.err);
+    CHECK(opened.exit_code == 0);
+    auto lines = json_lines(opened.out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0]["integrity"] == "ok");
+    CHECK(lines[1]["integrity"] == "ok");
+    CHECK(lines[1]["receipt"] == *receipt);
+    CHECK(lines[1]["answers"]["outcomes"] == nlohmann::json::array({ "housing_aid" }));
+
+    // An envelope whose receipt was changed no longer matches what was sealed.
+    auto other = protocol::wire_receipt(sync::new_receipt_code());
+    records[1]["receipt"] = *other;
+    auto moved = run_hub(dir, { "open", "--key", key_file }, records[1].dump() + "\n");
+    CHECK(moved.exit_code == 1);
+    auto failed = json_lines(moved.out);
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0]["integrity"] == "failed");
+    CHECK_THAT(failed[0]["reason"].get<std::string>(), Catch::Contains("receipt"));
 }

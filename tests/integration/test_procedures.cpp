@@ -240,6 +240,24 @@ TEST_CASE("a procedure script completes its journey and queues one sealed submis
     REQUIRE(submitted.contains("answers"));
     auto& answers = submitted.at("answers");
     REQUIRE(answers.is_object());
+    // The receipt is sealed too, and the outcomes the citizen saw go as ids of the file's outcomes
+    // (issue 17: the back office shows them).
+    CHECK(payload.at("receipt") == item.receipt.value_or("missing"));
+    REQUIRE(submitted.contains("outcomes"));
+    std::vector<std::string> outcomes;
+    for (auto& outcome : submitted.at("outcomes")) {
+        json known = procedure_file.contains("outcomes") ? procedure_file.at("outcomes") : json::array();
+        CHECK(std::any_of(known.begin(), known.end(), [&](const json& o) { return o.at("id") == outcome; }));
+        outcomes.push_back(outcome.get<std::string>());
+    }
+    if (name.procedure == "benefits-precheck") {
+        // Computed on the final answers: hosted, not a tenant any more, so no housing aid.
+        CHECK(std::find(outcomes.begin(), outcomes.end(), "rsa") != outcomes.end());
+        CHECK(std::find(outcomes.begin(), outcomes.end(), "family_benefits") != outcomes.end());
+        CHECK(std::find(outcomes.begin(), outcomes.end(), "housing_aid") == outcomes.end());
+    } else {
+        CHECK(outcomes.empty());
+    }
     for (auto& [id, value] : expected.values.items()) {
         INFO("answer " << id);
         REQUIRE(answers.contains(id));

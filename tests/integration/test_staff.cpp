@@ -195,6 +195,12 @@ expect-screen receipt
     REQUIRE(due->size() == 1);
     auto payload = json::parse(keys.open(due->front().sealed));
     CHECK(payload.at("assisted") == true);
+    // The receipt is sealed with the answers (and sent beside them), and the outcomes the citizen saw
+    // travel as ids, so the back office can show them (issue 17).
+    REQUIRE(due->front().receipt);
+    CHECK(payload.at("receipt") == *due->front().receipt);
+    CHECK(payload.at("answers").at("outcomes").is_array());
+    CHECK(payload.at("answers").at("answers").is_object());
     auto log = kiosk.audit();
     CHECK(audited(log, "pin-accepted", "mediator"));
     CHECK(audited(log, "assisted-on", "mediator"));
@@ -267,6 +273,44 @@ tap id:staff.lookup_submit
 expect-text "Aucune demande avec le numéro ZZZ-ZZZ-ZZZ"
 )",
         kiosk.shots("lookup"));
+}
+
+TEST_CASE("receipt lookup tells the administration's state and message once the hub sent them", "[ui][staff]")
+{
+    KeyPair keys;
+    StaffKiosk kiosk("lookup-state", keys);
+    kiosk.run_text(std::string(to_review) + "tap id:review.submit\nexpect-screen receipt\n", kiosk.shots("lookup-state-submit"));
+    auto entries = kiosk.app->outbox()->entries();
+    REQUIRE(entries);
+    REQUIRE(entries->size() == 1);
+    auto entry = entries->front();
+    // What the uploader and the heartbeat do with the hub's answers (tested against a real hub in
+    // tests/sync): the submission is sent, then the hub says it was processed.
+    std::vector<std::string> ids { entry.id };
+    REQUIRE(kiosk.app->outbox()->mark_sent(ids, static_cast<int64_t>(std::time(nullptr))));
+    kiosk.run_text(sign_in(mediator_pin) + R"(
+tap id:staff.lookup
+expect-screen receipt-lookup
+type ")" + entry.receipt + R"("
+tap id:staff.lookup_submit
+expect-text "reçue par l’administration"
+)",
+        kiosk.shots("lookup-state-received"));
+    std::vector<sync::protocol::StateUpdate> states { { entry.id, "done", "Votre acte est prêt, à retirer en mairie.",
+        "2026-12-02T09:30:00.000Z", 2 } };
+    REQUIRE(kiosk.app->outbox()->apply_states(states).value() == 1);
+    kiosk.run_text(R"(
+expect-screen receipt-lookup
+tap id:staff.lookup_keys.key.clear
+type ")" + entry.receipt + R"("
+tap id:staff.lookup_submit
+expect-text "traitée le 02/12/2026"
+expect-text "Message de l’administration"
+expect-text "Votre acte est prêt, à retirer en mairie."
+expect-no-text "Rue des Lilas"
+screenshot lookup-state.png
+)",
+        kiosk.shots("lookup-state"));
 }
 
 TEST_CASE("a staff screen left alone closes itself; a mediator can end the citizen's session; a restart exits 75", "[ui][staff]")

@@ -52,9 +52,14 @@ TEST_CASE("guichetctl shows the queue's metadata and never its contents", "[ctl]
     CHECK(entries[0]["receipt"] == receipt.code);
     CHECK(entries[0]["state"] == "queued");
     CHECK(queue.out.find("MARQUEUR-CTL-91") == std::string::npos);
-    auto looked_up = kiosk.ctl("receipt " + receipt.code);
+    auto looked_up = kiosk.ctl("receipt " + receipt.code + " --json");
     CHECK(looked_up.exit_code == 0);
     CHECK_THAT(looked_up.out, Catch::Contains("\"state\": \"queued\""));
+    CHECK_THAT(looked_up.out, Catch::Contains("\"receipt_state\": \"queued\""));
+    // In words, what a mediator tells the citizen.
+    auto told = kiosk.ctl("receipt " + receipt.code);
+    CHECK(told.exit_code == 0);
+    CHECK(told.out == receipt.code + " : en attente d'envoi\n");
     auto unknown = kiosk.ctl("receipt AAA-AAA-AAA");
     CHECK(unknown.exit_code == 1);
     CHECK_THAT(unknown.err, Catch::Contains("no submission with the receipt"));
@@ -74,7 +79,30 @@ TEST_CASE("guichetctl sync-now sends to the hub and reports a dead link", "[ctl]
     auto sent = kiosk.ctl("sync-now"); // does not wait out the backoff the dead link caused
     CHECK(sent.exit_code == 0);
     CHECK_THAT(sent.out, Catch::Contains("sent: 2"));
+    CHECK_THAT(sent.out, Catch::Contains("heartbeat: accepted"));
     CHECK_THAT(kiosk.ctl("status").out, Catch::Contains("sent: 2"));
+}
+
+TEST_CASE("guichetctl sync-now brings the hub's states, and receipt tells them in words", "[ctl][net]")
+{
+    Kiosk kiosk;
+    auto receipt = kiosk.submit(R"({"a":1})");
+    test::ServedHub hub(kiosk.dir, kiosk.hub_db);
+    kiosk.configure(hub.port());
+    REQUIRE(kiosk.ctl("sync-now").exit_code == 0);
+    CHECK(kiosk.ctl("receipt " + receipt.code).out == receipt.code + " : reçue\n"); // sent, no state from the hub yet
+    {
+        // An agent's transition (the back office's), written into the hub's database directly.
+        auto db = sync::Database::open(kiosk.hub_db);
+        REQUIRE(db);
+        REQUIRE(db->exec("UPDATE submissions SET state = 'done', message = 'Acte prêt en mairie.', "
+                         "state_at = '2026-12-02T09:30:00.000Z', rev = 2 WHERE id = '" + receipt.id + "'"));
+    }
+    REQUIRE(kiosk.ctl("sync-now").exit_code == 0);
+    CHECK(kiosk.ctl("receipt " + receipt.code).out == receipt.code + " : traitée\nmessage : Acte prêt en mairie.\n");
+    auto json = nlohmann::json::parse(kiosk.ctl("receipt " + receipt.code + " --json").out);
+    CHECK(json["receipt_state"] == "done");
+    CHECK(json["hub_rev"] == 2);
 }
 
 TEST_CASE("guichetctl retry puts a quarantined submission back", "[ctl]")

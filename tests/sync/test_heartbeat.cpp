@@ -227,3 +227,75 @@ TEST_CASE("stopping ends a heartbeat stuck on a stalled link", "[net][heartbeat]
     CHECK_FALSE(sender.status().last_error.empty());
     CHECK_FALSE(rig.at_hub());
 }
+
+// Issue 17: a state an agent set at the hub reaches the kiosk's outbox, and the kiosk's
+// acknowledgement reaches the hub; rating counts travel with the heartbeat.
+TEST_CASE("a state set at the hub reaches the outbox through a heartbeat and is acknowledged by the next", "[net][heartbeat]")
+{
+    Rig rig;
+    auto first = rig.submit(R"({"a":1})");
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, { .link = rig.link(hub.port()) });
+    REQUIRE(uploader.run_once(Uploader::Scope::AllQueued).sent == 1);
+    REQUIRE(rig.outbox->record_rating("acte-naissance", 3, rating_first_day(now() + 13 * 86400)));
+
+    // The hub kept the receipt; an agent's transition (the cases area) is written here directly.
+    {
+        auto db = Database::open(rig.hub_db);
+        REQUIRE(db);
+        auto receipt = db->prepare("SELECT receipt FROM submissions WHERE id = ?");
+        REQUIRE(receipt);
+        REQUIRE(receipt->bind(1, first.id).step().value());
+        CHECK(receipt->text(0) == protocol::wire_receipt(first.code));
+        receipt->reset();
+        auto update = db->prepare("UPDATE submissions SET state = 'done', message = 'Votre acte est prêt.', "
+                                  "state_at = '2026-12-02T09:30:00.000Z', rev = 2 WHERE id = ?");
+        REQUIRE(update);
+        REQUIRE(update->bind(1, first.id).run());
+    }
+    auto heartbeat = rig.heartbeat_beside(uploader, rig.link(hub.port()), 60);
+    REQUIRE(heartbeat->send_now().last_error == "");
+    auto entry = rig.outbox->find_by_receipt(first.code).value().value();
+    CHECK(entry.hub_state == "done");
+    CHECK(entry.hub_message == "Votre acte est prêt.");
+    CHECK(entry.hub_rev == 2);
+    CHECK(receipt_state(entry) == "done");
+
+    auto owed = [&] {
+        auto store = sync::hub::Store::open(rig.hub_db.string());
+        REQUIRE(store);
+        auto pending = (*store)->pending_states("mairie-01", 200);
+        REQUIRE(pending);
+        return pending->size();
+    };
+    CHECK(owed() == 1); // applied, not yet acknowledged
+    auto acks = heartbeat->compose().states_applied;
+    REQUIRE(acks.size() == 1);
+    CHECK(acks[0].rev == 2);
+    REQUIRE(heartbeat->send_now().last_error == "");
+    CHECK(owed() == 0); // kiosk_rev caught up with rev
+    CHECK(rig.outbox->unacknowledged_states(100).value().empty());
+    {
+        auto db = Database::open(rig.hub_db);
+        REQUIRE(db);
+        auto caught_up = db->prepare("SELECT kiosk_rev FROM submissions WHERE id = ?");
+        REQUIRE(caught_up);
+        REQUIRE(caught_up->bind(1, first.id).step().value());
+        CHECK(caught_up->int64(0) == 2);
+        auto ratings = db->prepare("SELECT count FROM ratings WHERE kiosk = 'mairie-01' AND procedure = 'acte-naissance' AND score = 3");
+        REQUIRE(ratings);
+        REQUIRE(ratings->step().value());
+        CHECK(ratings->int64(0) == 1);
+    }
+
+    // A batch answer brings owed states too: a new change reaches the kiosk with its next submission.
+    {
+        auto db = Database::open(rig.hub_db);
+        REQUIRE(db);
+        REQUIRE(db->exec("UPDATE submissions SET state = 'incomplete', message = 'Pièce manquante.', rev = 3 WHERE id = '"
+            + first.id + "'"));
+    }
+    rig.submit(R"({"a":2})");
+    REQUIRE(uploader.run_once(Uploader::Scope::AllQueued).sent == 1);
+    CHECK(rig.outbox->find_by_receipt(first.code).value()->hub_state == "incomplete");
+}

@@ -238,3 +238,118 @@ TEST_CASE("a transaction rolls back unless committed", "[outbox][sqlite]")
     REQUIRE_FALSE(bad);
     CHECK_THAT(bad.error().message, Catch::Contains("no such column"));
 }
+
+// Issue 17: the receipt travels and is sealed, the hub's states come back and are acknowledged once.
+
+TEST_CASE("the receipt is sealed with the answers and sent with the item", "[outbox]")
+{
+    Fixture f;
+    auto receipt = f.submit();
+    auto due = f.outbox->due(1000, 10, 1 << 20);
+    REQUIRE(due);
+    REQUIRE(due->size() == 1);
+    auto wire = protocol::wire_receipt(receipt.code);
+    REQUIRE(wire);
+    CHECK(due->front().receipt == wire);
+    auto payload = protocol::decode_sealed_payload(f.keys.open(due->front().sealed));
+    REQUIRE(payload);
+    CHECK(payload->receipt == wire);
+}
+
+TEST_CASE("an outbox from before the hub's states gains them on open and keeps its rows", "[outbox]")
+{
+    auto dir = test::fresh_dir("outbox-v2");
+    auto code = new_receipt_code();
+    {
+        // The schema as the first two steps left it, with one sent submission whose bytes were purged.
+        auto db = Database::open(dir / "outbox.sqlite");
+        REQUIRE(db);
+        REQUIRE(db->exec(std::string(R"sql(
+CREATE TABLE submissions (id TEXT PRIMARY KEY, receipt TEXT NOT NULL UNIQUE, procedure TEXT NOT NULL,
+    version INTEGER NOT NULL, created_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'quarantined')), attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '', sent_at INTEGER, sealed BLOB,
+    sealed_size INTEGER NOT NULL) STRICT;
+CREATE INDEX submissions_due ON submissions (state, next_attempt_at);
+CREATE TABLE ratings (day TEXT NOT NULL, procedure TEXT NOT NULL, score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 3),
+    count INTEGER NOT NULL, PRIMARY KEY (day, procedure, score)) STRICT;
+INSERT INTO submissions (id, receipt, procedure, version, created_at, state, next_attempt_at, sent_at, sealed, sealed_size)
+    VALUES ('2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b', ')sql") + code + R"sql(', 'acte-naissance', 1, 100, 'sent', 100, 200, NULL, 80);
+PRAGMA user_version = 2;
+)sql"));
+    }
+    test::KeyPair keys;
+    auto opened = Outbox::open({ dir / "outbox.sqlite", "mairie-01", keys.public_key });
+    REQUIRE(opened);
+    auto& outbox = **opened;
+    auto entry = outbox.find_by_receipt(code);
+    REQUIRE(entry);
+    REQUIRE(*entry);
+    CHECK_FALSE((*entry)->hub_state);
+    CHECK((*entry)->hub_rev == 0);
+    CHECK(receipt_state(**entry) == "received");
+    CHECK_FALSE((*entry)->sealed_kept);
+    // The purged row takes its state all the same: the metadata outlives the sealed bytes.
+    std::vector<protocol::StateUpdate> states { { "2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b", "done", "Prêt en mairie.", "2026-12-02T09:00:00.000Z", 2 } };
+    CHECK(outbox.apply_states(states).value() == 1);
+    auto after = outbox.find_by_receipt(*protocol::wire_receipt(code)).value();
+    REQUIRE(after);
+    CHECK(after->hub_state == "done");
+    CHECK(after->hub_message == "Prêt en mairie.");
+    CHECK(receipt_state(*after) == "done");
+    CHECK(receipt_state_french("done") == "traitée");
+}
+
+TEST_CASE("hub states apply once, in revision order, and are acknowledged once", "[outbox]")
+{
+    Fixture f;
+    auto first = f.submit();
+    auto second = f.submit(R"({"a":2})", 1001);
+    auto queued = f.outbox->find_by_receipt(first.code).value().value();
+    CHECK(receipt_state(queued) == "queued");
+    CHECK(receipt_state_french(receipt_state(queued)) == "en attente d'envoi");
+    std::vector<std::string> ids { first.id, second.id };
+    REQUIRE(f.outbox->mark_sent(ids, 1100));
+    CHECK(receipt_state(f.outbox->find_by_receipt(first.code).value().value()) == "received");
+
+    std::vector<protocol::StateUpdate> states { { first.id, "in_progress", "", "2026-12-02T09:00:00.000Z", 1 },
+        { second.id, "done", "Votre acte est prêt.", "2026-12-02T09:05:00.000Z", 2 },
+        { "7d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b", "done", "", "2026-12-02T09:05:00.000Z", 1 } }; // not this kiosk's
+    CHECK(f.outbox->apply_states(states).value() == 2);
+    CHECK(f.outbox->apply_states(states).value() == 0); // the same answer again changes nothing
+
+    auto acks = f.outbox->unacknowledged_states(100).value();
+    REQUIRE(acks.size() == 2);
+    // An older revision arriving late does not go back.
+    std::vector<protocol::StateUpdate> stale { { second.id, "in_progress", "", "2026-12-02T09:01:00.000Z", 1 } };
+    CHECK(f.outbox->apply_states(stale).value() == 0);
+    CHECK(f.outbox->find_by_receipt(second.code).value()->hub_state == "done");
+
+    REQUIRE(f.outbox->mark_acknowledged(acks));
+    CHECK(f.outbox->unacknowledged_states(100).value().empty());
+    // A newer state needs a new acknowledgement; the same one sent again (the hub missed the ack) too.
+    std::vector<protocol::StateUpdate> newer { { first.id, "incomplete", "Pièce manquante.", "2026-12-02T10:00:00.000Z", 2 } };
+    CHECK(f.outbox->apply_states(newer).value() == 1);
+    auto pending = f.outbox->unacknowledged_states(100).value();
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].id == first.id);
+    CHECK(pending[0].rev == 2);
+    REQUIRE(f.outbox->mark_acknowledged(pending));
+    CHECK(f.outbox->apply_states(newer).value() == 0);
+    REQUIRE(f.outbox->unacknowledged_states(100).value().size() == 1);
+    CHECK(f.outbox->find_by_receipt(first.code).value()->hub_message == "Pièce manquante.");
+}
+
+TEST_CASE("the heartbeat's rating window takes the newest days first", "[outbox]")
+{
+    Fixture f;
+    REQUIRE(f.outbox->record_rating("a", 3, "2026-11-01"));
+    REQUIRE(f.outbox->record_rating("a", 3, "2026-11-20"));
+    REQUIRE(f.outbox->record_rating("a", 3, "2026-11-20"));
+    REQUIRE(f.outbox->record_rating("b", 1, "2026-11-21"));
+    auto recent = f.outbox->ratings_since("2026-11-15", 10).value();
+    REQUIRE(recent.size() == 2);
+    CHECK(recent[0].day == "2026-11-21");
+    CHECK(recent[1].count == 2);
+    CHECK(f.outbox->ratings_since("2026-11-15", 1).value().size() == 1);
+}

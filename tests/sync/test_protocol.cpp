@@ -1,8 +1,11 @@
 // Protocol bodies: round trips and the refusals a hub or kiosk must make.
 #include "sync/protocol.h"
+#include "sync/receipt.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <cctype>
 
 using namespace guichet::sync::protocol;
 
@@ -165,4 +168,135 @@ TEST_CASE("a heartbeat survives encoding and decoding and carries no more than i
     heartbeat.oldest_queued_age_s.reset();
     CHECK_FALSE(decode_heartbeat(encode(heartbeat))->oldest_queued_age_s);
     CHECK_FALSE(decode_heartbeat(R"({"queued":1})"));
+}
+
+// Issue 17: receipts, states and ratings travel, all optional so old kiosks and old hubs keep working.
+
+TEST_CASE("an item carries its receipt normalized, a bad receipt rejects that item only, and old items decode", "[protocol]")
+{
+    auto code = guichet::sync::new_receipt_code();
+    // The same code with another check character: one wrong character is always caught.
+    std::string bad = code;
+    bad.back() = bad.back() == 'A' ? 'B' : 'A';
+    auto wire = wire_receipt(code);
+    REQUIRE(wire);
+    CHECK(wire->size() == 9);
+    CHECK(wire->find('-') == std::string::npos);
+    CHECK(wire_receipt(*wire) == wire);
+    CHECK_FALSE(wire_receipt("000-000-000")); // the training journey's, never a citizen's
+    CHECK_FALSE(wire_receipt("ABC-DEF-GHJ-K"));
+    CHECK_FALSE(wire_receipt(bad));
+
+    Batch batch { "mairie-01", { Item { "2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b", "p", 1, "2026-11-26T10:00:00Z", { 1, 2 }, wire } }, {} };
+    auto decoded = decode_batch(encode(batch));
+    REQUIRE(decoded);
+    REQUIRE(decoded->items.size() == 1);
+    CHECK(decoded->items[0].receipt == wire);
+
+    // The receipt as a person would type it is normalized.
+    std::string typed = code;
+    for (auto& c : typed)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto body = R"({"kiosk":"k","items":[{"id":"2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b","procedure":"p","version":1,)"
+                R"("created_at":"2026-11-26T10:00:00Z","sealed":"AQI=","receipt":")"
+        + typed + R"("},{"id":"3d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b","procedure":"p","version":1,)"
+                  R"("created_at":"2026-11-26T10:00:00Z","sealed":"AQI=","receipt":")" + bad + R"("},)"
+                  R"({"id":"4d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b","procedure":"p","version":1,)"
+                  R"("created_at":"2026-11-26T10:00:00Z","sealed":"AQI=","receipt":"000000000"},)"
+                  R"({"id":"5d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b","procedure":"p","version":1,)"
+                  R"("created_at":"2026-11-26T10:00:00Z","sealed":"AQI="}]})";
+    auto mixed = decode_batch(body);
+    REQUIRE(mixed);
+    REQUIRE(mixed->items.size() == 2);
+    CHECK(mixed->items[0].receipt == wire);
+    CHECK_FALSE(mixed->items[1].receipt); // an old kiosk's item: no receipt, still stored
+    REQUIRE(mixed->rejected.size() == 2);
+    CHECK_THAT(mixed->rejected[0].reason, Catch::Contains("not a valid receipt code"));
+    CHECK(mixed->rejected[1].id == "4d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b");
+    // And an item without a receipt is encoded without the field, as old hubs expect.
+    batch.items[0].receipt.reset();
+    CHECK(encode(batch).find("receipt") == std::string::npos);
+}
+
+TEST_CASE("the sealed payload repeats the receipt, and payloads sealed before it still decode", "[protocol]")
+{
+    SealedPayload payload { "id-1", "k", "p", 2, "2026-11-26T10:00:00Z", false,
+        R"({"language":"fr","answers":{"a":1},"outcomes":["housing_aid"]})", "ABCDEFGHK" };
+    auto text = encode(payload);
+    REQUIRE(text);
+    auto decoded = decode_sealed_payload(*text);
+    REQUIRE(decoded);
+    CHECK(decoded->receipt == "ABCDEFGHK");
+    CHECK(nlohmann::json::parse(decoded->answers_json)["outcomes"] == nlohmann::json::array({ "housing_aid" }));
+    auto old = decode_sealed_payload(
+        R"({"id":"id-1","kiosk":"k","procedure":"p","version":2,"created_at":"t","assisted":false,"answers":{"language":"fr","answers":{}}})");
+    REQUIRE(old);
+    CHECK_FALSE(old->receipt);
+    CHECK_FALSE(decode_sealed_payload(
+        R"({"id":"id-1","kiosk":"k","procedure":"p","version":2,"created_at":"t","answers":{},"receipt":7})"));
+}
+
+TEST_CASE("heartbeats carry ratings and acknowledgements, answers carry states, and old bodies still decode", "[protocol]")
+{
+    Heartbeat heartbeat { "mairie-01", "0.1.0", "pack-7", 3, 120, 1, std::nullopt, std::nullopt, "" };
+    heartbeat.ratings = { { "2026-12-01", "acte-naissance", 3, 12 }, { "2026-12-01", "acte-naissance", 1, 2 } };
+    heartbeat.states_applied = { { "2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b", 2 } };
+    auto decoded = decode_heartbeat(encode(heartbeat));
+    REQUIRE(decoded);
+    REQUIRE(decoded->ratings.size() == 2);
+    CHECK(decoded->ratings[0].day == "2026-12-01");
+    CHECK(decoded->ratings[0].score == 3);
+    CHECK(decoded->ratings[0].count == 12);
+    REQUIRE(decoded->states_applied.size() == 1);
+    CHECK(decoded->states_applied[0].rev == 2);
+    // An old kiosk's heartbeat has neither, and a heartbeat without them says nothing of them.
+    auto old = decode_heartbeat(R"({"kiosk":"k","queued":1})");
+    REQUIRE(old);
+    CHECK(old->ratings.empty());
+    CHECK(old->states_applied.empty());
+    heartbeat.ratings.clear();
+    heartbeat.states_applied.clear();
+    CHECK(encode(heartbeat).find("ratings") == std::string::npos);
+    // Malformed additions fail the body.
+    CHECK_FALSE(decode_heartbeat(R"({"kiosk":"k","ratings":[{"day":"2026-12-01","procedure":"p","score":4,"count":1}]})"));
+    CHECK_FALSE(decode_heartbeat(R"({"kiosk":"k","ratings":[{"day":"yesterday","procedure":"p","score":1,"count":1}]})"));
+    CHECK_FALSE(decode_heartbeat(R"({"kiosk":"k","states_applied":[{"id":"nope","rev":1}]})"));
+    CHECK_FALSE(decode_heartbeat(R"({"kiosk":"k","ratings":{}})"));
+    std::string many = R"({"kiosk":"k","ratings":[)";
+    for (size_t i = 0; i <= max_rating_counts; ++i)
+        many += std::string(i ? "," : "") + R"({"day":"2026-12-01","procedure":"p","score":1,"count":1})";
+    CHECK_FALSE(decode_heartbeat(many + "]}"));
+
+    // The hub's answers: states when there are, none from an old hub; nonsense entries are left out.
+    HeartbeatAnswer answer { "ok", "2026-12-02T10:00:00Z", { { "2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b", "done", "Votre acte est prêt.", "2026-12-02T09:59:00.000Z", 3 } }, {} };
+    auto read = decode_heartbeat_answer(encode(answer));
+    REQUIRE(read);
+    REQUIRE(read->states.size() == 1);
+    CHECK(read->states[0].state == "done");
+    CHECK(read->states[0].message == "Votre acte est prêt.");
+    CHECK(read->states[0].rev == 3);
+    auto old_hub = decode_heartbeat_answer(R"({"status":"ok","time":"2026-12-02T10:00:00Z"})");
+    REQUIRE(old_hub);
+    CHECK(old_hub->states.empty());
+    auto odd = decode_heartbeat_answer(R"({"status":"ok","states":[{"id":"2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b","state":"lost","rev":1},)"
+                                       R"({"id":"2d8f7a4e-1c2b-4e5f-9a6b-7c8d9e0f1a2b","state":"in_progress","rev":1},7]})");
+    REQUIRE(odd);
+    REQUIRE(odd->states.size() == 1);
+    CHECK(odd->states[0].state == "in_progress");
+
+    BatchResponse response { { { "a", Status::Stored, {} } }, answer.states };
+    auto batch_answer = decode_batch_response(encode(response));
+    REQUIRE(batch_answer);
+    CHECK(batch_answer->states.size() == 1);
+    CHECK(decode_batch_response(R"({"results":[]})")->states.empty());
+}
+
+TEST_CASE("a refused token says why when the hub says it", "[protocol]")
+{
+    CHECK_THAT(describe_token_refusal(401, R"({"error":"revoked at the hub","reason":"revoked"})"),
+        Catch::StartsWith("jeton révoqué par le hub (HTTP 401)"));
+    CHECK_THAT(describe_token_refusal(401, R"({"error":"…","reason":"expired"})"),
+        Catch::StartsWith("jeton remplacé, période de grâce finie"));
+    CHECK_THAT(describe_token_refusal(401, R"({"error":"unknown token"})"), Catch::StartsWith("the hub refused this kiosk's token"));
+    CHECK_THAT(describe_token_refusal(403, "<html>"), Catch::StartsWith("the hub refused this kiosk's token (HTTP 403)"));
 }
