@@ -179,7 +179,7 @@ std::string page(const PageFrame& frame, std::string_view main_html)
     // Classic scripts, deferred: they run in order before the modules below (which are deferred too) and
     // leave window.sodium for sodium-ready.js.
     if (frame.needs_sodium) {
-        out += R"(<script defer src=")" + static_url(sodium + "/libsodium.js") + R"("></script>)";
+        out += R"(<script defer src=")" + static_url(sodium + "/libsodium-sumo.js") + R"("></script>)";
         out += R"(<script defer src=")" + static_url(sodium + "/libsodium-wrappers.js") + R"("></script>)";
     }
     out += R"(<script type="module" src=")" + static_url(dsfr + "/dsfr.module.min.js") + R"("></script>)";
