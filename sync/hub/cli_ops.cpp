@@ -37,6 +37,15 @@ Result<int> keep_days(const std::optional<std::string>& text)
 
 }
 
+// The audit log's line for a command run on the hub's machine (actor "cli"). The change itself is
+// done: a failure to log it is said, not turned into a failed command.
+void audit_cli(Store& store, std::string_view now, std::string_view action, std::string_view target, std::string detail,
+    std::ostream& err)
+{
+    if (auto done = store.audit({ 0, std::string(now), "cli", std::string(action), std::string(target), std::move(detail) }); !done)
+        err << "guichet-hub: warning: the audit log did not record this: " << done.error().message << "\n";
+}
+
 int kiosk_command(const std::string& sub, const std::optional<std::string>& name, const std::string& db,
     const std::optional<std::string>& grace, std::ostream& out, std::ostream& err)
 {
@@ -76,6 +85,7 @@ int kiosk_command(const std::string& sub, const std::optional<std::string>& name
     if (sub == "revoke") {
         if (auto done = (*store)->revoke_kiosk(*name, now); !done)
             return failed(err, done.error().message);
+        audit_cli(**store, now, "kiosk-revoke", *name, "", err);
         err << "guichet-hub: revoked kiosk '" << *name << "': its requests are refused (401, reason 'revoked') until "
             << "'guichet-hub kiosk rotate " << *name << "' gives it a new token\n";
         return exit_ok;
@@ -83,6 +93,7 @@ int kiosk_command(const std::string& sub, const std::optional<std::string>& name
     auto token = (*store)->rotate_token(*name, now, grace_s);
     if (!token)
         return failed(err, token.error().message);
+    audit_cli(**store, now, "kiosk-rotate", *name, "grace_s=" + std::to_string(grace_s), err);
     out << *token << "\n";
     out.flush();
     wipe(*token);
@@ -116,6 +127,8 @@ int purge_command(const std::string& db, const std::optional<std::string>& proce
     auto count = (*store)->purge(*policy, at);
     if (!count)
         return failed(err, "purge failed: " + count.error().message);
+    if (!count->ran_today_already)
+        audit_cli(**store, at, "purge", "", purge_detail(*count), err);
     err << describe(*count, at) << "\n";
     return exit_ok;
 }

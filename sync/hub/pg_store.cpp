@@ -294,7 +294,7 @@ Result<PgStore::Lease> PgStore::lease()
     return lease;
 }
 
-Result<void> PgStore::feed_on_connection(const std::function<Result<void>(PGconn*)>& work)
+Result<void> PgStore::with_connection(const std::function<Result<void>(PGconn*)>& work)
 {
     auto lease = this->lease();
     if (!lease)

@@ -65,8 +65,8 @@ public:
     Result<std::vector<KioskStateUpdate>> pending_states(std::string_view kiosk, size_t limit) override;
     Result<void> ack_states(std::string_view kiosk, std::span<const StateAck> acks) override;
     Result<void> record_ratings(std::string_view kiosk, std::span<const RatingCount> ratings) override;
-    // Runs `work` on a leased connection (the Lease is defined in pg_store.cpp), for pg_store_feed.cpp.
-    Result<void> feed_on_connection(const std::function<Result<void>(pg_conn*)>& work);
+    // Runs `work` on a leased connection (pg_support.h), one call at a time.
+    Result<void> with_connection(const std::function<Result<void>(pg_conn*)>& work);
 
     // operations:
     Result<TokenCheck> check_token(std::string_view token, std::string_view now) override;

@@ -3,71 +3,19 @@
 #include "sync/hub/pg_store.h"
 #include "sync/hub/pg_support.h"
 
-#include <libpq-fe.h>
-
-#include <memory>
 
 namespace guichet::sync::hub {
-namespace {
-
-using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-// One statement with text parameters (pg_store.cpp keeps its richer helpers to itself).
-Result<ResultPtr> run(PGconn* connection, const char* sql, const std::vector<std::string>& params)
-{
-    std::vector<const char*> values;
-    for (auto& param : params)
-        values.push_back(param.c_str());
-    ResultPtr result(
-        PQexecParams(connection, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0), &PQclear);
-    auto status = PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        std::string message = PQerrorMessage(connection);
-        while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-            message.pop_back();
-        return fail("PostgreSQL: " + std::string(sql) + ": " + message);
-    }
-    return result;
-}
-
-// ROLLBACK unless committed.
-struct Transaction {
-    PGconn* connection;
-    bool open = false;
-    ~Transaction()
-    {
-        if (open)
-            PQclear(PQexec(connection, "ROLLBACK"));
-    }
-    Result<void> begin()
-    {
-        auto done = run(connection, "BEGIN", {});
-        if (!done)
-            return std::unexpected(done.error());
-        open = true;
-        return {};
-    }
-    Result<void> commit()
-    {
-        open = false;
-        auto done = run(connection, "COMMIT", {});
-        if (!done)
-            return std::unexpected(done.error());
-        return {};
-    }
-};
-
-}
+using namespace pg;
 
 Result<std::vector<KioskStateUpdate>> PgStore::pending_states(std::string_view kiosk, size_t limit)
 {
     std::vector<KioskStateUpdate> states;
-    auto done = feed_on_connection([&](PGconn* connection) -> Result<void> {
+    auto done = with_connection([&](PGconn* connection) -> Result<void> {
         // The condition repeats the partial index's (submissions_to_notify), so only owed rows are read.
-        auto rows = run(connection,
+        auto rows = exec(connection,
             "SELECT id, state, message, coalesce(state_at, ''), rev FROM submissions "
             "WHERE kiosk = $1 AND kiosk_rev < rev ORDER BY seq LIMIT $2",
-            { std::string(kiosk), std::to_string(limit) });
+            { kiosk, static_cast<int64_t>(limit) });
         if (!rows)
             return std::unexpected(rows.error());
         auto* result = rows->get();
@@ -86,17 +34,17 @@ Result<void> PgStore::ack_states(std::string_view kiosk, std::span<const StateAc
 {
     if (acks.empty())
         return {};
-    return feed_on_connection([&](PGconn* connection) -> Result<void> {
-        Transaction transaction { connection };
+    return with_connection([&](PGconn* connection) -> Result<void> {
+        PgTransaction transaction(connection);
         if (auto begun = transaction.begin(); !begun)
             return begun;
         // Never backwards (an old acknowledgement arriving late), never past rev (a kiosk cannot skip a
         // state it was not sent), and only for this kiosk's own submissions.
         for (auto& ack : acks) {
-            auto done = run(connection,
+            auto done = exec(connection,
                 "UPDATE submissions SET kiosk_rev = LEAST($1::bigint, rev) "
                 "WHERE kiosk = $2 AND id = $3 AND kiosk_rev < LEAST($1::bigint, rev)",
-                { std::to_string(ack.rev), std::string(kiosk), ack.id });
+                { ack.rev, kiosk, ack.id });
             if (!done)
                 return std::unexpected(done.error());
         }
@@ -112,16 +60,16 @@ Result<void> PgStore::record_ratings(std::string_view kiosk, std::span<const Rat
         if (rating.score < 1 || rating.score > 3 || rating.count < 0)
             return fail("a rating count needs a score of 1 to 3 and a count of 0 or more");
     }
-    return feed_on_connection([&](PGconn* connection) -> Result<void> {
-        Transaction transaction { connection };
+    return with_connection([&](PGconn* connection) -> Result<void> {
+        PgTransaction transaction(connection);
         if (auto begun = transaction.begin(); !begun)
             return begun;
         // The kiosk reports absolute counts: the latest report replaces, so a repeated one changes nothing.
         for (auto& rating : ratings) {
-            auto done = run(connection,
+            auto done = exec(connection,
                 "INSERT INTO ratings (kiosk, day, procedure, score, count) VALUES ($1, $2, $3, $4, $5) "
                 "ON CONFLICT (kiosk, day, procedure, score) DO UPDATE SET count = excluded.count",
-                { std::string(kiosk), rating.day, rating.procedure, std::to_string(rating.score), std::to_string(rating.count) });
+                { kiosk, rating.day, rating.procedure, static_cast<int64_t>(rating.score), rating.count });
             if (!done)
                 return std::unexpected(done.error());
         }

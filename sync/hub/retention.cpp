@@ -33,6 +33,11 @@ std::string describe(const PurgeCount& count, std::string_view now)
         + std::to_string(count.forgotten) + " submission(s) forgotten";
 }
 
+std::string purge_detail(const PurgeCount& count)
+{
+    return "purged=" + std::to_string(count.purged) + " forgotten=" + std::to_string(count.forgotten);
+}
+
 std::chrono::milliseconds PurgeThread::default_poll(const HubClock& clock)
 {
     return clock.is_virtual() ? std::chrono::milliseconds(100) : std::chrono::milliseconds(std::chrono::minutes(10));
@@ -75,6 +80,10 @@ void PurgeThread::run()
                 auto count = m_store.purge(m_policy, now);
                 if (count)
                     done_day = now.substr(0, 10);
+                if (count && !count->ran_today_already) {
+                    if (auto logged = m_store.audit({ 0, now, "hub", "purge", "", purge_detail(*count) }); !logged)
+                        m_log("guichet-hub: the audit log did not record the purge: " + logged.error().message);
+                }
                 m_log(count ? describe(*count, now) : "guichet-hub: purge failed: " + count.error().message);
             } catch (const std::exception& e) {
                 m_log(std::string("guichet-hub: purge failed: ") + e.what());

@@ -24,6 +24,8 @@ Result<PurgePolicy> purge_policy_from(const std::optional<std::filesystem::path>
 
 // One line for the log, in the hub's words.
 std::string describe(const PurgeCount& count, std::string_view now);
+// The audit log's detail of a purge: counts only ("purged=N forgotten=M").
+std::string purge_detail(const PurgeCount& count);
 
 class PurgeThread {
 public:

@@ -131,6 +131,18 @@ TEST_CASE("Hub binary: a revoked kiosk gets 401 with the reason; a rotated kiosk
     CHECK(whoami(outcome.out.substr(0, outcome.out.find('\n'))).status == 200);
     CHECK(whoami(revoked).status == 401);
     CHECK(test::run_hub(dir, { "kiosk", "revoke", "nobody", "--db", db.string() }).exit_code == 1);
+
+    // Each command left its line in the audit log (who, what, on which kiosk; never a token).
+    auto store = sync::hub::Store::open(db.string());
+    REQUIRE(store);
+    auto events = (*store)->audit_log(std::nullopt, 20, std::nullopt);
+    REQUIRE(events);
+    std::vector<std::string> seen;
+    for (auto& event : *events)
+        seen.push_back(event.actor + " " + event.action + " " + event.target + " " + event.detail);
+    CHECK_THAT(seen, Catch::VectorContains(std::string("cli kiosk-revoke mairie-1 ")));
+    CHECK_THAT(seen, Catch::VectorContains(std::string("cli kiosk-rotate mairie-2 grace_s=3600")));
+    CHECK_THAT(seen, Catch::VectorContains(std::string("cli kiosk-rotate mairie-1 grace_s=604800")));
 }
 
 TEST_CASE("Hub binary: --clock-file is refused without the test hooks", "[hub][net][ops]")
@@ -272,6 +284,16 @@ TEST_CASE("Hub binary: serve purges at start and again when its clock reaches th
     INFO(outcome.err);
     CHECK(outcome.exit_code == 0);
     CHECK(outcome.err.find("1 submission(s) forgotten") != std::string::npos);
+    // The thread's purges and the command's, in the audit log with their counts.
+    auto store = sync::hub::Store::open(db.string());
+    REQUIRE(store);
+    auto events = (*store)->audit_log(std::nullopt, 20, std::nullopt);
+    REQUIRE(events);
+    std::vector<std::string> seen;
+    for (auto& event : *events)
+        seen.push_back(event.actor + " " + event.action + " " + event.detail);
+    CHECK_THAT(seen, Catch::VectorContains(std::string("hub purge purged=1 forgotten=0")));
+    CHECK_THAT(seen, Catch::VectorContains(std::string("cli purge purged=0 forgotten=1")));
 }
 
 TEST_CASE("Hub binary: --status-limit off leaves /suivi's rate to a proxy", "[hub][net][ops]")
