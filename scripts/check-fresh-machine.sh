@@ -22,6 +22,16 @@ for command in "${commands[@]}"; do
 done
 mkdir -p "$logs"
 
+# npm as the host has it, whole: an npm that updated itself on the host no longer matches the files
+# dpkg lists for nodejs, and half of each would not run.
+copy_host_npm() {
+  if [ -d /usr/lib/node_modules/npm ]; then
+    rm -rf "$base/usr/lib/node_modules/npm"
+    mkdir -p "$base/usr/lib/node_modules"
+    cp -a /usr/lib/node_modules/npm "$base/usr/lib/node_modules/"
+  fi
+}
+
 # The base: Debian 12 with every package of the CI image, made once and kept.
 if [ ! -e "$base/.complete" ]; then
   command -v debootstrap > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
@@ -55,10 +65,13 @@ if [ ! -e "$base/.complete" ]; then
     dpkg -L nodejs | while read -r path; do [ -f "$path" ] || [ -L "$path" ] && echo "$path"; done \
       | tar -cf - -T - 2>/dev/null | tar -xf - -C "$base"
   fi
+  copy_host_npm
   umount -l "$base/proc" "$base/dev"
   trap - EXIT
   touch "$base/.complete"
 fi
+
+[ -e "$base/.complete" ] && copy_host_npm
 
 # One README command in a throw-away overlay of the base, from a clean clone; prints its wall time.
 run_in_fresh_machine() {
