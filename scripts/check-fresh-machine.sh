@@ -92,12 +92,17 @@ run_in_fresh_machine() {
   mount --bind /dev "$root/dev"
   mount --bind /dev/pts "$root/dev/pts"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  # This kind of machine reaches the npm registry through its own certificate authority, which it
+  # trusts system-wide and in npm's configuration: the network's setting, like resolv.conf, not ours.
+  [ -d /usr/local/share/ca-certificates ] && cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+  [ -f /etc/ssl/certs/ca-certificates.crt ] && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+  for npmrc in /etc/npmrc /root/.npmrc; do [ -f "$npmrc" ] && cp "$npmrc" "$root$npmrc"; done
   git clone -q "$repo" "$root/root/guichet"
   echo "== fresh machine: $script (log: $logs/$name.log)"
   local start=$SECONDS status=0
   # The environment CI gives .ci/run: root's PATH with pyenv's shims first (absent here, as python3
   # packages from pip are), no display, no terminal.
-  chroot "$root" env -i HOME=/root LANG=C.UTF-8 CI=true \
+  chroot "$root" env -i HOME=/root LANG=C.UTF-8 CI=true ${NODE_EXTRA_CA_CERTS:+NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS} \
     PATH=/root/.pyenv/shims:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     sh -c "cd /root/guichet && $script" < /dev/null > "$logs/$name.log" 2>&1 || status=$?
   local took=$((SECONDS - start))
