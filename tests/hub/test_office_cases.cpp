@@ -372,3 +372,30 @@ TEST_CASE("Office: the key and export pages load our modules only, with libsodiu
     REQUIRE(home);
     CHECK(home->status == 303);
 }
+
+TEST_CASE("Office: labels outlive the procedure files: serve remembers each version it was given", "[hub][net][office]")
+{
+    Office office;
+    {
+        ServedHub hub(office.dir, office.db, office.serve_args({ "--procedures", procedures_dir() }));
+        auto client = hub.client();
+        auto alice = sign_in(client, "alice", password);
+        auto labels = client.Get("/office/api/procedures/change-of-address/1", with_session(alice.session));
+        REQUIRE(labels);
+        CHECK(labels->status == 200);
+    }
+    CHECK(scalar(office.db, "SELECT count(*) FROM procedure_definitions WHERE procedure = 'change-of-address' AND version = 1") == "1");
+    // Started again without the files (a pack that dropped the version): the stored definition answers.
+    ServedHub hub(office.dir, office.db, office.serve_args());
+    auto client = hub.client();
+    auto alice = sign_in(client, "alice", password);
+    auto labels = client.Get("/office/api/procedures/change-of-address/1", with_session(alice.session));
+    REQUIRE(labels);
+    CHECK(labels->status == 200);
+    CHECK_THAT(labels->body, Catch::Contains("\"moved_on\""));
+    // The inbox of a '*'-less agent still lists its procedure, titled by its id without the files.
+    auto inbox = client.Get("/office/demandes", with_session(alice.session));
+    REQUIRE(inbox);
+    CHECK(inbox->status == 200);
+    CHECK_THAT(inbox->body, Catch::Contains("value=\"change-of-address\" selected"));
+}
