@@ -560,8 +560,15 @@ void key_page(const httplib::Request& req, httplib::Response& res, OfficeContext
           "<div class=\"fr-input-group\"><label class=\"fr-label\" for=\"cle-phrase\">Phrase de passe<span class=\"fr-hint-text\">Seulement "
           "pour une clé protégée.</span></label><input class=\"fr-input\" type=\"password\" id=\"cle-phrase\" autocomplete=\"off\"></div>"
           "<ul class=\"fr-btns-group fr-btns-group--inline-md\"><li><button class=\"fr-btn\" type=\"button\" id=\"cle-charger\">Charger la clé</button></li>"
-          "<li><button class=\"fr-btn fr-btn--secondary\" type=\"button\" id=\"cle-oublier\">Oublier la clé</button></li></ul>"
-          "<p><a href=\"/office/demandes\">Aller aux demandes</a></p>";
+          "<li><button class=\"fr-btn fr-btn--secondary\" type=\"button\" id=\"cle-oublier\">Oublier la clé</button></li></ul>";
+    // Back to the submission the agent came from (cases.js links here with ?retour=ID): built from a
+    // checked id only.
+    static const std::regex uuid(R"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+    auto back = req.has_param("retour") ? req.get_param_value("retour") : std::string();
+    if (std::regex_match(back, uuid))
+        main += "<p><a href=\"/office/demandes/" + back + "\">Revenir à la demande</a></p>";
+    else
+        main += "<p><a href=\"/office/demandes\">Aller aux demandes</a></p>";
     send_page(res, { .title = "Clé de dépôt", .session = &*session, .active = Nav::Cle, .scripts = { "app/office.js" },
                        .needs_sodium = true, .body_page = "cle" },
         main);

@@ -399,3 +399,41 @@ TEST_CASE("Office: labels outlive the procedure files: serve remembers each vers
     CHECK(inbox->status == 200);
     CHECK_THAT(inbox->body, Catch::Contains("value=\"change-of-address\" selected"));
 }
+
+TEST_CASE("Office: the API pages large sealed payloads in smaller pages, and the key page leads back to a case", "[hub][net][office]")
+{
+    Office office;
+    std::string rows;
+    for (int i = 0; i < 60; ++i)
+        rows += std::string(rows.empty() ? "" : ", ") + "('" + uuid(i) + "', 'k1', 'change-of-address', 1, '" + received(i) + "', '" + received(i)
+            + "', randomblob(200000), randomblob(32), NULL)";
+    run_sql(office.db, "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash, receipt) VALUES " + rows);
+    ServedHub hub(office.dir, office.db, office.serve_args());
+    auto client = hub.client();
+    auto alice = sign_in(client, "alice", password);
+    std::set<std::string> ids;
+    std::string cursor;
+    int pages = 0;
+    do {
+        auto page = client.Get("/office/api/demandes?procedure=change-of-address" + (cursor.empty() ? "" : "&apres=" + url_encode(cursor)),
+            with_session(alice.session));
+        REQUIRE(page);
+        REQUIRE(page->status == 200);
+        CHECK(page->body.size() <= 8 * 1024 * 1024);
+        std::regex id(R"re("id":"([0-9a-f-]{36})")re");
+        for (auto it = std::sregex_iterator(page->body.begin(), page->body.end(), id); it != std::sregex_iterator(); ++it)
+            ids.insert((*it)[1]);
+        std::smatch next;
+        cursor = std::regex_search(page->body, next, std::regex(R"re("next":"([^"]+)")re")) ? next[1].str() : "";
+        ++pages;
+    } while (!cursor.empty() && pages < 100);
+    CHECK(ids.size() == 60);
+    CHECK(pages > 1);
+
+    auto key = client.Get("/office/cle?retour=" + uuid(3), with_session(alice.session));
+    REQUIRE(key);
+    CHECK_THAT(key->body, Catch::Contains("href=\"/office/demandes/" + uuid(3) + "\">Revenir à la demande"));
+    auto odd = client.Get("/office/cle?retour=" + url_encode("javascript:alert(1)"), with_session(alice.session));
+    REQUIRE(odd);
+    CHECK(odd->body.find("javascript:") == std::string::npos);
+}

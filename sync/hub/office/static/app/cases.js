@@ -22,10 +22,10 @@ function alertBox(kind, text) {
 }
 
 // "Aucune clé chargée" with the way to load one (a soft link: the page keeps this tab's memory).
-function noKey(container, what) {
+function noKey(container, what, caseId) {
   const paragraph = element("p", `Aucune clé chargée : ${what} `);
   const link = element("a", "Charger la clé de dépôt");
-  link.href = "/office/cle";
+  link.href = caseId ? `/office/cle?retour=${encodeURIComponent(caseId)}` : "/office/cle";
   paragraph.append(link, document.createTextNode("."));
   container.replaceChildren(paragraph);
 }
@@ -33,11 +33,11 @@ function noKey(container, what) {
 async function wireCase(main) {
   const area = main.querySelector("#reponses");
   if (!area || !area.dataset.id) return;
+  const { id, procedure } = area.dataset;
   if (!hasKey()) {
-    noKey(area, "les réponses restent scellées.");
+    noKey(area, "les réponses restent scellées.", id);
     return;
   }
-  const { id, procedure } = area.dataset;
   area.replaceChildren(element("p", "Ouverture des réponses…"));
   let record;
   try {
@@ -52,7 +52,7 @@ async function wireCase(main) {
   const opened = await openSealed(record);
   if (!opened.ok) {
     if (opened.code === "no-key") {
-      noKey(area, "les réponses restent scellées.");
+      noKey(area, "les réponses restent scellées.", id);
       return;
     }
     area.replaceChildren(alertBox("error", opened.reason));
