@@ -340,22 +340,23 @@ void inbox_page(const httplib::Request& req, httplib::Response& res, OfficeConte
         main += "</tbody></table></div>";
     }
     // Keyset pages have no numbers: first, previous, next.
-    main += "<nav class=\"fr-pagination\" aria-label=\"Pages des demandes\"><ul class=\"fr-pagination__list\">";
+    std::string links;
     if (inbox.has_previous && !inbox.rows.empty()) {
-        main += "<li><a class=\"fr-pagination__link fr-pagination__link--first\" href=\"/office/demandes"
+        links += "<li><a class=\"fr-pagination__link fr-pagination__link--first\" href=\"/office/demandes"
             + html_escape(query_string(*procedure, filters.kept)) + "\">Première</a></li>";
         auto& first = inbox.rows.front();
-        main += "<li><a class=\"fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label\" href=\"/office/demandes"
+        links += "<li><a class=\"fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label\" href=\"/office/demandes"
             + html_escape(query_string(*procedure, filters.kept, std::pair { std::string("avant"), format_cursor({ first.received_at, first.seq }) }))
             + "\">Précédente</a></li>";
     }
     if (inbox.has_next && !inbox.rows.empty()) {
         auto& last = inbox.rows.back();
-        main += "<li><a class=\"fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label\" href=\"/office/demandes"
+        links += "<li><a class=\"fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label\" href=\"/office/demandes"
             + html_escape(query_string(*procedure, filters.kept, std::pair { std::string("apres"), format_cursor({ last.received_at, last.seq }) }))
             + "\">Suivante</a></li>";
     }
-    main += "</ul></nav>";
+    if (!links.empty())
+        main += "<nav class=\"fr-pagination\" aria-label=\"Pages des demandes\"><ul class=\"fr-pagination__list\">" + links + "</ul></nav>";
     send_page(res, frame, main);
 }
 
