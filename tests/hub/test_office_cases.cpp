@@ -437,3 +437,23 @@ TEST_CASE("Office: the API pages large sealed payloads in smaller pages, and the
     REQUIRE(odd);
     CHECK(odd->body.find("javascript:") == std::string::npos);
 }
+
+TEST_CASE("Office: a supervisor of every procedure picks among those the hub knows", "[hub][net][office]")
+{
+    Office office(std::vector<std::pair<std::string, std::string>> { { "boss", "supervisor" } });
+    plant_cases(office);
+    ServedHub hub(office.dir, office.db, office.serve_args({ "--procedures", procedures_dir() }));
+    auto client = hub.client();
+    auto boss = sign_in(client, "boss", password);
+    auto inbox = client.Get("/office/demandes", with_session(boss.session));
+    REQUIRE(inbox);
+    CHECK(inbox->status == 200);
+    CHECK_THAT(inbox->body, Catch::Contains("<option value=\"adviser-appointment\" selected>"));
+    CHECK_THAT(inbox->body, Catch::Contains("<option value=\"civil-status-certificate\">"));
+    auto other = client.Get("/office/demandes?procedure=civil-status-certificate", with_session(boss.session));
+    REQUIRE(other);
+    CHECK(case_links(other->body) == std::vector<std::string> { uuid(600) });
+    auto record = client.Get("/office/api/demandes/" + uuid(600), with_session(boss.session));
+    REQUIRE(record);
+    CHECK(record->status == 200);
+}
