@@ -30,7 +30,37 @@ function noKey(container, what, caseId) {
   container.replaceChildren(paragraph);
 }
 
+// The hub keeps at most 1000 bytes of message (accents take two): say so before the form leaves, so the
+// agent's text is not lost to a refusal.
+const MAX_MESSAGE_BYTES = 1000;
+
+function wireStateForm(main) {
+  const form = main.querySelector("form.office-soft-post");
+  const message = form ? form.querySelector("#message") : null;
+  if (!form || !message) return;
+  form.addEventListener("submit", (event) => {
+    const bytes = new TextEncoder().encode(message.value.replace(/\r/g, "")).length;
+    let error = form.querySelector("#message-erreur");
+    if (bytes <= MAX_MESSAGE_BYTES) {
+      if (error) error.remove();
+      message.removeAttribute("aria-invalid");
+      return;
+    }
+    event.preventDefault();
+    if (!error) {
+      error = element("p", undefined, "fr-error-text");
+      error.id = "message-erreur";
+      message.after(error);
+    }
+    error.textContent = `Message trop long : ${bytes} octets pour ${MAX_MESSAGE_BYTES} au plus (les lettres accentuées en comptent deux). Raccourcissez-le.`;
+    message.setAttribute("aria-invalid", "true");
+    message.setAttribute("aria-describedby", "message-erreur");
+    message.focus();
+  });
+}
+
 async function wireCase(main) {
+  wireStateForm(main);
   const area = main.querySelector("#reponses");
   if (!area || !area.dataset.id) return;
   const { id, procedure } = area.dataset;
