@@ -196,12 +196,11 @@ function wireExport(main) {
 
 // data-page → its wiring, registered by office.js.
 export const casePages = {
-  demande: (main) => {
+  demande: (main) =>
     wireCase(main).catch((error) => {
       const area = main.querySelector("#reponses");
       if (area) area.replaceChildren(alertBox("error", `Les réponses n’ont pas pu être ouvertes : ${error.message}`));
-    });
-  },
+    }),
   cle: wireKey,
   export: wireExport,
 };
