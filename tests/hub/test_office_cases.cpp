@@ -3,7 +3,9 @@
 // the JSON API of the browser's modules, the scope of each agent, and hostile strings from kiosks.
 #include "hub_fixture.h"
 #include "office_fixture.h"
+#include "pg_fixture.h"
 
+#include "sync/protocol.h"
 #include "sync/receipt.h"
 #include "sync/sqlite.h"
 
@@ -456,4 +458,67 @@ TEST_CASE("Office: a supervisor of every procedure picks among those the hub kno
     auto record = client.Get("/office/api/demandes/" + uuid(600), with_session(boss.session));
     REQUIRE(record);
     CHECK(record->status == 200);
+}
+
+TEST_CASE("Office on PostgreSQL: a kiosk's submission is found by its receipt code, taken and finished", "[hub][net][office][pg]")
+{
+    TestHooks hooks;
+    TempDir dir;
+    auto url = guichet::test::shared_postgres().create_database();
+    auto token = guichet::test::enroll(dir, url, "k1");
+    auto added = run_hub(dir, { "agent", "add", "alice", "--db", url, "--procedures", "change-of-address", "--hash-cost", "test" },
+        std::string(password) + "\n");
+    INFO(added.err);
+    REQUIRE(added.exit_code == 0);
+    ServedHub hub(dir, url, { "--agent-hash-cost", "test", "--procedures", procedures_dir() });
+
+    // What the real kiosk sends: a sealed item with its receipt code.
+    std::string sealed_text = "not really sealed, never opened by the hub";
+    auto item = guichet::test::make_item({ sealed_text.begin(), sealed_text.end() }, "change-of-address");
+    item.version = 1;
+    std::string code = sync::new_receipt_code();
+    item.receipt = sync::protocol::wire_receipt(code);
+    REQUIRE(item.receipt);
+    auto kiosk = hub.client(token);
+    auto sent = kiosk.Post("/v1/submissions", sync::protocol::encode(sync::protocol::Batch { "k1", { item } }), "application/json");
+    REQUIRE(sent);
+    REQUIRE(sent->status == 200);
+
+    auto client = hub.client();
+    auto alice = sign_in(client, "alice", password);
+    REQUIRE_FALSE(alice.session.empty());
+    auto session = with_session(alice.session);
+    auto found = client.Get("/office/demandes?procedure=change-of-address&code=" + url_encode(code), session);
+    REQUIRE(found);
+    CHECK(case_links(found->body) == std::vector<std::string> { item.id });
+
+    auto page = client.Get("/office/demandes/" + item.id, session);
+    REQUIRE(page);
+    REQUIRE(page->status == 200);
+    auto csrf = csrf_of(page->body);
+    auto form_type = "application/x-www-form-urlencoded";
+    std::string action = "/office/demandes/" + item.id + "/etat";
+    auto taken = client.Post(action, session, form({ { "_csrf", csrf }, { "etat", "in_progress" }, { "rev", "0" } }), form_type);
+    REQUIRE(taken);
+    CHECK(taken->get_header_value("Location") == "/office/demandes/" + item.id + "?resultat=ok");
+    auto stale = client.Post(action, session, form({ { "_csrf", csrf }, { "etat", "done" }, { "rev", "0" } }), form_type);
+    REQUIRE(stale);
+    CHECK(stale->get_header_value("Location") == "/office/demandes/" + item.id + "?resultat=perime");
+    auto done = client.Post(action, session, form({ { "_csrf", csrf }, { "etat", "done" }, { "rev", "1" }, { "message", "Votre dossier est complet." } }),
+        form_type);
+    REQUIRE(done);
+    CHECK(done->get_header_value("Location") == "/office/demandes/" + item.id + "?resultat=ok");
+    auto after = client.Get("/office/demandes/" + item.id, session);
+    REQUIRE(after);
+    CHECK_THAT(after->body, Catch::Contains("alice, En cours → Traitée"));
+    CHECK_THAT(after->body, Catch::Contains("Votre dossier est complet."));
+
+    auto record = client.Get("/office/api/demandes/" + item.id, session);
+    REQUIRE(record);
+    CHECK(record->status == 200);
+    CHECK_THAT(record->body, Catch::Contains("\"receipt\":\"" + *item.receipt + "\""));
+    CHECK_THAT(record->body, Catch::Contains("\"state\":\"done\""));
+    auto list = client.Get("/office/api/demandes?procedure=change-of-address", session);
+    REQUIRE(list);
+    CHECK_THAT(list->body, Catch::Contains(item.id));
 }
