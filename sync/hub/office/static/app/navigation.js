@@ -55,7 +55,8 @@ async function go(url, push, init = {}) {
   if (nav && nextNav) nav.replaceWith(document.adoptNode(nextNav));
   current = next.body.dataset.page || '';
   document.body.dataset.page = current;
-  if (push) history.pushState({}, '', landed.href);
+  // A POST answered without a redirect (a refusal) stays at the page's address: its own is not a page.
+  if (push && !(init.method && !response.redirected)) history.pushState({}, '', landed.href);
   const heading = document.querySelector('#contenu h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');
@@ -82,7 +83,8 @@ function onSubmit(event) {
   if (!isOfficeUrl(url)) return;
   // A POST form marked office-soft-post (a case's state form) is sent by fetch too, so the key survives
   // it; the server's 303 lands on a page like any other. Other POST forms (sign-out) are left alone.
-  if ((form.method || 'get').toLowerCase() === 'post') {
+  const method = (form.method || 'get').toLowerCase();
+  if (method === 'post') {
     if (!form.classList.contains('office-soft-post')) return;
     event.preventDefault();
     const data = new FormData(form);
@@ -94,6 +96,7 @@ function onSubmit(event) {
     });
     return;
   }
+  if (method !== 'get') return;
   event.preventDefault();
   url.search = new URLSearchParams(new FormData(form)).toString();
   go(url.href, true);
