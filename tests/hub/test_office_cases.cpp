@@ -522,3 +522,28 @@ TEST_CASE("Office on PostgreSQL: a kiosk's submission is found by its receipt co
     REQUIRE(list);
     CHECK_THAT(list->body, Catch::Contains(item.id));
 }
+
+TEST_CASE("Office: beyond the count's cap the inbox says 10 000+, and pages still follow one another", "[hub][net][office]")
+{
+    Office office;
+    run_sql(office.db,
+        "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash) "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001) "
+        "SELECT printf('00000000-0000-4000-8000-%012d', i), 'k1', 'change-of-address', 1, '2026-11-01T00:00:00.000Z', "
+        "'2026-11-01T00:00:00.000Z', x'00', randomblob(32) FROM n");
+    ServedHub hub(office.dir, office.db, office.serve_args());
+    auto client = hub.client();
+    auto alice = sign_in(client, "alice", password);
+    auto first = client.Get("/office/demandes", with_session(alice.session));
+    REQUIRE(first);
+    CHECK_THAT(first->body, Catch::Contains(">10 000+ demandes<"));
+    // Equal reception times: the sequence number orders them.
+    auto ids = case_links(first->body);
+    REQUIRE(ids.size() == 50);
+    CHECK(ids.front() == uuid(10001));
+    auto next = client.Get(link_named(first->body, "Suivante"), with_session(alice.session));
+    REQUIRE(next);
+    auto more = case_links(next->body);
+    REQUIRE(more.size() == 50);
+    CHECK(more.front() == uuid(9951));
+}
