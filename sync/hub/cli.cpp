@@ -250,8 +250,13 @@ int serve(const Arguments& args, std::ostream& err)
     // raising glibc's threshold and staying in an arena after a burst of large bodies.
     mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 
+    // The procedures, read once: their retention for the purge thread, their labels for the back office.
+    auto catalog = serve_catalog(args.get("--procedures"), options.packs_dir, err);
+    if (!catalog)
+        return usage_error(err, catalog.error().message);
+    options.office.procedures = *catalog;
     // Retention (the purge thread below) and the test clock: read before anything starts.
-    auto retention = serve_retention(args.get("--clock-file"), args.get("--procedures"), args.get("--keep-status-days"));
+    auto retention = serve_retention(args.get("--clock-file"), catalog->get(), args.get("--keep-status-days"));
     if (!retention)
         return usage_error(err, retention.error().message);
     options.clock = retention->clock;
@@ -265,6 +270,11 @@ int serve(const Arguments& args, std::ostream& err)
     auto store = Store::open(*args.get("--db"));
     if (!store)
         return failure(err, store.error().message);
+    // Each (id, version) is kept in the store (insert if absent), so a later pack that drops or changes a
+    // version leaves the submissions made with it their labels.
+    if (*catalog)
+        if (auto remembered = (*catalog)->remember_all(**store); !remembered)
+            err << "guichet-hub: warning: cannot keep the procedure definitions in the database: " << remembered.error().message << "\n";
 
     // Signals are taken by one thread with sigwait, so stopping is ordinary code, not a handler. The
     // mask is set before the server starts its worker threads, which inherit it.
@@ -538,7 +548,7 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--session-idle", "DURATION", "agents are signed out after this long without a request, 1m to 12h (default 30m)" },
                 { "--clock-file", "FILE", "read the time from FILE at each use (tests only: needs GUICHET_HUB_TEST_HOOKS=1)" },
                 { "--agent-hash-cost", "interactive|test", "the Argon2id cost of the dummy hash for unknown names (test: needs GUICHET_HUB_TEST_HOOKS=1)" },
-                { "--procedures", "DIR", "the procedure files whose retention_days the daily purge applies (default: 90 days for all)" },
+                { "--procedures", "DIR", "the procedure files: their retention_days for the daily purge (default: 90 days for all), their labels for the back office" },
                 { "--keep-status-days", "N", "forget a submission (its state at /suivi) this long after its purge, 1 to 3650 (default 365)" },
                 { "--status-limit", "per-address|off", "the rate limit of /suivi/CODE: per client address (default), or off behind a proxy that limits it" } } },
         { "purge", "delete the sealed answers of processed submissions past their retention, and forget old ones (serve does it daily)", {},

@@ -133,8 +133,36 @@ int purge_command(const std::string& db, const std::optional<std::string>& proce
     return exit_ok;
 }
 
+Result<std::shared_ptr<const ProcedureCatalog>> serve_catalog(const std::optional<std::string>& procedures,
+    const std::optional<std::filesystem::path>& packs, std::ostream& err)
+{
+    if (!procedures && !packs)
+        return std::shared_ptr<const ProcedureCatalog>();
+    ProcedureCatalog catalog;
+    if (procedures) {
+        auto loaded = ProcedureCatalog::load(*procedures);
+        if (!loaded)
+            return fail("--procedures: " + loaded.error().message);
+        if (!loaded->problems().empty()) {
+            std::string message = "--procedures: the procedure files in '" + *procedures + "' have problems:";
+            for (auto& problem : loaded->problems())
+                message += "\n  " + problem;
+            return fail(message);
+        }
+        catalog = std::move(*loaded);
+    }
+    if (packs) {
+        size_t before = catalog.problems().size();
+        if (auto added = catalog.add_pack_depot(*packs); !added)
+            err << "guichet-hub: warning: the back office has no labels from the pack depot: " << added.error().message << "\n";
+        for (size_t i = before; i < catalog.problems().size(); ++i)
+            err << "guichet-hub: warning: pack depot: " << catalog.problems()[i] << "\n";
+    }
+    return std::shared_ptr<const ProcedureCatalog>(std::make_shared<ProcedureCatalog>(std::move(catalog)));
+}
+
 Result<ServeRetention> serve_retention(const std::optional<std::string>& clock_file,
-    const std::optional<std::string>& procedures, const std::optional<std::string>& keep_status_days)
+    const ProcedureCatalog* procedures, const std::optional<std::string>& keep_status_days)
 {
     ServeRetention retention;
     if (clock_file) {
@@ -146,10 +174,7 @@ Result<ServeRetention> serve_retention(const std::optional<std::string>& clock_f
     auto days = keep_days(keep_status_days);
     if (!days)
         return fail(days.error().message);
-    auto policy = purge_policy_from(procedures ? std::optional<std::filesystem::path>(*procedures) : std::nullopt, *days);
-    if (!policy)
-        return fail("--procedures: " + policy.error().message);
-    retention.policy = std::move(*policy);
+    retention.policy = procedures ? purge_policy_from(*procedures, *days) : PurgePolicy { .keep_status_days = *days };
     return retention;
 }
 

@@ -3,8 +3,10 @@
 #pragma once
 #include "kiosk/core/result.h"
 #include "sync/hub/hub_clock.h"
+#include "sync/hub/procedure_catalog.h"
 #include "sync/hub/retention.h"
 
+#include <filesystem>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -21,13 +23,20 @@ int kiosk_command(const std::string& sub, const std::optional<std::string>& name
 int purge_command(const std::string& db, const std::optional<std::string>& procedures, const std::optional<std::string>& now,
     const std::optional<std::string>& keep_status_days, std::ostream& err);
 
+// serve's procedures, read once before the server starts (procedure_catalog.h): the files of
+// `--procedures DIR` (a broken file is an error, as for the purge) and those the pack depot of `--packs`
+// publishes (a depot's problems are warnings written to `err`: a new depot has no channel yet). Null
+// when neither is given.
+Result<std::shared_ptr<const ProcedureCatalog>> serve_catalog(const std::optional<std::string>& procedures,
+    const std::optional<std::filesystem::path>& packs, std::ostream& err);
+
 // serve's retention options, read before the server starts: `--clock-file` (test hooks only),
-// `--procedures DIR`, `--keep-status-days N`.
+// the catalog of serve_catalog (each procedure's retention_days), `--keep-status-days N`.
 struct ServeRetention {
     HubClock clock;
     PurgePolicy policy;
 };
 Result<ServeRetention> serve_retention(const std::optional<std::string>& clock_file,
-    const std::optional<std::string>& procedures, const std::optional<std::string>& keep_status_days);
+    const ProcedureCatalog* procedures, const std::optional<std::string>& keep_status_days);
 
 }

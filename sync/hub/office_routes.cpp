@@ -11,7 +11,6 @@ namespace guichet::sync::hub {
 
 class SignInLimiter;
 std::shared_ptr<SignInLimiter> make_sign_in_limiter(HashCostLevel cost); // office_auth.cpp
-void install_placeholder_routes(GatedServer& http, OfficeContext& context); // office_placeholder.cpp (temporary)
 
 AgentHashCost agent_hash_cost(HashCostLevel level)
 {
@@ -43,7 +42,7 @@ Result<std::unique_ptr<OfficeContext>> make_office_context(Store& store, const O
     if (!limiter)
         return fail("cannot prepare the sign-in check (out of memory for Argon2id?)");
     return std::unique_ptr<OfficeContext>(new OfficeContext { store, options, clock,
-        std::make_shared<const OfficeAssets>(std::move(*assets)), std::move(limiter) });
+        std::make_shared<const OfficeAssets>(std::move(*assets)), std::move(limiter), options.procedures });
 }
 
 std::optional<BodyRefusal> office_body_policy(std::string_view method, std::string_view path, std::string_view content_type,
@@ -100,7 +99,7 @@ void install_office_routes(GatedServer& http, OfficeContext& context)
     install_auth_routes(http, context);
     // Other areas' installers go here, one line each.
     install_supervisor_routes(http, context);
-    install_placeholder_routes(http, context); // TEMPORARY: delete with office_placeholder.cpp once office_cases.cpp serves /office/demandes
+    install_case_routes(http, context);
 }
 
 }

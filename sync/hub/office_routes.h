@@ -44,6 +44,8 @@ AgentHashCost agent_hash_cost(HashCostLevel);
 // hub run from the build tree (tests), else the installed copy.
 std::filesystem::path default_office_assets_dir();
 
+class ProcedureCatalog; // procedure_catalog.h
+
 struct OfficeOptions {
     std::filesystem::path assets_dir = default_office_assets_dir(); // serve --office-assets
     int64_t session_idle_s = 30 * 60;  // serve --session-idle
@@ -53,6 +55,9 @@ struct OfficeOptions {
     bool secure_cookies = false;
     HashCostLevel hash_cost = HashCostLevel::Interactive; // of the dummy hash unknown names are checked against
     int64_t stale_after_s = 3600;                        // serve --stale-after: the fleet page marks kiosks silent longer
+    // The procedures of serve --procedures and --packs (procedure_catalog.h), loaded once at start: the
+    // French labels of opened answers; null when the hub was given neither.
+    std::shared_ptr<const ProcedureCatalog> procedures;
 };
 
 class OfficeAssets;   // office_assets.h: the static files, in memory
@@ -65,6 +70,9 @@ struct OfficeContext {
     HubClock clock;
     std::shared_ptr<const OfficeAssets> assets;
     std::shared_ptr<SignInLimiter> sign_in;
+    // The procedures' labels (OfficeOptions::procedures); null without --procedures and --packs, when the
+    // labels come only from the definitions the store remembers.
+    std::shared_ptr<const ProcedureCatalog> procedures;
 };
 
 // Builds the context: loads the assets directory into memory (a clear error when it is missing: build
@@ -78,6 +86,7 @@ void install_office_routes(GatedServer& http, OfficeContext& context);
 void install_auth_routes(GatedServer& http, OfficeContext& context);   // office_auth.cpp
 void install_static_routes(GatedServer& http, OfficeContext& context); // office_assets.cpp
 void install_supervisor_routes(GatedServer& http, OfficeContext& context); // office_supervisor.cpp
+void install_case_routes(GatedServer& http, OfficeContext& context); // office_cases.cpp: inbox, case pages, key, export, API
 
 // The body policy for paths under /office/: nullopt when the request may go on (its body, if any, is of
 // an allowed type and size), else the status to refuse it with (413, 415, 411, 404) and a message.

@@ -1,6 +1,8 @@
 // The purge policy from procedure files, and the purge thread of `serve`.
 #include "sync/hub/retention.h"
 
+#include "sync/hub/procedure_catalog.h"
+
 #include "kiosk/core/procedure.h"
 
 namespace guichet::sync::hub {
@@ -22,6 +24,20 @@ Result<PurgePolicy> purge_policy_from(const std::optional<std::filesystem::path>
     for (auto& procedure : catalog.procedures)
         if (procedure->retention_days)
             policy.retention_days[procedure->id] = *procedure->retention_days;
+    return policy;
+}
+
+PurgePolicy purge_policy_from(const ProcedureCatalog& catalog, int keep_status_days)
+{
+    PurgePolicy policy;
+    policy.keep_status_days = keep_status_days;
+    // Entries are ordered by (id, version): the last one of an id is its highest version.
+    for (auto& [key, entry] : catalog.entries()) {
+        if (entry.retention_days)
+            policy.retention_days[key.first] = *entry.retention_days;
+        else
+            policy.retention_days.erase(key.first);
+    }
     return policy;
 }
 

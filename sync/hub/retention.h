@@ -17,10 +17,15 @@
 
 namespace guichet::sync::hub {
 
+class ProcedureCatalog; // procedure_catalog.h
+
 // The policy of the procedure files in `dir` (or one file): each procedure's retention_days, the default
 // for the others (and for files without the number). A folder with a broken file is an error: the
 // hub must not guess how long to keep what that file's citizens were promised.
 Result<PurgePolicy> purge_policy_from(const std::optional<std::filesystem::path>& dir, int keep_status_days = 365);
+// The same from procedures already loaded (serve: one load feeds the purge and the back office's
+// labels); each procedure's retention is its highest version's.
+PurgePolicy purge_policy_from(const ProcedureCatalog& catalog, int keep_status_days = 365);
 
 // One line for the log, in the hub's words.
 std::string describe(const PurgeCount& count, std::string_view now);

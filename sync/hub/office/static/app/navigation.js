@@ -26,18 +26,19 @@ function notify() {
   for (const fn of listeners) fn(current, main);
 }
 
-async function go(url, push) {
+// init: fetch's options for a POST form (see onSubmit); a GET otherwise.
+async function go(url, push, init = {}) {
   let response;
   try {
-    response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+    response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' }, ...init });
   } catch {
-    window.location.assign(url);
+    if (!init.method) window.location.assign(url);
     return;
   }
   const type = response.headers.get('Content-Type') || '';
   const landed = new URL(response.url);
   if (!type.startsWith('text/html') || !isOfficeUrl(landed)) {
-    window.location.assign(url);
+    window.location.assign(init.method ? window.location.href : url); // never re-sends a POST as a GET
     return;
   }
   const next = new DOMParser().parseFromString(await response.text(), 'text/html');
@@ -54,7 +55,8 @@ async function go(url, push) {
   if (nav && nextNav) nav.replaceWith(document.adoptNode(nextNav));
   current = next.body.dataset.page || '';
   document.body.dataset.page = current;
-  if (push) history.pushState({}, '', landed.href);
+  // A POST answered without a redirect (a refusal) stays at the page's address: its own is not a page.
+  if (push && !(init.method && !response.redirected)) history.pushState({}, '', landed.href);
   const heading = document.querySelector('#contenu h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');
@@ -77,9 +79,24 @@ function onClick(event) {
 function onSubmit(event) {
   const form = event.target;
   if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
-  if ((form.method || 'get').toLowerCase() !== 'get') return;
   const url = new URL(form.action, window.location.href);
   if (!isOfficeUrl(url)) return;
+  // A POST form marked office-soft-post (a case's state form) is sent by fetch too, so the key survives
+  // it; the server's 303 lands on a page like any other. Other POST forms (sign-out) are left alone.
+  const method = (form.method || 'get').toLowerCase();
+  if (method === 'post') {
+    if (!form.classList.contains('office-soft-post')) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+    go(url.href, true, {
+      method: 'POST',
+      headers: { Accept: 'text/html', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(data).toString(),
+    });
+    return;
+  }
+  if (method !== 'get') return;
   event.preventDefault();
   url.search = new URLSearchParams(new FormData(form)).toString();
   go(url.href, true);

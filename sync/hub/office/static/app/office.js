@@ -2,6 +2,8 @@
 // reads <body data-page="…"> and wires what that page needs. Pages work without it; it only adds soft
 // navigation (navigation.js), which keeps the decryption key held in this tab's memory across pages.
 import { startNavigation, onPage } from './navigation.js';
+import { casePages } from './cases.js';
+import { armAutoForget, forget } from './keyring.js';
 
 const wiring = new Map(); // data-page → function(main) run on each arrival on that page
 const signOutHooks = [];
@@ -22,6 +24,11 @@ document.addEventListener('submit', (event) => {
     for (const fn of signOutHooks) fn();
   }
 }, true);
+
+// The agents' pages (cases.js); the key is wiped at sign-out, when the tab goes away, and when idle.
+for (const [name, wire] of Object.entries(casePages)) registerPage(name, wire);
+onSignOut(forget);
+armAutoForget(window);
 
 onPage((name, main) => {
   const wire = wiring.get(name);
