@@ -3,6 +3,8 @@
 // with kiosks, retention, and kiosk tokens that can be revoked or rotated. Plain values; the Store
 // (store.h) reads and writes them, on either engine.
 #pragma once
+#include "sync/protocol.h"
+
 #include "kiosk/core/lockout.h"
 
 #include <array>
@@ -124,18 +126,11 @@ struct KioskStateUpdate {
     std::string message, at;
     int64_t rev = 0;
 };
-struct StateAck {
-    std::string id;
-    int64_t rev = 0;
-};
-
+// The kiosk's acknowledgements and rating counts are the protocol's own (sync/protocol.h): the hub
+// stores what the heartbeat carries, as it carries it.
+using StateAck = protocol::StateAck;
 // Per kiosk, day, procedure and score (1 to 3): absolute counts, so a repeated report changes nothing.
-struct RatingCount {
-    std::string day; // YYYY-MM-DD
-    std::string procedure;
-    int score = 0;
-    int64_t count = 0;
-};
+using RatingCount = protocol::RatingCount;
 struct RatingWeek {
     std::string procedure, week; // ISO week "2026-W49"
     std::array<int64_t, 3> counts {};

@@ -237,6 +237,15 @@ bool refuse_unexpected_body(const httplib::Request& req, httplib::Response& res)
     return true;
 }
 
+// The states a kiosk is owed, as batch and heartbeat answers carry them.
+std::vector<protocol::StateUpdate> on_the_wire(const std::vector<KioskStateUpdate>& owed)
+{
+    std::vector<protocol::StateUpdate> states;
+    for (auto& state : owed)
+        states.push_back({ state.id, std::string(name_of(state.state)), state.message, state.at, state.rev });
+    return states;
+}
+
 std::string_view default_error_message(int status)
 {
     switch (status) {
@@ -446,8 +455,7 @@ void HubServer::install_routes()
         // Issue 17: the processing states this kiosk is owed ride along. The batch is stored whatever
         // happens here, so a failure only leaves them for the next answer.
         if (auto owed = m_store.pending_states(kiosk, protocol::max_states_per_answer))
-            for (auto& state : *owed)
-                response->states.push_back({ state.id, std::string(name_of(state.state)), state.message, state.at, state.rev });
+            response->states = on_the_wire(*owed);
         else
             log_line("guichet-hub: cannot read the states owed to kiosk " + kiosk + ": " + owed.error().message);
         res.status = 200;
@@ -466,14 +474,8 @@ void HubServer::install_routes()
         }
         // Issue 17: rating counts and acknowledged states come in, owed states go out. A failure to
         // record either answers 503, so the kiosk sends them again rather than thinking them taken.
-        std::vector<RatingCount> ratings;
-        for (auto& rating : heartbeat.ratings)
-            ratings.push_back({ rating.day, rating.procedure, rating.score, rating.count });
-        std::vector<StateAck> acks;
-        for (auto& ack : heartbeat.states_applied)
-            acks.push_back({ ack.id, ack.rev });
-        auto ratings_done = m_store.record_ratings(kiosk, ratings);
-        auto acks_done = ratings_done ? m_store.ack_states(kiosk, acks) : Result<void>();
+        auto ratings_done = m_store.record_ratings(kiosk, heartbeat.ratings);
+        auto acks_done = ratings_done ? m_store.ack_states(kiosk, heartbeat.states_applied) : Result<void>();
         auto owed = ratings_done && acks_done ? m_store.pending_states(kiosk, protocol::max_states_per_answer)
                                               : Result<std::vector<KioskStateUpdate>>();
         if (!ratings_done || !acks_done || !owed) {
@@ -483,8 +485,7 @@ void HubServer::install_routes()
             return;
         }
         protocol::HeartbeatAnswer answer { "ok", now_rfc3339(Precision::Seconds), {}, {} };
-        for (auto& state : *owed)
-            answer.states.push_back({ state.id, std::string(name_of(state.state)), state.message, state.at, state.rev });
+        answer.states = on_the_wire(*owed);
         res.status = 200;
         res.set_content(protocol::encode(answer), "application/json");
     });

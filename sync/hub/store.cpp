@@ -172,40 +172,4 @@ Result<void> judge_import(const StoredItem& stored, const SubmissionRecord& reco
 
 }
 
-
-// The back office's groups of calls, until an engine implements them (store.h).
-namespace {
-Error not_implemented(std::string_view what) { return Error { "this hub store does not implement " + std::string(what) + " yet" }; }
-}
-Result<void> Store::add_agent(const AgentRecord&, std::string_view) { return std::unexpected(not_implemented("agents")); }
-Result<std::vector<AgentRecord>> Store::list_agents() { return std::unexpected(not_implemented("agents")); }
-Result<std::optional<std::pair<AgentRecord, std::string>>> Store::agent_with_hash(std::string_view) { return std::unexpected(not_implemented("agents")); }
-Result<void> Store::update_agent(std::string_view, const AgentUpdate&) { return std::unexpected(not_implemented("agents")); }
-Result<AgentRecord> Store::record_sign_in_failure(std::string_view, std::string_view, const LockoutRules&) { return std::unexpected(not_implemented("agents")); }
-Result<void> Store::record_sign_in_success(std::string_view, std::string_view) { return std::unexpected(not_implemented("agents")); }
-Result<void> Store::create_session(std::span<const uint8_t, 32>, std::string_view, std::span<const uint8_t, 32>, std::string_view, std::string_view) { return std::unexpected(not_implemented("sessions")); }
-Result<std::optional<SessionView>> Store::session(std::span<const uint8_t, 32>, std::string_view, int64_t) { return std::unexpected(not_implemented("sessions")); }
-Result<void> Store::end_session(std::span<const uint8_t, 32>) { return std::unexpected(not_implemented("sessions")); }
-Result<int64_t> Store::end_sessions_of(std::string_view) { return std::unexpected(not_implemented("sessions")); }
-Result<void> Store::audit(const AuditEvent&) { return std::unexpected(not_implemented("the audit log")); }
-Result<std::vector<AuditEvent>> Store::audit_log(std::optional<int64_t>, size_t, const std::optional<std::string>&) { return std::unexpected(not_implemented("the audit log")); }
-Result<InboxPage> Store::inbox(const InboxQuery&) { return std::unexpected(not_implemented("the inbox")); }
-Result<std::optional<CaseRecord>> Store::case_record(std::string_view) { return std::unexpected(not_implemented("cases")); }
-Result<TransitionOutcome> Store::set_state(const Transition&) { return std::unexpected(not_implemented("cases")); }
-Result<std::vector<StateChange>> Store::state_history(std::string_view) { return std::unexpected(not_implemented("cases")); }
-Result<void> Store::remember_procedure(std::string_view, int64_t, std::string_view, std::optional<int>) { return std::unexpected(not_implemented("procedure definitions")); }
-Result<std::optional<std::string>> Store::procedure_definition(std::string_view, int64_t) { return std::unexpected(not_implemented("procedure definitions")); }
-Result<CasePage> Store::cases_for_export(const InboxQuery&) { return std::unexpected(not_implemented("cases")); }
-Result<std::vector<KioskStateUpdate>> Store::pending_states(std::string_view, size_t) { return std::unexpected(not_implemented("states for kiosks")); }
-Result<void> Store::ack_states(std::string_view, std::span<const StateAck>) { return std::unexpected(not_implemented("states for kiosks")); }
-Result<void> Store::record_ratings(std::string_view, std::span<const RatingCount>) { return std::unexpected(not_implemented("ratings")); }
-Result<TokenCheck> Store::check_token(std::string_view, std::string_view) { return std::unexpected(not_implemented("token checks")); }
-Result<void> Store::revoke_kiosk(std::string_view, std::string_view) { return std::unexpected(not_implemented("token revocation")); }
-Result<std::string> Store::rotate_token(std::string_view, std::string_view, int64_t) { return std::unexpected(not_implemented("token rotation")); }
-Result<std::vector<KioskTokenInfo>> Store::kiosk_tokens() { return std::unexpected(not_implemented("token listing")); }
-Result<PurgeCount> Store::purge(const PurgePolicy&, std::string_view) { return std::unexpected(not_implemented("retention")); }
-Result<std::optional<CaseState>> Store::public_status(std::string_view) { return std::unexpected(not_implemented("the status page")); }
-Result<std::vector<RatingWeek>> Store::rating_weeks(std::string_view, std::string_view) { return std::unexpected(not_implemented("statistics")); }
-Result<std::vector<DelaySample>> Store::delays(std::string_view, std::string_view) { return std::unexpected(not_implemented("statistics")); }
-
 }

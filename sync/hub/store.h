@@ -124,59 +124,58 @@ public:
     virtual Result<size_t> import_submissions(std::span<const SubmissionRecord> submissions) = 0;
 
     // ---- The back office (issue 17). Every time is RFC 3339 UTC in the stored form (clock_text.h) and
-    // is passed in (`now`), so tests run them on a virtual clock. Until an engine implements a group,
-    // its calls fail with "not implemented" (store.cpp).
+    // is passed in (`now`), so tests run them on a virtual clock.
 
     // Agents, sessions and the audit log. Sessions are kept by the hash of the cookie's secret.
-    virtual Result<void> add_agent(const AgentRecord& agent, std::string_view password_hash);
-    virtual Result<std::vector<AgentRecord>> list_agents();
-    virtual Result<std::optional<std::pair<AgentRecord, std::string>>> agent_with_hash(std::string_view name);
-    virtual Result<void> update_agent(std::string_view name, const AgentUpdate& update);
+    virtual Result<void> add_agent(const AgentRecord& agent, std::string_view password_hash) = 0;
+    virtual Result<std::vector<AgentRecord>> list_agents() = 0;
+    virtual Result<std::optional<std::pair<AgentRecord, std::string>>> agent_with_hash(std::string_view name) = 0;
+    virtual Result<void> update_agent(std::string_view name, const AgentUpdate& update) = 0;
     // One atomic step: failures + 1 and retry_at = now + wait_after_failures(failures, rules); returns the
     // agent as it now is. Fails for an unknown name.
-    virtual Result<AgentRecord> record_sign_in_failure(std::string_view name, std::string_view now, const LockoutRules& rules);
-    virtual Result<void> record_sign_in_success(std::string_view name, std::string_view now);
+    virtual Result<AgentRecord> record_sign_in_failure(std::string_view name, std::string_view now, const LockoutRules& rules) = 0;
+    virtual Result<void> record_sign_in_success(std::string_view name, std::string_view now) = 0;
     virtual Result<void> create_session(std::span<const uint8_t, 32> id_hash, std::string_view agent,
-        std::span<const uint8_t, 32> csrf, std::string_view now, std::string_view expires_at);
+        std::span<const uint8_t, 32> csrf, std::string_view now, std::string_view expires_at) = 0;
     // The session if it exists, its agent is enabled, it has not passed expires_at and was seen within
     // idle_s; touches last_seen.
-    virtual Result<std::optional<SessionView>> session(std::span<const uint8_t, 32> id_hash, std::string_view now, int64_t idle_s);
-    virtual Result<void> end_session(std::span<const uint8_t, 32> id_hash);
-    virtual Result<int64_t> end_sessions_of(std::string_view agent);
-    virtual Result<void> audit(const AuditEvent& event);
+    virtual Result<std::optional<SessionView>> session(std::span<const uint8_t, 32> id_hash, std::string_view now, int64_t idle_s) = 0;
+    virtual Result<void> end_session(std::span<const uint8_t, 32> id_hash) = 0;
+    virtual Result<int64_t> end_sessions_of(std::string_view agent) = 0;
+    virtual Result<void> audit(const AuditEvent& event) = 0;
     // Newest first; before_seq pages back; target filters.
     virtual Result<std::vector<AuditEvent>> audit_log(std::optional<int64_t> before_seq, size_t limit,
-        const std::optional<std::string>& target);
+        const std::optional<std::string>& target) = 0;
 
     // Cases: the inbox, one submission with its state, state changes, the export, procedure definitions.
-    virtual Result<InboxPage> inbox(const InboxQuery& query);
-    virtual Result<std::optional<CaseRecord>> case_record(std::string_view id);
-    virtual Result<TransitionOutcome> set_state(const Transition& transition);
-    virtual Result<std::vector<StateChange>> state_history(std::string_view id);
+    virtual Result<InboxPage> inbox(const InboxQuery& query) = 0;
+    virtual Result<std::optional<CaseRecord>> case_record(std::string_view id) = 0;
+    virtual Result<TransitionOutcome> set_state(const Transition& transition) = 0;
+    virtual Result<std::vector<StateChange>> state_history(std::string_view id) = 0;
     virtual Result<void> remember_procedure(std::string_view id, int64_t version, std::string_view definition_json,
-        std::optional<int> retention_days);
-    virtual Result<std::optional<std::string>> procedure_definition(std::string_view id, int64_t version);
+        std::optional<int> retention_days) = 0;
+    virtual Result<std::optional<std::string>> procedure_definition(std::string_view id, int64_t version) = 0;
     // Whole cases (sealed bytes included) for the browser's export: the inbox's filters, newest first
     // after query.after, at most query.limit (capped at 200); `next` is the following page's cursor.
-    virtual Result<CasePage> cases_for_export(const InboxQuery& query);
+    virtual Result<CasePage> cases_for_export(const InboxQuery& query) = 0;
 
     // What travels with kiosks: states owed to a kiosk (rev above what it acknowledged), its
     // acknowledgements, and its rating counts.
-    virtual Result<std::vector<KioskStateUpdate>> pending_states(std::string_view kiosk, size_t limit);
-    virtual Result<void> ack_states(std::string_view kiosk, std::span<const StateAck> acks);
-    virtual Result<void> record_ratings(std::string_view kiosk, std::span<const RatingCount> ratings);
+    virtual Result<std::vector<KioskStateUpdate>> pending_states(std::string_view kiosk, size_t limit) = 0;
+    virtual Result<void> ack_states(std::string_view kiosk, std::span<const StateAck> acks) = 0;
+    virtual Result<void> record_ratings(std::string_view kiosk, std::span<const RatingCount> ratings) = 0;
 
     // Operations: tokens that can be revoked and rotated, retention, the public status, statistics.
-    virtual Result<TokenCheck> check_token(std::string_view token, std::string_view now);
-    virtual Result<void> revoke_kiosk(std::string_view name, std::string_view now);
+    virtual Result<TokenCheck> check_token(std::string_view token, std::string_view now) = 0;
+    virtual Result<void> revoke_kiosk(std::string_view name, std::string_view now) = 0;
     // A new token for the kiosk (returned once); the old one keeps working until now + grace_s.
-    virtual Result<std::string> rotate_token(std::string_view name, std::string_view now, int64_t grace_s);
-    virtual Result<std::vector<KioskTokenInfo>> kiosk_tokens(); // by name
-    virtual Result<PurgeCount> purge(const PurgePolicy& policy, std::string_view now);
+    virtual Result<std::string> rotate_token(std::string_view name, std::string_view now, int64_t grace_s) = 0;
+    virtual Result<std::vector<KioskTokenInfo>> kiosk_tokens() = 0; // by name
+    virtual Result<PurgeCount> purge(const PurgePolicy& policy, std::string_view now) = 0;
     // The state of the most recent submission with this receipt code; nullopt for unknown and forgotten alike.
-    virtual Result<std::optional<CaseState>> public_status(std::string_view receipt);
-    virtual Result<std::vector<RatingWeek>> rating_weeks(std::string_view from_day, std::string_view to_day);
-    virtual Result<std::vector<DelaySample>> delays(std::string_view from_day, std::string_view to_day);
+    virtual Result<std::optional<CaseState>> public_status(std::string_view receipt) = 0;
+    virtual Result<std::vector<RatingWeek>> rating_weeks(std::string_view from_day, std::string_view to_day) = 0;
+    virtual Result<std::vector<DelaySample>> delays(std::string_view from_day, std::string_view to_day) = 0;
 };
 
 struct CopyCount {
