@@ -3,6 +3,9 @@
 // for 'serve'" better, with the command it was given to.
 #include "kiosk/core/command_line.h"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <iostream>
@@ -187,6 +190,27 @@ std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::stri
 std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv)
 {
     return parse_command_line(app, std::vector<std::string>(argv + std::min(argc, 1), argv + argc), std::cout, std::cerr);
+}
+
+std::string read_secret_line(std::istream& in, bool terminal, std::string_view prompt, std::ostream& err)
+{
+    termios saved {};
+    if (terminal) {
+        err << prompt << std::flush;
+        tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    std::string line;
+    std::getline(in, line);
+    if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        err << "\n";
+    }
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
 }
 
 }

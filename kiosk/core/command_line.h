@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace guichet {
@@ -34,5 +35,10 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const
 // The mistake `error` stands for, said in the project's words: unknown option '--x' for 'serve', unknown
 // command 'frob', 'retry' takes one argument (ID), 'export' needs --db, ... Exposed for the tests.
 std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& error);
+
+// A secret (PIN, password, passphrase) never given as an argument, where `ps` would show it: one line
+// of `in`, without its line end. On a terminal (`terminal`, standard input being one), after `prompt`
+// on `err` and with echo off until the line is read.
+std::string read_secret_line(std::istream& in, bool terminal, std::string_view prompt, std::ostream& err);
 
 }

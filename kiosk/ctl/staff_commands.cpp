@@ -1,6 +1,7 @@
 // guichetctl's staff commands: setting a PIN and reading the audit log.
 #include "kiosk/ctl/staff_commands.h"
 
+#include "kiosk/core/command_line.h"
 #include "kiosk/core/config.h"
 #include "kiosk/staff/staff_store.h"
 #include "sync/outbox.h"
@@ -12,7 +13,6 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
-#include <termios.h>
 #include <unistd.h>
 
 namespace guichet::ctl {
@@ -36,27 +36,6 @@ Result<staff::StaffStore> open_store(const std::string& config_path)
         { .lockout_after = config->staff.lockout_after, .lockout_s = config->staff.lockout_s });
 }
 
-// One line from standard input; on a terminal, with a prompt and without echo.
-std::string read_secret(const char* prompt)
-{
-    bool terminal = isatty(STDIN_FILENO);
-    termios saved {};
-    if (terminal) {
-        std::fprintf(stderr, "%s", prompt);
-        tcgetattr(STDIN_FILENO, &saved);
-        termios quiet = saved;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    std::string line;
-    std::getline(std::cin, line);
-    if (terminal) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        std::fprintf(stderr, "\n");
-    }
-    return line;
-}
-
 }
 
 int set_pin(const std::string& config_path, const std::string& role_text)
@@ -67,9 +46,9 @@ int set_pin(const std::string& config_path, const std::string& role_text)
     auto store = open_store(config_path);
     if (!store)
         return complain(store.error().message.starts_with("the staff database") ? 1 : 2, store.error().message);
-    auto pin = read_secret("New PIN (6 to 12 digits): ");
+    auto pin = read_secret_line(std::cin, isatty(STDIN_FILENO), "New PIN (6 to 12 digits): ", std::cerr);
     if (isatty(STDIN_FILENO)) {
-        auto again = read_secret("The same PIN again: ");
+        auto again = read_secret_line(std::cin, isatty(STDIN_FILENO), "The same PIN again: ", std::cerr);
         bool same = again == pin;
         sodium_memzero(again.data(), again.size());
         if (!same) {

@@ -27,7 +27,6 @@
 #include <map>
 #include <pthread.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <thread>
 #include <unistd.h>
 
@@ -89,39 +88,17 @@ int failure(std::ostream& err, const std::string& message)
     return exit_failed;
 }
 
-// One line of `in` without its line end; on a terminal, with a prompt on stderr and without echo.
-std::string read_secret_line(std::istream& in, bool terminal, const char* prompt)
-{
-    termios saved {};
-    if (terminal) {
-        std::fprintf(stderr, "%s", prompt);
-        tcgetattr(STDIN_FILENO, &saved);
-        termios quiet = saved;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    std::string line;
-    std::getline(in, line);
-    if (terminal) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        std::fprintf(stderr, "\n");
-    }
-    if (!line.empty() && line.back() == '\r')
-        line.pop_back();
-    return line;
-}
-
 // keygen --passphrase: typed twice on a terminal, else the first line of standard input (scripts).
 Result<std::string> read_new_passphrase(std::istream& in)
 {
     bool terminal = &in == &std::cin && isatty(STDIN_FILENO);
-    auto passphrase = read_secret_line(in, terminal, "Passphrase for the secret key (12 characters or more): ");
+    auto passphrase = read_secret_line(in, terminal, "Passphrase for the secret key (12 characters or more): ", std::cerr);
     if (auto good = check_passphrase(passphrase); !good) {
         wipe(passphrase);
         return std::unexpected(good.error());
     }
     if (terminal) {
-        auto again = read_secret_line(in, true, "The same passphrase again: ");
+        auto again = read_secret_line(in, true, "The same passphrase again: ", std::cerr);
         bool same = again == passphrase;
         wipe(again);
         if (!same) {
@@ -447,7 +424,7 @@ int open_submissions(const Arguments& args, std::istream& in, std::ostream& out,
         std::ifstream file(*passphrase_path);
         if (!file)
             return failure(err, "cannot read the passphrase file '" + *passphrase_path + "'");
-        passphrase = read_secret_line(file, false, "");
+        passphrase = read_secret_line(file, false, "", std::cerr);
     }
     auto keys = KeyPair::load(key_path, passphrase ? std::optional<std::string_view>(*passphrase) : std::nullopt);
     if (passphrase)

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <termios.h>
 #include <unistd.h>
 
 namespace guichet::sync::hub {
@@ -89,28 +88,6 @@ std::string generate_password()
     return password;
 }
 
-// One line of `in`; on a terminal, after a prompt and without echo.
-std::string read_line(std::istream& in, bool terminal, const char* prompt, std::ostream& err)
-{
-    termios saved {};
-    if (terminal) {
-        err << prompt << std::flush;
-        tcgetattr(STDIN_FILENO, &saved);
-        termios quiet = saved;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    std::string line;
-    std::getline(in, line);
-    if (!line.empty() && line.back() == '\r')
-        line.pop_back();
-    if (terminal) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        err << "\n";
-    }
-    return line;
-}
-
 // The new password: generated (and printed on `out`), or read; nullopt after a message on `err`.
 std::optional<std::string> new_password(const AgentCommandValues& values, std::istream& in, std::ostream& out, std::ostream& err)
 {
@@ -121,9 +98,9 @@ std::optional<std::string> new_password(const AgentCommandValues& values, std::i
         return password;
     }
     bool terminal = &in == &std::cin && isatty(STDIN_FILENO);
-    auto password = read_line(in, terminal, "Mot de passe (12 caractères au moins) : ", err);
+    auto password = read_secret_line(in, terminal, "Mot de passe (12 caractères au moins) : ", err);
     if (terminal) {
-        auto again = read_line(in, terminal, "Le même mot de passe, encore : ", err);
+        auto again = read_secret_line(in, terminal, "Le même mot de passe, encore : ", err);
         bool same = again == password;
         sodium_memzero(again.data(), again.size());
         if (!same) {

@@ -294,14 +294,6 @@ Result<PgStore::Lease> PgStore::lease()
     return lease;
 }
 
-Result<void> PgStore::with_connection(const std::function<Result<void>(PGconn*)>& work)
-{
-    auto lease = this->lease();
-    if (!lease)
-        return std::unexpected(lease.error());
-    return work(lease->get());
-}
-
 Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url)
 {
     if (auto ready = rules::init_crypto(); !ready)

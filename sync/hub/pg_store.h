@@ -21,7 +21,6 @@ public:
     ~PgStore() override;
 
     Result<std::string> enroll(std::string_view name) override;
-    Result<std::optional<std::string>> authenticate(std::string_view token) override;
     Result<protocol::BatchResponse> store_batch(std::string_view kiosk, const protocol::Batch& batch) override;
     Result<void> record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat) override;
     Result<std::optional<protocol::Heartbeat>> latest_heartbeat(std::string_view kiosk) override;
@@ -65,8 +64,6 @@ public:
     Result<std::vector<KioskStateUpdate>> pending_states(std::string_view kiosk, size_t limit) override;
     Result<void> ack_states(std::string_view kiosk, std::span<const StateAck> acks) override;
     Result<void> record_ratings(std::string_view kiosk, std::span<const RatingCount> ratings) override;
-    // Runs `work` on a leased connection (pg_support.h), one call at a time.
-    Result<void> with_connection(const std::function<Result<void>(pg_conn*)>& work);
 
     // operations:
     Result<TokenCheck> check_token(std::string_view token, std::string_view now) override;

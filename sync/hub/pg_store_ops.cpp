@@ -44,20 +44,8 @@ Result<TokenCheck> PgStore::check_token(std::string_view token, std::string_view
     row = previous->get();
     if (PQntuples(row) != 1 || !rules::same_hash(bytes(row, 0, 1), presented))
         return TokenCheck {};
-    if (!is_null(row, 0, 2))
-        return TokenCheck { TokenState::Revoked, text(row, 0, 0) };
-    bool in_grace = !is_null(row, 0, 3) && *at < text(row, 0, 3);
-    return TokenCheck { in_grace ? TokenState::ValidPrevious : TokenState::Expired, text(row, 0, 0) };
-}
-
-Result<std::optional<std::string>> PgStore::authenticate(std::string_view token)
-{
-    auto check = check_token(token, now_rfc3339());
-    if (!check)
-        return error_of(check);
-    if (check->state == TokenState::Valid || check->state == TokenState::ValidPrevious)
-        return std::optional(check->kiosk);
-    return std::optional<std::string>();
+    return rules::previous_token_check(text(row, 0, 0), !is_null(row, 0, 2),
+        is_null(row, 0, 3) ? std::nullopt : std::optional(text(row, 0, 3)), *at);
 }
 
 Result<void> PgStore::revoke_kiosk(std::string_view name, std::string_view now)

@@ -18,7 +18,6 @@ public:
     static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& path);
 
     Result<std::string> enroll(std::string_view name) override;
-    Result<std::optional<std::string>> authenticate(std::string_view token) override;
     Result<protocol::BatchResponse> store_batch(std::string_view kiosk, const protocol::Batch& batch) override;
     Result<void> record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat) override;
     Result<std::optional<protocol::Heartbeat>> latest_heartbeat(std::string_view kiosk) override;

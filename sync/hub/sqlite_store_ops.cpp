@@ -42,20 +42,8 @@ Result<TokenCheck> SqliteStore::check_token(std::string_view token, std::string_
         return error_of(row);
     if (!*row || !rules::same_hash(previous->blob(1), presented))
         return TokenCheck {};
-    if (!previous->is_null(2))
-        return TokenCheck { TokenState::Revoked, previous->text(0) };
-    bool in_grace = !previous->is_null(3) && *at < previous->text(3);
-    return TokenCheck { in_grace ? TokenState::ValidPrevious : TokenState::Expired, previous->text(0) };
-}
-
-Result<std::optional<std::string>> SqliteStore::authenticate(std::string_view token)
-{
-    auto check = check_token(token, now_rfc3339());
-    if (!check)
-        return error_of(check);
-    if (check->state == TokenState::Valid || check->state == TokenState::ValidPrevious)
-        return std::optional(check->kiosk);
-    return std::optional<std::string>();
+    return rules::previous_token_check(previous->text(0), !previous->is_null(2),
+        previous->is_null(3) ? std::nullopt : std::optional(previous->text(3)), *at);
 }
 
 Result<void> SqliteStore::revoke_kiosk(std::string_view name, std::string_view now)

@@ -2,6 +2,8 @@
 // the duplicate/conflict judgement both engines share.
 #include "sync/hub/store.h"
 
+#include "sync/clock_text.h"
+
 #include "sync/hub/pg_store.h"
 #include "sync/hub/sqlite_store.h"
 #include "sync/hub/store_rules.h"
@@ -22,6 +24,16 @@ bool is_valid_kiosk_name(std::string_view name)
 bool is_postgresql_url(std::string_view where)
 {
     return where.starts_with("postgresql://") || where.starts_with("postgres://");
+}
+
+Result<std::optional<std::string>> Store::authenticate(std::string_view token)
+{
+    auto check = check_token(token, now_rfc3339());
+    if (!check)
+        return std::unexpected(check.error());
+    if (check->state == TokenState::Valid || check->state == TokenState::ValidPrevious)
+        return std::optional(check->kiosk);
+    return std::optional<std::string>();
 }
 
 Result<std::unique_ptr<Store>> Store::open(std::string_view where)

@@ -83,9 +83,9 @@ public:
     // The token is not kept; only its hash is.
     virtual Result<std::string> enroll(std::string_view name) = 0;
 
-    // The kiosk whose token this is, or nullopt for an unknown token. One indexed lookup by the token's
-    // hash, whatever the number of kiosks (see store_rules.h for why this tells nothing by its timing).
-    virtual Result<std::optional<std::string>> authenticate(std::string_view token) = 0;
+    // The kiosk whose token this is (check_token on the system clock: its current token, or the previous
+    // one within its grace), or nullopt for an unknown, revoked or expired token.
+    Result<std::optional<std::string>> authenticate(std::string_view token);
 
     // Stores every item of the batch in one transaction, committed before this returns, and says per
     // item whether it was stored, a duplicate (same id, same bytes) or a conflict; the batch's rejected

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -35,6 +36,16 @@ constexpr size_t max_token_length = 128;
 // steered, so that says nothing about any token. The row found is then compared again in constant
 // time (sodium_memcmp) before it is believed.
 bool same_hash(std::span<const uint8_t> stored, const Hash& presented);
+
+// A token that matched a kiosk's previous token (after a rotation): refused with the kiosk's
+// revocation, else valid until `valid_until` (stored form; none: already expired), at `now`.
+inline TokenCheck previous_token_check(std::string kiosk, bool revoked, const std::optional<std::string>& valid_until, std::string_view now)
+{
+    if (revoked)
+        return { TokenState::Revoked, std::move(kiosk) };
+    bool in_grace = valid_until && now < *valid_until;
+    return { in_grace ? TokenState::ValidPrevious : TokenState::Expired, std::move(kiosk) };
+}
 
 // What is stored under an id, as far as the judgement needs it.
 struct StoredItem {
