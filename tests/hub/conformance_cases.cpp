@@ -24,30 +24,6 @@ namespace {
 using PgConnection = std::unique_ptr<PGconn, decltype(&PQfinish)>;
 using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
-// Runs `sql` on the store's database behind its back, and returns the first column of the first row
-// (or 0): what the tests need to plant receipts and count rows.
-int64_t direct_sql(Engine engine, const std::string& where, const std::string& sql)
-{
-    if (engine == Engine::Sqlite) {
-        auto db = Database::open(where);
-        REQUIRE(db);
-        auto statement = db->prepare(sql);
-        INFO(sql << (statement ? "" : statement.error().message));
-        REQUIRE(statement);
-        auto row = statement->step();
-        REQUIRE(row);
-        return *row && !statement->is_null(0) ? statement->int64(0) : 0;
-    }
-    PgConnection connection(PQconnectdb(where.c_str()), &PQfinish);
-    PgResult result(PQexec(connection.get(), sql.c_str()), &PQclear);
-    INFO(sql << ": " << PQerrorMessage(connection.get()));
-    auto status = PQresultStatus(result.get());
-    REQUIRE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
-    if (status == PGRES_TUPLES_OK && PQntuples(result.get()) > 0 && !PQgetisnull(result.get(), 0, 0))
-        return std::stoll(PQgetvalue(result.get(), 0, 0));
-    return 0;
-}
-
 std::string id_of(int n)
 {
     char text[40];

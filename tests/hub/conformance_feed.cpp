@@ -20,30 +20,14 @@ using namespace guichet::test::conformance;
 
 namespace {
 
-// A state as an agent's transition would leave it (set_state is the cases area's): written straight
-// into the database through the engine's own client, so these cases do not depend on it.
+// A state as an agent's transition would leave it, written straight into the database, so these cases
+// do not depend on set_state. Test values only (no quote in them).
 void set_state_directly(Engine engine, const std::string& where, const std::string& id, const std::string& state,
     const std::string& message, int64_t rev)
 {
-    const std::string at = "2026-12-02T09:30:00.000Z";
-    if (engine == Engine::Sqlite) {
-        auto db = Database::open(where);
-        REQUIRE(db);
-        auto update = db->prepare("UPDATE submissions SET state = ?, message = ?, state_at = ?, rev = ? WHERE id = ?");
-        REQUIRE(update);
-        REQUIRE(update->bind(1, state).bind(2, message).bind(3, at).bind(4, rev).bind(5, id).run());
-        return;
-    }
-    std::unique_ptr<PGconn, decltype(&PQfinish)> connection(PQconnectdb(where.c_str()), &PQfinish);
-    REQUIRE(PQstatus(connection.get()) == CONNECTION_OK);
-    auto rev_text = std::to_string(rev);
-    const char* values[] = { state.c_str(), message.c_str(), at.c_str(), rev_text.c_str(), id.c_str() };
-    std::unique_ptr<PGresult, decltype(&PQclear)> done(
-        PQexecParams(connection.get(), "UPDATE submissions SET state = $1, message = $2, state_at = $3, rev = $4::bigint WHERE id = $5",
-            5, nullptr, values, nullptr, nullptr, 0),
-        &PQclear);
-    INFO(PQerrorMessage(connection.get()));
-    REQUIRE(PQresultStatus(done.get()) == PGRES_COMMAND_OK);
+    direct_sql(engine, where,
+        "UPDATE submissions SET state = '" + state + "', message = '" + message + "', state_at = '2026-12-02T09:30:00.000Z', rev = "
+            + std::to_string(rev) + " WHERE id = '" + id + "'");
 }
 
 protocol::Item item(const std::string& id, std::optional<std::string> receipt = std::nullopt)

@@ -27,29 +27,6 @@ inline std::string code(const std::string& eight)
     return full.substr(0, 3) + "-" + full.substr(3, 3) + "-" + full.substr(6, 3);
 }
 
-// Runs one statement (test values only, written into the text) on the engine's database directly.
-inline void sql(Engine engine, const std::string& where, const std::string& statement)
-{
-    INFO(statement);
-    if (engine == Engine::Sqlite) {
-        auto db = Database::open(where);
-        REQUIRE(db);
-        auto done = db->exec(statement);
-        INFO((done ? std::string() : done.error().message));
-        REQUIRE(done);
-        return;
-    }
-    PGconn* connection = PQconnectdb(where.c_str());
-    REQUIRE(PQstatus(connection) == CONNECTION_OK);
-    PGresult* result = PQexec(connection, statement.c_str());
-    auto status = PQresultStatus(result);
-    std::string message = PQerrorMessage(connection);
-    PQclear(result);
-    PQfinish(connection);
-    INFO(message);
-    REQUIRE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
-}
-
 // One stored submission of `procedure`, with its receipt code.
 inline protocol::Item submit(Store& store, Engine engine, const std::string& where, const std::string& kiosk,
     const std::string& procedure, const std::string& receipt)
@@ -58,7 +35,7 @@ inline protocol::Item submit(Store& store, Engine engine, const std::string& whe
     auto stored = store.store_batch(kiosk, protocol::Batch { kiosk, { item }, {} });
     REQUIRE(stored);
     REQUIRE(stored->results.at(0).status == protocol::Status::Stored);
-    sql(engine, where, "UPDATE submissions SET receipt = '" + receipt + "' WHERE id = '" + item.id + "'");
+    direct_sql(engine, where, "UPDATE submissions SET receipt = '" + receipt + "' WHERE id = '" + item.id + "'");
     return item;
 }
 
@@ -66,7 +43,7 @@ inline protocol::Item submit(Store& store, Engine engine, const std::string& whe
 inline void set_state(Engine engine, const std::string& where, const std::string& id, std::string_view state,
     const std::optional<std::string>& final_at)
 {
-    sql(engine, where,
+    direct_sql(engine, where,
         "UPDATE submissions SET state = '" + std::string(state) + "', state_at = "
             + (final_at ? "'" + *final_at + "'" : std::string("state_at")) + ", final_at = "
             + (final_at ? "'" + *final_at + "'" : std::string("NULL")) + ", rev = rev + 1 WHERE id = '" + id + "'");
@@ -192,7 +169,7 @@ TEST_CASE("Store conformance: the purge deletes sealed answers at final_at + ret
 
     // Exactly ten days after its final state (today's run forgotten, to purge again the same day): the
     // short retention goes, the default stays.
-    ops_test::sql(engine, where, "DELETE FROM purge_runs");
+    direct_sql(engine, where, "DELETE FROM purge_runs");
     count = store->purge(policy, "2026-01-11T12:00:00.000Z");
     REQUIRE(count);
     CHECK_FALSE(count->ran_today_already);
@@ -235,7 +212,7 @@ TEST_CASE("Store conformance: purged submissions are forgotten after keep_status
     REQUIRE(store->enroll("mairie-1"));
     auto item = ops_test::submit(*store, engine, where, "mairie-1", "change-of-address", ops_test::code("ABCDEFGH"));
     ops_test::set_state(engine, where, item.id, "done", "2026-01-01T00:00:00.000Z");
-    ops_test::sql(engine, where,
+    direct_sql(engine, where,
         "INSERT INTO state_history (id, at, agent, from_state, to_state) VALUES ('" + item.id
             + "', '2026-01-01T00:00:00.000Z', 'alice', 'received', 'done')");
     PurgePolicy policy;
@@ -308,7 +285,7 @@ TEST_CASE("Store conformance: the public status of a receipt code", "[hub][store
     CHECK(bare_state->value() == CaseState::Received);
     // Two submissions with one code: the most recent answers.
     auto second = ops_test::submit(*store, engine, where, "mairie-1", "public-space-report", ops_test::code("ABCDEFGH"));
-    ops_test::sql(engine, where, "UPDATE submissions SET received_at = '2099-01-01T00:00:00.000Z' WHERE id = '" + second.id + "'");
+    direct_sql(engine, where, "UPDATE submissions SET received_at = '2099-01-01T00:00:00.000Z' WHERE id = '" + second.id + "'");
     CHECK(store->public_status(ops_test::code("ABCDEFGH"))->value() == CaseState::Received);
     ops_test::set_state(engine, where, second.id, "done", "2026-02-01T00:00:00.000Z");
     CHECK(store->public_status(ops_test::code("ABCDEFGH"))->value() == CaseState::Done);
@@ -330,7 +307,7 @@ TEST_CASE("Store conformance: a backlog larger than one chunk is purged and forg
                 "2026-01-01T09:00:00Z", bytes_of("sealed " + std::to_string(sent)) });
         REQUIRE(store->store_batch("mairie-1", batch));
     }
-    ops_test::sql(engine, where, "UPDATE submissions SET state = 'done', final_at = '2026-01-01T00:00:00.000Z', rev = 1");
+    direct_sql(engine, where, "UPDATE submissions SET state = 'done', final_at = '2026-01-01T00:00:00.000Z', rev = 1");
     PurgePolicy policy;
     policy.retention_days = { { "public-space-report", 30 } };
     auto count = store->purge(policy, "2026-06-01T00:00:00.000Z");

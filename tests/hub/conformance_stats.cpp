@@ -12,27 +12,6 @@ using namespace guichet::sync::hub;
 using namespace guichet::test::conformance;
 using guichet::test::TempDir;
 
-namespace {
-
-// Rows written straight into the database, as the kiosk feed and state changes leave them.
-void run_sql(Engine engine, const std::string& where, const std::string& sql)
-{
-    if (engine == Engine::Sqlite) {
-        auto db = guichet::sync::Database::open(where, guichet::sync::Durability::Full);
-        REQUIRE(db);
-        auto done = db->exec(sql);
-        INFO((done ? std::string() : done.error().message));
-        REQUIRE(done);
-        return;
-    }
-    std::unique_ptr<PGconn, decltype(&PQfinish)> connection(PQconnectdb(where.c_str()), &PQfinish);
-    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), sql.c_str()), &PQclear);
-    INFO(PQerrorMessage(connection.get()));
-    REQUIRE(PQresultStatus(result.get()) == PGRES_COMMAND_OK);
-}
-
-}
-
 TEST_CASE("Statistics: ISO weeks and nearest-rank percentiles", "[hub][stats]")
 {
     CHECK(iso_week("2026-12-01") == "2026-W49");
@@ -84,12 +63,12 @@ TEST_CASE("Store conformance: ratings and delays are read by day range and folde
     auto store = open_store(where);
     REQUIRE(store->enroll("mairie-1"));
     REQUIRE(store->enroll("mairie-2"));
-    run_sql(engine, where,
+    direct_sql(engine, where,
         "INSERT INTO ratings (kiosk, day, procedure, score, count) VALUES "
         "('mairie-1', '2026-11-30', 'change-of-address', 3, 5), ('mairie-2', '2026-12-02', 'change-of-address', 3, 2), "
         "('mairie-1', '2026-12-01', 'change-of-address', 1, 1), ('mairie-1', '2026-11-23', 'change-of-address', 2, 4), "
         "('mairie-1', '2026-12-01', 'birth-certificate', 2, 3), ('mairie-1', '2026-12-07', 'change-of-address', 3, 9)");
-    run_sql(engine, where,
+    direct_sql(engine, where,
         "INSERT INTO processing_delays (procedure, final_day, delay_s, final_state) VALUES "
         "('change-of-address', '2026-11-30', 3600, 'done'), ('change-of-address', '2026-12-03', 7200, 'incomplete'), "
         "('change-of-address', '2026-11-20', 60, 'done'), ('change-of-address', '2026-12-07', 1, 'done')");

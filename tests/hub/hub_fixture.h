@@ -2,6 +2,7 @@
 // its standard streams, and a served hub on 127.0.0.1 with a random port that stops on SIGTERM.
 #pragma once
 #include "sync/protocol.h"
+#include "sync/sqlite.h"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -237,6 +238,18 @@ inline std::string enroll(const TempDir& dir, const std::filesystem::path& db, c
     while (!token.empty() && (token.back() == '\n' || token.back() == '\r'))
         token.pop_back();
     return token;
+}
+
+// Runs `sql` (one or more statements, test values only) on a hub's SQLite file behind the hub's back:
+// what tests plant that other areas would write (receipts, states, figures). Throws on failure, as
+// enroll does, so the test fails with the database's message.
+inline void run_sql(const std::filesystem::path& db, const std::string& sql)
+{
+    auto database = sync::Database::open(db, sync::Durability::Full);
+    if (!database)
+        throw std::runtime_error("cannot open " + db.string() + ": " + database.error().message);
+    if (auto done = database->exec(sql); !done)
+        throw std::runtime_error(sql.substr(0, 200) + ": " + done.error().message);
 }
 
 // A fresh lower-case UUID v4.

@@ -6,6 +6,9 @@
 #include "pg_fixture.h"
 
 #include "sync/hub/store.h"
+#include "sync/sqlite.h"
+
+#include <libpq-fe.h>
 
 #include <catch2/catch.hpp>
 
@@ -35,6 +38,34 @@ inline std::unique_ptr<Store> open_store(const std::string& where)
     INFO((store ? std::string() : store.error().message));
     REQUIRE(store);
     return std::move(*store);
+}
+
+// Runs one statement (test values only, written into its text) on the store's database behind its
+// back, through the engine's own client, and returns the first column of the first row (or 0): what
+// the area cases need to plant receipts, states and figures, and to count rows.
+inline int64_t direct_sql(Engine engine, const std::string& where, const std::string& sql)
+{
+    INFO(sql);
+    if (engine == Engine::Sqlite) {
+        auto db = guichet::sync::Database::open(where);
+        REQUIRE(db);
+        auto statement = db->prepare(sql);
+        INFO((statement ? std::string() : statement.error().message));
+        REQUIRE(statement);
+        auto row = statement->step();
+        INFO((row ? std::string() : row.error().message));
+        REQUIRE(row);
+        return *row && !statement->is_null(0) ? statement->int64(0) : 0;
+    }
+    std::unique_ptr<PGconn, decltype(&PQfinish)> connection(PQconnectdb(where.c_str()), &PQfinish);
+    REQUIRE(PQstatus(connection.get()) == CONNECTION_OK);
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), sql.c_str()), &PQclear);
+    INFO(PQerrorMessage(connection.get()));
+    auto status = PQresultStatus(result.get());
+    REQUIRE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK));
+    if (status == PGRES_TUPLES_OK && PQntuples(result.get()) > 0 && !PQgetisnull(result.get(), 0, 0))
+        return std::stoll(PQgetvalue(result.get(), 0, 0));
+    return 0;
 }
 
 inline const char* name_of(Engine engine) { return engine == Engine::Sqlite ? "SQLite" : "PostgreSQL"; }

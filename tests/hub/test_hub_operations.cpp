@@ -47,15 +47,6 @@ std::string code_of(const std::string& eight)
     return full.substr(0, 3) + "-" + full.substr(3, 3) + "-" + full.substr(6, 3);
 }
 
-void sql(const std::filesystem::path& db, const std::string& statement)
-{
-    auto database = Database::open(db);
-    REQUIRE(database);
-    auto done = database->exec(statement);
-    INFO((done ? std::string() : done.error().message));
-    REQUIRE(done);
-}
-
 // A submission stored through the protocol, then given a receipt code (and a state) as the other areas
 // will: by SQL, so these tests do not depend on them.
 std::string submit(const ServedHub& hub, const std::string& token, const std::string& kiosk, const std::string& procedure)
@@ -165,7 +156,7 @@ TEST_CASE("Hub binary: /suivi/{code} says the state only, the same 404 for any u
     ServedHub hub(dir, db);
     auto id = submit(hub, token, "mairie-1", "change-of-address");
     auto code = code_of("ABCDEFGH");
-    sql(db, "UPDATE submissions SET receipt = '" + code + "' WHERE id = '" + id + "'");
+    guichet::test::run_sql(db, "UPDATE submissions SET receipt = '" + code + "' WHERE id = '" + id + "'");
 
     auto client = hub.client();
     auto known = client.Get("/suivi/" + code);
@@ -179,7 +170,7 @@ TEST_CASE("Hub binary: /suivi/{code} says the state only, the same 404 for any u
     CHECK(known->get_header_value("X-Robots-Tag").find("noindex") != std::string::npos);
     CHECK(known->get_header_value("Content-Security-Policy").starts_with("default-src 'none'"));
 
-    sql(db, "UPDATE submissions SET state = 'done', final_at = '2026-01-01T00:00:00.000Z', rev = 1 WHERE id = '" + id + "'");
+    guichet::test::run_sql(db, "UPDATE submissions SET state = 'done', final_at = '2026-01-01T00:00:00.000Z', rev = 1 WHERE id = '" + id + "'");
     auto lower = code;
     for (auto& c : lower)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -240,7 +231,7 @@ TEST_CASE("Hub binary: serve purges at start and again when its clock reaches th
     std::string procedures = std::string(GUICHET_DEFAULT_ASSETS_DIR) + "/procedures";
     ServedHub hub(dir, db, { "--clock-file", clock.string(), "--procedures", procedures });
     auto id = submit(hub, token, "mairie-1", "change-of-address");
-    sql(db, "UPDATE submissions SET state = 'done', final_at = '" + format_rfc3339(final_at) + "', rev = 1 WHERE id = '" + id + "'");
+    guichet::test::run_sql(db, "UPDATE submissions SET state = 'done', final_at = '" + format_rfc3339(final_at) + "', rev = 1 WHERE id = '" + id + "'");
 
     auto wait_for_log = [&](const std::string& text) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -268,7 +259,7 @@ TEST_CASE("Hub binary: serve purges at start and again when its clock reaches th
     CHECK(sealed_size() == std::pair<int64_t, bool> { 0, true });
 
     // The status survives the purge; the thread stops with the server.
-    sql(db, "UPDATE submissions SET receipt = '" + code_of("ABCDEFGH") + "' WHERE id = '" + id + "'");
+    guichet::test::run_sql(db, "UPDATE submissions SET receipt = '" + code_of("ABCDEFGH") + "' WHERE id = '" + id + "'");
     auto status = hub.client().Get("/suivi/" + code_of("ABCDEFGH"));
     REQUIRE(status);
     CHECK(status->status == 200);

@@ -20,15 +20,6 @@ using guichet::test::ServedHub;
 
 namespace {
 
-void run_sql(const std::filesystem::path& db, const std::string& sql)
-{
-    auto database = sync::Database::open(db, sync::Durability::Full);
-    REQUIRE(database);
-    auto done = database->exec(sql);
-    INFO((done ? std::string() : done.error().message));
-    REQUIRE(done);
-}
-
 std::string scalar(const std::filesystem::path& db, const std::string& sql)
 {
     auto database = sync::Database::open(db, sync::Durability::Full);
@@ -94,7 +85,7 @@ std::string plant_cases(const Office& office)
     std::string rows;
     for (int i = 0; i < 120; ++i)
         rows += (rows.empty() ? "" : ", ") + submission_row(uuid(i), "k1", "change-of-address", received(i * 10), i == 7 ? receipt : "");
-    run_sql(office.db,
+    guichet::test::run_sql(office.db,
         "INSERT INTO kiosks (name, token_hash, enrolled_at) VALUES ('" + std::string(hostile_kiosk) + "', x'00', '2026-11-01T00:00:00.000Z');"
         "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash, receipt) VALUES "
             + rows + ", " + submission_row(uuid(500), hostile_kiosk, "change-of-address", "2026-11-20T10:00:00.000Z", "") + ", "
@@ -409,7 +400,7 @@ TEST_CASE("Office: the API pages large sealed payloads in smaller pages, and the
     for (int i = 0; i < 60; ++i)
         rows += std::string(rows.empty() ? "" : ", ") + "('" + uuid(i) + "', 'k1', 'change-of-address', 1, '" + received(i) + "', '" + received(i)
             + "', randomblob(200000), randomblob(32), NULL)";
-    run_sql(office.db, "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash, receipt) VALUES " + rows);
+    guichet::test::run_sql(office.db, "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash, receipt) VALUES " + rows);
     ServedHub hub(office.dir, office.db, office.serve_args());
     auto client = hub.client();
     auto alice = sign_in(client, "alice", password);
@@ -526,7 +517,7 @@ TEST_CASE("Office on PostgreSQL: a kiosk's submission is found by its receipt co
 TEST_CASE("Office: beyond the count's cap the inbox says 10 000+, and pages still follow one another", "[hub][net][office]")
 {
     Office office;
-    run_sql(office.db,
+    guichet::test::run_sql(office.db,
         "INSERT INTO submissions (id, kiosk, procedure, version, created_at, received_at, sealed, sealed_hash) "
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001) "
         "SELECT printf('00000000-0000-4000-8000-%012d', i), 'k1', 'change-of-address', 1, '2026-11-01T00:00:00.000Z', "

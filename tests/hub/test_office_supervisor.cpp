@@ -11,24 +11,11 @@ using namespace guichet;
 using namespace guichet::test::office;
 using guichet::test::ServedHub;
 
-namespace {
-
-void run_sql(const std::filesystem::path& db, const std::string& sql)
-{
-    auto database = sync::Database::open(db, sync::Durability::Full);
-    REQUIRE(database);
-    auto done = database->exec(sql);
-    INFO((done ? std::string() : done.error().message));
-    REQUIRE(done);
-}
-
-}
-
 TEST_CASE("Office: supervisors see ratings and delays per procedure and week, as charts and tables; agents are refused", "[hub][net][office]")
 {
     Office office({ { "alice", "agent" }, { "boss", "supervisor" } });
     // As kiosks' heartbeats and agents' final states leave them (the clock file says 2026-12-01).
-    run_sql(office.db,
+    guichet::test::run_sql(office.db,
         "INSERT INTO ratings (kiosk, day, procedure, score, count) VALUES ('k1', '2026-11-30', 'change-of-address', 3, 5), "
         "('k1', '2026-11-24', 'change-of-address', 1, 2), ('k1', '2026-12-01', 'change-of-address', 2, 1);"
         "INSERT INTO processing_delays (procedure, final_day, delay_s, final_state) VALUES "
@@ -87,7 +74,7 @@ TEST_CASE("Office: the audit log pages back by event number", "[hub][net][office
     std::string values;
     for (int i = 0; i < 150; ++i)
         values += std::string(values.empty() ? "" : ",") + "('2026-11-30T10:00:00.000Z', 'cli', 'test-event', 'e" + std::to_string(i) + "', '')";
-    run_sql(office.db, "INSERT INTO audit (at, actor, action, target, detail) VALUES " + values);
+    guichet::test::run_sql(office.db, "INSERT INTO audit (at, actor, action, target, detail) VALUES " + values);
     ServedHub hub(office.dir, office.db, office.serve_args());
     auto client = hub.client();
     auto boss = sign_in(client, "boss", password);
