@@ -26,21 +26,10 @@ constexpr size_t inbox_page_rows = 50;
 constexpr size_t api_page_rows = 200;
 constexpr size_t api_page_sealed_bytes = 6 * 1024 * 1024;
 
-void send_page(httplib::Response& res, const PageFrame& frame, const std::string& main, int status = 200)
-{
-    res.status = status;
-    res.set_content(page(frame, main), "text/html; charset=utf-8");
-}
-
 void send_json(httplib::Response& res, int status, std::string body)
 {
     res.status = status;
     res.set_content(std::move(body), "application/json");
-}
-
-void send_json_error(httplib::Response& res, int status, std::string_view message)
-{
-    send_json(res, status, nlohmann::json { { "error", message } }.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 std::string state_word(CaseState state)

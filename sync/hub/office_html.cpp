@@ -1,6 +1,8 @@
 // The back office's page layout (DSFR) and escaping (office_html.h).
 #include "sync/hub/office_html.h"
 
+#include <sodium.h>
+
 #include <guichet/version.h>
 
 namespace guichet::sync::hub {
@@ -143,13 +145,9 @@ std::string url_encode(std::string_view text)
 
 std::string hex(std::span<const uint8_t> bytes)
 {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (uint8_t b : bytes) {
-        out += digits[b >> 4];
-        out += digits[b & 15];
-    }
+    std::string out(bytes.size() * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+    out.pop_back();
     return out;
 }
 

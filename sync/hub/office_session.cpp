@@ -17,12 +17,6 @@ thread_local std::string t_agent;
 
 bool is_api(const httplib::Request& req) { return req.path.starts_with("/office/api/"); }
 
-void send_json_error(httplib::Response& res, int status, std::string_view message)
-{
-    res.status = status;
-    res.set_content(nlohmann::json { { "error", message } }.dump(), "application/json");
-}
-
 // No session (or an expired one, or a disabled agent): pages go to the sign-in form, fetches get 401.
 void send_signed_out(const httplib::Request& req, httplib::Response& res, OfficeContext& context, bool had_cookie)
 {
@@ -49,17 +43,15 @@ int hex_digit(char c)
     return -1;
 }
 
+// The CSRF token as forms and headers carry it: 64 hex digits, nothing else.
 std::optional<std::array<uint8_t, 32>> decode_hex_32(std::string_view text)
 {
-    if (text.size() != 64)
-        return std::nullopt;
     std::array<uint8_t, 32> out {};
-    for (size_t i = 0; i < 32; ++i) {
-        int high = hex_digit(text[2 * i]), low = hex_digit(text[2 * i + 1]);
-        if (high < 0 || low < 0)
-            return std::nullopt;
-        out[i] = static_cast<uint8_t>(high * 16 + low);
-    }
+    size_t length = 0;
+    const char* end = nullptr;
+    if (text.size() != 64 || sodium_hex2bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end) != 0
+        || length != out.size() || end != text.data() + text.size())
+        return std::nullopt;
     return out;
 }
 
@@ -205,6 +197,20 @@ std::optional<std::array<uint8_t, 32>> decode_cookie_secret(std::string_view tex
         || length != bytes.size())
         return std::nullopt;
     return bytes;
+}
+
+void send_page(httplib::Response& res, const PageFrame& frame, std::string_view main_html, int status)
+{
+    res.status = status;
+    res.set_content(page(frame, main_html), "text/html; charset=utf-8");
+}
+
+void send_json_error(httplib::Response& res, int status, std::string_view message)
+{
+    res.status = status;
+    // Messages may quote what a client sent: invalid UTF-8 is replaced, never a reason to throw.
+    res.set_content(nlohmann::json { { "error", message } }.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+        "application/json");
 }
 
 std::optional<SessionView> require_session(const httplib::Request& req, httplib::Response& res, OfficeContext& context, Need need)

@@ -17,6 +17,7 @@
 //         ...
 //     });
 #pragma once
+#include "sync/hub/office_html.h"
 #include "sync/hub/office_routes.h"
 #include "sync/hub/office_types.h"
 
@@ -62,6 +63,12 @@ std::optional<OfficePost> accept_post(const httplib::Request& req, httplib::Resp
 
 // Whether Origin / Sec-Fetch-Site (when present) say the request comes from this site.
 bool same_origin(const httplib::Request& req);
+
+// A whole page of the layout (office_html.h) with `status`.
+void send_page(httplib::Response& res, const PageFrame& frame, std::string_view main_html, int status = 200);
+
+// {"error": message} with `status`, for /office/api/.
+void send_json_error(httplib::Response& res, int status, std::string_view message);
 
 // Answers 403 with a French page (or JSON under /office/api/).
 void send_forbidden(const httplib::Request& req, httplib::Response& res, const SessionView* session, std::string_view why);

@@ -34,12 +34,6 @@ std::string day_of(TimePoint time, int days = 0)
     return format_rfc3339(time + std::chrono::days { days }).substr(0, 10);
 }
 
-void send_page(httplib::Response& res, const PageFrame& frame, const std::string& main)
-{
-    res.status = 200;
-    res.set_content(page(frame, main), "text/html; charset=utf-8");
-}
-
 std::string ratings_table(std::string_view caption, std::span<const RatingWeek> weeks)
 {
     std::string html = "<div class=\"fr-table\"><table><caption>" + html_escape(caption)
