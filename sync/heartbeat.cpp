@@ -124,8 +124,7 @@ protocol::Heartbeat HeartbeatSender::compose()
     // Issue 17: the rating counts of the last days (absolute, so a repeated report changes nothing at
     // the hub) and the hub's states applied since the last heartbeat it accepted.
     if (auto ratings = m_outbox.ratings_since(rating_first_day(m_clock()), protocol::max_rating_counts))
-        for (auto& rating : *ratings)
-            beat.ratings.push_back({ rating.day, rating.procedure, rating.score, rating.count });
+        beat.ratings = std::move(*ratings);
     if (auto acks = m_outbox.unacknowledged_states(protocol::max_state_acks))
         beat.states_applied = std::move(*acks);
     return beat;

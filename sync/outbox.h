@@ -79,13 +79,9 @@ std::string_view receipt_state(const QueueEntry&);
 // "traitée", "incomplète", "bloquée sur la borne".
 std::string_view receipt_state_french(std::string_view state);
 
-// How many citizens found a procedure easy (3), so-so (2) or hard (1) on a day.
-struct RatingCount {
-    std::string day;
-    std::string procedure;
-    int score = 0;
-    int64_t count = 0;
-};
+// How many citizens found a procedure easy (3), so-so (2) or hard (1) on a day: what the heartbeat
+// carries to the hub, as it carries it.
+using RatingCount = protocol::RatingCount;
 
 struct OutboxCounts {
     int64_t queued = 0;

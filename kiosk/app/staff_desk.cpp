@@ -454,31 +454,24 @@ void StaffDesk::lookup(std::string typed)
         return;
     }
     auto& entry = **found;
-    // What the hub said of it (issue 17): the administration's state and message, in the desk's words.
-    if (entry.state == sync::ItemState::Sent && entry.hub_state && sync::protocol::is_state_name(*entry.hub_state)) {
-        int64_t when = entry.sent_at.value_or(entry.created_at);
-        if (auto at = sync::parse_rfc3339(entry.hub_state_at); at && *entry.hub_state != "received")
-            when = std::chrono::duration_cast<std::chrono::seconds>(at->time_since_epoch()).count();
-        m_lookup_result = format_text(tr("staff.receipt_state." + *entry.hub_state),
-            { { "code", code }, { "when", time_text(when, "%d/%m/%Y %H:%M") } });
-        if (!entry.hub_message.empty())
-            m_lookup_result += "\n" + format_text(tr("staff.receipt_state.message"), { { "message", entry.hub_message } });
-        return;
-    }
-    switch (entry.state) {
-    case sync::ItemState::Sent:
-        // Sent and nothing heard from the hub yet: received, as guichetctl says.
-        m_lookup_result = format_text(tr("staff.receipt_state.received"),
-            { { "code", code }, { "when", time_text(entry.sent_at.value_or(entry.created_at), "%d/%m/%Y %H:%M") } });
-        break;
-    case sync::ItemState::Quarantined:
-        m_lookup_result = format_text(tr("staff.lookup_quarantined"), { { "code", code } });
-        break;
-    default:
+    // The same state guichetctl receipt tells (sync::receipt_state), in the desk's words.
+    auto state = std::string(sync::receipt_state(entry));
+    if (state == "queued") {
         m_lookup_result = format_text(tr("staff.lookup_queued"),
             { { "code", code }, { "when", time_text(entry.created_at, "%d/%m/%Y %H:%M") }, { "attempts", std::to_string(entry.attempts) } });
-        break;
+        return;
     }
+    if (state == "quarantined") {
+        m_lookup_result = format_text(tr("staff.lookup_quarantined"), { { "code", code } });
+        return;
+    }
+    // Received: when it was sent; a later state: when the administration set it.
+    int64_t when = entry.sent_at.value_or(entry.created_at);
+    if (auto at = sync::parse_rfc3339(entry.hub_state_at); at && state != "received")
+        when = std::chrono::duration_cast<std::chrono::seconds>(at->time_since_epoch()).count();
+    m_lookup_result = format_text(tr("staff.receipt_state." + state), { { "code", code }, { "when", time_text(when, "%d/%m/%Y %H:%M") } });
+    if (!entry.hub_message.empty())
+        m_lookup_result += "\n" + format_text(tr("staff.receipt_state.message"), { { "message", entry.hub_message } });
 }
 
 std::optional<std::filesystem::path> StaffDesk::find_usb_folder() const
