@@ -94,16 +94,6 @@ std::vector<std::string> scope_procedures(const SessionView& session, const Offi
     return { ids.begin(), ids.end() };
 }
 
-// The French title of a procedure (its highest known version), else its id.
-std::string procedure_title(const OfficeContext& context, std::string_view id)
-{
-    if (context.procedures)
-        if (auto* entry = context.procedures->latest(id))
-            if (auto& title = localized(entry->procedure->title, "fr"); !title.empty())
-                return title;
-    return std::string(id);
-}
-
 bool is_day(std::string_view text)
 {
     static const std::regex day(R"([0-9]{4}-[0-9]{2}-[0-9]{2})");
@@ -324,7 +314,7 @@ void inbox_page(const httplib::Request& req, httplib::Response& res, OfficeConte
             std::string waiting = is_final(row.state) ? "—" : html_escape(age_text(row.received_at, now));
             main += "<tr><th scope=\"row\"><a href=\"/office/demandes/" + url_encode(row.id) + "\">" + html_escape(label) + "</a>"
                 + (row.purged ? " <span class=\"fr-tag fr-tag--sm\">réponses supprimées</span>" : "") + "</th><td>" + html_escape(row.kiosk)
-                + "</td><td>" + time_html(row.received_at) + "</td><td>" + state_badge(row.state) + "</td><td>" + waiting + "</td></tr>";
+                + (row.place.empty() ? "" : "<br><span class=\"fr-text--sm\">" + html_escape(row.place) + "</span>") + "</td><td>" + time_html(row.received_at) + "</td><td>" + state_badge(row.state) + "</td><td>" + waiting + "</td></tr>";
         }
         main += "</tbody></table></div>";
     }
@@ -709,6 +699,15 @@ void api_journal(const httplib::Request& req, httplib::Response& res, const http
     send_json(res, 200, R"({"ok":true})");
 }
 
+}
+
+std::string procedure_title(const OfficeContext& context, std::string_view id)
+{
+    if (context.procedures)
+        if (auto* entry = context.procedures->latest(id))
+            if (auto& title = localized(entry->procedure->title, "fr"); !title.empty())
+                return title;
+    return std::string(id);
 }
 
 void install_case_routes(GatedServer& http, OfficeContext& context)

@@ -53,6 +53,9 @@ struct OfficeOptions {
     // The session cookie is Secure and named __Host-guichet_session under TLS (or behind a TLS proxy:
     // --public-url https://…); guichet_session on plain HTTP, where browsers refuse both.
     bool secure_cookies = false;
+    // serve --sign-in-limit: sign-in attempts from one client address, whatever the names tried, are
+    // limited (sign_in_rate); off behind a proxy, whose address every request has and which limits them.
+    bool sign_in_per_address = true;
     HashCostLevel hash_cost = HashCostLevel::Interactive; // of the dummy hash unknown names are checked against
     int64_t stale_after_s = 3600;                        // serve --stale-after: the fleet page marks kiosks silent longer
     // The procedures of serve --procedures and --packs (procedure_catalog.h), loaded once at start: the
@@ -74,6 +77,9 @@ struct OfficeContext {
     // labels come only from the definitions the store remembers.
     std::shared_ptr<const ProcedureCatalog> procedures;
 };
+
+// The French title of a procedure (its highest known version in the catalog), else its id.
+std::string procedure_title(const OfficeContext& context, std::string_view id);
 
 // Builds the context: loads the assets directory into memory (a clear error when it is missing: build
 // the hub, or install guichet-hub's package), the dummy hash; `clock` is the server's (hub_clock.h).

@@ -109,19 +109,20 @@ void statistics_page(const httplib::Request& req, httplib::Response& res, Office
             if (week.procedure == procedure)
                 its_delays.push_back(week);
         auto id = std::to_string(index);
-        main += "<section class=\"fr-mb-6w\"><h2>" + html_escape(procedure) + "</h2>";
+        auto title = procedure_title(context, procedure);
+        main += "<section class=\"fr-mb-6w\"><h2>" + html_escape(title) + "</h2>";
         main += "<h3>Avis des usagers</h3>";
         if (its_ratings.empty())
             main += "<p>Aucun avis sur la période.</p>";
         else
-            main += "<figure class=\"guichet-figure\">" + ratings_chart_svg("avis-" + id, "Avis : " + procedure, its_ratings)
-                + "</figure>" + ratings_table("Avis par semaine : " + procedure, its_ratings);
+            main += "<figure class=\"guichet-figure\">" + ratings_chart_svg("avis-" + id, "Avis : " + title, its_ratings)
+                + "</figure>" + ratings_table("Avis par semaine : " + title, its_ratings);
         main += "<h3>Délais de traitement</h3>";
         if (its_delays.empty())
             main += "<p>Aucune demande arrivée à son état final sur la période.</p>";
         else
-            main += "<figure class=\"guichet-figure\">" + delays_chart_svg("delais-" + id, "Délais : " + procedure, its_delays)
-                + "</figure>" + delays_table("Délais par semaine : " + procedure, its_delays);
+            main += "<figure class=\"guichet-figure\">" + delays_chart_svg("delais-" + id, "Délais : " + title, its_delays)
+                + "</figure>" + delays_table("Délais par semaine : " + title, its_delays);
         main += "</section>";
     }
     send_page(res, { .title = "Statistiques", .session = &*session, .active = Nav::Statistiques }, main);
