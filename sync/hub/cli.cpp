@@ -243,6 +243,12 @@ int serve(const Arguments& args, std::ostream& err)
             return usage_error(err, "--status-limit " + limit.error().message);
         options.status_limit = *limit;
     }
+    if (auto text = args.get("--sign-in-limit")) {
+        auto limit = parse_status_limit(*text);
+        if (!limit)
+            return usage_error(err, "--sign-in-limit " + limit.error().message);
+        options.office.sign_in_per_address = *limit == StatusLimit::PerAddress;
+    }
 
     auto store = Store::open(*args.get("--db"));
     if (!store)
@@ -527,7 +533,8 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--agent-hash-cost", "interactive|test", "the Argon2id cost of the dummy hash for unknown names (test: needs GUICHET_HUB_TEST_HOOKS=1)" },
                 { "--procedures", "DIR", "the procedure files: their retention_days for the daily purge (default: 90 days for all), their labels for the back office" },
                 { "--keep-status-days", "N", "forget a submission (its state at /suivi) this long after its purge, 1 to 3650 (default 365)" },
-                { "--status-limit", "per-address|off", "the rate limit of /suivi/CODE: per client address (default), or off behind a proxy that limits it" } } },
+                { "--status-limit", "per-address|off", "the rate limit of /suivi/CODE: per client address (default), or off behind a proxy that limits it" },
+                { "--sign-in-limit", "per-address|off", "sign-in attempts: at most 10 a minute (20 at once) per client address (default), or off behind a proxy that limits them" } } },
         { "purge", "delete the sealed answers of processed submissions past their retention, and forget old ones (serve does it daily)", {},
             { db, { "--procedures", "DIR", "the procedure files whose retention_days apply (default: 90 days for all)" },
                 { "--keep-status-days", "N", "forget a submission this long after its purge, 1 to 3650 (default 365)" },

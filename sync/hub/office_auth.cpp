@@ -3,6 +3,7 @@
 #include "sync/hub/office_html.h"
 #include "sync/hub/office_routes.h"
 #include "sync/hub/office_session.h"
+#include "sync/hub/rate_limit.h"
 #include "sync/hub/store_rules.h"
 
 #include <sodium.h>
@@ -14,30 +15,39 @@ namespace guichet::sync::hub {
 
 // At most two Argon2id verifications at a time (64 MiB each): a flood of sign-ins costs the hub 128 MiB and
 // two cores, not all its memory; the others are told to retry. Unknown names are checked against a
-// dummy hash of the same cost, so the answer's timing does not tell whether a name exists.
+// dummy hash of the same cost, so the answer's timing does not tell whether a name exists. The per-name
+// waits and lockout (in the database) stop guessing one agent's password; the per-address rate stops one
+// client from trying a few passwords on every name.
+constexpr RateRule sign_in_rate { .per_minute = 10, .burst = 20 };
+
 class SignInLimiter {
 public:
-    explicit SignInLimiter(std::string dummy_hash)
+    SignInLimiter(std::string dummy_hash, bool per_address)
         : m_dummy_hash(std::move(dummy_hash))
     {
+        if (per_address)
+            m_per_address.emplace(sign_in_rate);
     }
     bool acquire() { return m_slots.try_acquire_for(std::chrono::seconds(1)); }
     void release() { m_slots.release(); }
     const std::string& dummy_hash() const { return m_dummy_hash; }
+    // 0 when `address` may try now, else the seconds to wait.
+    int throttle(std::string_view address) { return m_per_address ? m_per_address->take(address) : 0; }
 
 private:
     std::counting_semaphore<2> m_slots { 2 };
     std::string m_dummy_hash;
+    std::optional<RateLimiter> m_per_address;
 };
 
-std::shared_ptr<SignInLimiter> make_sign_in_limiter(HashCostLevel level)
+std::shared_ptr<SignInLimiter> make_sign_in_limiter(HashCostLevel level, bool per_address)
 {
     auto cost = agent_hash_cost(level);
     char hash[crypto_pwhash_STRBYTES];
     auto secret = random_cookie_secret();
     if (crypto_pwhash_str(hash, secret.data(), secret.size(), cost.opslimit, cost.memlimit) != 0)
         return nullptr;
-    return std::make_shared<SignInLimiter>(hash);
+    return std::make_shared<SignInLimiter>(hash, per_address);
 }
 
 namespace {
@@ -165,6 +175,14 @@ void sign_in(const httplib::Request& req, httplib::Response& res, const httplib:
     }
 
     auto& limiter = *context.sign_in;
+    if (int wait_s = limiter.throttle(req.remote_addr)) {
+        wipe_password();
+        audit_event(context, "anonymous", "sign-in-throttled", is_agent_name(name) ? name : "", "per-address");
+        res.set_header("Retry-After", std::to_string(wait_s));
+        show_sign_in(req, res, context, 429, is_agent_name(name) ? name : "",
+            "Trop d’essais de connexion depuis ce poste : réessayez dans " + std::to_string(wait_s) + " secondes.");
+        return;
+    }
     if (!limiter.acquire()) {
         wipe_password();
         res.set_header("Retry-After", "2");

@@ -10,7 +10,7 @@
 namespace guichet::sync::hub {
 
 class SignInLimiter;
-std::shared_ptr<SignInLimiter> make_sign_in_limiter(HashCostLevel cost); // office_auth.cpp
+std::shared_ptr<SignInLimiter> make_sign_in_limiter(HashCostLevel cost, bool per_address); // office_auth.cpp
 
 AgentHashCost agent_hash_cost(HashCostLevel level)
 {
@@ -38,7 +38,7 @@ Result<std::unique_ptr<OfficeContext>> make_office_context(Store& store, const O
         return std::unexpected(assets.error());
     if (options.hash_cost == HashCostLevel::Test && !test_hooks_enabled())
         return fail("the test hash cost is a test hook: it is refused unless the environment has GUICHET_HUB_TEST_HOOKS=1");
-    auto limiter = make_sign_in_limiter(options.hash_cost);
+    auto limiter = make_sign_in_limiter(options.hash_cost, options.sign_in_per_address);
     if (!limiter)
         return fail("cannot prepare the sign-in check (out of memory for Argon2id?)");
     return std::unique_ptr<OfficeContext>(new OfficeContext { store, options, clock,

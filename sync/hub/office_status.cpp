@@ -61,7 +61,7 @@ Result<StatusLimit> parse_status_limit(std::string_view text)
         return StatusLimit::PerAddress;
     if (text == "off")
         return StatusLimit::Off;
-    return fail("'" + std::string(text.substr(0, 40)) + "' is not a status limit: per-address or off");
+    return fail("'" + std::string(text.substr(0, 40)) + "' is neither per-address nor off");
 }
 
 std::string loggable_path(std::string_view path)

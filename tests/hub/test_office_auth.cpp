@@ -237,6 +237,36 @@ TEST_CASE("Office: ten wrong passwords lock the account; waits and the lockout a
     CHECK(unknown.result->body.find(refused_text) != std::string::npos);
 }
 
+TEST_CASE("Office: one client address gets 20 sign-in attempts at once, whatever the names, then 429 with Retry-After", "[hub][net][office]")
+{
+    Office office;
+    auto refused_text = "Identifiant ou mot de passe incorrect";
+    {
+        ServedHub hub(office.dir, office.db, office.serve_args());
+        auto client = hub.client();
+        // A guesser spreads tries over names, which the per-name waits do not see.
+        for (int attempt = 0; attempt < 20; ++attempt) {
+            auto tried = sign_in(client, "name-" + std::to_string(attempt), "a guessed password");
+            REQUIRE(tried.result);
+            CHECK(tried.result->status == 200);
+            CHECK(tried.result->body.find(refused_text) != std::string::npos);
+        }
+        auto throttled = sign_in(client, "alice", password);
+        REQUIRE(throttled.result);
+        CHECK(throttled.result->status == 429);
+        CHECK(throttled.session.empty());
+        CHECK(std::stoi(throttled.result->get_header_value("Retry-After")) >= 1);
+        CHECK(throttled.result->body.find("Trop d’essais de connexion depuis ce poste") != std::string::npos);
+    }
+    // Behind a proxy that limits sign-ins, the hub does not count the proxy's address.
+    ServedHub hub(office.dir, office.db, office.serve_args({ "--sign-in-limit", "off" }));
+    auto client = hub.client();
+    for (int attempt = 0; attempt < 21; ++attempt)
+        CHECK(sign_in(client, "name-" + std::to_string(attempt), "a guessed password").result->status == 200);
+    CHECK_FALSE(sign_in(client, "alice", password).session.empty());
+    CHECK(run_hub(office.dir, { "serve", "--db", office.db.string(), "--listen", "127.0.0.1:0", "--sign-in-limit", "sometimes" }).exit_code == 2);
+}
+
 TEST_CASE("Office: a disabled agent cannot sign in and loses its sessions; reset enables it again", "[hub][net][office]")
 {
     Office office({ { "alice", "agent" }, { "boss", "supervisor" } });
