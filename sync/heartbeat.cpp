@@ -95,6 +95,12 @@ void HeartbeatSender::set_pack_version(std::string version)
     m_pack_version = std::move(version);
 }
 
+void HeartbeatSender::set_place(std::string place)
+{
+    std::lock_guard lock(m_mutex);
+    m_place = std::move(place);
+}
+
 HeartbeatStatus HeartbeatSender::status() const
 {
     std::lock_guard lock(m_mutex);
@@ -109,6 +115,7 @@ protocol::Heartbeat HeartbeatSender::compose()
     {
         std::lock_guard lock(m_mutex);
         beat.pack_version = clean_text(m_pack_version, 64);
+        beat.place = clean_text(m_place, protocol::max_place_bytes);
     }
     std::string last_error = m_last_error ? m_last_error() : std::string();
     if (auto summary = summarize_queue(m_outbox, m_clock())) {

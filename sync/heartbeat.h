@@ -64,6 +64,8 @@ public:
 
     // Thread-safe; the content-pack code calls it after it switched packs. Defaults to "builtin".
     void set_pack_version(std::string);
+    // Where the kiosk stands (kiosk.place_name), shown beside its id at the hub. Thread-safe; empty by default.
+    void set_place(std::string);
     HeartbeatStatus status() const;
 
     // After a failure the next try comes this soon (or after the interval, if shorter).
@@ -79,8 +81,9 @@ private:
     Clock m_clock;
     LastError m_last_error;
 
-    mutable std::mutex m_mutex; // guards the pack version and the status
+    mutable std::mutex m_mutex; // guards the pack version, the place and the status
     std::string m_pack_version = "builtin";
+    std::string m_place;
     HeartbeatStatus m_status;
 
     std::mutex m_wake_mutex;

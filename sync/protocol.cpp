@@ -329,6 +329,8 @@ std::string encode(const Heartbeat& heartbeat)
     json body { { "kiosk", heartbeat.kiosk }, { "app_version", heartbeat.app_version },
         { "pack_version", heartbeat.pack_version }, { "queued", heartbeat.queued }, { "sent", heartbeat.sent },
         { "quarantined", heartbeat.quarantined }, { "last_error", heartbeat.last_error } };
+    if (!heartbeat.place.empty())
+        body["place"] = heartbeat.place;
     if (heartbeat.oldest_queued_age_s)
         body["oldest_queued_age_s"] = *heartbeat.oldest_queued_age_s;
     if (heartbeat.disk_free_bytes)
@@ -456,6 +458,8 @@ Result<Heartbeat> decode_heartbeat(std::string_view body)
         heartbeat.pack_version = *text;
     if (auto text = get_string(*root, "last_error", 1024))
         heartbeat.last_error = *text;
+    if (auto text = get_string(*root, "place", max_place_bytes))
+        heartbeat.place = *text;
     heartbeat.queued = get_optional_int(*root, "queued").value_or(0);
     heartbeat.sent = get_optional_int(*root, "sent").value_or(0);
     heartbeat.quarantined = get_optional_int(*root, "quarantined").value_or(0);

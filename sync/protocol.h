@@ -93,6 +93,7 @@ struct RatingCount {
     int64_t count = 0;
 };
 inline constexpr size_t max_rating_counts = 2000;
+inline constexpr size_t max_place_bytes = 320; // a heartbeat's place: 80 characters of UTF-8
 inline constexpr int rating_days = 14; // the kiosk reports the last 14 days
 
 struct BatchResponse {
@@ -111,6 +112,9 @@ struct Heartbeat {
     std::optional<int64_t> oldest_queued_age_s;
     std::optional<int64_t> disk_free_bytes;
     std::string last_error;
+    // Where the kiosk stands (its configuration's kiosk.place_name), shown beside its id at the hub;
+    // optional, empty from kiosks older than issue 17.
+    std::string place;
     // Issue 17, optional both ways: the rating counts of the last days, and the states applied since
     // the last heartbeat the hub accepted.
     std::vector<RatingCount> ratings;

@@ -63,6 +63,7 @@ Result<void> SyncFeature::open()
     m_heartbeat = std::make_unique<sync::HeartbeatSender>(*m_outbox, m_link, sync.heartbeat_interval_s,
         [] { return static_cast<int64_t>(std::time(nullptr)); },
         [uploader = m_uploader.get()] { return uploader->status().last_error; });
+    m_heartbeat->set_place(m_config.kiosk.place_name);
     return {};
 }
 

@@ -354,6 +354,7 @@ int run(int argc, char** argv)
     if (!report.auth_refused) {
         sync::HeartbeatSender heartbeat(**outbox, { .hub_url = config->sync.hub_url, .token = *token, .ca_file = config->sync.ca_file },
             config->sync.heartbeat_interval_s, [] { return now(); }, [&] { return report.error; });
+        heartbeat.set_place(config->kiosk.place_name);
         auto beat = heartbeat.send_now();
         std::printf("heartbeat: %s\n", beat.last_error.empty() ? "accepted" : beat.last_error.c_str());
         if (!beat.last_error.empty() && report.error.empty())

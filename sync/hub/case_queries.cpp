@@ -85,7 +85,8 @@ SqlText inbox_page(const InboxQuery& query, Direction direction)
         where += beyond(builder, Direction::Newer, *query.before);
     auto limit = static_cast<int64_t>(std::clamp<size_t>(query.limit, 1, max_inbox_limit)) + 1;
     builder.sql() = "SELECT s.seq, s.id, s.receipt, s.procedure, s.kiosk, s.received_at, s.state, s.state_at, "
-                    "CASE WHEN s.purged_at IS NULL THEN 0 ELSE 1 END FROM submissions s WHERE "
+                    "CASE WHEN s.purged_at IS NULL THEN 0 ELSE 1 END, "
+                    "coalesce((SELECT h.place FROM heartbeats h WHERE h.kiosk = s.kiosk), '') FROM submissions s WHERE "
         + where + order(direction) + " LIMIT " + builder.add(limit);
     return builder.take();
 }

@@ -136,7 +136,8 @@ std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageO
     for (auto& line : lines) {
         auto& kiosk = line.row;
         auto& beat = line.row.heartbeat;
-        html += "<tr><th scope=\"row\">" + html_escape(kiosk.name) + "</th>";
+        html += "<tr><th scope=\"row\">" + html_escape(kiosk.name)
+            + (beat && !beat->place.empty() ? "<br><span class=\"fr-text--sm\">" + html_escape(beat->place) + "</span>" : "") + "</th>";
         if (line.seen == Seen::Stale)
             html += "<td><p class=\"fr-badge fr-badge--warning\">Silencieuse</p> depuis "
                 + html_escape(duration_text(line.age_s.value_or(0))) + "</td>";

@@ -159,6 +159,11 @@ ALTER TABLE kiosks ADD COLUMN revoked_at text;
 ALTER TABLE kiosks ADD COLUMN previous_token_hash bytea UNIQUE;
 ALTER TABLE kiosks ADD COLUMN previous_valid_until text COLLATE "C";
 )sql",
+    // Issue 17: each kiosk's place (the SQLite engine's step 6) and the purge's forgetting index.
+    R"sql(
+ALTER TABLE heartbeats ADD COLUMN place text NOT NULL DEFAULT '';
+CREATE INDEX submissions_to_forget ON submissions(purged_at) WHERE purged_at IS NOT NULL;
+)sql",
 };
 
 // pg_advisory_xact_lock's key for schema changes: "guichet" in ASCII.
@@ -184,6 +189,7 @@ protocol::Heartbeat heartbeat_at(const PGresult* result, int row, int first, std
     if (!is_null(result, row, first + 6))
         heartbeat.disk_free_bytes = int64(result, row, first + 6);
     heartbeat.last_error = text(result, row, first + 7);
+    heartbeat.place = text(result, row, first + 8);
     return heartbeat;
 }
 
@@ -194,7 +200,7 @@ Result<void> upsert_heartbeat(PGconn* connection, std::string_view kiosk, const 
     auto sql = std::string(rules::heartbeat_upsert) + (only_if_newer ? std::string(rules::heartbeat_only_if_newer) : "");
     auto done = exec(connection, sql.c_str(),
         { kiosk, last_seen, heartbeat.app_version, heartbeat.pack_version, heartbeat.queued, heartbeat.sent,
-            heartbeat.quarantined, heartbeat.oldest_queued_age_s, heartbeat.disk_free_bytes, heartbeat.last_error });
+            heartbeat.quarantined, heartbeat.oldest_queued_age_s, heartbeat.disk_free_bytes, heartbeat.last_error, heartbeat.place });
     if (!done)
         return std::unexpected(done.error());
     return {};

@@ -63,6 +63,7 @@ InboxRow inbox_row(const PGresult* result, int row)
     out.state = case_state_from(pg::text(result, row, 6)).value_or(CaseState::Received);
     out.state_at = optional_text(result, row, 7);
     out.purged = pg::int64(result, row, 8) != 0;
+    out.place = pg::text(result, row, 9);
     return out;
 }
 

@@ -161,6 +161,12 @@ ALTER TABLE kiosks ADD COLUMN previous_token_hash BLOB;
 ALTER TABLE kiosks ADD COLUMN previous_valid_until TEXT;
 CREATE UNIQUE INDEX kiosks_by_previous_token ON kiosks(previous_token_hash);
 )sql",
+    // Issue 17: where each kiosk stands (its heartbeat's place), for the inbox and the fleet; the purge's
+    // second step (forgetting, keep-status-days after the purge) finds its rows by an index.
+    R"sql(
+ALTER TABLE heartbeats ADD COLUMN place TEXT NOT NULL DEFAULT '';
+CREATE INDEX submissions_to_forget ON submissions(purged_at) WHERE purged_at IS NOT NULL;
+)sql",
 };
 
 // The heartbeat whose rules::heartbeat_columns start at column `first` of `row`.
@@ -178,6 +184,7 @@ protocol::Heartbeat heartbeat_at(const Statement& row, int first, std::string_vi
     if (!row.is_null(first + 6))
         heartbeat.disk_free_bytes = row.int64(first + 6);
     heartbeat.last_error = row.text(first + 7);
+    heartbeat.place = row.text(first + 8);
     return heartbeat;
 }
 
@@ -359,6 +366,7 @@ Result<void> SqliteStore::upsert_heartbeat(std::string_view kiosk, const std::st
         .bind(8, heartbeat.oldest_queued_age_s)
         .bind(9, heartbeat.disk_free_bytes)
         .bind(10, heartbeat.last_error)
+        .bind(11, heartbeat.place)
         .run();
 }
 

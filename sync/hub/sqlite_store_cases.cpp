@@ -40,6 +40,7 @@ InboxRow inbox_row(const Statement& row)
     if (!row.is_null(7))
         out.state_at = row.text(7);
     out.purged = row.int64(8) != 0;
+    out.place = row.text(9);
     return out;
 }
 

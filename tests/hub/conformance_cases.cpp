@@ -169,6 +169,12 @@ TEST_CASE("Store conformance: inbox filters by state, kiosk, date range and rece
     CHECK(by_receipt->rows[0].receipt == "ABCDEFGHK");
     CHECK(by_receipt->rows[0].kiosk == "mairie-1");
     CHECK(by_receipt->rows[0].received_at == "2026-12-06T09:30:00.000Z");
+    CHECK(by_receipt->rows[0].place.empty()); // no heartbeat yet
+    // Where the kiosk stands comes from its latest heartbeat.
+    REQUIRE(store->record_heartbeat("mairie-1", protocol::Heartbeat { .kiosk = "mairie-1", .place = "Mairie de Pontivy · accueil" }));
+    by_receipt = store->inbox(InboxQuery { .procedure = "change-of-address", .receipt = "ABCDEFGHK" });
+    REQUIRE(by_receipt);
+    CHECK(by_receipt->rows.at(0).place == "Mairie de Pontivy · accueil");
     // The receipt search is per procedure too.
     auto elsewhere = store->inbox(InboxQuery { .procedure = "public-space-report", .receipt = "ABCDEFGHK" });
     REQUIRE(elsewhere);

@@ -162,8 +162,10 @@ TEST_CASE("Store conformance: heartbeats keep the latest per kiosk", "[hub][stor
     CHECK_FALSE(store->latest_heartbeat("kiosk-a")->has_value());
     protocol::Heartbeat beat { "kiosk-a", "0.1.0", "7", 3, 10, 1, 120, std::nullopt, "timeout" };
     REQUIRE(store->record_heartbeat("kiosk-a", beat));
+    CHECK((*store->latest_heartbeat("kiosk-a"))->place.empty());
     beat.queued = 0;
     beat.disk_free_bytes = int64_t(5) << 40;
+    beat.place = "Mairie de Saint-Éloi";
     REQUIRE(store->record_heartbeat("kiosk-a", beat));
     auto latest = store->latest_heartbeat("kiosk-a");
     REQUIRE(latest->has_value());
@@ -172,6 +174,7 @@ TEST_CASE("Store conformance: heartbeats keep the latest per kiosk", "[hub][stor
     CHECK((*latest)->oldest_queued_age_s == 120);
     CHECK((*latest)->disk_free_bytes == int64_t(5) << 40);
     CHECK((*latest)->last_error == "timeout");
+    CHECK((*latest)->place == "Mairie de Saint-Éloi");
     auto kiosks = store->kiosks();
     REQUIRE(kiosks->size() == 2);
     CHECK((*kiosks)[0].name == "kiosk-a"); // by name
@@ -183,6 +186,7 @@ TEST_CASE("Store conformance: heartbeats keep the latest per kiosk", "[hub][stor
     CHECK((*kiosks)[0].heartbeat->sent == 10);
     CHECK((*kiosks)[0].heartbeat->disk_free_bytes == int64_t(5) << 40);
     CHECK((*kiosks)[0].heartbeat->last_error == "timeout");
+    CHECK((*kiosks)[0].heartbeat->place == "Mairie de Saint-Éloi");
     CHECK_FALSE((*kiosks)[1].heartbeat.has_value());
 }
 
@@ -279,7 +283,7 @@ TEST_CASE("Store conformance: a hub copied to the other engine keeps its kiosks,
     std::map<std::string, std::string> tokens;
     for (auto* name : { "mairie-b", "mairie-a", "mairie-c" })
         tokens[name] = *from->enroll(name);
-    REQUIRE(from->record_heartbeat("mairie-a", { "mairie-a", "0.9.0", "12", 2, 40, 1, 300, int64_t(7) << 30, "timeout" }));
+    REQUIRE(from->record_heartbeat("mairie-a", { "mairie-a", "0.9.0", "12", 2, 40, 1, 300, int64_t(7) << 30, "timeout", "Mairie A" }));
     for (int batch = 0; batch < 3; ++batch) {
         protocol::Batch items { batch == 1 ? "mairie-b" : "mairie-a", {} };
         for (int i = 0; i < 3; ++i)
@@ -316,6 +320,7 @@ TEST_CASE("Store conformance: a hub copied to the other engine keeps its kiosks,
     REQUIRE((*kiosks)[0].heartbeat.has_value());
     CHECK((*kiosks)[0].heartbeat->disk_free_bytes == int64_t(7) << 30);
     CHECK((*kiosks)[0].heartbeat->last_error == "timeout");
+    CHECK((*kiosks)[0].heartbeat->place == "Mairie A");
 
     // Run again, as after an interrupted copy: nothing is added twice, and the target still takes batches.
     auto again = copy_store(*from, *to);

@@ -128,6 +128,9 @@ TEST_CASE("the pack version is 'builtin' until the content-pack code sets it", "
     CHECK(beat.last_error == "x y"); // no control characters travel
     sender.set_pack_version("7");
     CHECK(sender.compose().pack_version == "7");
+    CHECK(beat.place.empty());
+    sender.set_place("Mairie\tde Saint-Éloi");
+    CHECK(sender.compose().place == "Mairie de Saint-Éloi");
 }
 
 TEST_CASE("a heartbeat that cannot reach the hub leaves the outbox and the uploader untouched", "[net][heartbeat]")

@@ -165,6 +165,9 @@ TEST_CASE("a heartbeat survives encoding and decoding and carries no more than i
     CHECK(decoded->oldest_queued_age_s == 3600);
     CHECK(decoded->disk_free_bytes == 5'000'000'000);
     CHECK(decoded->last_error == "cannot reach the hub");
+    CHECK(decoded->place.empty()); // absent: kiosks before issue 17
+    heartbeat.place = "Mairie de Saint-Éloi";
+    CHECK(decode_heartbeat(encode(heartbeat))->place == "Mairie de Saint-Éloi");
     heartbeat.oldest_queued_age_s.reset();
     CHECK_FALSE(decode_heartbeat(encode(heartbeat))->oldest_queued_age_s);
     CHECK_FALSE(decode_heartbeat(R"({"queued":1})"));
