@@ -95,24 +95,36 @@ void ReceiptLookupScreen::draw_content(FrameContext& context, float width)
     widgets::gap(ui, 16);
     widgets::caption(ui, "staff.lookup_note", context.staff_tr("staff.lookup_note"), width);
     widgets::gap(ui, 24);
+    ButtonSpec back { .id = "staff.show_mediator", .label = context.staff_tr("staff.back") };
+    // A result takes the place of the field and the keyboard until the mediator asks for another number:
+    // the administration's message may be long (1000 bytes), and must not push the keys off the screen.
+    if (m_showing_result && !view.lookup_result.empty()) {
+        widgets::paragraph(ui, "staff.lookup_result", view.lookup_result, width);
+        widgets::gap(ui, 32);
+        ButtonSpec again { .id = "staff.lookup_again", .label = context.staff_tr("staff.lookup_again"), .style = ButtonStyle::Primary };
+        if (int chosen = widgets::button_pair(ui, back, again, width); chosen == 1) {
+            context.emit_staff(staff_intent::ShowMediator {});
+        } else if (chosen == 2) {
+            m_showing_result = false;
+            m_code.clear();
+        }
+        return;
+    }
     float field = std::min(width, ui.px(640));
     center_next(field, width);
     widgets::text_field(ui, "staff.lookup_code", context.staff_tr("staff.lookup_label"), m_code, field, true, 11);
     widgets::gap(ui, 16);
-    if (!view.lookup_result.empty()) {
-        widgets::paragraph(ui, "staff.lookup_result", view.lookup_result, width);
-        widgets::gap(ui, 16);
-    }
     KeyboardLabels labels { .backspace = context.staff_tr("keyboard.backspace"), .clear = context.staff_tr("keyboard.clear"),
         .shift = context.staff_tr("keyboard.shift"), .space = context.staff_tr("keyboard.space") };
     widgets::keyboard(ui, "staff.lookup_keys", KeyboardLayout::Code, m_code, width, labels, 11);
     widgets::gap(ui, 24);
-    ButtonSpec back { .id = "staff.show_mediator", .label = context.staff_tr("staff.back") };
     ButtonSpec find { .id = "staff.lookup_submit", .label = context.staff_tr("staff.lookup_submit"), .style = ButtonStyle::Primary };
     if (int chosen = widgets::button_pair(ui, back, find, width); chosen == 1)
         context.emit_staff(staff_intent::ShowMediator {});
-    else if (chosen == 2)
+    else if (chosen == 2) {
         context.emit_staff(staff_intent::Lookup { m_code });
+        m_showing_result = true;
+    }
 }
 
 }

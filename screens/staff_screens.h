@@ -43,13 +43,18 @@ public:
         : Screen(ScreenId::ReceiptLookup)
     {
     }
-    void reset() override { m_code.clear(); }
+    void reset() override
+    {
+        m_code.clear();
+        m_showing_result = false;
+    }
 
 protected:
     void draw_content(FrameContext&, float width) override;
 
 private:
     std::string m_code;
+    bool m_showing_result = false; // after "Rechercher", until "Chercher un autre numéro"
 };
 
 class TechnicianScreen final : public Screen {

@@ -267,7 +267,7 @@ tap id:staff.lookup_submit
 expect-text "en attente d’envoi"
 expect-no-text "Rue des Lilas"
 screenshot lookup.png
-tap id:staff.lookup_keys.key.clear
+tap id:staff.lookup_again
 type "ZZZZZZZZZ"
 tap id:staff.lookup_submit
 expect-text "Aucune demande avec le numéro ZZZ-ZZZ-ZZZ"
@@ -301,7 +301,7 @@ expect-text "reçue par l’administration"
     REQUIRE(kiosk.app->outbox()->apply_states(states).value() == 1);
     kiosk.run_text(R"(
 expect-screen receipt-lookup
-tap id:staff.lookup_keys.key.clear
+tap id:staff.lookup_again
 type ")" + entry.receipt + R"("
 tap id:staff.lookup_submit
 expect-text "traitée le 02/12/2026"
@@ -311,6 +311,25 @@ expect-no-text "Rue des Lilas"
 screenshot lookup-state.png
 )",
         kiosk.shots("lookup-state"));
+
+    // The longest message an agent may write (1000 bytes at the hub) still leaves the keyboard and the
+    // buttons on the screen.
+    std::string long_message;
+    while (long_message.size() < 990)
+        long_message += "Il manque le justificatif de domicile de moins de trois mois. ";
+    long_message.resize(990);
+    states = { { entry.id, "incomplete", long_message, "2026-12-02T10:30:00.000Z", 3 } };
+    REQUIRE(kiosk.app->outbox()->apply_states(states).value() == 1);
+    kiosk.run_text(R"(
+expect-screen receipt-lookup
+tap id:staff.lookup_again
+type ")" + entry.receipt + R"("
+tap id:staff.lookup_submit
+expect-text "Il manque le justificatif"
+expect-fits
+screenshot lookup-long-message.png
+)",
+        kiosk.shots("lookup-long-message"));
 }
 
 TEST_CASE("a staff screen left alone closes itself; a mediator can end the citizen's session; a restart exits 75", "[ui][staff]")
