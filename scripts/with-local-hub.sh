@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # Runs a guichet command against a local guichet-hub on 127.0.0.1, so the whole loop works on one
-# machine: the administration's key pair, an enrolled kiosk, the hub serving, and a kiosk
-# configuration that points at it. The hub stops when the command ends.
+# machine: the administration's key pair, an enrolled kiosk, a back-office agent, the hub serving
+# (with the shipped procedures' labels), and a kiosk configuration that points at it. The hub stops
+# when the command ends.
 #   scripts/with-local-hub.sh BUILD_DIR STATE_DIR PROGRAM [ARGS...]   (runs PROGRAM --config STATE_DIR/guichet.toml ARGS...)
+#   scripts/with-local-hub.sh BUILD_DIR STATE_DIR --serve             (serves until interrupted: for the back office)
+# GUICHET_HUB_PORT chooses the hub's port (default: any free one).
 set -euo pipefail
 build=$1 state=$2
 shift 2
+repo=$(cd "$(dirname "$0")/.." && pwd)
 hub=$build/sync/hub/guichet-hub
 mkdir -p "$state"
 state=$(cd "$state" && pwd)
 
 [ -f "$state/keys/submission.pub" ] || "$hub" keygen --out "$state/keys" > /dev/null 2>&1
 if [ ! -s "$state/token" ]; then
-  rm -f "$state/hub.sqlite"*
+  rm -f "$state/hub.sqlite"* "$state/agent-password"
   "$hub" enroll demo-kiosk --db "$state/hub.sqlite" > "$state/token" 2>/dev/null
 fi
+# The back office's demonstration agent: a supervisor who sees every procedure.
+if [ ! -s "$state/agent-password" ]; then
+  echo "demo-guichet-2026" > "$state/agent-password"
+  "$hub" agent add demo --db "$state/hub.sqlite" --role supervisor --procedures '*' < "$state/agent-password" > /dev/null
+fi
 rm -f "$state/hub.port"
-"$hub" serve --db "$state/hub.sqlite" --listen 127.0.0.1:0 --port-file "$state/hub.port" 2> "$state/hub.log" &
+"$hub" serve --db "$state/hub.sqlite" --listen "127.0.0.1:${GUICHET_HUB_PORT:-0}" --port-file "$state/hub.port" \
+  --procedures "$repo/assets/procedures" 2> "$state/hub.log" &
 hub_pid=$!
 trap 'kill $hub_pid 2>/dev/null; wait $hub_pid 2>/dev/null || true' EXIT
 for _ in $(seq 500); do [ -s "$state/hub.port" ] && break; sleep 0.02; done
@@ -47,7 +57,14 @@ if [ -x "$ctl" ] && [ ! -s "$state/staff.sqlite" ]; then
   echo 135790 | "$ctl" --config "$state/guichet.toml" set-pin technician > /dev/null
 fi
 mkdir -p "$state/usb"
-echo "with-local-hub: hub on http://127.0.0.1:$(cat "$state/hub.port") (log: $state/hub.log), kiosk configuration: $state/guichet.toml"
+url="http://127.0.0.1:$(cat "$state/hub.port")"
+echo "with-local-hub: hub on $url (log: $state/hub.log), kiosk configuration: $state/guichet.toml"
+echo "with-local-hub: back office $url/office/ — agent 'demo', password '$(cat "$state/agent-password")'; to open the demands, load the key file $state/keys/submission.key"
 program=$1
 shift
+if [ "$program" = --serve ]; then
+  echo "with-local-hub: serving until interrupted (Ctrl+C)."
+  wait $hub_pid
+  exit
+fi
 "$program" --config "$state/guichet.toml" "$@"
