@@ -5,6 +5,7 @@
 #include "sync/hub/office_html.h"
 #include "sync/hub/office_routes.h"
 #include "sync/hub/office_session.h"
+#include "sync/hub/procedure_catalog.h"
 #include "sync/hub/stats.h"
 #include "sync/hub/svg_chart.h"
 
@@ -109,22 +110,30 @@ void statistics_page(const httplib::Request& req, httplib::Response& res, Office
             if (week.procedure == procedure)
                 its_delays.push_back(week);
         auto id = std::to_string(index);
-        main += "<section class=\"fr-mb-6w\"><h2>" + html_escape(procedure) + "</h2>";
+        // The procedure's French title (its id too, as the inbox's filter shows it): an id alone means
+        // nothing to a supervisor.
+        std::string title = procedure;
+        if (context.procedures)
+            if (auto* entry = context.procedures->latest(procedure))
+                if (auto& french = localized(entry->procedure->title, "fr"); !french.empty())
+                    title = french;
+        main += "<section class=\"fr-mb-6w\"><h2>" + html_escape(title) + (title == procedure ? "" : " <span class=\"fr-text--sm\">("
+            + html_escape(procedure) + ")</span>") + "</h2>";
         main += "<h3>Avis des usagers</h3>";
         if (its_ratings.empty())
             main += "<p>Aucun avis sur la période.</p>";
         else
-            main += "<figure class=\"guichet-figure\">" + ratings_chart_svg("avis-" + id, "Avis : " + procedure, its_ratings)
-                + "</figure>" + ratings_table("Avis par semaine : " + procedure, its_ratings);
+            main += "<figure class=\"guichet-figure\">" + ratings_chart_svg("avis-" + id, "Avis : " + title, its_ratings)
+                + "</figure>" + ratings_table("Avis par semaine : " + title, its_ratings);
         main += "<h3>Délais de traitement</h3>";
         if (its_delays.empty())
             main += "<p>Aucune demande arrivée à son état final sur la période.</p>";
         else
-            main += "<figure class=\"guichet-figure\">" + delays_chart_svg("delais-" + id, "Délais : " + procedure, its_delays)
-                + "</figure>" + delays_table("Délais par semaine : " + procedure, its_delays);
+            main += "<figure class=\"guichet-figure\">" + delays_chart_svg("delais-" + id, "Délais : " + title, its_delays)
+                + "</figure>" + delays_table("Délais par semaine : " + title, its_delays);
         main += "</section>";
     }
-    send_page(res, { .title = "Statistiques", .session = &*session, .active = Nav::Statistiques }, main);
+    send_page(res, { .title = "Statistiques", .session = &*session, .active = Nav::Statistiques, .body_page = "statistiques" }, main);
 }
 
 void fleet_page(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
@@ -135,7 +144,7 @@ void fleet_page(const httplib::Request& req, httplib::Response& res, OfficeConte
     auto kiosks = context.store.kiosks();
     if (!kiosks)
         return send_store_unavailable(req, res, "read the kiosks", kiosks.error());
-    send_page(res, { .title = "Flotte des bornes", .session = &*session, .active = Nav::Flotte },
+    send_page(res, { .title = "Flotte des bornes", .session = &*session, .active = Nav::Flotte, .body_page = "flotte" },
         render_fleet_section(std::move(*kiosks), { context.clock.now(), context.options.stale_after_s, guichet::version_string }));
 }
 
@@ -180,7 +189,7 @@ void audit_page(const httplib::Request& req, httplib::Response& res, OfficeConte
         main += "<li><a class=\"fr-pagination__link fr-pagination__link--next\" href=\"/office/journal?avant="
             + std::to_string(events->back().seq) + "\">Plus anciens</a></li>";
     main += "</ul></nav>";
-    send_page(res, { .title = "Journal", .session = &*session, .active = Nav::Journal }, main);
+    send_page(res, { .title = "Journal", .session = &*session, .active = Nav::Journal, .body_page = "journal" }, main);
 }
 
 }
