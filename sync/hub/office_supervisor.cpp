@@ -20,6 +20,35 @@ namespace {
 constexpr int default_weeks = 12;
 constexpr size_t journal_page = 100;
 
+// The journal's actions and actors in French (the stored names are the hub's own, shared with its
+// command line); an action not listed shows as stored.
+std::string action_words(std::string_view action)
+{
+    static constexpr std::pair<std::string_view, std::string_view> words[] = {
+        { "sign-in", "Connexion" }, { "sign-out", "Déconnexion" }, { "sign-in-refused", "Connexion refusée" },
+        { "csrf-refused", "Requête refusée (jeton de sécurité)" }, { "view", "Consultation" },
+        { "state", "Changement d’état" }, { "fetch-sealed", "Téléchargement scellé" }, { "export", "Export" },
+        { "open-failed", "Ouverture impossible" }, { "view-journal", "Lecture du journal" }, { "purge", "Purge" },
+        { "agent-add", "Agent ajouté" }, { "agent-disable", "Agent désactivé" }, { "agent-reset", "Agent réinitialisé" },
+        { "agent-list", "Liste des agents" }, { "kiosk-revoke", "Borne révoquée" }, { "kiosk-rotate", "Jeton de borne renouvelé" },
+    };
+    for (auto& [name, french] : words)
+        if (name == action)
+            return std::string(french);
+    return std::string(action);
+}
+
+std::string actor_words(std::string_view actor)
+{
+    if (actor.starts_with("agent:"))
+        return std::string(actor.substr(6));
+    if (actor == "cli")
+        return "ligne de commande";
+    if (actor == "anonymous")
+        return "anonyme";
+    return std::string(actor);
+}
+
 std::optional<int64_t> positive_number(const std::string& text)
 {
     int64_t value = 0;
@@ -177,8 +206,8 @@ void audit_page(const httplib::Request& req, httplib::Response& res, OfficeConte
             auto when = event.at.substr(0, 19);
             std::replace(when.begin(), when.end(), 'T', ' ');
             main += "<tr><td>" + std::to_string(event.seq) + "</td><td><time datetime=\"" + html_escape(event.at) + "\">"
-                + html_escape(when) + "</time></td><td>" + html_escape(event.actor) + "</td><td>" + html_escape(event.action)
-                + "</td><td>" + html_escape(event.target) + "</td><td>" + html_escape(event.detail) + "</td></tr>";
+                + html_escape(when) + "</time></td><td>" + html_escape(actor_words(event.actor)) + "</td><td>"
+                + html_escape(action_words(event.action)) + "</td><td>" + html_escape(event.target) + "</td><td>" + html_escape(event.detail) + "</td></tr>";
         }
         main += "</tbody></table></div>";
     }
