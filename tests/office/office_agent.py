@@ -58,7 +58,10 @@ class OfficeAgent:
             "download.prompt_for_download": False,
             "intl.accept_languages": "fr-FR,fr",
         })
-        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        # On Linux chromium takes its own language (file picker, date fields) from the environment, not
+        # from --lang; French as an agent's browser would be (its words need Debian's chromium-l10n).
+        french = dict(os.environ, LANGUAGE="fr", LANG="fr_FR.UTF-8", LC_ALL="fr_FR.UTF-8")
+        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER, env=french), options=options)
         self.driver.set_page_load_timeout(self.timeout)
         self.driver.set_script_timeout(self.timeout)
         self.driver.execute_cdp_cmd("Browser.setDownloadBehavior",
