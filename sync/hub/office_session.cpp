@@ -323,6 +323,18 @@ void send_forbidden(const httplib::Request& req, httplib::Response& res, const S
         "text/html; charset=utf-8");
 }
 
+bool send_office_not_found(const httplib::Request& req, httplib::Response& res)
+{
+    if (res.status != 404 || !(req.path.starts_with("/office/") || req.path == "/office") || is_api(req))
+        return false;
+    res.set_content(page({ .title = "Page introuvable", .body_page = "introuvable" },
+                        "<h1>Page introuvable</h1><p>Cette adresse ne correspond à aucune page de l’espace agents : elle a peut-être été "
+                        "mal saisie, ou la page n’existe plus.</p><p><a class=\"fr-link\" href=\"/office/\">Aller à l’accueil de l’espace "
+                        "agents</a></p>"),
+        "text/html; charset=utf-8");
+    return true;
+}
+
 void send_store_unavailable(const httplib::Request& req, httplib::Response& res, std::string_view what, const Error& error)
 {
     std::cerr << "guichet-hub: " << what << ": " << error.message << std::endl;

@@ -37,6 +37,18 @@ TEST_CASE("Office: signing in gives a session cookie that is HttpOnly and SameSi
     check_no_inline_code(sign_in_page->body);
     CHECK(sign_in_page->body.find("<html lang=\"fr\">") != std::string::npos);
 
+    // A mistyped address under /office/ gets a French page of the office; under /office/api/, JSON.
+    auto unknown_page = client.Get("/office/nimportequoi");
+    REQUIRE(unknown_page);
+    CHECK(unknown_page->status == 404);
+    CHECK(unknown_page->get_header_value("Content-Type").starts_with("text/html"));
+    CHECK(unknown_page->body.find("<h1>Page introuvable</h1>") != std::string::npos);
+    check_office_headers(unknown_page);
+    auto unknown_api = client.Get("/office/api/nimportequoi");
+    REQUIRE(unknown_api);
+    CHECK(unknown_api->status == 404);
+    CHECK(unknown_api->get_header_value("Content-Type") == "application/json");
+
     // Not signed in: pages send to the sign-in form.
     auto home = client.Get("/office/");
     REQUIRE(home);
