@@ -324,6 +324,8 @@ def main():
         agent.visit("/office/nimportequoi")
         check("Page introuvable" in agent.main_text(), "a mistyped address's page")
         audit_page(agent, "404", shots)
+        agent.find("#contenu a.fr-link").click()  # its link home, a full load: the key is gone anyway
+        agent.wait_for_page("demandes", "/office/demandes")
         errors = severe(agent.console(), allowed=("404 (Not Found)",))
         check(not errors, f"no console error on the supervisor's pages: {errors}")
 
