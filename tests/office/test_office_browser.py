@@ -264,7 +264,7 @@ def main():
             check(session.get("httpOnly") is True, "the session cookie is HttpOnly")
             check(session.get("sameSite") == "Strict", f"the session cookie is SameSite=Strict: {session.get('sameSite')}")
             check(session.get("secure") is False, "no Secure flag on plain http (the cookie would never come back)")
-        audit_page(agent, "demandes", shots)
+        audit_page(agent, "demandes-premiere", None)
 
         step("browser: the key, protected by a passphrase")
         state = agent.load_key(work / "keys/submission.key", PASSPHRASE)
@@ -306,7 +306,7 @@ def main():
         step("browser: the inbox with its rows, the export")
         rows = agent.inbox("public-space-report")
         check(len(rows) == 3, f"three rows in the inbox: {rows}")
-        audit_page(agent, "demandes-liste", shots)
+        audit_page(agent, "demandes", shots)
         csv = agent.export_csv("public-space-report")
         check(csv.startswith("\ufeff"), "the CSV starts with a BOM")
         check(";" in csv.splitlines()[0] and "Où est le problème" in csv.splitlines()[0], "French labels, ; separated")
@@ -360,7 +360,7 @@ def main():
         agent.visit("/suivi/" + shown)
         audit_page(agent, "suivi", shots)
         agent.visit("/suivi/AAA-AAA-AAA")
-        audit_page(agent, "suivi-inconnu", shots)
+        audit_page(agent, "suivi-inconnu", None)
 
         step("browser: an agent of another procedure")
         check(agent.sign_in(AGENT, AGENT_PASSWORD), "the agent signs in")
