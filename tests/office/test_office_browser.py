@@ -357,8 +357,12 @@ def main():
         check("traitée" in said and MESSAGE in said, f"guichetctl receipt says traitée with the message: {said!r}")
         status, _, body = http_get(hub.url + "/suivi/" + shown)
         check(status == 200 and "traitée" in body, f"/suivi/{shown} says traitée: {status}")
+        agent.console()
         agent.visit("/suivi/" + shown)
+        check("Votre démarche a été traitée." in agent.main_text(), "the public page in the browser")
         audit_page(agent, "suivi", shots)
+        errors = severe(agent.console())
+        check(not errors, f"no console error on the public page (its CSP allows its stylesheet and fonts): {errors}")
         agent.visit("/suivi/AAA-AAA-AAA")
         audit_page(agent, "suivi-inconnu", None)
 
