@@ -38,6 +38,33 @@ std::string action_words(std::string_view action)
     return std::string(action);
 }
 
+// The details a supervisor reads most, in French: a state change's "from=received to=in_progress" and a
+// view's "page" or "sealed". Others (counts, roles) show as stored.
+std::string detail_words(std::string_view action, std::string_view detail)
+{
+    auto state = [](std::string_view name) -> std::string {
+        if (auto parsed = case_state_from(name)) {
+            switch (*parsed) {
+            case CaseState::Received: return "Reçue";
+            case CaseState::InProgress: return "En cours";
+            case CaseState::Done: return "Traitée";
+            case CaseState::Incomplete: return "Incomplète ou refusée";
+            }
+        }
+        return std::string(name);
+    };
+    if (action == "state" && detail.starts_with("from=")) {
+        auto space = detail.find(" to=");
+        if (space != std::string_view::npos)
+            return state(detail.substr(5, space - 5)) + " → " + state(detail.substr(space + 4));
+    }
+    if (action == "view" && detail == "page")
+        return "page de la demande";
+    if (action == "view" && detail == "sealed")
+        return "réponses scellées, pour les ouvrir";
+    return std::string(detail);
+}
+
 std::string actor_words(std::string_view actor)
 {
     if (actor.starts_with("agent:"))
@@ -207,7 +234,7 @@ void audit_page(const httplib::Request& req, httplib::Response& res, OfficeConte
             std::replace(when.begin(), when.end(), 'T', ' ');
             main += "<tr><td>" + std::to_string(event.seq) + "</td><td><time datetime=\"" + html_escape(event.at) + "\">"
                 + html_escape(when) + "</time></td><td>" + html_escape(actor_words(event.actor)) + "</td><td>"
-                + html_escape(action_words(event.action)) + "</td><td>" + html_escape(event.target) + "</td><td>" + html_escape(event.detail) + "</td></tr>";
+                + html_escape(action_words(event.action)) + "</td><td>" + html_escape(event.target) + "</td><td>" + html_escape(detail_words(event.action, event.detail)) + "</td></tr>";
         }
         main += "</tbody></table></div>";
     }

@@ -318,6 +318,8 @@ def main():
             agent.click_nav(label)
             agent.wait_for_page(name, f"/office/{name}")
             audit_page(agent, name, shots)
+        check("Reçue → En cours" in agent.main_text() and "En cours → Traitée" in agent.main_text(),
+              "the journal tells the state changes in French")
         agent.visit("/office/demandes/00000000-0000-4000-8000-000000000000")
         check("Demande introuvable" in agent.main_text(), "an unknown case's page")
         audit_page(agent, "demande-introuvable", None)
