@@ -244,7 +244,8 @@ class OfficeAgent:
         self.wait_for_page("export", "/office/export")
         if procedure:
             self.driver.execute_script("document.getElementById('procedure').value = arguments[0];", procedure)
-        self.find("#format-csv").click() if not self.find("#format-csv").is_selected() else None
+        if not self.find("#format-csv").is_selected():
+            self.find("label[for=format-csv]").click()  # DSFR hides the radio itself behind its label
         self.find("#export-filtres button[type=submit]").click()
         state = self.find("#export-etat")
         self.wait(lambda d: "exportée" in state.text or "échoué" in state.text or "Aucune clé" in state.text,
