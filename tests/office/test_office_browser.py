@@ -375,6 +375,11 @@ def main():
             fetch('/office/api/demandes/' + arguments[0], {credentials: 'same-origin'}).then(r => done(r.status), e => done(String(e)));""",
                                                    case_id)
         check(status == 403, f"the API refuses another procedure's submission: {status}")
+        status = agent.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch('/office/api/demandes?procedure=public-space-report', {credentials: 'same-origin'})
+              .then(r => done(r.status), e => done(String(e)));""")
+        check(status == 403, f"the API refuses another procedure's list: {status}")
         agent.visit(f"/office/demandes/{case_id}")
         check("Accès refusé" in agent.main_text(), "the case page says Accès refusé")
         audit_page(agent, "403", shots)
