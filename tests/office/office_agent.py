@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,7 +87,10 @@ class OfficeAgent:
 
     def wait(self, condition, what, timeout=None):
         try:
-            return WebDriverWait(self.driver, timeout or self.timeout, poll_frequency=0.05).until(condition)
+            # A condition asked while the page navigates may meet a vanished node or an unloaded document:
+            # it is asked again, until the timeout says what the page was.
+            return WebDriverWait(self.driver, timeout or self.timeout, poll_frequency=0.05,
+                                 ignored_exceptions=(WebDriverException,)).until(condition)
         except TimeoutException:
             raise AssertionError(f"waited {timeout or self.timeout} s for {what}; the page is {self.driver.current_url}: "
                                  f"{self.main_text()[:400]!r}") from None
@@ -120,7 +122,17 @@ class OfficeAgent:
         (or a full load) has replaced the page's <main>."""
         old = self.find("#contenu")
         action()
-        self.wait(expected_conditions.staleness_of(old), what)
+
+        def replaced(_):
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException:
+                return False  # asked in the middle of a navigation (chromium: "node … does not belong to the document"): ask again
+
+        self.wait(replaced, what)
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete"
                   and d.find_elements(By.CSS_SELECTOR, "#contenu, main"), what)
 
