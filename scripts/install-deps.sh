@@ -19,6 +19,7 @@ packages=(
   dpkg-dev file lintian debootstrap systemd curl        # the .deb packages and their checks (check-package.sh)
   nginx-light                                           # tests: the nginx example in front of two hubs (docs/hub-operations.md)
   clang-19 libclang-rt-19-dev llvm-19                   # the fuzz targets: C++23 with libFuzzer, symbolized reports (scripts/fuzz.sh)
+  chromium chromium-l10n chromium-driver python3-selenium # the back office's browser test (tests/office/test_office_browser.py), in French
 )
 
 missing=()

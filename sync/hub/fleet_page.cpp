@@ -153,7 +153,8 @@ std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageO
             continue;
         }
         html += cell(beat->app_version.empty() ? "inconnue" : beat->app_version);
-        html += cell(beat->pack_version.empty() ? "inconnue" : beat->pack_version);
+        // "builtin" is what a kiosk with no content pack installed says (content_updates.cpp).
+        html += cell(beat->pack_version.empty() ? "inconnue" : beat->pack_version == "builtin" ? "celle de l’application" : beat->pack_version);
         html += cell(std::to_string(beat->queued));
         html += beat->quarantined > 0 ? "<td><strong>" + std::to_string(beat->quarantined) + "</strong></td>" : cell("0");
         html += cell(beat->oldest_queued_age_s && beat->queued > 0 ? duration_text(*beat->oldest_queued_age_s) : "aucune en attente");

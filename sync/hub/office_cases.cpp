@@ -421,7 +421,7 @@ void case_page(const httplib::Request& req, httplib::Response& res, OfficeContex
 
     auto& submission = record->submission;
     std::string code = record->receipt.empty() ? std::string("sans code de suivi") : receipt_display(record->receipt);
-    std::string main = "<p class=\"fr-mb-1w\"><a class=\"fr-link fr-icon-arrow-left-line fr-link--icon-left\" href=\"/office/demandes"
+    std::string main = "<p class=\"fr-mb-1w\"><a class=\"fr-link fr-icon-arrow-left-s-line fr-link--icon-left\" href=\"/office/demandes"
         + html_escape(query_string(submission.procedure, {})) + "\">Demandes de cette démarche</a></p>";
     main += "<h1>Demande " + html_escape(code) + "</h1>";
     main += outcome_alert(req.has_param("resultat") ? req.get_param_value("resultat") : "");

@@ -246,6 +246,11 @@ bool same_origin(const httplib::Request& req)
         return false;
     if (req.has_header("Origin")) {
         auto origin = req.get_header_value("Origin");
+        // Our pages' Referrer-Policy: no-referrer makes browsers send "Origin: null" with every POST
+        // from them (the Fetch standard; seen in Chromium by the browser test). Such a POST is ours only
+        // when the browser also says same-origin; with no Sec-Fetch-Site, "null" tells nothing: refused.
+        if (origin == "null")
+            return req.get_header_value("Sec-Fetch-Site") == "same-origin";
         auto host = origin_host(origin);
         auto expected = req.get_header_value("Host");
         // Behind a proxy that passes `Host $host` (nginx, image/nginx), Host has no port while Origin has
@@ -316,6 +321,18 @@ void send_forbidden(const httplib::Request& req, httplib::Response& res, const S
                         R"(<h1>Accès refusé</h1><div class="fr-alert fr-alert--error fr-mb-4w"><p>)" + html_escape(why)
                             + R"(</p></div><p><a class="fr-link" href="/office/">Retour à l’accueil</a></p>)"),
         "text/html; charset=utf-8");
+}
+
+bool send_office_not_found(const httplib::Request& req, httplib::Response& res)
+{
+    if (res.status != 404 || !(req.path.starts_with("/office/") || req.path == "/office") || is_api(req))
+        return false;
+    res.set_content(page({ .title = "Page introuvable", .body_page = "introuvable" },
+                        "<h1>Page introuvable</h1><p>Cette adresse ne correspond à aucune page de l’espace agents : elle a peut-être été "
+                        "mal saisie, ou la page n’existe plus.</p><p><a class=\"fr-link\" href=\"/office/\">Aller à l’accueil de l’espace "
+                        "agents</a></p>"),
+        "text/html; charset=utf-8");
+    return true;
 }
 
 void send_store_unavailable(const httplib::Request& req, httplib::Response& res, std::string_view what, const Error& error)

@@ -1,6 +1,8 @@
 // GET /suivi/{code}: the state of a submission for the public, rate-limited per client address.
 #include "sync/hub/office_status.h"
 
+#include "sync/hub/office_html.h"
+
 namespace guichet::sync::hub {
 namespace {
 
@@ -44,13 +46,25 @@ std::string_view status_sentence(CaseState state)
 std::string render_status_page(std::string_view sentence)
 {
     // Every text here is ours (the four sentences and the 404's), never the request's: nothing to escape.
+    // The DSFR stylesheet and fonts the back office serves (same origin): a citizen following the
+    // receipt's QR code meets the State's look, not a bare page. Without the office's files the page
+    // still reads plainly.
     std::string html;
     html += "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n";
     html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     html += "<meta name=\"robots\" content=\"noindex, nofollow\">\n";
-    html += "<title>" + std::string(page_title) + "</title>\n</head>\n<body>\n<main>\n";
+    html += "<title>" + std::string(page_title) + "</title>\n";
+    html += "<link rel=\"stylesheet\" href=\"" + static_url(std::string(dsfr_dir) + "/dsfr.min.css") + "\">\n";
+    html += "<link rel=\"icon\" href=\"" + static_url(std::string(dsfr_dir) + "/favicon/favicon.svg") + "\" type=\"image/svg+xml\">\n";
+    html += "</head>\n<body>\n";
+    html += "<header role=\"banner\" class=\"fr-header\"><div class=\"fr-header__body\"><div class=\"fr-container\"><div class=\"fr-header__body-row\">"
+            "<div class=\"fr-header__brand\"><div class=\"fr-header__brand-top\"><div class=\"fr-header__logo\">"
+        + bloc_marque()
+        + "</div></div><div class=\"fr-header__service\"><p class=\"fr-header__service-title\">Guichet</p>"
+          "<p class=\"fr-header__service-tagline\">Le suivi des démarches déposées aux bornes</p></div></div></div></div></div></header>\n";
+    html += "<main id=\"contenu\" class=\"fr-container fr-py-6w\">\n";
     html += "<h1>" + std::string(page_title) + "</h1>\n";
-    html += "<p>" + std::string(sentence) + "</p>\n";
+    html += "<p class=\"fr-text--lead\">" + std::string(sentence) + "</p>\n";
     html += "</main>\n</body>\n</html>\n";
     return html;
 }

@@ -25,9 +25,10 @@ inline constexpr std::string_view status_not_found = "Aucune démarche ne corres
 // back office's layout can take it over later.
 std::string render_status_page(std::string_view sentence);
 
-// The Content-Security-Policy of the page: nothing but itself.
+// The Content-Security-Policy of the page: nothing but itself and the office's stylesheet, fonts and
+// images (DSFR draws the State's logo from data: images).
 inline constexpr std::string_view status_page_policy
-    = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+    = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 // The log line's path: "/suivi/..." never shows the code.
 std::string loggable_path(std::string_view path);

@@ -5,6 +5,7 @@
 #include "sync/hub/office_html.h"
 #include "sync/hub/office_routes.h"
 #include "sync/hub/office_session.h"
+#include "sync/hub/procedure_catalog.h"
 #include "sync/hub/stats.h"
 #include "sync/hub/svg_chart.h"
 
@@ -18,6 +19,62 @@ namespace {
 
 constexpr int default_weeks = 12;
 constexpr size_t journal_page = 100;
+
+// The journal's actions and actors in French (the stored names are the hub's own, shared with its
+// command line); an action not listed shows as stored.
+std::string action_words(std::string_view action)
+{
+    static constexpr std::pair<std::string_view, std::string_view> words[] = {
+        { "sign-in", "Connexion" }, { "sign-out", "Déconnexion" }, { "sign-in-refused", "Connexion refusée" },
+        { "csrf-refused", "Requête refusée (jeton de sécurité)" }, { "view", "Consultation" },
+        { "state", "Changement d’état" }, { "fetch-sealed", "Téléchargement scellé" }, { "export", "Export" },
+        { "open-failed", "Ouverture impossible" }, { "view-journal", "Lecture du journal" }, { "purge", "Purge" },
+        { "agent-add", "Agent ajouté" }, { "agent-disable", "Agent désactivé" }, { "agent-reset", "Agent réinitialisé" },
+        { "agent-list", "Liste des agents" }, { "kiosk-revoke", "Borne révoquée" }, { "kiosk-rotate", "Jeton de borne renouvelé" },
+    };
+    for (auto& [name, french] : words)
+        if (name == action)
+            return std::string(french);
+    return std::string(action);
+}
+
+// The details a supervisor reads most, in French: a state change's "from=received to=in_progress" and a
+// view's "page" or "sealed". Others (counts, roles) show as stored.
+std::string detail_words(std::string_view action, std::string_view detail)
+{
+    auto state = [](std::string_view name) -> std::string {
+        if (auto parsed = case_state_from(name)) {
+            switch (*parsed) {
+            case CaseState::Received: return "Reçue";
+            case CaseState::InProgress: return "En cours";
+            case CaseState::Done: return "Traitée";
+            case CaseState::Incomplete: return "Incomplète ou refusée";
+            }
+        }
+        return std::string(name);
+    };
+    if (action == "state" && detail.starts_with("from=")) {
+        auto space = detail.find(" to=");
+        if (space != std::string_view::npos)
+            return state(detail.substr(5, space - 5)) + " → " + state(detail.substr(space + 4));
+    }
+    if (action == "view" && detail == "page")
+        return "page de la demande";
+    if (action == "view" && detail == "sealed")
+        return "réponses scellées, pour les ouvrir";
+    return std::string(detail);
+}
+
+std::string actor_words(std::string_view actor)
+{
+    if (actor.starts_with("agent:"))
+        return std::string(actor.substr(6));
+    if (actor == "cli")
+        return "ligne de commande";
+    if (actor == "anonymous")
+        return "anonyme";
+    return std::string(actor);
+}
 
 std::optional<int64_t> positive_number(const std::string& text)
 {
@@ -109,8 +166,11 @@ void statistics_page(const httplib::Request& req, httplib::Response& res, Office
             if (week.procedure == procedure)
                 its_delays.push_back(week);
         auto id = std::to_string(index);
+        // The procedure's French title, with its id as the inbox's filter shows it: an id alone means
+        // nothing to a supervisor.
         auto title = procedure_title(context, procedure);
-        main += "<section class=\"fr-mb-6w\"><h2>" + html_escape(title) + "</h2>";
+        main += "<section class=\"fr-mb-6w\"><h2>" + html_escape(title) + (title == procedure ? "" : " <span class=\"fr-text--sm\">("
+            + html_escape(procedure) + ")</span>") + "</h2>";
         main += "<h3>Avis des usagers</h3>";
         if (its_ratings.empty())
             main += "<p>Aucun avis sur la période.</p>";
@@ -125,7 +185,7 @@ void statistics_page(const httplib::Request& req, httplib::Response& res, Office
                 + "</figure>" + delays_table("Délais par semaine : " + title, its_delays);
         main += "</section>";
     }
-    send_page(res, { .title = "Statistiques", .session = &*session, .active = Nav::Statistiques }, main);
+    send_page(res, { .title = "Statistiques", .session = &*session, .active = Nav::Statistiques, .body_page = "statistiques" }, main);
 }
 
 void fleet_page(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
@@ -136,7 +196,7 @@ void fleet_page(const httplib::Request& req, httplib::Response& res, OfficeConte
     auto kiosks = context.store.kiosks();
     if (!kiosks)
         return send_store_unavailable(req, res, "read the kiosks", kiosks.error());
-    send_page(res, { .title = "Flotte des bornes", .session = &*session, .active = Nav::Flotte },
+    send_page(res, { .title = "Flotte des bornes", .session = &*session, .active = Nav::Flotte, .body_page = "flotte" },
         render_fleet_section(std::move(*kiosks), { context.clock.now(), context.options.stale_after_s, guichet::version_string }));
 }
 
@@ -169,8 +229,8 @@ void audit_page(const httplib::Request& req, httplib::Response& res, OfficeConte
             auto when = event.at.substr(0, 19);
             std::replace(when.begin(), when.end(), 'T', ' ');
             main += "<tr><td>" + std::to_string(event.seq) + "</td><td><time datetime=\"" + html_escape(event.at) + "\">"
-                + html_escape(when) + "</time></td><td>" + html_escape(event.actor) + "</td><td>" + html_escape(event.action)
-                + "</td><td>" + html_escape(event.target) + "</td><td>" + html_escape(event.detail) + "</td></tr>";
+                + html_escape(when) + "</time></td><td>" + html_escape(actor_words(event.actor)) + "</td><td>"
+                + html_escape(action_words(event.action)) + "</td><td>" + html_escape(event.target) + "</td><td>" + html_escape(detail_words(event.action, event.detail)) + "</td></tr>";
         }
         main += "</tbody></table></div>";
     }
@@ -181,7 +241,7 @@ void audit_page(const httplib::Request& req, httplib::Response& res, OfficeConte
         main += "<li><a class=\"fr-pagination__link fr-pagination__link--next\" href=\"/office/journal?avant="
             + std::to_string(events->back().seq) + "\">Plus anciens</a></li>";
     main += "</ul></nav>";
-    send_page(res, { .title = "Journal", .session = &*session, .active = Nav::Journal }, main);
+    send_page(res, { .title = "Journal", .session = &*session, .active = Nav::Journal, .body_page = "journal" }, main);
 }
 
 }

@@ -79,6 +79,7 @@ TEST_CASE("the fleet page escapes what kiosks send and marks silent kiosks in wo
     CHECK_THAT(b, Catch::Contains("Silencieuse</p> depuis 3 h"));
     CHECK_THAT(b, Catch::Contains("400 Mo (faible)"));
     CHECK_THAT(b, Catch::Contains("<td>aucune</td>")); // no last error
+    CHECK_THAT(b, Catch::Contains("<td>celle de l’application</td>")); // "builtin": no content pack installed
     CHECK_THAT(c, Catch::Contains("Jamais vue</p> (enregistrée le <time datetime=\"2026-11-20T08:00:00.000Z\">2026-11-20</time>)"));
     CHECK_THAT(c, Catch::Contains("<td>jamais</td>"));
     // Silent first, then never seen, then the others by name.

@@ -37,6 +37,18 @@ TEST_CASE("Office: signing in gives a session cookie that is HttpOnly and SameSi
     check_no_inline_code(sign_in_page->body);
     CHECK(sign_in_page->body.find("<html lang=\"fr\">") != std::string::npos);
 
+    // A mistyped address under /office/ gets a French page of the office; under /office/api/, JSON.
+    auto unknown_page = client.Get("/office/nimportequoi");
+    REQUIRE(unknown_page);
+    CHECK(unknown_page->status == 404);
+    CHECK(unknown_page->get_header_value("Content-Type").starts_with("text/html"));
+    CHECK(unknown_page->body.find("<h1>Page introuvable</h1>") != std::string::npos);
+    check_office_headers(unknown_page);
+    auto unknown_api = client.Get("/office/api/nimportequoi");
+    REQUIRE(unknown_api);
+    CHECK(unknown_api->status == 404);
+    CHECK(unknown_api->get_header_value("Content-Type") == "application/json");
+
     // Not signed in: pages send to the sign-in form.
     auto home = client.Get("/office/");
     REQUIRE(home);
@@ -154,6 +166,12 @@ TEST_CASE("Office: a POST without the CSRF token, with another's, or from anothe
     auto fetch_metadata = client.Post("/office/deconnexion", with_session(signed_in.session, { { "Sec-Fetch-Site", "cross-site" } }),
         "_csrf=" + csrf, form_type);
     CHECK(fetch_metadata->status == 403);
+    // "Origin: null" is what browsers send from our no-referrer pages: ours only with Sec-Fetch-Site same-origin.
+    auto null_origin = client.Post("/office/deconnexion", with_session(signed_in.session, { { "Origin", "null" } }), "_csrf=" + csrf, form_type);
+    CHECK(null_origin->status == 403);
+    auto null_cross_site = client.Post("/office/deconnexion",
+        with_session(signed_in.session, { { "Origin", "null" }, { "Sec-Fetch-Site", "cross-site" } }), "_csrf=" + csrf, form_type);
+    CHECK(null_cross_site->status == 403);
     CHECK(client.Get("/office/demandes", with_session(signed_in.session))->status == 200);
 
     // The header form of the token (fetch, X-CSRF-Token) works like the field.
@@ -176,10 +194,9 @@ TEST_CASE("Office: a POST without the CSRF token, with another's, or from anothe
     auto huge = client.Post("/office/connexion", std::string(17 * 1024, 'a'), form_type);
     CHECK(huge->status == 413);
 
-    // With the token and from this site: signed out, and the session is gone.
+    // With the token and from this site (as Chromium sends it from our pages): signed out, and the session is gone.
     auto out = client.Post("/office/deconnexion",
-        with_session(signed_in.session, { { "Origin", "http://127.0.0.1:" + std::to_string(hub.port()) }, { "Sec-Fetch-Site", "same-origin" } }),
-        "_csrf=" + csrf, form_type);
+        with_session(signed_in.session, { { "Origin", "null" }, { "Sec-Fetch-Site", "same-origin" } }), "_csrf=" + csrf, form_type);
     REQUIRE(out);
     CHECK(out->status == 303);
     CHECK(out->get_header_value("Clear-Site-Data") == R"("cookies", "storage")");
@@ -188,7 +205,7 @@ TEST_CASE("Office: a POST without the CSRF token, with another's, or from anothe
     auto store = Store::open(office.db.string());
     auto events = (*store)->audit_log(std::nullopt, 50, std::string("/office/deconnexion"));
     REQUIRE(events);
-    CHECK(events->size() == 4);
+    CHECK(events->size() == 6);
     for (auto& event : *events)
         CHECK(event.action == "csrf-refused");
 }

@@ -62,9 +62,9 @@ TEST_CASE("Office: supervisors see ratings and delays per procedure and week, as
     REQUIRE(journal);
     CHECK(journal->status == 200);
     check_no_inline_code(journal->body);
-    CHECK_THAT(journal->body, Catch::Contains("<td>sign-in</td>"));
-    CHECK_THAT(journal->body, Catch::Contains("<td>agent:boss</td>"));
-    CHECK_THAT(journal->body, Catch::Contains("<td>agent-add</td>"));
+    CHECK_THAT(journal->body, Catch::Contains("<td>Connexion</td>"));
+    CHECK_THAT(journal->body, Catch::Contains("<td>boss</td>"));
+    CHECK_THAT(journal->body, Catch::Contains("<td>Agent ajouté</td>"));
     CHECK(journal->body.find("Plus anciens") == std::string::npos); // one page only
 }
 
