@@ -287,6 +287,38 @@ Result<ListenAddress> parse_listen_address(std::string_view text)
     return address;
 }
 
+Result<std::string> parse_public_url(std::string_view text)
+{
+    auto bad = [&](std::string_view why) {
+        return fail("--public-url '" + std::string(text.substr(0, 200)) + "': " + std::string(why)
+            + "; expected an address such as https://guichet.mairie.fr");
+    };
+    std::string_view rest;
+    if (text.starts_with("https://"))
+        rest = text.substr(8);
+    else if (text.starts_with("http://"))
+        rest = text.substr(7);
+    else
+        return bad("it must begin with https:// (or http://)");
+    // The kiosk receives status_url in 512 bytes at most (sync/protocol.cpp), with "/suivi/" after it.
+    if (text.size() > 400)
+        return bad("it is longer than 400 characters");
+    for (unsigned char c : text)
+        if (c <= ' ' || c >= 0x7f)
+            return bad("it contains a space, a control or a non-ASCII character");
+    if (text.find_first_of("?#") != std::string_view::npos)
+        return bad("it must not have a query (?) or a fragment (#)");
+    auto host = rest.substr(0, rest.find('/'));
+    if (host.empty())
+        return bad("it has no host");
+    if (host.find('@') != std::string_view::npos)
+        return bad("it must not hold a user name or password");
+    std::string url(text);
+    while (url.ends_with('/'))
+        url.pop_back();
+    return url;
+}
+
 HubServer::HubServer(Store& store, ServerOptions options)
     : m_store(store)
     , m_options(std::move(options))
@@ -486,6 +518,10 @@ void HubServer::install_routes()
         }
         protocol::HeartbeatAnswer answer { "ok", now_rfc3339(Precision::Seconds), {}, {} };
         answer.states = on_the_wire(*owed);
+        // Where the kiosk's receipt QR code points: this hub's public status page, reached through
+        // --public-url (a kiosk may reach the hub by another address than a citizen's phone).
+        if (!m_options.public_url.empty())
+            answer.status_url = m_options.public_url + "/suivi/";
         res.status = 200;
         res.set_content(protocol::encode(answer), "application/json");
     });
