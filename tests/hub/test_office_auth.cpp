@@ -393,6 +393,9 @@ TEST_CASE("Office: same_origin accepts this site's Origin, with a proxy's port, 
     CHECK_FALSE(same_origin(request("127.0.0.1:8080", "http://127.0.0.1:9090")));
     CHECK_FALSE(same_origin(request("hub.example.org", "https://evil.example:8443")));
     CHECK_FALSE(same_origin(request("hub.example.org", "null")));
+    // What Chromium sends with a form's POST under Referrer-Policy: no-referrer (bench_office_browser.py).
+    CHECK(same_origin(request("127.0.0.1:8080", "null", "same-origin")));
+    CHECK_FALSE(same_origin(request("127.0.0.1:8080", "null", "cross-site")));
     CHECK_FALSE(same_origin(request("hub.example.org", "", "same-site")));
     CHECK_FALSE(same_origin(request("hub.example.org", "", "none")));
 }
