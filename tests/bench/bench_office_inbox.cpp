@@ -72,18 +72,19 @@ std::string kiosk_name(int index)
 
 // [SECTION] Seeding ---------------------------------------------------------------------------------
 
-// A receipt code in its wire form (9 characters of the receipt alphabet), unique by construction:
-// the row number in base 32, scrambled by a fixed odd multiplier so neighbours do not share prefixes.
+// A valid receipt code in its wire form (8 characters of the receipt alphabet and the check character,
+// sync/receipt.h), unique by construction: the row number in base 32, scrambled by a fixed odd
+// multiplier so neighbours do not share prefixes.
 std::string receipt_of(int64_t row)
 {
     static constexpr std::string_view alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    uint64_t value = (static_cast<uint64_t>(row) * 0x9E3779B1ull + 12345) & ((1ull << 45) - 1);
-    std::string code(9, '0');
-    for (int i = 8; i >= 0; --i) {
+    uint64_t value = (static_cast<uint64_t>(row) * 0x9E3779B1ull + 12345) & ((1ull << 40) - 1);
+    std::string code(8, '0');
+    for (int i = 7; i >= 0; --i) {
         code[static_cast<size_t>(i)] = alphabet[value & 31];
         value >>= 5;
     }
-    return code;
+    return code + sync::receipt_check_character(code);
 }
 
 std::string rfc3339(int64_t unix_s, int millis = 0)
@@ -268,10 +269,11 @@ std::vector<Case> cases_for(const std::string& where, int64_t rows)
     auto found = base();
     found.receipt = code;
     cases.push_back({ "receipt code (found)", found, { { "code", code.substr(0, 3) + "-" + code.substr(3, 3) + "-" + code.substr(6) } } });
+    // A valid code that no row has (an invalid one never reaches the store: the page says so).
+    auto none = receipt_of(rows + 1);
     auto unknown = base();
-    unknown.receipt = "ZZZZZZZZZ";
-    cases.push_back({ "receipt code (unknown)", unknown, { { "code", "ZZZ-ZZZ-ZZZ" } } });
-    (void)rows;
+    unknown.receipt = none;
+    cases.push_back({ "receipt code (unknown)", unknown, { { "code", none.substr(0, 3) + "-" + none.substr(3, 3) + "-" + none.substr(6) } } });
     return cases;
 }
 
@@ -329,6 +331,8 @@ std::map<std::string, Figures> time_http(const test::TempDir& dir, const std::st
             auto res = client.Get(path, { { "Cookie", "guichet_session=" + session } });
             if (!res || res->status != 200)
                 die("GET " + path + ": " + (res ? "HTTP " + std::to_string(res->status) : "no answer"));
+            if (res->body.find("fr-alert--warning") != std::string::npos)
+                die("GET " + path + ": the page says a filter is not understood");
         });
     }
     return out;
@@ -422,9 +426,18 @@ int main(int argc, char** argv)
             seed(*store, public_key, plan);
         }
         set_states(where);
-        // What autovacuum does on a server after such a load; SQLite's planner has its indexes only.
+        // The daily purge, through the store as the hub runs it: a hub in service has long deleted the
+        // sealed answers of final submissions past their retention. Left to the hub's start, it ran
+        // during the timed requests (a first page at 580 ms, PostgreSQL's counts slowed by the dead rows).
+        {
+            auto store = value_or_die(Store::open(where), "open " + where);
+            auto purged = value_or_die(store->purge(sync::hub::PurgePolicy {}, rfc3339(std::time(nullptr))), "purge");
+            std::fprintf(stderr, "  the daily purge deleted %lld sealed answers\n", static_cast<long long>(purged.purged));
+        }
+        // What autovacuum does on a server after such a load (statistics, and the visibility map that
+        // lets the capped count read indexes only); SQLite's planner has its indexes only.
         if (engine == "pg")
-            run_sql(where, "ANALYZE");
+            run_sql(where, "VACUUM ANALYZE");
         auto cases = cases_for(where, rows);
         std::map<std::string, Figures> in_store;
         {
