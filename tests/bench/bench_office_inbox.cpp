@@ -50,11 +50,8 @@ const std::vector<std::pair<std::string, int>> procedures { { "change-of-address
 constexpr int kiosk_count = 20;
 const std::string agent_password = "bench horse battery staple";
 
-[[noreturn]] void die(const std::string& message)
-{
-    std::fprintf(stderr, "bench_office_inbox: %s\n", message.c_str());
-    std::exit(1);
-}
+// Thrown to main, so the hubs, PostgreSQL and the temporary directories are stopped and removed on the way.
+[[noreturn]] void die(const std::string& message) { throw std::runtime_error(message); }
 
 template<typename T> T value_or_die(Result<T> result, const std::string& what)
 {
@@ -92,7 +89,7 @@ std::string rfc3339(int64_t unix_s, int millis = 0)
     std::time_t t = unix_s;
     std::tm tm {};
     gmtime_r(&t, &tm);
-    char text[40];
+    char text[64];
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
         tm.tm_min, tm.tm_sec, millis);
     return text;
@@ -379,7 +376,7 @@ int seed_only(std::vector<std::string> args)
 
 }
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     if (sodium_init() < 0)
         die("libsodium cannot start");
@@ -469,4 +466,14 @@ int main(int argc, char** argv)
     }
     sodium_memzero(secret_key.data(), secret_key.size());
     return 0;
+}
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "bench_office_inbox: %s\n", error.what());
+        return 1;
+    }
 }
