@@ -279,6 +279,24 @@ TEST_CASE("Hub's heartbeat answer carries status_url only with --public-url", "[
     CHECK(answer->status_url == "https://guichet.mairie.example/hub/suivi/");
 }
 
+TEST_CASE("Hub answers browsers that accept br with gzip, never with brotli at httplib's slowest quality", "[hub][net]")
+{
+    TempDir dir;
+    auto db = dir / "hub.db";
+    guichet::test::enroll(dir, db, "kiosk-a");
+    ServedHub hub(dir, db);
+    auto client = hub.client();
+    client.set_decompress(false);
+    auto page = client.Get("/office/connexion", { { "Accept-Encoding", "gzip, deflate, br" } });
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->get_header_value("Content-Encoding") == "gzip");
+    auto only_br = client.Get("/office/connexion", { { "Accept-Encoding", "br" } });
+    REQUIRE(only_br);
+    CHECK(only_br->status == 200);
+    CHECK(only_br->get_header_value("Content-Encoding") == "");
+}
+
 TEST_CASE("serve refuses a --public-url that is not an http(s) address, with exit code 2 and the reason", "[hub]")
 {
     TempDir dir;
