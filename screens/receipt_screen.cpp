@@ -34,8 +34,12 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
         widgets::gap(ui, 8);
         widgets::heading(ui, "receipt.code", code, words);
         widgets::gap(ui, 16);
+        // With the hub's public address (its heartbeat's status_url), a phone that reads the code opens
+        // the status page of this receipt; without it, the code alone, to type in later.
+        bool linked = !context.training && context.sync && !context.sync->status_url.empty();
+        auto qr_text = linked ? context.sync->status_url + code : code;
         auto qr = [&] {
-            widgets::qr_code(ui, "receipt.qr", code, qr_size, format_text(context.tr("receipt.qr"), { { "code", code } }));
+            widgets::qr_code(ui, "receipt.qr", qr_text, qr_size, format_text(context.tr("receipt.qr"), { { "code", code } }));
         };
         if (!qr_beside) {
             center_next(qr_size, column);

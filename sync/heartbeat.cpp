@@ -154,8 +154,16 @@ HeartbeatStatus HeartbeatSender::send_now()
             // The hub took the acknowledgements; then the states it sends are applied, and acknowledged
             // by the next heartbeat. An older hub answers without states.
             (void)m_outbox.mark_acknowledged(beat.states_applied);
-            if (auto answer = protocol::decode_heartbeat_answer(response.body); answer && !answer->states.empty())
-                (void)m_outbox.apply_states(answer->states);
+            if (auto answer = protocol::decode_heartbeat_answer(response.body)) {
+                if (!answer->states.empty())
+                    (void)m_outbox.apply_states(answer->states);
+                // Where receipts' QR codes link to; an answer without it (no --public-url, or an
+                // older hub) takes the link away, so a code never points at an address given up.
+                // Only a web address: a QR code a phone would open as something else is no link.
+                const auto& url = answer->status_url;
+                bool web = url.starts_with("https://") || url.starts_with("http://");
+                (void)m_outbox.set_status_url(web ? url : std::string_view());
+            }
         }
     }
     std::lock_guard lock(m_mutex);

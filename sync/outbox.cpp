@@ -50,6 +50,15 @@ ALTER TABLE submissions ADD COLUMN hub_rev INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE submissions ADD COLUMN hub_acked_rev INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX submissions_to_ack ON submissions (id) WHERE hub_rev > hub_acked_rev;
 )sql",
+    // Issue 17: what the hub tells about itself in its heartbeat answers (status_url: where a receipt's
+    // QR code links to), one value per name, kept across restarts so the first receipt after a boot
+    // already has its link.
+    R"sql(
+CREATE TABLE hub_facts (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+)sql",
 };
 
 // update_each() binds each id to ?9, whatever the other parameters are.
@@ -351,6 +360,31 @@ Result<std::vector<RatingCount>> Outbox::ratings_since(std::string_view first_da
 }
 
 // [SECTION] hub states
+
+Result<void> Outbox::set_status_url(std::string_view url)
+{
+    std::lock_guard lock(m_mutex);
+    if (url.empty())
+        return m_db.exec("DELETE FROM hub_facts WHERE name = 'status_url'");
+    // Written only when it changed: every heartbeat answer repeats it.
+    auto upsert = m_db.prepare("INSERT INTO hub_facts (name, value) VALUES ('status_url', ?) "
+                               "ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE value != excluded.value");
+    if (!upsert)
+        return std::unexpected(upsert.error());
+    return upsert->bind(1, url).run();
+}
+
+Result<std::string> Outbox::status_url()
+{
+    std::lock_guard lock(m_mutex);
+    auto query = m_db.prepare("SELECT value FROM hub_facts WHERE name = 'status_url'");
+    if (!query)
+        return std::unexpected(query.error());
+    auto row = query->step();
+    if (!row)
+        return std::unexpected(row.error());
+    return *row ? query->text(0) : std::string();
+}
 
 Result<int64_t> Outbox::apply_states(std::span<const protocol::StateUpdate> states)
 {

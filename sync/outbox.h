@@ -130,6 +130,11 @@ public:
     Result<std::vector<QueueEntry>> entries(size_t limit = 1000);
     Result<std::optional<QueueEntry>> find_by_receipt(std::string_view code);
 
+    // The hub's public status page, "https://…/suivi/", as its last heartbeat answer gave it (empty: the
+    // hub has no public address, or said none). The receipt's QR code links to it + the receipt code.
+    Result<void> set_status_url(std::string_view url);
+    Result<std::string> status_url();
+
     const OutboxSettings& settings() const { return m_settings; }
 
 private:

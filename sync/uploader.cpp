@@ -228,6 +228,7 @@ void Uploader::refresh_status(const PassReport& report)
 {
     auto counts = m_outbox.counts();
     auto next = m_outbox.next_attempt_at();
+    auto status_url = m_outbox.status_url(); // the heartbeat keeps it there
     int64_t now = m_clock();
     {
         std::lock_guard lock(m_status_mutex);
@@ -248,6 +249,8 @@ void Uploader::refresh_status(const PassReport& report)
                 m_status.oldest_queued_age_s = std::max<int64_t>(0, now - *counts->oldest_queued_created_at);
         }
         m_status.next_attempt_unix = next ? *next : std::nullopt;
+        if (status_url)
+            m_status.status_url = *status_url;
     }
     if (m_on_change)
         m_on_change();

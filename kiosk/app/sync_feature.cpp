@@ -47,6 +47,7 @@ Result<void> SyncFeature::open()
     if (!outbox)
         return std::unexpected(outbox.error());
     m_outbox = std::move(*outbox);
+    m_status.status_url = m_outbox->status_url().value_or("");
     if (sync.hub_url.empty()) { // queued until a hub is configured: say so
         m_status.link = LinkState::Offline;
         m_status.queued = m_outbox->counts().value_or(sync::OutboxCounts {}).queued;
@@ -85,6 +86,9 @@ Result<sync::Receipt> SyncFeature::submit(sync::NewSubmission& submission)
     auto receipt = m_outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr)));
     if (!receipt)
         return receipt;
+    // The receipt screen comes next: its QR code links to the status page the last heartbeat named,
+    // without waiting for the uploader's next snapshot.
+    m_status.status_url = m_outbox->status_url().value_or(m_status.status_url);
     if (m_uploader)
         m_uploader->trigger();
     else

@@ -24,6 +24,9 @@ struct SyncStatus {
     std::optional<int64_t> last_success_unix;
     std::optional<int64_t> next_attempt_unix;
     std::string last_error; // for the technician, never citizen data
+    // The hub's public status page ("https://…/suivi/", from its heartbeat answers), empty when it has
+    // none: the receipt's QR code is this followed by the receipt code, or the code alone.
+    std::string status_url;
 };
 
 }

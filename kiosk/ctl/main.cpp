@@ -319,8 +319,14 @@ int run(int argc, char** argv)
         if (!*found)
             return fail_with(1, "no submission with the receipt '" + argument + "' on this kiosk");
         auto& entry = **found;
+        // The public status page of this receipt, as its QR code links to it, when the hub named one.
+        auto status_url = (*outbox)->status_url().value_or("");
+        auto link = status_url.empty() ? std::string() : status_url + entry.receipt;
         if (json) {
-            std::printf("%s\n", entry_json(entry).dump(2).c_str());
+            auto item = entry_json(entry);
+            if (!link.empty())
+                item["status_link"] = link;
+            std::printf("%s\n", item.dump(2).c_str());
             return 0;
         }
         // The words a mediator reads out, then the administration's message if it left one.
@@ -328,6 +334,8 @@ int run(int argc, char** argv)
         std::printf("%s : %s\n", entry.receipt.c_str(), std::string(sync::receipt_state_french(state)).c_str());
         if (!entry.hub_message.empty())
             std::printf("message : %s\n", entry.hub_message.c_str());
+        if (!link.empty())
+            std::printf("suivi : %s\n", link.c_str());
         return 0;
     }
     if (retry->parsed()) {

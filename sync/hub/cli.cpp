@@ -216,6 +216,15 @@ int serve(const Arguments& args, std::ostream& err)
             return usage_error(err, "--session-idle '" + *text + "' must be a duration from 1m to 12h");
         options.office.session_idle_s = *seconds;
     }
+    // Behind a TLS proxy the hub speaks plain HTTP, but browsers reach it by https: its cookies are then
+    // Secure and __Host- (office_session.h), as under --tls-cert.
+    if (auto text = args.get("--public-url")) {
+        auto url = parse_public_url(*text);
+        if (!url)
+            return usage_error(err, url.error().message);
+        options.public_url = *url;
+        options.office.secure_cookies = url->starts_with("https://");
+    }
     if (auto level = args.get("--agent-hash-cost")) {
         if (*level != "test" && *level != "interactive")
             return usage_error(err, "--agent-hash-cost must be 'interactive' or 'test'");
@@ -529,6 +538,7 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--workers", "N", "threads that answer requests, 1 to 256 (default 8)" },
                 { "--office-assets", "DIR", "the back office's static files (default: the build's office-assets, or /usr/share/guichet-hub/office)" },
                 { "--session-idle", "DURATION", "agents are signed out after this long without a request, 1m to 12h (default 30m)" },
+                { "--public-url", "URL", "where citizens and agents reach the hub (e.g. https://guichet.mairie.fr behind a TLS proxy): receipt QR codes link to URL/suivi/CODE, and https makes the session cookies Secure" },
                 { "--clock-file", "FILE", "read the time from FILE at each use (tests only: needs GUICHET_HUB_TEST_HOOKS=1)" },
                 { "--agent-hash-cost", "interactive|test", "the Argon2id cost of the dummy hash for unknown names (test: needs GUICHET_HUB_TEST_HOOKS=1)" },
                 { "--procedures", "DIR", "the procedure files: their retention_days for the daily purge (default: 90 days for all), their labels for the back office" },

@@ -27,6 +27,11 @@ struct ListenAddress {
 // "HOST:PORT", with IPv6 hosts in brackets ("[::1]:8443").
 Result<ListenAddress> parse_listen_address(std::string_view text);
 
+// serve --public-url: the address citizens and agents reach the hub at, which may be a TLS proxy's in
+// front of a hub that speaks plain HTTP. An http:// or https:// URL with a host, an optional path, no
+// query, fragment, user name, space or control character; returned without its trailing slashes.
+Result<std::string> parse_public_url(std::string_view text);
+
 struct ServerOptions {
     ListenAddress listen;
     FaultPlan faults;
@@ -38,6 +43,9 @@ struct ServerOptions {
     OfficeOptions office; // the back office under /office/ (sync/hub/office_routes.h)
     HubClock clock;  // now for token grace periods (a test's --clock-file, else the system clock)
     StatusLimit status_limit = StatusLimit::PerAddress; // the rate limit of GET /suivi/{code}
+    // serve --public-url (parse_public_url), empty without it. The heartbeat's answer then carries
+    // status_url = public_url + "/suivi/", which the kiosk's receipt QR code links to.
+    std::string public_url;
 };
 
 class HubServer {

@@ -2,6 +2,7 @@
 // the protocol's answers, authentication, hostile input, fault injection and a clean stop.
 #include "hub_fixture.h"
 
+#include "sync/hub/server.h"
 #include "sync/hub/store.h"
 
 #include <catch2/catch.hpp>
@@ -253,6 +254,64 @@ TEST_CASE("Hub records the latest heartbeat of a kiosk", "[hub][net]")
     CHECK((*latest)->queued == 4);
     CHECK((*latest)->disk_free_bytes == 5'000'000'000);
     CHECK((*latest)->last_error == "connect timeout");
+}
+
+TEST_CASE("Hub's heartbeat answer carries status_url only with --public-url", "[hub][net]")
+{
+    TempDir dir;
+    auto db = dir / "hub.db";
+    auto token = guichet::test::enroll(dir, db, "kiosk-a");
+    protocol::Heartbeat beat { "kiosk-a", "0.1.0", "7", 0, 0, 0, std::nullopt, std::nullopt, "" };
+    {
+        ServedHub hub(dir, db);
+        auto res = hub.client(token).Post("/v1/heartbeat", protocol::encode(beat), "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        CHECK_FALSE(nlohmann::json::parse(res->body).contains("status_url"));
+    }
+    // The trailing slash is the hub's to normalise, so the link has exactly one before "suivi".
+    ServedHub hub(dir, db, { "--public-url", "https://guichet.mairie.example/hub/" });
+    auto res = hub.client(token).Post("/v1/heartbeat", protocol::encode(beat), "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    auto answer = protocol::decode_heartbeat_answer(res->body);
+    REQUIRE(answer);
+    CHECK(answer->status_url == "https://guichet.mairie.example/hub/suivi/");
+}
+
+TEST_CASE("Hub answers browsers that accept br with gzip, never with brotli at httplib's slowest quality", "[hub][net]")
+{
+    TempDir dir;
+    auto db = dir / "hub.db";
+    guichet::test::enroll(dir, db, "kiosk-a");
+    ServedHub hub(dir, db);
+    auto client = hub.client();
+    client.set_decompress(false);
+    auto page = client.Get("/office/connexion", { { "Accept-Encoding", "gzip, deflate, br" } });
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->get_header_value("Content-Encoding") == "gzip");
+    auto only_br = client.Get("/office/connexion", { { "Accept-Encoding", "br" } });
+    REQUIRE(only_br);
+    CHECK(only_br->status == 200);
+    CHECK(only_br->get_header_value("Content-Encoding") == "");
+}
+
+TEST_CASE("serve refuses a --public-url that is not an http(s) address, with exit code 2 and the reason", "[hub]")
+{
+    TempDir dir;
+    auto db = dir / "hub.db";
+    for (auto [url, why] : { std::pair { "guichet.mairie.example", "https://" }, std::pair { "ftp://guichet.example", "https://" },
+             std::pair { "https://", "no host" }, std::pair { "https://guichet.example/?a=1", "query" },
+             std::pair { "https://guichet.example/#top", "fragment" }, std::pair { "https://x@guichet.example", "user name" },
+             std::pair { "https://guichet .example", "space" } }) {
+        INFO(url);
+        auto outcome = guichet::test::run_hub(dir, { "serve", "--db", db.string(), "--listen", "127.0.0.1:0", "--public-url", url });
+        CHECK(outcome.exit_code == 2);
+        CHECK_THAT(outcome.err, Catch::Contains("--public-url") && Catch::Contains(why));
+    }
+    CHECK(hub::parse_public_url("https://guichet.example//").value() == "https://guichet.example");
+    CHECK(hub::parse_public_url("http://127.0.0.1:8080").value() == "http://127.0.0.1:8080");
 }
 
 TEST_CASE("Hub answers malformed and oversized input with 4xx and keeps serving", "[hub][net]")

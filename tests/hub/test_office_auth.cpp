@@ -124,6 +124,37 @@ TEST_CASE("Office: under TLS the session cookie is __Host- prefixed and Secure",
     CHECK(home->get_header_value("Location") == "/office/demandes");
 }
 
+TEST_CASE("Office: behind a TLS proxy (--public-url https://...) the plain-HTTP hub still sets __Host- Secure cookies", "[hub][net][office]")
+{
+    Office office;
+    ServedHub hub(office.dir, office.db, office.serve_args({ "--public-url", "https://guichet.mairie.example/" }));
+    auto client = hub.client(); // the proxy's side: plain HTTP on 127.0.0.1
+    auto signed_in = sign_in(client, "alice", password, "__Host-");
+    CHECK(signed_in.result->status == 303);
+    REQUIRE_FALSE(signed_in.session.empty());
+    auto cookie = set_cookie(signed_in.result, "__Host-guichet_session")->second;
+    CHECK(cookie.find("; Secure") != std::string::npos);
+    CHECK(cookie.find("HttpOnly") != std::string::npos);
+    CHECK(cookie.find("SameSite=Strict") != std::string::npos);
+    CHECK(cookie.find("Path=/") != std::string::npos);
+    CHECK(cookie.find("Domain") == std::string::npos);
+    CHECK_FALSE(set_cookie(signed_in.result, "guichet_session"));
+    auto home = client.Get("/office/", { { "Cookie", "__Host-guichet_session=" + signed_in.session } });
+    REQUIRE(home);
+    CHECK(home->get_header_value("Location") == "/office/demandes");
+}
+
+TEST_CASE("Office: an http:// public URL keeps the plain cookies", "[hub][net][office]")
+{
+    Office office;
+    ServedHub hub(office.dir, office.db, office.serve_args({ "--public-url", "http://guichet.lan" }));
+    auto client = hub.client();
+    auto signed_in = sign_in(client, "alice", password);
+    REQUIRE_FALSE(signed_in.session.empty());
+    auto cookie = set_cookie(signed_in.result, "guichet_session")->second;
+    CHECK(cookie.find("Secure") == std::string::npos);
+}
+
 TEST_CASE("Office: a session ends after 30 idle minutes on the hub's clock", "[hub][net][office]")
 {
     Office office;
@@ -409,6 +440,9 @@ TEST_CASE("Office: same_origin accepts this site's Origin, with a proxy's port, 
     CHECK_FALSE(same_origin(request("127.0.0.1:8080", "http://127.0.0.1:9090")));
     CHECK_FALSE(same_origin(request("hub.example.org", "https://evil.example:8443")));
     CHECK_FALSE(same_origin(request("hub.example.org", "null")));
+    // What Chromium sends with a form's POST under Referrer-Policy: no-referrer (bench_office_browser.py).
+    CHECK(same_origin(request("127.0.0.1:8080", "null", "same-origin")));
+    CHECK_FALSE(same_origin(request("127.0.0.1:8080", "null", "cross-site")));
     CHECK_FALSE(same_origin(request("hub.example.org", "", "same-site")));
     CHECK_FALSE(same_origin(request("hub.example.org", "", "none")));
 }

@@ -1,5 +1,6 @@
 // Taps act on what the citizen touched, even when the layout moves between the finger going down and
 // lifting (issue 15): the real app, a real hub that goes away at the moment of the tap, the real uploader.
+// Also the receipt's QR code once the real hub's heartbeat answer named its public status page (issue 17).
 #include "../hub/hub_fixture.h"
 #include "kiosk_fixture.h"
 #include "sync/uploader.h"
@@ -7,7 +8,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <fstream>
+#include <thread>
 
 using namespace guichet;
 using namespace guichet::test;
@@ -113,4 +116,70 @@ TEST_CASE("a tap on Finish acts though the receipt's connection line changes len
     // The tap acted: the session ended and the welcome screen is back.
     kiosk.run_text("expect-screen welcome\n", screenshots);
     CHECK(app.session().phase() == SessionPhase::None);
+}
+
+namespace {
+
+struct PipeCloser {
+    void operator()(FILE* pipe) const { pclose(pipe); }
+};
+
+// What `zbarimg` reads in the image, as a phone's camera would, without the trailing newline.
+std::string zbar_decode(const fs::path& png)
+{
+    std::unique_ptr<FILE, PipeCloser> pipe(popen(("zbarimg --raw -q '" + png.string() + "' 2>/dev/null").c_str(), "r"));
+    REQUIRE(pipe);
+    std::string text;
+    char buffer[256];
+    while (size_t read = fread(buffer, 1, sizeof buffer, pipe.get()))
+        text.append(buffer, read);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
+    return text;
+}
+
+}
+
+TEST_CASE("after a heartbeat from a hub with --public-url, the receipt's QR code reads back as its status page's link", "[ui][qr][net]")
+{
+    TempDir dir;
+    auto db = dir / "hub.sqlite";
+    write_text(dir / "token", enroll(dir, db, "integration-test"));
+    ServedHub hub(dir, db, { "--public-url", "https://guichet.mairie.example/" });
+    auto assets = assets_with_one_step_procedure(dir / "assets");
+    KeyPair keys;
+    Kiosk kiosk(output_dir / "qr-link-state", keys, [&](Config& config) {
+        config.sync.hub_url = "http://127.0.0.1:" + std::to_string(hub.port());
+        config.sync.token_file = (dir / "token").string();
+        config.ui.assets_dir = assets.string();
+    });
+    // The kiosk's heartbeat goes once at start; its answer's status_url is kept in the outbox.
+    auto* outbox = kiosk.app->outbox();
+    REQUIRE(outbox);
+    const std::string status_url = "https://guichet.mairie.example/suivi/";
+    for (int waited = 0; outbox->status_url().value_or("") != status_url; waited += 10) {
+        REQUIRE(waited < 30'000);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    auto screenshots = output_dir / "qr-link";
+    kiosk.run_text("tap id:welcome.start\n"
+                   "tap id:procedure.corpus-base\n"
+                   "tap id:intro.start\n"
+                   "tap id:step.next\n"
+                   "tap id:option.no\n"
+                   "tap id:step.next\n"
+                   "tap id:review.submit\n"
+                   "expect-screen receipt\n"
+                   "screenshot receipt-link.png\n",
+        screenshots);
+    auto entries = outbox->entries();
+    REQUIRE(entries);
+    REQUIRE(entries->size() == 1);
+    auto link = status_url + entries->front().receipt;
+    auto* qr = kiosk.app->tree().find_by_id("receipt.qr");
+    REQUIRE(qr);
+    CHECK(qr->value == link);
+    CHECK(zbar_decode(screenshots / "receipt-link.png") == link);
+    // The code is still shown as text, for a citizen without a phone.
+    CHECK(kiosk.app->tree().shows_text(entries->front().receipt));
 }

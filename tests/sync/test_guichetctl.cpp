@@ -105,6 +105,18 @@ TEST_CASE("guichetctl sync-now brings the hub's states, and receipt tells them i
     CHECK(json["hub_rev"] == 2);
 }
 
+TEST_CASE("guichetctl receipt gives the status page's link once a hub with --public-url named it", "[ctl][net]")
+{
+    Kiosk kiosk;
+    auto receipt = kiosk.submit(R"({"a":1})");
+    test::ServedHub hub(kiosk.dir, kiosk.hub_db, { "--public-url", "https://guichet.mairie.example" });
+    kiosk.configure(hub.port());
+    REQUIRE(kiosk.ctl("sync-now").exit_code == 0);
+    auto link = "https://guichet.mairie.example/suivi/" + receipt.code;
+    CHECK(kiosk.ctl("receipt " + receipt.code).out == receipt.code + " : reçue\nsuivi : " + link + "\n");
+    CHECK(nlohmann::json::parse(kiosk.ctl("receipt " + receipt.code + " --json").out)["status_link"] == link);
+}
+
 TEST_CASE("guichetctl retry puts a quarantined submission back", "[ctl]")
 {
     Kiosk kiosk;

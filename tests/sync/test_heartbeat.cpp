@@ -302,3 +302,27 @@ TEST_CASE("a state set at the hub reaches the outbox through a heartbeat and is 
     REQUIRE(uploader.run_once(Uploader::Scope::AllQueued).sent == 1);
     CHECK(rig.outbox->find_by_receipt(first.code).value()->hub_state == "incomplete");
 }
+
+TEST_CASE("the hub's status page comes with its heartbeat answer, is kept across a restart, and goes when the hub drops it", "[net][heartbeat]")
+{
+    Rig rig;
+    CHECK(rig.outbox->status_url().value() == "");
+    {
+        test::ServedHub hub(rig.dir, rig.hub_db, { "--public-url", "https://guichet.mairie.example" });
+        Uploader uploader(*rig.outbox, { .link = rig.link(hub.port()) });
+        REQUIRE(rig.heartbeat_beside(uploader, rig.link(hub.port()), 60)->send_now().last_error == "");
+        CHECK(rig.outbox->status_url().value() == "https://guichet.mairie.example/suivi/");
+        // The uploader's snapshot, which the receipt screen reads, carries it from its next pass on.
+        uploader.run_once(Uploader::Scope::AllQueued);
+        CHECK(uploader.status().status_url == "https://guichet.mairie.example/suivi/");
+    }
+    auto reopened = Outbox::open(rig.outbox->settings());
+    REQUIRE(reopened);
+    CHECK((*reopened)->status_url().value() == "https://guichet.mairie.example/suivi/");
+    reopened->reset();
+
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, { .link = rig.link(hub.port()) });
+    REQUIRE(rig.heartbeat_beside(uploader, rig.link(hub.port()), 60)->send_now().last_error == "");
+    CHECK(rig.outbox->status_url().value() == "");
+}
