@@ -5,7 +5,6 @@
 #include "sync/hub/office_html.h"
 #include "sync/hub/office_routes.h"
 #include "sync/hub/office_session.h"
-#include "sync/hub/procedure_catalog.h"
 #include "sync/hub/stats.h"
 #include "sync/hub/svg_chart.h"
 
