@@ -305,7 +305,10 @@ static void strike_brotli(const httplib::Request& request)
             rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
             while (!token.empty() && token.front() == ' ')
                 token.remove_prefix(1);
-            if (token.substr(0, token.find(';')).find("br") != std::string_view::npos)
+            auto coding = token.substr(0, token.find(';'));
+            while (!coding.empty() && coding.back() == ' ')
+                coding.remove_suffix(1);
+            if (coding == "br")
                 continue;
             kept += (kept.empty() ? "" : ", ") + std::string(token);
         }
