@@ -52,6 +52,27 @@ void add(Store& store, std::string_view procedure, std::string_view kiosk, int f
     REQUIRE(added);
 }
 
+// SQLite's plan for one of case_queries' statements, its "detail" lines one a line.
+std::string sqlite_plan(const std::string& where, const cases::SqlText& text)
+{
+    auto db = Database::open(where);
+    REQUIRE(db);
+    auto explain = db->prepare("EXPLAIN QUERY PLAN " + text.sql);
+    REQUIRE(explain);
+    for (size_t i = 0; i < text.params.size(); ++i) {
+        if (auto* number = std::get_if<int64_t>(&text.params[i]))
+            explain->bind(static_cast<int>(i) + 1, *number);
+        else
+            explain->bind(static_cast<int>(i) + 1, std::string_view(std::get<std::string>(text.params[i])));
+    }
+    std::string plan;
+    REQUIRE(explain->each_row([&](const Statement& row) {
+        plan += row.text(3) + "\n";
+        return true;
+    }));
+    return plan;
+}
+
 std::unique_ptr<Store> fleet_store(const std::string& where)
 {
     auto store = open_store(where);
@@ -314,20 +335,7 @@ TEST_CASE("Store conformance: inbox pages are read in index order, never sorted"
         auto text = cases::inbox_page(query, cases::Direction::Older);
         std::string plan;
         if (engine == Engine::Sqlite) {
-            auto db = Database::open(where);
-            REQUIRE(db);
-            auto explain = db->prepare("EXPLAIN QUERY PLAN " + text.sql);
-            REQUIRE(explain);
-            for (size_t i = 0; i < text.params.size(); ++i) {
-                if (auto* number = std::get_if<int64_t>(&text.params[i]))
-                    explain->bind(static_cast<int>(i) + 1, *number);
-                else
-                    explain->bind(static_cast<int>(i) + 1, std::string_view(std::get<std::string>(text.params[i])));
-            }
-            REQUIRE(explain->each_row([&](const Statement& row) {
-                plan += row.text(3) + "\n";
-                return true;
-            }));
+            plan = sqlite_plan(where, text);
             INFO(plan);
             CHECK(plan.find("USING INDEX submissions_inbox") != std::string::npos);
             CHECK(plan.find("TEMP B-TREE") == std::string::npos);
@@ -493,21 +501,7 @@ TEST_CASE("Store conformance: a receipt search reads the receipt's index rather 
     REQUIRE(page->rows.size() == 1);
     CHECK(page->count_capped == 1);
     for (auto& text : { cases::inbox_page(query, cases::Direction::Older), cases::inbox_count(query) }) {
-        auto db = Database::open(where);
-        REQUIRE(db);
-        auto explain = db->prepare("EXPLAIN QUERY PLAN " + text.sql);
-        REQUIRE(explain);
-        for (size_t i = 0; i < text.params.size(); ++i) {
-            if (auto* number = std::get_if<int64_t>(&text.params[i]))
-                explain->bind(static_cast<int>(i) + 1, *number);
-            else
-                explain->bind(static_cast<int>(i) + 1, std::string_view(std::get<std::string>(text.params[i])));
-        }
-        std::string plan;
-        REQUIRE(explain->each_row([&](const Statement& row) {
-            plan += row.text(3) + "\n";
-            return true;
-        }));
+        auto plan = sqlite_plan(where, text);
         INFO(plan);
         CHECK(plan.find("submissions_by_receipt") != std::string::npos);
     }

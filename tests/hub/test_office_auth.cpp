@@ -99,36 +99,10 @@ TEST_CASE("Office: signing in gives a session cookie that is HttpOnly and SameSi
     CHECK(signed_in_event);
 }
 
-TEST_CASE("Office: under TLS the session cookie is __Host- prefixed and Secure", "[hub][net][office]")
+// Signing in gives a Secure, __Host- prefixed session cookie (and no plain one) that opens the office.
+template<typename Client>
+void check_host_session(Client& client)
 {
-    Office office;
-    auto cert = office.dir / "cert.pem", key = office.dir / "key.pem";
-    auto command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=localhost"
-                   " -addext subjectAltName=IP:127.0.0.1 -keyout "
-        + key.string() + " -out " + cert.string() + " >/dev/null 2>&1";
-    REQUIRE(std::system(command.c_str()) == 0);
-    ServedHub hub(office.dir, office.db, office.serve_args({ "--tls-cert", cert.string(), "--tls-key", key.string() }));
-    httplib::SSLClient client("127.0.0.1", hub.port());
-    client.set_ca_cert_path(cert.c_str());
-    client.enable_server_certificate_verification(true);
-    auto signed_in = sign_in(client, "alice", password, "__Host-");
-    CHECK(signed_in.result->status == 303);
-    REQUIRE_FALSE(signed_in.session.empty());
-    auto cookie = set_cookie(signed_in.result, "__Host-guichet_session")->second;
-    CHECK(cookie.find("; Secure") != std::string::npos);
-    CHECK(cookie.find("HttpOnly") != std::string::npos);
-    CHECK(cookie.find("Path=/") != std::string::npos);
-    CHECK(cookie.find("Domain") == std::string::npos);
-    auto home = client.Get("/office/", { { "Cookie", "__Host-guichet_session=" + signed_in.session } });
-    REQUIRE(home);
-    CHECK(home->get_header_value("Location") == "/office/demandes");
-}
-
-TEST_CASE("Office: behind a TLS proxy (--public-url https://...) the plain-HTTP hub still sets __Host- Secure cookies", "[hub][net][office]")
-{
-    Office office;
-    ServedHub hub(office.dir, office.db, office.serve_args({ "--public-url", "https://guichet.mairie.example/" }));
-    auto client = hub.client(); // the proxy's side: plain HTTP on 127.0.0.1
     auto signed_in = sign_in(client, "alice", password, "__Host-");
     CHECK(signed_in.result->status == 303);
     REQUIRE_FALSE(signed_in.session.empty());
@@ -142,6 +116,29 @@ TEST_CASE("Office: behind a TLS proxy (--public-url https://...) the plain-HTTP 
     auto home = client.Get("/office/", { { "Cookie", "__Host-guichet_session=" + signed_in.session } });
     REQUIRE(home);
     CHECK(home->get_header_value("Location") == "/office/demandes");
+}
+
+TEST_CASE("Office: under TLS the session cookie is __Host- prefixed and Secure", "[hub][net][office]")
+{
+    Office office;
+    auto cert = office.dir / "cert.pem", key = office.dir / "key.pem";
+    auto command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=localhost"
+                   " -addext subjectAltName=IP:127.0.0.1 -keyout "
+        + key.string() + " -out " + cert.string() + " >/dev/null 2>&1";
+    REQUIRE(std::system(command.c_str()) == 0);
+    ServedHub hub(office.dir, office.db, office.serve_args({ "--tls-cert", cert.string(), "--tls-key", key.string() }));
+    httplib::SSLClient client("127.0.0.1", hub.port());
+    client.set_ca_cert_path(cert.c_str());
+    client.enable_server_certificate_verification(true);
+    check_host_session(client);
+}
+
+TEST_CASE("Office: behind a TLS proxy (--public-url https://...) the plain-HTTP hub still sets __Host- Secure cookies", "[hub][net][office]")
+{
+    Office office;
+    ServedHub hub(office.dir, office.db, office.serve_args({ "--public-url", "https://guichet.mairie.example/" }));
+    auto client = hub.client(); // the proxy's side: plain HTTP on 127.0.0.1
+    check_host_session(client);
 }
 
 TEST_CASE("Office: an http:// public URL keeps the plain cookies", "[hub][net][office]")

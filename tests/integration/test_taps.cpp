@@ -3,6 +3,7 @@
 // Also the receipt's QR code once the real hub's heartbeat answer named its public status page (issue 17).
 #include "../hub/hub_fixture.h"
 #include "kiosk_fixture.h"
+#include "../zbar_decode.h"
 #include "sync/uploader.h"
 
 #include <catch2/catch.hpp>
@@ -118,28 +119,6 @@ TEST_CASE("a tap on Finish acts though the receipt's connection line changes len
     CHECK(app.session().phase() == SessionPhase::None);
 }
 
-namespace {
-
-struct PipeCloser {
-    void operator()(FILE* pipe) const { pclose(pipe); }
-};
-
-// What `zbarimg` reads in the image, as a phone's camera would, without the trailing newline.
-std::string zbar_decode(const fs::path& png)
-{
-    std::unique_ptr<FILE, PipeCloser> pipe(popen(("zbarimg --raw -q '" + png.string() + "' 2>/dev/null").c_str(), "r"));
-    REQUIRE(pipe);
-    std::string text;
-    char buffer[256];
-    while (size_t read = fread(buffer, 1, sizeof buffer, pipe.get()))
-        text.append(buffer, read);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-        text.pop_back();
-    return text;
-}
-
-}
-
 TEST_CASE("after a heartbeat from a hub with --public-url, the receipt's QR code reads back as its status page's link", "[ui][qr][net]")
 {
     TempDir dir;
@@ -179,7 +158,7 @@ TEST_CASE("after a heartbeat from a hub with --public-url, the receipt's QR code
     auto* qr = kiosk.app->tree().find_by_id("receipt.qr");
     REQUIRE(qr);
     CHECK(qr->value == link);
-    CHECK(zbar_decode(screenshots / "receipt-link.png") == link);
+    CHECK(guichet::test::zbar_decode(screenshots / "receipt-link.png") == link);
     // The code is still shown as text, for a citizen without a phone.
     CHECK(kiosk.app->tree().shows_text(entries->front().receipt));
 }

@@ -3,6 +3,7 @@
 #include "screens/qr_code.h"
 
 #include "widget_harness.h"
+#include "../zbar_decode.h"
 
 #include <catch2/catch.hpp>
 
@@ -15,24 +16,6 @@ using guichet::test::HarnessOptions;
 using guichet::test::WidgetHarness;
 
 namespace {
-
-struct PipeCloser {
-    void operator()(FILE* pipe) const { pclose(pipe); }
-};
-
-// What `zbarimg` decodes from the image, without its trailing newline.
-std::string decode(const std::filesystem::path& png)
-{
-    std::unique_ptr<FILE, PipeCloser> pipe(popen(("zbarimg --raw -q '" + png.string() + "' 2>/dev/null").c_str(), "r"));
-    REQUIRE(pipe);
-    std::string text;
-    char buffer[256];
-    while (size_t read = fread(buffer, 1, sizeof buffer, pipe.get()))
-        text.append(buffer, read);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-        text.pop_back();
-    return text;
-}
 
 WidgetHarness::Draw receipt(std::string_view code, float size, bool& drawn)
 {
@@ -54,7 +37,7 @@ TEST_CASE("a receipt code drawn as a QR code reads back with zbarimg", "[ui][qr]
         harness.settle(receipt(code, size, drawn));
         REQUIRE(drawn);
         auto png = harness.screenshot(std::string("qr_code_") + theme + ".png");
-        CHECK(decode(png) == code);
+        CHECK(guichet::test::zbar_decode(png) == code);
 
         // Crisp: inside its square there is only pure black and pure white, no blended edge.
         auto* node = harness.tree().find_by_id("receipt.qr");
