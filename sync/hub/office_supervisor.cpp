@@ -11,6 +11,8 @@
 #include <guichet/version.h>
 
 #include <charconv>
+#include <optional>
+#include <regex>
 #include <set>
 
 namespace guichet::sync::hub {
@@ -19,12 +21,32 @@ namespace {
 constexpr int default_weeks = 12;
 constexpr size_t journal_page = 100;
 
+// A format's name as people write it ("csv" → "CSV").
+std::string upper_ascii(std::string_view text)
+{
+    std::string out(text);
+    for (auto& c : out)
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
+// What an event is about: a submission's id links to its page (which checks the reader's scope itself).
+std::string target_html(std::string_view target)
+{
+    static const std::regex id("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    if (std::regex_match(target.begin(), target.end(), id))
+        return "<a href=\"/office/demandes/" + std::string(target) + "\">demande " + std::string(target.substr(0, 8)) + "…</a>";
+    return html_escape(target);
+}
+
 // The journal's actions and actors in French (the stored names are the hub's own, shared with its
 // command line); an action not listed shows as stored.
 std::string action_words(std::string_view action)
 {
     static constexpr std::pair<std::string_view, std::string_view> words[] = {
         { "sign-in", "Connexion" }, { "sign-out", "Déconnexion" }, { "sign-in-refused", "Connexion refusée" },
+        { "sign-in-throttled", "Connexion refusée (trop d’essais depuis ce poste)" },
         { "csrf-refused", "Requête refusée (jeton de sécurité)" }, { "view", "Consultation" },
         { "state", "Changement d’état" }, { "fetch-sealed", "Téléchargement scellé" }, { "export", "Export" },
         { "open-failed", "Ouverture impossible" }, { "view-journal", "Lecture du journal" }, { "purge", "Purge" },
@@ -37,10 +59,16 @@ std::string action_words(std::string_view action)
     return std::string(action);
 }
 
-// The details a supervisor reads most, in French: a state change's "from=received to=in_progress" and a
-// view's "page" or "sealed". Others (counts, roles) show as stored.
+// The details in French: a state change's "from=received to=in_progress", a view's "page" or "sealed",
+// the counts ("n=3 format=csv", "failures=2", "events=100"). Others (roles, reasons) show as stored.
 std::string detail_words(std::string_view action, std::string_view detail)
 {
+    auto count = [&](std::string_view key) -> std::optional<std::string> {
+        if (!detail.starts_with(key))
+            return std::nullopt;
+        auto rest = detail.substr(key.size());
+        return std::string(rest.substr(0, rest.find(' ')));
+    };
     auto state = [](std::string_view name) -> std::string {
         if (auto parsed = case_state_from(name)) {
             switch (*parsed) {
@@ -61,6 +89,17 @@ std::string detail_words(std::string_view action, std::string_view detail)
         return "page de la demande";
     if (action == "view" && detail == "sealed")
         return "réponses scellées, pour les ouvrir";
+    if (auto n = count("n=")) {
+        auto format = detail.find("format=");
+        return *n + (*n == "1" ? " demande" : " demandes")
+            + (format == std::string_view::npos ? "" : ", " + upper_ascii(detail.substr(format + 7)));
+    }
+    if (auto n = count("failures="))
+        return *n + (*n == "1" ? " échec" : " échecs") + " de suite";
+    if (auto n = count("events="))
+        return *n + " lignes lues";
+    if (detail == "per-address")
+        return "limite par adresse";
     return std::string(detail);
 }
 
@@ -229,7 +268,7 @@ void audit_page(const httplib::Request& req, httplib::Response& res, OfficeConte
             std::replace(when.begin(), when.end(), 'T', ' ');
             main += "<tr><td>" + std::to_string(event.seq) + "</td><td><time datetime=\"" + html_escape(event.at) + "\">"
                 + html_escape(when) + "</time></td><td>" + html_escape(actor_words(event.actor)) + "</td><td>"
-                + html_escape(action_words(event.action)) + "</td><td>" + html_escape(event.target) + "</td><td>" + html_escape(detail_words(event.action, event.detail)) + "</td></tr>";
+                + html_escape(action_words(event.action)) + "</td><td>" + target_html(event.target) + "</td><td>" + html_escape(detail_words(event.action, event.detail)) + "</td></tr>";
         }
         main += "</tbody></table></div>";
     }

@@ -58,10 +58,16 @@ TEST_CASE("Office: supervisors see ratings and delays per procedure and week, as
     CHECK(nonsense->status == 200);
     CHECK(nonsense->body.find("<b>") == std::string::npos);
 
+    // Counts and case ids read as words and links, not as the hub stores them.
+    guichet::test::run_sql(office.db, "INSERT INTO audit (at, actor, action, target, detail) VALUES "
+                                      "('2026-12-01T10:00:00.000Z', 'agent:boss', 'export', 'change-of-address', 'n=3 format=csv'), "
+                                      "('2026-12-01T10:00:01.000Z', 'agent:boss', 'view', '0123abcd-0000-4000-8000-000000000001', 'page')");
     auto journal = client.Get("/office/journal", with_session(boss.session));
     REQUIRE(journal);
     CHECK(journal->status == 200);
     check_no_inline_code(journal->body);
+    CHECK_THAT(journal->body, Catch::Contains("<td>3 demandes, CSV</td>"));
+    CHECK_THAT(journal->body, Catch::Contains("<a href=\"/office/demandes/0123abcd-0000-4000-8000-000000000001\">demande 0123abcd…</a>"));
     CHECK_THAT(journal->body, Catch::Contains("<td>Connexion</td>"));
     CHECK_THAT(journal->body, Catch::Contains("<td>boss</td>"));
     CHECK_THAT(journal->body, Catch::Contains("<td>Agent ajouté</td>"));
