@@ -472,6 +472,9 @@ void StaffDesk::lookup(std::string typed)
     m_lookup_result = format_text(tr("staff.receipt_state." + state), { { "code", code }, { "when", time_text(when, "%d/%m/%Y %H:%M") } });
     if (!entry.hub_message.empty())
         m_lookup_result += "\n" + format_text(tr("staff.receipt_state.message"), { { "message", entry.hub_message } });
+    // The public status page, as guichetctl receipt gives it: a citizen can follow the demand from home.
+    if (auto url = outbox->status_url(); url && !url->empty())
+        m_lookup_result += "\n" + format_text(tr("staff.receipt_state.link"), { { "url", *url + entry.receipt } });
 }
 
 std::optional<std::filesystem::path> StaffDesk::find_usb_folder() const

@@ -299,6 +299,8 @@ expect-text "reçue par l’administration"
     std::vector<sync::protocol::StateUpdate> states { { entry.id, "done", "Votre acte est prêt, à retirer en mairie.",
         "2026-12-02T09:30:00.000Z", 2 } };
     REQUIRE(kiosk.app->outbox()->apply_states(states).value() == 1);
+    // The hub's public status page, as a heartbeat answer from a hub with --public-url names it.
+    REQUIRE(kiosk.app->outbox()->set_status_url("https://guichet.mairie.example/suivi/"));
     kiosk.run_text(R"(
 expect-screen receipt-lookup
 tap id:staff.lookup_again
@@ -307,6 +309,7 @@ tap id:staff.lookup_submit
 expect-text "traitée le 02/12/2026"
 expect-text "Message de l’administration"
 expect-text "Votre acte est prêt, à retirer en mairie."
+expect-text "https://guichet.mairie.example/suivi/)" + entry.receipt + R"("
 expect-no-text "Rue des Lilas"
 screenshot lookup-state.png
 )",
