@@ -323,11 +323,20 @@ void send_forbidden(const httplib::Request& req, httplib::Response& res, const S
         "text/html; charset=utf-8");
 }
 
-bool send_office_not_found(const httplib::Request& req, httplib::Response& res)
+bool send_office_not_found(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
 {
     if (res.status != 404 || !(req.path.starts_with("/office/") || req.path == "/office") || is_api(req))
         return false;
-    res.set_content(page({ .title = "Page introuvable", .body_page = "introuvable" },
+    // A signed-in agent keeps the office's menu; the session is looked at, not required (no redirect).
+    std::optional<SessionView> session;
+    if (auto cookie = cookie_value(req, session_cookie_name(context.options)))
+        if (auto secret = decode_cookie_secret(*cookie)) {
+            auto id_hash = rules::hash_of(std::span<const uint8_t>(*secret));
+            sodium_memzero(secret->data(), secret->size());
+            if (auto found = context.store.session(id_hash, context.clock.now_text(), context.options.session_idle_s); found && *found)
+                session = std::move(**found);
+        }
+    res.set_content(page({ .title = "Page introuvable", .session = session ? &*session : nullptr, .body_page = "introuvable" },
                         "<h1>Page introuvable</h1><p>Cette adresse ne correspond à aucune page de l’espace agents : elle a peut-être été "
                         "mal saisie, ou la page n’existe plus.</p><p><a class=\"fr-link\" href=\"/office/\">Aller à l’accueil de l’espace "
                         "agents</a></p>"),

@@ -76,7 +76,7 @@ void send_forbidden(const httplib::Request& req, httplib::Response& res, const S
 void send_store_unavailable(const httplib::Request& req, httplib::Response& res, std::string_view what, const Error& error);
 // httplib's own 404 under /office/ (a mistyped or stale address, not /office/api/): a French page of the
 // office's layout instead of the protocol's JSON error. False for other paths and statuses.
-bool send_office_not_found(const httplib::Request& req, httplib::Response& res);
+bool send_office_not_found(const httplib::Request& req, httplib::Response& res, OfficeContext& context);
 
 // The agent a handler served, for the request's log line (server.cpp prints agent=NAME for office paths).
 void note_agent(std::string_view name);

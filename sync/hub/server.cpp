@@ -459,10 +459,10 @@ void HubServer::install_routes()
 
     // Statuses httplib sets by itself (404, 413, 400 on a broken request) come with an empty body;
     // give them the same JSON error shape as ours.
-    http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+    http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty())
             return httplib::Server::HandlerResponse::Unhandled;
-        if (send_office_not_found(req, res))
+        if (m_office && send_office_not_found(req, res, *m_office))
             return httplib::Server::HandlerResponse::Handled;
         std::string message(default_error_message(res.status));
         if (res.status == 413)

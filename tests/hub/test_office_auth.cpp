@@ -43,6 +43,7 @@ TEST_CASE("Office: signing in gives a session cookie that is HttpOnly and SameSi
     CHECK(unknown_page->status == 404);
     CHECK(unknown_page->get_header_value("Content-Type").starts_with("text/html"));
     CHECK(unknown_page->body.find("<h1>Page introuvable</h1>") != std::string::npos);
+    CHECK(unknown_page->body.find("Se déconnecter") == std::string::npos); // nobody signed in: no menu
     check_office_headers(unknown_page);
     auto unknown_api = client.Get("/office/api/nimportequoi");
     REQUIRE(unknown_api);
@@ -73,6 +74,12 @@ TEST_CASE("Office: signing in gives a session cookie that is HttpOnly and SameSi
     REQUIRE(inbox);
     CHECK(inbox->status == 200);
     check_office_headers(inbox);
+    // Signed in, a mistyped address keeps the office's menu, to go on from there.
+    auto lost = client.Get("/office/nimportequoi", with_session(signed_in.session));
+    REQUIRE(lost);
+    CHECK(lost->status == 404);
+    CHECK(lost->body.find("<h1>Page introuvable</h1>") != std::string::npos);
+    CHECK(lost->body.find("Se déconnecter") != std::string::npos);
     CHECK(inbox->get_header_value("Cache-Control") == "no-store");
     check_no_inline_code(inbox->body);
     CHECK(inbox->body.find("Se déconnecter") != std::string::npos);
