@@ -59,6 +59,36 @@ std::string action_words(std::string_view action)
     return std::string(action);
 }
 
+// A detail made of known "key=value" words ("role=agent procedures=a,b", "purged=2 forgotten=0",
+// "password role=supervisor"), in French; nothing when a word is not known.
+std::optional<std::string> pairs_words(std::string_view detail)
+{
+    std::string out;
+    while (!detail.empty()) {
+        auto space = detail.find(' ');
+        auto token = detail.substr(0, space);
+        detail = space == std::string_view::npos ? std::string_view() : detail.substr(space + 1);
+        auto eq = token.find('=');
+        auto key = token.substr(0, eq);
+        auto value = eq == std::string_view::npos ? std::string_view() : token.substr(eq + 1);
+        std::string words;
+        if (token == "password")
+            words = "nouveau mot de passe";
+        else if (key == "role" && (value == "agent" || value == "supervisor"))
+            words = value == "agent" ? "rôle agent" : "rôle superviseur";
+        else if (key == "procedures" && !value.empty())
+            words = value == "*" ? "toutes les démarches" : "démarches : " + std::string(value);
+        else if (key == "purged" && !value.empty())
+            words = std::string(value) + " réponses supprimées";
+        else if (key == "forgotten" && !value.empty())
+            words = std::string(value) + " demandes oubliées";
+        if (words.empty())
+            return std::nullopt;
+        out += (out.empty() ? "" : ", ") + words;
+    }
+    return out;
+}
+
 // The details in French: a state change's "from=received to=in_progress", a view's "page" or "sealed",
 // the counts ("n=3 format=csv", "failures=2", "events=100"). Others (roles, reasons) show as stored.
 std::string detail_words(std::string_view action, std::string_view detail)
@@ -100,6 +130,8 @@ std::string detail_words(std::string_view action, std::string_view detail)
         return *n + " lignes lues";
     if (detail == "per-address")
         return "limite par adresse";
+    if (auto words = pairs_words(detail))
+        return *words;
     return std::string(detail);
 }
 

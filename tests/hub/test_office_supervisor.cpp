@@ -67,6 +67,7 @@ TEST_CASE("Office: supervisors see ratings and delays per procedure and week, as
     CHECK(journal->status == 200);
     check_no_inline_code(journal->body);
     CHECK_THAT(journal->body, Catch::Contains("<td>3 demandes, CSV</td>"));
+    CHECK_THAT(journal->body, Catch::Contains("<td>rôle superviseur, toutes les démarches</td>")); // boss, added by the fixture
     CHECK_THAT(journal->body, Catch::Contains("<a href=\"/office/demandes/0123abcd-0000-4000-8000-000000000001\">demande 0123abcd…</a>"));
     CHECK_THAT(journal->body, Catch::Contains("<td>Connexion</td>"));
     CHECK_THAT(journal->body, Catch::Contains("<td>boss</td>"));
