@@ -5,6 +5,21 @@
 
 namespace guichet::sync::hub {
 using namespace pg;
+namespace {
+
+// `sql` once per row of parameters, all in one transaction: every row lands, or none.
+Result<void> exec_each(PGconn* connection, const char* sql, const std::vector<std::vector<Param>>& rows)
+{
+    PgTransaction transaction(connection);
+    if (auto begun = transaction.begin(); !begun)
+        return begun;
+    for (auto& params : rows)
+        if (auto done = exec(connection, sql, params); !done)
+            return std::unexpected(done.error());
+    return transaction.commit();
+}
+
+}
 
 Result<std::vector<KioskStateUpdate>> PgStore::pending_states(std::string_view kiosk, size_t limit)
 {
@@ -30,49 +45,38 @@ Result<void> PgStore::ack_states(std::string_view kiosk, std::span<const StateAc
 {
     if (acks.empty())
         return {};
+    std::vector<std::vector<Param>> rows;
+    for (auto& ack : acks)
+        rows.push_back({ ack.rev, kiosk, ack.id });
     auto lease = this->lease();
     if (!lease)
         return std::unexpected(lease.error());
-    PgTransaction transaction(lease->get());
-    if (auto begun = transaction.begin(); !begun)
-        return begun;
     // Never backwards (an old acknowledgement arriving late), never past rev (a kiosk cannot skip a
     // state it was not sent), and only for this kiosk's own submissions.
-    for (auto& ack : acks) {
-        auto done = exec(lease->get(),
-            "UPDATE submissions SET kiosk_rev = LEAST($1::bigint, rev) "
-            "WHERE kiosk = $2 AND id = $3 AND kiosk_rev < LEAST($1::bigint, rev)",
-            { ack.rev, kiosk, ack.id });
-        if (!done)
-            return std::unexpected(done.error());
-    }
-    return transaction.commit();
+    return exec_each(lease->get(),
+        "UPDATE submissions SET kiosk_rev = LEAST($1::bigint, rev) "
+        "WHERE kiosk = $2 AND id = $3 AND kiosk_rev < LEAST($1::bigint, rev)",
+        rows);
 }
 
 Result<void> PgStore::record_ratings(std::string_view kiosk, std::span<const RatingCount> ratings)
 {
     if (ratings.empty())
         return {};
+    std::vector<std::vector<Param>> rows;
     for (auto& rating : ratings) {
         if (rating.score < 1 || rating.score > 3 || rating.count < 0)
             return fail("a rating count needs a score of 1 to 3 and a count of 0 or more");
+        rows.push_back({ kiosk, rating.day, rating.procedure, static_cast<int64_t>(rating.score), rating.count });
     }
     auto lease = this->lease();
     if (!lease)
         return std::unexpected(lease.error());
-    PgTransaction transaction(lease->get());
-    if (auto begun = transaction.begin(); !begun)
-        return begun;
     // The kiosk reports absolute counts: the latest report replaces, so a repeated one changes nothing.
-    for (auto& rating : ratings) {
-        auto done = exec(lease->get(),
-            "INSERT INTO ratings (kiosk, day, procedure, score, count) VALUES ($1, $2, $3, $4, $5) "
-            "ON CONFLICT (kiosk, day, procedure, score) DO UPDATE SET count = excluded.count",
-            { kiosk, rating.day, rating.procedure, static_cast<int64_t>(rating.score), rating.count });
-        if (!done)
-            return std::unexpected(done.error());
-    }
-    return transaction.commit();
+    return exec_each(lease->get(),
+        "INSERT INTO ratings (kiosk, day, procedure, score, count) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (kiosk, day, procedure, score) DO UPDATE SET count = excluded.count",
+        rows);
 }
 
 }
