@@ -168,6 +168,11 @@ TEST_CASE("a heartbeat survives encoding and decoding and carries no more than i
     CHECK(decoded->place.empty()); // absent: kiosks before issue 17
     heartbeat.place = "Mairie de Saint-Éloi";
     CHECK(decode_heartbeat(encode(heartbeat))->place == "Mairie de Saint-Éloi");
+    // A place over its bound is left out, not the heartbeat (the kiosk cuts it at 80 characters).
+    heartbeat.place = std::string(max_place_bytes + 1, 'x');
+    auto long_place = decode_heartbeat(encode(heartbeat));
+    REQUIRE(long_place);
+    CHECK(long_place->place.empty());
     heartbeat.oldest_queued_age_s.reset();
     CHECK_FALSE(decode_heartbeat(encode(heartbeat))->oldest_queued_age_s);
     CHECK_FALSE(decode_heartbeat(R"({"queued":1})"));
