@@ -43,6 +43,9 @@ struct NewSubmission {
     int64_t version = 0;
     bool assisted = false;
     std::string answers_json; // a JSON object
+    // The scanned pages (JPEG), in the order the answers list them (issue 18): each is sealed on its own
+    // and stored in the same transaction as the answers. Wiped by enqueue() too.
+    std::vector<std::vector<uint8_t>> pages;
 };
 
 struct Receipt {

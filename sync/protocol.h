@@ -25,6 +25,32 @@ inline constexpr size_t max_sealed_bytes = 1024 * 1024; // one submission, seale
 inline constexpr size_t max_json_depth = 32;
 inline constexpr size_t max_json_values = 100'000;
 
+// Documents (issue 18): a submission's scanned pages travel after it, each sealed on its own
+// (crypto_box_seal of the page's JPEG), in chunks: PUT /v1/submissions/{id}/attachments/{n}?offset=O
+// (docs/sync-protocol.md).
+inline constexpr size_t max_attachments = 20;                  // pages of one submission
+inline constexpr size_t max_attachment_bytes = 2 * 1024 * 1024; // one sealed page
+inline constexpr size_t max_chunk_bytes = 256 * 1024;           // one PUT's body
+
+// A sealed page the batch item announces: the hub expects exactly these and checks each one's size and
+// SHA-256 (lower-case hex, of the sealed bytes) once it has all of it.
+struct Attachment {
+    int n = 0;         // 0, 1, … in the order of the pages in the sealed payload
+    int64_t size = 0;  // sealed bytes
+    std::string sha256;
+};
+
+// The hub's answer to a chunk: how many bytes of the page it holds, and whether every page of the
+// submission has now arrived.
+struct ChunkAnswer {
+    int64_t received = 0;
+    bool submission_complete = false;
+};
+std::string encode(const ChunkAnswer&);
+Result<ChunkAnswer> decode_chunk_answer(std::string_view body);
+// "/v1/submissions/ID/attachments/N?offset=O"
+std::string attachment_target(std::string_view id, int n, int64_t offset);
+
 struct Item {
     std::string id;        // UUID v4, the idempotency key
     std::string procedure; // procedure id
@@ -34,6 +60,9 @@ struct Item {
     // The citizen's receipt code, normalized without dashes ("ABCDEFGHK"), so the back office can find
     // the submission by it. Optional: kiosks before issue 17 do not send it.
     std::optional<std::string> receipt;
+    // The sealed pages that follow it (issue 18); empty for a submission without documents, and from
+    // kiosks before issue 18.
+    std::vector<Attachment> attachments;
 };
 
 // A receipt code as the protocol carries it: the 9 characters of normalize_receipt_code (sync/receipt.h)

@@ -42,7 +42,19 @@ struct Field {
 enum class StepKind {
     Info,
     Question,
+    Document, // a paper the citizen scans (issue 18)
 };
+
+// What a document step asks the citizen to scan (docs/procedures.md, "Documents").
+struct DocumentSpec {
+    LocalizedText accepted; // what is accepted: "Une facture d'électricité ou de gaz de moins de 3 mois"
+    LocalizedText voice;    // what the voice says to guide placing the page; optional
+    int min_pages = 1;
+    int max_pages = 1;
+    bool required = true; // an optional document can be skipped
+    bool color = false;   // scanned in colour, else greyscale
+};
+inline constexpr int max_document_pages = 10;
 
 struct Step {
     std::string id;
@@ -50,6 +62,7 @@ struct Step {
     LocalizedText title, text, help;
     std::optional<Expression> show_if;
     Field field; // questions only
+    DocumentSpec document; // documents only
 };
 
 struct DataUse {
