@@ -5,6 +5,12 @@ namespace guichet {
 
 std::string answer_text(const Step& step, const nlohmann::json& answer, std::string_view language, const Strings& strings)
 {
+    if (step.kind == StepKind::Document) { // "2 pages numérisées"; a skipped optional document: "Pas de document"
+        if (answer.is_null())
+            return strings.get(language, "document.none");
+        int count = answer.value("pages", 0);
+        return format_text(strings.get(language, count == 1 ? "document.one_page" : "document.pages"), { { "count", std::to_string(count) } });
+    }
     if (answer.is_null())
         return strings.get(language, "review.no_answer");
     auto& field = step.field;

@@ -31,11 +31,14 @@ struct CloseVoiceSettings { };
 struct SetPace { SpeechPace pace; };
 struct SetVolume { int volume; };     // percent
 struct ListenAgain { };               // say the screen again
+struct ScanPage { int replace = -1; }; // a document step: scan a page (or scan page `replace` again)
+struct RemovePage { int index; };      // a document step: drop a scanned page
 }
 
 using Intent = std::variant<intent::StartJourney, intent::Back, intent::EndSession, intent::ExtendSession,
     intent::SetLanguage, intent::CycleTextSize, intent::ToggleContrast, intent::StartProcedure, intent::BeginSteps,
     intent::Next, intent::ChangeAnswer, intent::Submit, intent::Rate, intent::ToggleVoice,
-    intent::OpenVoiceSettings, intent::CloseVoiceSettings, intent::SetPace, intent::SetVolume, intent::ListenAgain>;
+    intent::OpenVoiceSettings, intent::CloseVoiceSettings, intent::SetPace, intent::SetVolume, intent::ListenAgain,
+    intent::ScanPage, intent::RemovePage>;
 
 }

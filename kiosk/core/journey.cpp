@@ -33,6 +33,7 @@ void Journey::wipe()
         wipe_json(answer);
     m_drafts.clear();
     m_answers.clear();
+    m_pages.clear(); // each page wipes its bytes as it goes
 }
 
 // A step is visible when its condition holds over the answers of the visible questions before it.
@@ -97,6 +98,16 @@ bool Journey::next(nlohmann::json draft, const CheckContext& context)
         answer = std::move(*checked);
         if (answer.is_null())
             m_answers.erase(current.id);
+    } else if (current.kind == StepKind::Document) {
+        wipe_json(draft); // the pages are the answer, kept apart
+        auto count = static_cast<int>(pages(current.id).size());
+        auto& spec = current.document;
+        if ((spec.required || count > 0) && count < spec.min_pages) {
+            m_error = FieldError { spec.min_pages > 1 ? "document_pages" : "document_needed",
+                { { "min", std::to_string(spec.min_pages) }, { "count", std::to_string(count) } } };
+            return false;
+        }
+        m_drafts[current.id] = true; // seen
     } else {
         wipe_json(draft);            // an info step keeps no answer
         m_drafts[current.id] = true; // seen
@@ -160,7 +171,7 @@ bool Journey::change(std::string_view step_id)
         return false;
     auto visible = visible_steps();
     for (size_t index : visible) {
-        if (m_procedure->steps[index].id == step_id && m_procedure->steps[index].kind == StepKind::Question) {
+        if (m_procedure->steps[index].id == step_id && m_procedure->steps[index].kind != StepKind::Info) {
             m_index = index;
             m_stage = JourneyStage::Step;
             m_changing = true;
@@ -176,6 +187,11 @@ std::vector<ReviewItem> Journey::review() const
     std::vector<ReviewItem> items;
     for (size_t index : visible_steps()) {
         auto& step = m_procedure->steps[index];
+        if (step.kind == StepKind::Document) {
+            auto count = pages(step.id).size();
+            items.push_back({ &step, count == 0 ? nlohmann::json() : nlohmann::json { { "pages", count } } });
+            continue;
+        }
         if (step.kind != StepKind::Question)
             continue;
         auto found = m_answers.find(step.id);
@@ -184,14 +200,73 @@ std::vector<ReviewItem> Journey::review() const
     return items;
 }
 
+const std::vector<ScannedPage>& Journey::pages(std::string_view step_id) const
+{
+    static const std::vector<ScannedPage> none;
+    auto found = m_pages.find(step_id);
+    return found == m_pages.end() ? none : found->second;
+}
+
+bool Journey::add_page(ScannedPage page, int replace_index)
+{
+    if (m_stage != JourneyStage::Step || step().kind != StepKind::Document)
+        return false;
+    auto& pages = m_pages[step().id];
+    if (replace_index >= 0) {
+        if (replace_index >= static_cast<int>(pages.size()))
+            return false;
+        pages[static_cast<size_t>(replace_index)] = std::move(page); // the old page is wiped by the move
+    } else {
+        if (static_cast<int>(pages.size()) >= step().document.max_pages)
+            return false;
+        pages.push_back(std::move(page));
+    }
+    m_error.reset();
+    return true;
+}
+
+bool Journey::remove_page(int index)
+{
+    if (m_stage != JourneyStage::Step || step().kind != StepKind::Document)
+        return false;
+    auto found = m_pages.find(step().id);
+    if (found == m_pages.end() || index < 0 || index >= static_cast<int>(found->second.size()))
+        return false;
+    found->second.erase(found->second.begin() + index);
+    return true;
+}
+
 nlohmann::json Journey::answers() const
 {
     nlohmann::json answers = nlohmann::json::object();
+    int n = 0;
     for (auto& item : review()) {
-        if (!item.answer.is_null())
+        if (item.answer.is_null())
+            continue;
+        if (item.step->kind != StepKind::Document) {
             answers[item.step->id] = item.answer;
+            continue;
+        }
+        nlohmann::json listed = nlohmann::json::array();
+        for (auto& page : pages(item.step->id)) {
+            listed.push_back({ { "n", n++ }, { "sha256", page.sha256 }, { "bytes", page.jpeg.size() }, { "width", page.width },
+                { "height", page.height }, { "type", "image/jpeg" } });
+        }
+        answers[item.step->id] = { { "pages", std::move(listed) } };
     }
     return answers;
+}
+
+std::vector<std::vector<uint8_t>> Journey::page_bytes() const
+{
+    std::vector<std::vector<uint8_t>> bytes;
+    for (auto& item : review()) {
+        if (item.step->kind == StepKind::Document) {
+            for (auto& page : pages(item.step->id))
+                bytes.push_back(page.jpeg);
+        }
+    }
+    return bytes;
 }
 
 std::vector<const Outcome*> Journey::outcomes() const

@@ -2,6 +2,7 @@
 // ("check your answers", with Change), then the receipt. Plain data, tested without a window. What the
 // citizen typed lives here only, and is wiped when the journey ends or its submission is stored.
 #pragma once
+#include "kiosk/core/document.h"
 #include "kiosk/core/field_check.h"
 #include "kiosk/core/procedure.h"
 
@@ -25,7 +26,7 @@ enum class JourneyStage {
 
 struct ReviewItem {
     const Step* step;
-    nlohmann::json answer; // null: an optional question left empty
+    nlohmann::json answer; // null: an optional question left empty; a document: {"pages": count}
 };
 
 class Journey {
@@ -59,9 +60,22 @@ public:
     // From the review: edit this step's answer, then come back.
     bool change(std::string_view step_id);
 
+    // Documents (issue 18): the pages scanned for a document step, in memory only. The current step's
+    // pages are added, retaken or removed while it is on screen; they are wiped with the journey.
+    const std::vector<ScannedPage>& pages(std::string_view step_id) const;
+    // Adds a page to the current document step, or replaces page `index` (a retake). False when the
+    // current step is not a document or it already holds its most pages.
+    bool add_page(ScannedPage, int replace_index = -1);
+    bool remove_page(int index);
+
     std::vector<ReviewItem> review() const;
-    // The answers of the visible questions, by question id: what is submitted.
+    // The answers of the visible questions, by question id: what is submitted. A document step's answer
+    // lists its pages: {"pages":[{"n","sha256","bytes","width","height","type"}]}, n counting the pages of
+    // the whole submission in order (the order of page_bytes()).
     nlohmann::json answers() const;
+    // A copy of every visible document step's pages, in the order answers() numbers them: the submission
+    // seals (and wipes) the copies, so the journey still has its pages if storing fails.
+    std::vector<std::vector<uint8_t>> page_bytes() const;
     // The outcomes whose condition holds over the answers.
     std::vector<const Outcome*> outcomes() const;
 
@@ -85,6 +99,7 @@ private:
     std::optional<FieldError> m_error;
     std::map<std::string, nlohmann::json, std::less<>> m_drafts;  // by step id, as entered
     std::map<std::string, nlohmann::json, std::less<>> m_answers; // by question id, checked and normalized
+    std::map<std::string, std::vector<ScannedPage>, std::less<>> m_pages; // by document step id
     std::string m_receipt_code;
     std::vector<const Outcome*> m_final_outcomes;
     std::string m_submit_error;

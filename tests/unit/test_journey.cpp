@@ -252,3 +252,103 @@ TEST_CASE("back from the intro leaves the procedure for the catalog", "[journey]
     CHECK(router.current() == ScreenId::Catalog);
     CHECK(router.journey() == nullptr);
 }
+
+namespace {
+
+// A question, then a document of one or two pages (optional or not), built in code.
+std::shared_ptr<const Procedure> document_procedure(bool required, int min_pages = 1)
+{
+    auto procedure = std::make_shared<Procedure>();
+    procedure->id = "with-document";
+    Step name;
+    name.id = "name";
+    name.kind = StepKind::Question;
+    name.field.rules.type = FieldType::Text;
+    name.field.rules.required = true;
+    name.field.rules.max_length = 50;
+    Step proof;
+    proof.id = "proof";
+    proof.kind = StepKind::Document;
+    proof.document.min_pages = min_pages;
+    proof.document.max_pages = 2;
+    proof.document.required = required;
+    procedure->steps.push_back(std::move(name));
+    procedure->steps.push_back(std::move(proof));
+    return procedure;
+}
+
+ScannedPage page_of(uint8_t fill, size_t size, const char* sha)
+{
+    ScannedPage page;
+    page.jpeg.assign(size, fill);
+    page.width = 10;
+    page.height = 14;
+    page.sha256 = sha;
+    return page;
+}
+
+}
+
+TEST_CASE("a document step keeps its pages, numbers them in the answers and wipes them with the journey", "[journey][document]")
+{
+    Journey journey(document_procedure(true));
+    journey.begin();
+    CHECK_FALSE(journey.add_page(page_of(1, 4, "a"))); // not on a document step
+    REQUIRE(journey.next("Marie", today()));
+    REQUIRE(journey.step().id == "proof");
+
+    SECTION("a required document cannot be skipped")
+    {
+        CHECK_FALSE(journey.next(nullptr, today()));
+        REQUIRE(journey.error());
+        CHECK(journey.error()->code == "document_needed");
+    }
+    SECTION("pages are added up to the most, retaken, removed, and listed in the answers")
+    {
+        CHECK(journey.add_page(page_of(1, 4, "a")));
+        CHECK(journey.add_page(page_of(2, 5, "b")));
+        CHECK_FALSE(journey.add_page(page_of(3, 6, "c"))); // two pages at most
+        CHECK(journey.add_page(page_of(4, 7, "d"), 0));    // page 1 scanned again
+        CHECK_FALSE(journey.add_page(page_of(4, 7, "e"), 5));
+        REQUIRE(journey.pages("proof").size() == 2);
+        CHECK(journey.pages("proof")[0].sha256 == "d");
+        CHECK(journey.remove_page(1));
+        CHECK_FALSE(journey.remove_page(1));
+        CHECK(journey.add_page(page_of(5, 3, "f")));
+        REQUIRE(journey.next(nullptr, today()));
+        CHECK(journey.stage() == JourneyStage::Review);
+        auto answers = journey.answers();
+        CHECK(answers["proof"]["pages"].size() == 2);
+        CHECK(answers["proof"]["pages"][0] == json { { "n", 0 }, { "sha256", "d" }, { "bytes", 7 }, { "width", 10 },
+                                                  { "height", 14 }, { "type", "image/jpeg" } });
+        CHECK(answers["proof"]["pages"][1]["n"] == 1);
+        auto bytes = journey.page_bytes();
+        REQUIRE(bytes.size() == 2);
+        CHECK(bytes[0] == std::vector<uint8_t>(7, 4));
+        CHECK(bytes[1] == std::vector<uint8_t>(3, 5));
+        auto review = journey.review();
+        REQUIRE(review.size() == 2);
+        CHECK(review[1].answer == json { { "pages", 2 } });
+        // Change from the review reaches the document step too.
+        CHECK(journey.change("proof"));
+        CHECK(journey.step().id == "proof");
+        REQUIRE(journey.next(nullptr, today()));
+        journey.submitted("ABC-DEF-GHK");
+        CHECK(journey.pages("proof").empty()); // wiped with the answers
+    }
+}
+
+TEST_CASE("an optional document may be skipped, but a started one needs its least pages", "[journey][document]")
+{
+    Journey journey(document_procedure(false, 2));
+    journey.begin();
+    REQUIRE(journey.next("Marie", today()));
+    CHECK(journey.add_page(page_of(1, 4, "a")));
+    CHECK_FALSE(journey.next(nullptr, today()));
+    REQUIRE(journey.error());
+    CHECK(journey.error()->code == "document_pages");
+    CHECK(journey.remove_page(0));
+    CHECK(journey.next(nullptr, today())); // none at all: skipped
+    CHECK(journey.answers() == json { { "name", "Marie" } });
+    CHECK(journey.page_bytes().empty());
+}
