@@ -14,11 +14,27 @@
 #include "screens/staff_view.h"
 #include "screens/ui.h"
 
+#include <imgui.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace guichet::screens {
+
+// A document step's scanner, as the step screen shows it (the document feature lends it).
+struct DocumentView {
+    struct Preview {
+        ImTextureID texture = nullptr; // the page, small; nullptr while it is being made
+        int width = 0, height = 0;     // the texture's pixels
+    };
+    bool scanning = false;
+    float progress = 0;      // 0..1 while scanning
+    int replacing = -1;      // the page being scanned again, or -1: a new page
+    std::string problem;     // the last scan's failure ("no_scanner", "lost", …; strings "scan.problem.*"), empty when none
+    int scanned = 0;         // pages scanned since the step appeared: the voice says each one once
+    std::vector<Preview> previews; // one per page of the current step, in order
+};
 
 // Everything a screen may read or say during one frame.
 struct FrameContext {
@@ -31,6 +47,7 @@ struct FrameContext {
     const Catalog* catalog = nullptr;
     const Journey* journey = nullptr;       // inside a procedure
     const PostcodeTable* postcodes = nullptr;
+    const DocumentView* document = nullptr; // a document step is on screen
     bool training = false;                  // the training banner runs across the top of every screen
     // Staff screens only: what they show, and where their intents go.
     const StaffView* staff = nullptr;

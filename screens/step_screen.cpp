@@ -185,7 +185,7 @@ void StepScreen::draw_content(FrameContext& context, float width)
         widgets::gap(ui, 16);
         widgets::paragraph(ui, "step.text", text, width);
     }
-    if (step.kind == StepKind::Question && !step.field.rules.required) {
+    if ((step.kind == StepKind::Question && !step.field.rules.required) || (step.kind == StepKind::Document && !step.document.required)) {
         widgets::gap(ui, 8);
         widgets::caption(ui, "step.optional", context.tr("step.optional"), width);
     }
@@ -197,6 +197,8 @@ void StepScreen::draw_content(FrameContext& context, float width)
     widgets::gap(ui, 32);
     if (step.kind == StepKind::Question)
         draw_field(context, step, width);
+    else if (step.kind == StepKind::Document)
+        draw_document(context, step, width);
     widgets::gap(ui, 40);
 
     int pressed = widgets::button_pair(ui, { .id = "step.back", .label = context.tr("common.back") },
@@ -603,6 +605,117 @@ void StepScreen::draw_communes(FrameContext& context, std::span<const Commune> c
     if (tapped >= 0) {
         commune = communes[static_cast<size_t>(tapped)].name;
         insee = communes[static_cast<size_t>(tapped)].insee;
+    }
+}
+
+// [SECTION] documents
+
+void StepScreen::draw_document(FrameContext& context, const Step& step, float width)
+{
+    auto& ui = context.ui;
+    auto* view = context.document;
+    auto& spec = step.document;
+    float text_width = std::min(width, ui_width(ui));
+    float left = ImGui::GetCursorPosX();
+    ImGui::SetCursorPosX(left + (width - text_width) / 2);
+    widgets::paragraph(ui, "document.accepted", context.text(spec.accepted), text_width);
+    widgets::gap(ui, 12);
+    auto& voice = context.text(spec.voice);
+    ImGui::SetCursorPosX(left + (width - text_width) / 2);
+    widgets::paragraph(ui, "document.instructions", voice.empty() ? context.tr("document.place_page") : voice, text_width);
+    ImGui::SetCursorPosX(left);
+    widgets::gap(ui, 24);
+    int count = static_cast<int>(context.journey->pages(step.id).size());
+    // The scanner's state in one sentence the voice says when it changes: scanning, a page scanned, or
+    // what went wrong and what to do.
+    std::string status;
+    std::string_view color = "text";
+    if (!view) {
+        status = context.tr("scan.problem.no_scanner");
+        color = "error";
+    } else if (view->scanning) {
+        status = context.tr("scan.scanning");
+    } else if (!view->problem.empty()) {
+        status = context.tr("scan.problem." + view->problem);
+        color = "error";
+    } else if (view->scanned > 0 && count > 0) {
+        status = format_text(context.tr("scan.done"), { { "page", std::to_string(count) } });
+    }
+    if (!status.empty()) {
+        widgets::paragraph(ui, "scan.status", status, width, Align::Center, color);
+        widgets::gap(ui, 12);
+    }
+    if (view && view->scanning) { // a bar that fills as the page is read, and its percentage
+        float bar_width = std::min(width, ui.px(720));
+        ImVec2 origin = ImGui::GetCursorScreenPos();
+        origin.x += (width - bar_width) / 2;
+        float height = ui.px(24);
+        auto* draw = ImGui::GetWindowDrawList();
+        fill_rounded_rect(draw, origin, ImVec2(origin.x + bar_width, origin.y + height), ui.color("border"), height / 2);
+        fill_rounded_rect(draw, origin, ImVec2(origin.x + std::max(height, bar_width * view->progress), origin.y + height),
+            ui.color("primary"), height / 2);
+        ImGui::Dummy(ImVec2(width, height));
+        widgets::caption(ui, "scan.progress", std::to_string(static_cast<int>(view->progress * 100)) + " %", width);
+        widgets::gap(ui, 12);
+    }
+
+    // The pages, side by side, each with its number, Retake and Remove.
+    if (view && count > 0 && !view->previews.empty()) {
+        float gap = ui.px(32);
+        float thumb_height = ui.px(300);
+        int columns = std::max(1, std::min(count, static_cast<int>((width + gap) / (ui.px(300) * ui.text_scale + gap))));
+        float column_width = (width - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+        float top = ImGui::GetCursorPosY();
+        float row_bottom = top;
+        for (int i = 0; i < count; ++i) {
+            int column = i % columns;
+            if (column == 0 && i > 0) {
+                top = row_bottom + ui.px(24);
+                row_bottom = top;
+            }
+            float x = left + static_cast<float>(column) * (column_width + gap);
+            ImGui::SetCursorPos(ImVec2(x, top));
+            ImGui::BeginGroup();
+            std::string number = format_text(context.tr("document.page_number"), { { "page", std::to_string(i + 1) } });
+            widgets::caption(ui, "document.page." + std::to_string(i + 1), number, column_width);
+            auto& preview = i < static_cast<int>(view->previews.size()) ? view->previews[static_cast<size_t>(i)] : DocumentView::Preview {};
+            if (preview.texture && preview.height > 0) {
+                float scale = thumb_height / static_cast<float>(preview.height);
+                float image_width = std::min(column_width, static_cast<float>(preview.width) * scale);
+                float image_height = static_cast<float>(preview.height) * image_width / static_cast<float>(preview.width);
+                ImGui::SetCursorPosX(x + (column_width - image_width) / 2);
+                ImVec2 at = ImGui::GetCursorScreenPos();
+                ImGui::Image(preview.texture, ImVec2(image_width, image_height));
+                UiNode node;
+                node.id = "document.preview." + std::to_string(i + 1);
+                node.role = Role::Image;
+                node.label = number;
+                node.rect = { at.x, at.y, image_width, image_height };
+                ui.tree.add(std::move(node));
+            }
+            widgets::gap(ui, 12);
+            ImGui::SetCursorPosX(x);
+            std::string retake_id = "document.retake." + std::to_string(i + 1), remove_id = "document.remove." + std::to_string(i + 1);
+            ButtonSpec retake { .id = retake_id, .label = context.tr("document.retake"), .value = number, .compact = true };
+            ButtonSpec remove { .id = remove_id, .label = context.tr("document.remove"), .value = number, .compact = true };
+            int pressed = widgets::button_pair(ui, retake, remove, column_width);
+            if (pressed == 1 && !view->scanning)
+                context.emit(intent::ScanPage { i });
+            else if (pressed == 2 && !view->scanning)
+                context.emit(intent::RemovePage { i });
+            ImGui::EndGroup();
+            row_bottom = std::max(row_bottom, ImGui::GetCursorPosY());
+        }
+        ImGui::SetCursorPos(ImVec2(left, row_bottom));
+        widgets::gap(ui, 24);
+    }
+    if (view && count < spec.max_pages) {
+        std::string label = context.tr(count == 0 ? "document.scan" : "document.add_page");
+        ButtonSpec scan { .id = "document.scan", .label = label, .width = std::min(width, ui.px(640) * ui.text_scale),
+            .style = ButtonStyle::Primary };
+        center_next(scan.width, width);
+        if (widgets::button(ui, scan) && !view->scanning)
+            context.emit(intent::ScanPage {});
     }
 }
 

@@ -38,6 +38,9 @@ private:
     void follow(const Journey&);
     void fit_to_room(const Ui&);
     void draw_field(FrameContext&, const Step&, float width);
+    // A document step: what to lay on the glass, the scanner's state, the pages scanned with Retake and
+    // Remove, and Scan (or Add a page).
+    void draw_document(FrameContext&, const Step&, float width);
     void draw_options(FrameContext&, const Field&, float width, bool several);
     // A grid of `count` buttons (`spec_of`, `id_of` the i-th), paged to the room the step leaves it, rows
     // `row_gap` design pixels apart. Returns the index tapped, or -1.

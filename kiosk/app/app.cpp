@@ -2,6 +2,7 @@
 #include "kiosk/app/app.h"
 
 #include "kiosk/app/content_feature.h"
+#include "kiosk/app/document_feature.h"
 #include "kiosk/app/draw_data.h"
 #include "kiosk/app/journey_feature.h"
 #include "kiosk/app/live_loop.h"
@@ -78,7 +79,9 @@ Result<void> App::create_features()
     f.voice = std::make_unique<VoiceFeature>(config.speech, *f.session);
     f.staff = std::make_unique<StaffDesk>(config, m_clock, m_queue, StaffLinks { *f.sync, *f.content, *f.voice, *this });
     f.journey = std::make_unique<JourneyFeature>(config, *f.content, *f.session, *f.sync, *f.staff);
-    f.all = { f.content.get(), f.sync.get(), f.staff.get(), f.journey.get(), f.voice.get(), f.session.get() };
+    f.document = std::make_unique<DocumentFeature>(scanner_settings(config.scanner), m_queue, *f.journey,
+        [this] { return m_display->renderer(); });
+    f.all = { f.content.get(), f.sync.get(), f.staff.get(), f.journey.get(), f.document.get(), f.voice.get(), f.session.get() };
     auto owners = intent_owners(f.all);
     if (!owners)
         return std::unexpected(owners.error());
@@ -196,7 +199,7 @@ ScreenId App::current_screen() const
     auto& f = m_features;
     return f.staff->active() ? f.staff->screen_id() : f.journey->current();
 }
-bool App::busy() const { return m_features.staff->busy(); }
+bool App::busy() const { return m_features.staff->busy() || m_features.document->busy(); }
 const Session& App::session() const { return m_features.session->session(); }
 const Catalog& App::catalog() const { return m_features.content->catalog(); }
 accessibility::Speech* App::speech() const { return m_features.voice->speech(); }

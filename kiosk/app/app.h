@@ -34,6 +34,7 @@ class Uploader;
 namespace guichet::app {
 
 class ContentFeature;
+class DocumentFeature;
 class JourneyFeature;
 class SessionFeature;
 class StaffDesk;
@@ -107,6 +108,7 @@ private:
         std::unique_ptr<SyncFeature> sync;
         std::unique_ptr<StaffDesk> staff;
         std::unique_ptr<JourneyFeature> journey;
+        std::unique_ptr<DocumentFeature> document;
         std::unique_ptr<VoiceFeature> voice;
         std::unique_ptr<SessionFeature> session;
         std::vector<Feature*> all;

@@ -117,7 +117,7 @@ void JourneyFeature::submit()
     nlohmann::json body { { "language", m_session.session().preferences().language }, { "answers", journey->answers() },
         { "outcomes", std::move(outcomes) } };
     sync::NewSubmission submission { .procedure = journey->procedure().id, .version = journey->procedure().version,
-        .assisted = m_staff.assisted(), .answers_json = body.dump() };
+        .assisted = m_staff.assisted(), .answers_json = body.dump(), .pages = journey->page_bytes() };
     wipe_json(body);
     auto receipt = m_sync.submit(submission);
     if (!receipt) {

@@ -24,6 +24,9 @@ public:
 
     ScreenId current() const { return m_router.current(); }
     bool in_journey() const { return m_router.journey() != nullptr; }
+    // The journey under way, for the document feature to hand it scanned pages; nullptr outside one.
+    Journey* journey() { return m_router.journey(); }
+    const Journey* journey() const { return m_router.journey(); }
     // The Back key closes a card the screen opened over itself (a step's help). True when it did.
     bool close_overlay() { return screen(current()).close_overlay(); }
 

@@ -36,11 +36,12 @@ accessibility::SpeechRate rate_of(SpeechPace pace)
     return accessibility::SpeechRate::Fast;
 }
 
-// A refusal next to a field, or a postcode that does not exist: said when it appears.
+// A refusal next to a field, a postcode that does not exist, or the scanner's state (scanning, a page
+// scanned, what went wrong): said when it appears or changes.
 const UiNode* error_node(const UiTree& tree)
 {
     for (auto& node : tree.nodes()) {
-        if (!node.inert && (node.id == "step.error" || node.id == "review.error" || node.id == "address.unknown"))
+        if (!node.inert && (node.id == "step.error" || node.id == "review.error" || node.id == "address.unknown" || node.id == "scan.status"))
             return &node;
     }
     return nullptr;
