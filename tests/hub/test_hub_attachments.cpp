@@ -164,3 +164,108 @@ TEST_CASE("guichet-hub refuses chunks without a token, too large, empty or of th
     REQUIRE(res);
     CHECK(res->status == 400);
 }
+
+namespace {
+
+std::vector<uint8_t> public_key_of(const std::filesystem::path& path)
+{
+    auto text = test::read_text(path);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
+    auto key = protocol::base64_decode(text);
+    REQUIRE(key);
+    REQUIRE(key->size() == crypto_box_PUBLICKEYBYTES);
+    return *key;
+}
+
+std::vector<uint8_t> seal_bytes(const std::vector<uint8_t>& key, const std::vector<uint8_t>& clear)
+{
+    std::vector<uint8_t> sealed(clear.size() + crypto_box_SEALBYTES);
+    crypto_box_seal(sealed.data(), clear.data(), clear.size(), key.data());
+    return sealed;
+}
+
+std::vector<uint8_t> file_bytes(const std::filesystem::path& path)
+{
+    auto text = test::read_text(path);
+    return { text.begin(), text.end() };
+}
+
+// Sends every page whole (each fits in one chunk here).
+void send_pages(httplib::Client& client, const std::string& id, const std::vector<std::vector<uint8_t>>& sealed, size_t count)
+{
+    for (size_t n = 0; n < count; ++n)
+        REQUIRE(put_chunk(client, id, static_cast<int>(n), 0, sealed[n], 0, sealed[n].size()).status == 200);
+}
+
+}
+
+TEST_CASE("guichet-hub open --out writes a submission and its pages, opened and checked", "[hub][net][attachments]")
+{
+    REQUIRE(sodium_init() >= 0);
+    TempDir dir;
+    auto db = dir / "hub.db";
+    REQUIRE(test::run_hub(dir, { "keygen", "--out", (dir / "keys").string() }).exit_code == 0);
+    auto key = public_key_of(dir / "keys" / "submission.pub");
+    auto token = test::enroll(dir, db, "mairie-1");
+
+    // Two clear "JPEGs", listed in the sealed answers by their clear SHA-256, each sealed on its own.
+    std::vector<std::vector<uint8_t>> clear { page_of(5000, 7), page_of(7000, 9) };
+    auto listing = [&](const std::vector<std::vector<uint8_t>>& pages) {
+        nlohmann::json list = nlohmann::json::array();
+        for (size_t n = 0; n < pages.size(); ++n)
+            list.push_back({ { "n", n }, { "sha256", sha256_hex(pages[n]) }, { "bytes", pages[n].size() }, { "width", 10 },
+                { "height", 10 }, { "type", "image/jpeg" } });
+        return nlohmann::json { { "nom", "Zoë" }, { "justificatif", { { "pages", list } } } }.dump();
+    };
+    auto make = [&](const std::string& answers, const std::vector<std::vector<uint8_t>>& pages) {
+        auto id = test::new_uuid();
+        auto sealed_payload = test::seal(key.data(), { id, "mairie-1", "carte-grise", 3, "2024-05-01T09:30:00Z", false, answers, std::nullopt });
+        protocol::Item item { id, "carte-grise", 3, "2024-05-01T09:30:00Z", sealed_payload };
+        std::vector<std::vector<uint8_t>> sealed;
+        for (size_t n = 0; n < pages.size(); ++n) {
+            sealed.push_back(seal_bytes(key, pages[n]));
+            item.attachments.push_back({ static_cast<int>(n), static_cast<int64_t>(sealed.back().size()), sha256_hex(sealed.back()) });
+        }
+        return std::pair { item, sealed };
+    };
+    auto [whole, whole_pages] = make(listing(clear), clear);
+    // A submission whose second page is something else than the answers list (sealed to the right key,
+    // so only the clear hash can tell), and one whose second page has not arrived.
+    auto [swapped, swapped_pages] = make(listing(clear), { clear[0], page_of(7000, 10) });
+    auto [partial, partial_pages] = make(listing(clear), clear);
+    {
+        ServedHub hub(dir, db);
+        auto client = hub.client(token);
+        auto res = client.Post("/v1/submissions", protocol::encode(protocol::Batch { "mairie-1", { whole, swapped, partial } }),
+            "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        send_pages(client, whole.id, whole_pages, 2);
+        send_pages(client, swapped.id, swapped_pages, 2);
+        send_pages(client, partial.id, partial_pages, 1);
+        CHECK(hub.stop() == 0);
+    }
+
+    auto exported = test::run_hub(dir, { "export", "--db", db.string() });
+    REQUIRE(exported.exit_code == 0);
+    auto out = dir / "opened";
+    auto key_file = (dir / "keys" / "submission.key").string();
+    auto opened = test::run_hub(dir, { "open", "--key", key_file, "--out", out.string(), "--db", db.string() }, exported.out);
+    INFO(opened.err);
+    CHECK(opened.exit_code == 1); // one page refused
+    CHECK(file_bytes(out / (whole.id + "-page-1.jpg")) == clear[0]);
+    CHECK(file_bytes(out / (whole.id + "-page-2.jpg")) == clear[1]);
+    auto json = nlohmann::json::parse(test::read_text(out / (whole.id + ".json")));
+    CHECK(json["answers"]["nom"] == "Zoë");
+    CHECK(json["integrity"] == "ok");
+    CHECK(std::filesystem::exists(out / (swapped.id + "-page-1.jpg")));
+    CHECK_FALSE(std::filesystem::exists(out / (swapped.id + "-page-2.jpg")));
+    CHECK_THAT(opened.err, Catch::Contains(swapped.id + ": refused: page 2 of 2: its SHA-256 is not the one the sealed answers list"));
+    CHECK(std::filesystem::exists(out / (partial.id + "-page-1.jpg")));
+    CHECK_THAT(opened.err, Catch::Contains(partial.id + ": page 2 of 2: still missing at the hub (0 of"));
+    // Without --db, --out cannot find the pages, and says so.
+    auto no_db = test::run_hub(dir, { "open", "--key", key_file, "--out", (dir / "other").string() }, exported.out);
+    CHECK(no_db.exit_code != 0);
+    CHECK_THAT(no_db.err, Catch::Contains("--out needs --db"));
+}
