@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <algorithm>
 #include <map>
 
 namespace guichet::sync::hub {
@@ -57,9 +58,17 @@ Result<WrittenSubmission> write_opened_submission(Store& store, const KeyPair& k
     if (!root.is_object() || !root.contains("id") || !root["id"].is_string())
         return fail("the opened submission has no id");
     std::string id = root["id"];
+    // The names become file names in DIR: only a UUID or a receipt code's letters and digits, never a
+    // path a hostile record could steer ("../").
+    if (!protocol::is_uuid(id))
+        return fail("the opened submission's id is not a UUID");
     std::string name = id;
-    if (auto receipt = root.find("receipt"); receipt != root.end() && receipt->is_string() && !receipt->get<std::string>().empty())
-        name = receipt->get<std::string>();
+    if (auto receipt = root.find("receipt"); receipt != root.end() && receipt->is_string()) {
+        auto& code = receipt->get_ref<const std::string&>();
+        if (!code.empty() && code.size() <= 16
+            && std::all_of(code.begin(), code.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }))
+            name = code;
+    }
     WrittenSubmission written;
     auto json_path = dir / (name + ".json");
     if (auto done = write_new_file(json_path, opened_json_line + "\n", 0600); !done)

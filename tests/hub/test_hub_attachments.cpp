@@ -269,3 +269,22 @@ TEST_CASE("guichet-hub open --out writes a submission and its pages, opened and 
     CHECK(no_db.exit_code != 0);
     CHECK_THAT(no_db.err, Catch::Contains("--out needs --db"));
 }
+
+TEST_CASE("guichet-hub answers a chunk it cannot commit with 503 and Retry-After", "[hub][server][attachments]")
+{
+    REQUIRE(sodium_init() >= 0);
+    TempDir dir;
+    auto db = dir / "hub.db";
+    auto token = test::enroll(dir, db, "mairie-01");
+    ServedHub hub(dir, db);
+    auto client = hub.client(token);
+    auto page = page_of(1000, 4);
+    auto item = post_with_pages(client, "mairie-01", { page });
+    // The chunks' table gone behind the hub's back: the append cannot be written.
+    test::run_sql(db, "DROP TABLE page_chunks");
+    auto res = client.Put(protocol::attachment_target(item.id, 0, 0), std::string(100, 'x'), "application/octet-stream");
+    REQUIRE(res);
+    CHECK(res->status == 503);
+    CHECK(res->get_header_value("Retry-After") == "1");
+    CHECK_THAT(hub.log(), Catch::Contains("cannot store a chunk of kiosk mairie-01"));
+}
