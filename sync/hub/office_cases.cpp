@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <regex>
 #include <set>
@@ -312,8 +313,16 @@ void inbox_page(const httplib::Request& req, httplib::Response& res, OfficeConte
         for (auto& row : inbox.rows) {
             std::string label = row.receipt.empty() ? "(sans code) " + row.id.substr(0, 8) : receipt_display(row.receipt);
             std::string waiting = is_final(row.state) ? "—" : html_escape(age_text(row.received_at, now));
+            // Issue 18: a submission whose scanned pages have not all arrived says so.
+            auto pages = context.store.attachment_pages(row.id);
+            if (!pages)
+                return send_store_unavailable(req, res, "read a case's pages", pages.error());
+            auto arrived = std::count_if(pages->begin(), pages->end(), [](const PageState& page) { return page.complete(); });
+            std::string pieces = arrived < static_cast<long>(pages->size())
+                ? " <span class=\"fr-tag fr-tag--sm\">pièces " + std::to_string(arrived) + "/" + std::to_string(pages->size()) + "</span>"
+                : "";
             main += "<tr><th scope=\"row\"><a href=\"/office/demandes/" + url_encode(row.id) + "\">" + html_escape(label) + "</a>"
-                + (row.purged ? " <span class=\"fr-tag fr-tag--sm\">réponses supprimées</span>" : "") + "</th><td>" + html_escape(row.kiosk)
+                + (row.purged ? " <span class=\"fr-tag fr-tag--sm\">réponses supprimées</span>" : "") + pieces + "</th><td>" + html_escape(row.kiosk)
                 + (row.place.empty() ? "" : "<br><span class=\"fr-text--sm\">" + html_escape(row.place) + "</span>") + "</td><td>" + time_html(row.received_at) + "</td><td>" + state_badge(row.state) + "</td><td>" + waiting + "</td></tr>";
         }
         main += "</tbody></table></div>";
@@ -405,6 +414,15 @@ std::string state_form(const CaseRecord& record, const SessionView& session)
     return html;
 }
 
+// What a case's saved pages are named after: its receipt code when it is one (the hub stores what a
+// kiosk sent; only a code's letters and digits belong in a file name), else its id.
+std::string file_name_of(const CaseRecord& record)
+{
+    bool plain = !record.receipt.empty() && record.receipt.size() <= 16
+        && std::all_of(record.receipt.begin(), record.receipt.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+    return plain ? record.receipt : record.submission.id;
+}
+
 void case_page(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
 {
     auto session = require_session(req, res, context, Need::Agent);
@@ -451,9 +469,25 @@ void case_page(const httplib::Request& req, httplib::Response& res, OfficeContex
             + ", au terme de leur durée de conservation. Son état reste consultable pour le suivi du citoyen.</p></div>";
     } else {
         main += "<div id=\"reponses\" class=\"fr-mb-4w\" aria-live=\"polite\" data-id=\"" + html_escape(submission.id) + "\" data-procedure=\""
-            + html_escape(submission.procedure) + "\" data-version=\"" + std::to_string(submission.version)
+            + html_escape(submission.procedure) + "\" data-name=\"" + html_escape(file_name_of(*record))
+            + "\" data-version=\"" + std::to_string(submission.version)
             + "\"><p>Les réponses sont scellées : elles s’ouvrent dans ce navigateur avec la clé de dépôt "
               "(<a href=\"/office/cle\">charger la clé</a>).</p></div>";
+    }
+
+    // Issue 18: the scanned pages. The hub says which arrived; the browser opens them (cases.js, pages.js).
+    if (!record->purged_at) {
+        auto pages = context.store.attachment_pages(id);
+        if (!pages)
+            return send_store_unavailable(req, res, "read a case's pages", pages.error());
+        if (!pages->empty()) {
+            auto arrived = std::count_if(pages->begin(), pages->end(), [](const PageState& page) { return page.complete(); });
+            main += "<h2>Pièces jointes</h2><p id=\"pieces\">" + std::to_string(pages->size())
+                + (pages->size() > 1 ? " pages" : " page") + ", " + std::to_string(arrived) + " arrivée" + (arrived > 1 ? "s" : "")
+                + " au hub" + (arrived < static_cast<long>(pages->size()) ? " : la borne envoie encore les autres." : ".")
+                + "</p><div id=\"pieces-ouvertes\" class=\"fr-mb-4w\" aria-live=\"polite\"><p>Les pages s’ouvrent avec les réponses, "
+                  "dans ce navigateur.</p></div>";
+        }
     }
 
     main += "<h2>Changer l’état</h2>" + state_form(*record, *session);
@@ -599,6 +633,30 @@ void api_case(const httplib::Request& req, httplib::Response& res, OfficeContext
     send_json(res, 200, case_json(*record));
 }
 
+// Issue 18: one sealed page of a case, for the browser to open. Scoped and audited like the answers;
+// 404 while the page has not arrived whole (or is not in the manifest), 410 once purged.
+void api_page(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
+{
+    auto session = require_session(req, res, context, Need::Agent);
+    if (!session)
+        return;
+    std::string id = req.matches[1];
+    int n = std::stoi(req.matches[2]); // 1 to 3 digits (the route's pattern)
+    auto record = case_in_scope(req, res, context, *session, id, true);
+    if (!record)
+        return;
+    if (record->purged_at)
+        return send_json(res, 410, R"({"error":"purged"})");
+    auto sealed = context.store.attachment_bytes(id, n);
+    if (!sealed)
+        return send_store_unavailable(req, res, "read a case's page", sealed.error());
+    if (!*sealed)
+        return send_json_error(res, 404, "this page has not arrived at the hub");
+    audit_event(context, agent_actor(session->agent), "view", id, "page " + std::to_string(n + 1));
+    res.status = 200;
+    res.set_content(std::string(reinterpret_cast<const char*>((*sealed)->data()), (*sealed)->size()), "application/octet-stream");
+}
+
 void api_cases(const httplib::Request& req, httplib::Response& res, OfficeContext& context)
 {
     auto session = require_session(req, res, context, Need::Agent);
@@ -722,6 +780,8 @@ void install_case_routes(GatedServer& http, OfficeContext& context)
     http.Get("/office/export", [&context](const httplib::Request& req, httplib::Response& res) { export_page(req, res, context); });
     http.Get("/office/api/demandes", [&context](const httplib::Request& req, httplib::Response& res) { api_cases(req, res, context); });
     http.Get("/office/api/demandes/([0-9a-f-]{36})", [&context](const httplib::Request& req, httplib::Response& res) { api_case(req, res, context); });
+    http.Get("/office/api/demandes/([0-9a-f-]{36})/pieces/([0-9]{1,3})",
+        [&context](const httplib::Request& req, httplib::Response& res) { api_page(req, res, context); });
     http.Get("/office/api/procedures/([^/]{1,128})/([0-9]{1,9})",
         [&context](const httplib::Request& req, httplib::Response& res) { api_procedure(req, res, context); });
     http.Post("/office/api/journal", [&context](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {

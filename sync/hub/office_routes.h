@@ -26,7 +26,7 @@
 namespace guichet::sync::hub {
 
 inline constexpr std::string_view office_csp = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-                                               "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+                                               "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; form-action 'self'; "
                                                "frame-ancestors 'none'; base-uri 'none'";
 inline constexpr size_t office_form_max_bytes = 16 * 1024;
 inline constexpr size_t office_json_max_bytes = 64 * 1024;

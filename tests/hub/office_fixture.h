@@ -114,7 +114,7 @@ inline std::string csrf_of(const std::string& html)
 inline void check_office_headers(const httplib::Result& res)
 {
     CHECK(res->get_header_value("Content-Security-Policy")
-        == "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        == "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
     CHECK(res->get_header_value("Referrer-Policy") == "no-referrer");

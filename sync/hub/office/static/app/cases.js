@@ -6,6 +6,7 @@ import { getJSON, postJSON } from "./api.js";
 import { exportAll } from "./export.js";
 import { KeyError, forget, hasKey, isProtected, loadKeyFile } from "./keyring.js";
 import { openSealed } from "./opener.js";
+import { renderPages } from "./pages.js";
 import { renderAnswers } from "./render.js";
 
 function element(tag, text, className) {
@@ -97,6 +98,13 @@ async function wireCase(main) {
     labels = null; // the answers are shown with their ids: better than nothing
   }
   renderAnswers(area, opened.payload, labels);
+  // Issue 18: the scanned pages, each opened and checked against the answers' list.
+  const pieces = main.querySelector("#pieces-ouvertes");
+  if (pieces) {
+    renderPages(pieces, id, area.dataset.name || id, opened.payload, labels).catch((error) => {
+      pieces.replaceChildren(alertBox("error", `Les pièces jointes n’ont pas pu être ouvertes : ${error.message}.`));
+    });
+  }
   if (!labels) {
     area.prepend(alertBox("warning",
       "Le hub ne connaît pas les libellés de cette version de la démarche : les réponses sont affichées avec leurs identifiants."));
