@@ -49,6 +49,47 @@ Result<int64_t> get_int(const json& object, const char* key)
     return found->get<int64_t>();
 }
 
+bool is_lower_hex_sha256(std::string_view text)
+{
+    return text.size() == 64
+        && std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// An item's manifest of sealed pages (issue 18), absent from older kiosks. Checked strictly: the hub
+// will hold the kiosk to it (each page's size and hash), so a manifest it cannot honour is refused now,
+// with the item, rather than leaving a submission that can never be complete.
+Result<std::vector<Attachment>> decode_attachments(const json& entry)
+{
+    std::vector<Attachment> out;
+    auto found = entry.find("attachments");
+    if (found == entry.end() || found->is_null())
+        return out;
+    if (!found->is_array())
+        return fail("'attachments' must be an array");
+    if (found->size() > max_attachments)
+        return fail("'attachments' holds at most " + std::to_string(max_attachments) + " pages");
+    for (size_t i = 0; i < found->size(); ++i) {
+        auto& page = (*found)[i];
+        auto where = "'attachments'[" + std::to_string(i) + "] ";
+        if (!page.is_object())
+            return fail(where + "must be an object");
+        auto n = get_int(page, "n");
+        auto size = get_int(page, "size");
+        auto sha = get_string(page, "sha256", 64);
+        if (!n || !size || !sha)
+            return fail(where + "needs 'n', 'size' and 'sha256'");
+        if (*n != static_cast<int64_t>(i))
+            return fail(where + "has n " + std::to_string(*n) + ": pages are numbered 0, 1, … in order");
+        if (*size <= 0 || *size > static_cast<int64_t>(max_attachment_bytes))
+            return fail(where + "has size " + std::to_string(*size) + ", not between 1 and "
+                + std::to_string(max_attachment_bytes) + " bytes");
+        if (!is_lower_hex_sha256(*sha))
+            return fail(where + "'sha256' must be 64 lower-case hexadecimal digits");
+        out.push_back({ static_cast<int>(*n), *size, *sha });
+    }
+    return out;
+}
+
 // One item of a batch whose id is a string; any other fault refuses this item only.
 Result<Item> decode_item(const json& entry, const std::string& id)
 {
@@ -78,6 +119,10 @@ Result<Item> decode_item(const json& entry, const std::string& id)
         if (!item.receipt)
             return fail("'receipt' is not a valid receipt code");
     }
+    if (auto attachments = decode_attachments(entry); !attachments)
+        return std::unexpected(attachments.error());
+    else
+        item.attachments = std::move(*attachments);
     return item;
 }
 
@@ -303,9 +348,47 @@ std::string encode(const Batch& batch)
             { "created_at", item.created_at }, { "sealed", base64_encode(item.sealed) } };
         if (item.receipt)
             entry["receipt"] = *item.receipt;
+        if (!item.attachments.empty()) {
+            json pages = json::array();
+            for (auto& page : item.attachments)
+                pages.push_back({ { "n", page.n }, { "size", page.size }, { "sha256", page.sha256 } });
+            entry["attachments"] = std::move(pages);
+        }
         items.push_back(std::move(entry));
     }
     return json { { "kiosk", batch.kiosk }, { "items", std::move(items) } }.dump();
+}
+
+std::string encode(const ChunkAnswer& answer)
+{
+    return json { { "received", answer.received }, { "complete", answer.submission_complete } }.dump();
+}
+
+Result<ChunkAnswer> decode_chunk_answer(std::string_view body)
+{
+    auto root = parse_object(body);
+    if (!root)
+        return std::unexpected(root.error());
+    auto received = get_int(*root, "received");
+    if (!received || *received < 0)
+        return fail("'received' must be a whole number, 0 or more");
+    auto complete = root->find("complete");
+    ChunkAnswer answer { *received, false };
+    if (complete != root->end()) {
+        if (!complete->is_boolean())
+            return fail("'complete' must be true or false");
+        answer.submission_complete = complete->get<bool>();
+    }
+    return answer;
+}
+
+std::string attachment_target(std::string_view id, int n, int64_t offset)
+{
+    std::string target(version_prefix);
+    target += "/submissions/";
+    target += id;
+    target += "/attachments/" + std::to_string(n) + "?offset=" + std::to_string(offset);
+    return target;
 }
 
 std::string encode(const BatchResponse& response)

@@ -308,3 +308,87 @@ TEST_CASE("a refused token says why when the hub says it", "[protocol]")
     CHECK_THAT(describe_token_refusal(401, R"({"error":"unknown token"})"), Catch::StartsWith("the hub refused this kiosk's token"));
     CHECK_THAT(describe_token_refusal(403, "<html>"), Catch::StartsWith("the hub refused this kiosk's token (HTTP 403)"));
 }
+
+TEST_CASE("a batch item's sealed pages survive encoding and decoding", "[protocol][attachments]")
+{
+    auto item = sample_item();
+    item.attachments = { { 0, 1234, std::string(64, 'a') }, { 1, 99, std::string(64, '0') } };
+    auto decoded = decode_batch(encode(Batch { "mairie-01", { item } }));
+    REQUIRE(decoded);
+    REQUIRE(decoded->items.size() == 1);
+    auto& pages = decoded->items[0].attachments;
+    REQUIRE(pages.size() == 2);
+    CHECK(pages[0].n == 0);
+    CHECK(pages[0].size == 1234);
+    CHECK(pages[0].sha256 == std::string(64, 'a'));
+    CHECK(pages[1].n == 1);
+    CHECK(pages[1].size == 99);
+}
+
+TEST_CASE("an item without attachments (an older kiosk) still decodes with none", "[protocol][attachments]")
+{
+    auto decoded = decode_batch(
+        R"({"kiosk":"k","items":[{"id":"0f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p","version":1,"created_at":"t","sealed":"AQID"}]})");
+    REQUIRE(decoded);
+    REQUIRE(decoded->items.size() == 1);
+    CHECK(decoded->items[0].attachments.empty());
+    // Nor does encoding add the key when there are none: an older hub sees the body it always saw.
+    CHECK(encode(Batch { "k", { sample_item() } }).find("attachments") == std::string::npos);
+}
+
+TEST_CASE("a bad manifest rejects its item with a reason", "[protocol][attachments]")
+{
+    struct Case {
+        std::string pages;
+        const char* reason;
+    };
+    auto hash = std::string(64, 'b');
+    auto page = [&](std::string n, std::string size, std::string sha) {
+        return R"({"n":)" + n + R"(,"size":)" + size + R"(,"sha256":")" + sha + R"("})";
+    };
+    std::string many = "[";
+    for (size_t i = 0; i <= max_attachments; ++i)
+        many += (i ? "," : "") + page(std::to_string(i), "10", hash);
+    many += "]";
+    auto [pages, reason] = GENERATE_COPY(values<Case>({
+        { "{}", "'attachments' must be an array" },
+        { "[" + page("1", "10", hash) + "]", "pages are numbered 0, 1" },
+        { "[" + page("0", "10", hash) + "," + page("2", "10", hash) + "]", "pages are numbered 0, 1" },
+        { "[" + page("0", "10", hash) + "," + page("0", "10", hash) + "]", "pages are numbered 0, 1" },
+        { many, "at most 20 pages" },
+        { "[" + page("0", "0", hash) + "]", "not between 1 and" },
+        { "[" + page("0", std::to_string(max_attachment_bytes + 1), hash) + "]", "not between 1 and" },
+        { "[" + page("0", "10", std::string(64, 'B')) + "]", "64 lower-case hexadecimal" },
+        { "[" + page("0", "10", std::string(63, 'b')) + "]", "64 lower-case hexadecimal" },
+        { "[" + page("0", "10", std::string(63, 'b') + "g") + "]", "64 lower-case hexadecimal" },
+        { R"([{"n":0,"size":10}])", "needs 'n', 'size' and 'sha256'" },
+        { "[3]", "must be an object" },
+    }));
+    auto body = std::string(R"({"kiosk":"k","items":[{"id":"1f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f","procedure":"p",)")
+        + R"("version":1,"created_at":"t","sealed":"AQID","attachments":)" + pages + "}]}";
+    auto decoded = decode_batch(body);
+    REQUIRE(decoded);
+    CHECK(decoded->items.empty());
+    REQUIRE(decoded->rejected.size() == 1);
+    CHECK_THAT(decoded->rejected[0].reason, Catch::Contains(reason));
+}
+
+TEST_CASE("a chunk answer survives encoding and decoding; a bad one is refused", "[protocol][attachments]")
+{
+    auto decoded = decode_chunk_answer(encode(ChunkAnswer { 262144, true }));
+    REQUIRE(decoded);
+    CHECK(decoded->received == 262144);
+    CHECK(decoded->submission_complete);
+    CHECK(encode(ChunkAnswer { 5, false }) == R"({"complete":false,"received":5})");
+    // A 409's body carries received without complete: it still decodes, so the kiosk resumes there.
+    auto conflict = decode_chunk_answer(R"({"error":"x","received":7})");
+    REQUIRE(conflict);
+    CHECK(conflict->received == 7);
+    CHECK_FALSE(conflict->submission_complete);
+    CHECK_FALSE(decode_chunk_answer(R"({"received":-1})"));
+    CHECK_FALSE(decode_chunk_answer(R"({"received":"3"})"));
+    CHECK_FALSE(decode_chunk_answer(R"({"received":3,"complete":1})"));
+    CHECK_FALSE(decode_chunk_answer("nope"));
+    CHECK(attachment_target("0f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f", 2, 131072)
+        == "/v1/submissions/0f8c7b1e-3a2d-4c5b-9e6f-7a8b9c0d1e2f/attachments/2?offset=131072");
+}
