@@ -353,10 +353,13 @@ int run(int argc, char** argv)
         return fail_with(2, token.error().message);
     sync::Uploader uploader(**outbox, { .link = { .hub_url = config->sync.hub_url, .token = *token, .ca_file = config->sync.ca_file },
                                           .batch_max_items = static_cast<size_t>(config->sync.batch_max_items),
-                                          .batch_max_bytes = static_cast<size_t>(config->sync.batch_max_kib) * 1024 });
+                                          .batch_max_bytes = static_cast<size_t>(config->sync.batch_max_kib) * 1024,
+                                          .chunk_bytes = static_cast<size_t>(config->sync.chunk_kib) * 1024 });
     auto report = uploader.run_once(sync::Uploader::Scope::AllQueued);
     std::printf("sent: %d, quarantined: %d, deferred: %d, requests: %d%s%s\n", report.sent, report.quarantined,
         report.deferred, report.batches, report.error.empty() ? "" : "\nerror: ", report.error.c_str());
+    if (report.chunks > 0) // scanned pages (issue 18)
+        std::printf("pages complete: %d, page requests: %d\n", report.pages_done, report.chunks);
     // One heartbeat too, so the hub's states (and the acknowledgements of those already applied) travel
     // now rather than at the next periodic heartbeat. Not after a refused token: it would only be refused.
     if (!report.auth_refused) {
