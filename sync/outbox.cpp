@@ -180,6 +180,14 @@ std::string_view receipt_state_french(std::string_view state)
     return "reçue";
 }
 
+std::string pages_progress_french(const QueueEntry& entry)
+{
+    if (entry.pages_total <= 0)
+        return {};
+    return std::to_string(entry.pages_sent) + "/" + std::to_string(entry.pages_total)
+        + (entry.pages_total == 1 ? " pièce envoyée" : " pièces envoyées");
+}
+
 std::string rfc3339_utc(int64_t unix_seconds)
 {
     return format_rfc3339(TimePoint(std::chrono::seconds(unix_seconds)), Precision::Seconds);

@@ -84,6 +84,8 @@ std::string_view receipt_state(const QueueEntry&);
 // The French words for it, as guichetctl prints them: "en attente d'envoi", "reçue", "en cours",
 // "traitée", "incomplète", "bloquée sur la borne".
 std::string_view receipt_state_french(std::string_view state);
+// "2/3 pièces envoyées" (issue 18): how many of its scanned pages the hub has; empty without pages.
+std::string pages_progress_french(const QueueEntry&);
 
 // How many citizens found a procedure easy (3), so-so (2) or hard (1) on a day: what the heartbeat
 // carries to the hub, as it carries it.

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -57,6 +58,9 @@ nlohmann::json entry_json(const sync::QueueEntry& entry)
         item["hub_rev"] = entry.hub_rev;
     }
     item["receipt_state"] = sync::receipt_state(entry);
+    // Its scanned pages (issue 18): how many the hub holds whole.
+    item["pages_total"] = entry.pages_total;
+    item["pages_sent"] = entry.pages_sent;
     return item;
 }
 
@@ -304,11 +308,19 @@ int run(int argc, char** argv)
                 out.push_back(entry_json(entry));
             std::printf("%s\n", out.dump(2).c_str());
         } else {
-            std::printf("%-11s  %-11s  %8s  %9s  %-24s  %s\n", "RECEIPT", "STATE", "ATTEMPTS", "AGE", "PROCEDURE", "LAST ERROR");
-            for (auto& entry : *entries)
-                std::printf("%-11s  %-11s  %8lld  %9s  %-24s  %s\n", entry.receipt.c_str(),
+            std::printf("%-11s  %-11s  %8s  %9s  %-24s  %-20s  %s\n", "RECEIPT", "STATE", "ATTEMPTS", "AGE", "PROCEDURE",
+                "PAGES", "LAST ERROR");
+            for (auto& entry : *entries) {
+                // "2/3 pièces envoyées", padded by hand: printf counts the bytes of 'è', not the columns.
+                auto pages = sync::pages_progress_french(entry);
+                if (pages.empty())
+                    pages = "-";
+                auto columns = std::count_if(pages.begin(), pages.end(), [](char c) { return (c & 0xC0) != 0x80; });
+                pages.append(static_cast<size_t>(std::max<std::ptrdiff_t>(0, 20 - columns)), ' ');
+                std::printf("%-11s  %-11s  %8lld  %9s  %-24s  %s  %s\n", entry.receipt.c_str(),
                     std::string(sync::state_name(entry.state)).c_str(), static_cast<long long>(entry.attempts),
-                    age(now() - entry.created_at).c_str(), entry.procedure.c_str(), entry.last_error.c_str());
+                    age(now() - entry.created_at).c_str(), entry.procedure.c_str(), pages.c_str(), entry.last_error.c_str());
+            }
         }
         return 0;
     }
@@ -332,6 +344,8 @@ int run(int argc, char** argv)
         // The words a mediator reads out, then the administration's message if it left one.
         auto state = sync::receipt_state(entry);
         std::printf("%s : %s\n", entry.receipt.c_str(), std::string(sync::receipt_state_french(state)).c_str());
+        if (auto pages = sync::pages_progress_french(entry); !pages.empty())
+            std::printf("%s\n", pages.c_str());
         if (!entry.hub_message.empty())
             std::printf("message : %s\n", entry.hub_message.c_str());
         if (!link.empty())
