@@ -331,6 +331,7 @@ void Uploader::refresh_status(const PassReport& report)
             m_status.queued = counts->queued;
             m_status.sent = counts->sent;
             m_status.quarantined = counts->quarantined;
+            m_status.pages_pending = counts->pages_pending;
             m_status.oldest_queued_age_s.reset();
             if (counts->oldest_queued_created_at)
                 m_status.oldest_queued_age_s = std::max<int64_t>(0, now - *counts->oldest_queued_created_at);

@@ -82,6 +82,9 @@ Result<sync::Receipt> SyncFeature::submit(sync::NewSubmission& submission)
     if (!m_outbox) {
         sodium_memzero(submission.answers_json.data(), submission.answers_json.size());
         submission.answers_json.clear();
+        for (auto& page : submission.pages) // the scanned pages too (issue 18)
+            sodium_memzero(page.data(), page.size());
+        submission.pages.clear();
         return fail("this kiosk takes no submissions: 'sync.submission_public_key' is not configured");
     }
     auto receipt = m_outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr)));
