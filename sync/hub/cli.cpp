@@ -8,6 +8,7 @@
 #include "sync/hub/hub_clock.h"
 #include "sync/hub/cli_ops.h"
 #include "sync/hub/keys.h"
+#include "sync/hub/open_pages.h"
 #include "sync/hub/pack_tools.h"
 #include "sync/hub/records.h"
 #include "sync/hub/server.h"
@@ -446,20 +447,57 @@ int open_submissions(const Arguments& args, std::istream& in, std::ostream& out,
         wipe(*passphrase);
     if (!keys)
         return failure(err, keys.error().message);
+    // Issue 18: --out DIR writes each submission and its pages (read from the hub's --db) as files.
+    auto out_dir = args.get("--out");
+    std::unique_ptr<Store> store;
+    if (out_dir) {
+        auto db = args.get("--db");
+        if (!db)
+            return failure(err, "--out needs --db: the hub's database, where the sealed pages are");
+        std::error_code made;
+        std::filesystem::create_directories(*out_dir, made);
+        if (made)
+            return failure(err, "cannot create '" + *out_dir + "': " + made.message());
+        auto opened_store = Store::open(*db);
+        if (!opened_store)
+            return failure(err, opened_store.error().message);
+        store = std::move(*opened_store);
+    }
     size_t opened = 0;
     size_t failed = 0;
+    size_t pages_refused = 0;
     std::string line;
     while (std::getline(in, line)) {
         if (line.find_first_not_of(" \t\r") == std::string::npos)
             continue;
         auto result = open_export_line(*keys, line);
-        out << result.json_line << '\n';
+        if (store && result.ok) {
+            auto written = write_opened_submission(*store, *keys, result.json_line, *out_dir);
+            if (!written) {
+                wipe(result.json_line);
+                return failure(err, written.error().message);
+            }
+            for (auto& file : written->files)
+                out << file.string() << '\n';
+            for (auto& missing : written->missing)
+                err << "guichet-hub: " << written->files.front().stem().string() << ": " << missing << '\n';
+            for (auto& refused : written->refused)
+                err << "guichet-hub: " << written->files.front().stem().string() << ": refused: " << refused << '\n';
+            pages_refused += written->refused.size();
+        } else if (store) {
+            err << "guichet-hub: not written: " << result.json_line << '\n';
+        } else {
+            out << result.json_line << '\n';
+        }
         wipe(result.json_line);
         ++(result.ok ? opened : failed);
     }
     out.flush();
-    err << "guichet-hub: " << opened << " submission(s) opened, " << failed << " failed the integrity check\n";
-    return failed == 0 ? exit_ok : exit_failed;
+    err << "guichet-hub: " << opened << " submission(s) opened, " << failed << " failed the integrity check";
+    if (store)
+        err << ", " << pages_refused << " page(s) refused";
+    err << "\n";
+    return failed == 0 && pages_refused == 0 ? exit_ok : exit_failed;
 }
 
 // `pack keygen|build|publish`: the signed content packs (docs/content-packs.md).
@@ -558,7 +596,9 @@ int run_cli(const std::vector<std::string>& args, std::istream& in, std::ostream
                 { "--to", "FILE|URL", "the new database (created or brought up to date; run again to resume)", true } } },
         { "open", "read export lines on stdin, open and check each submission", {},
             { { "--key", "FILE", "the submission secret key (keygen's submission.key)", true },
-                { "--passphrase-file", "FILE", "the first line of FILE is the passphrase of a protected key (keygen --passphrase)" } } },
+                { "--passphrase-file", "FILE", "the first line of FILE is the passphrase of a protected key (keygen --passphrase)" },
+                { "--out", "DIR", "write each submission as DIR/<receipt or id>.json and its pages as DIR/<…>-page-<n>.jpg (needs --db)" },
+                { "--db", "FILE|URL", "the hub's database, where --out reads the sealed pages" } } },
     };
     const std::vector<CommandShape> pack_commands {
         { "keygen", "create a pack signing key: FILE (secret, 0600) and FILE.pub", {},

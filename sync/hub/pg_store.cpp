@@ -164,6 +164,39 @@ ALTER TABLE kiosks ADD COLUMN previous_valid_until text COLLATE "C";
 ALTER TABLE heartbeats ADD COLUMN place text NOT NULL DEFAULT '';
 CREATE INDEX submissions_to_forget ON submissions(purged_at) WHERE purged_at IS NOT NULL;
 )sql",
+    // Issue 18, documents (the SQLite engine's step 7): each submission's manifest of sealed pages and
+    // the pages' bytes, one row per chunk; triggers drop them when the purge empties the sealed payload
+    // or forgets the submission.
+    R"sql(
+CREATE TABLE submission_pages (
+    id text NOT NULL,
+    n integer NOT NULL,
+    size bigint NOT NULL,
+    sha256 text NOT NULL,
+    received bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (id, n)
+);
+CREATE TABLE page_chunks (
+    id text NOT NULL,
+    n integer NOT NULL,
+    at_byte bigint NOT NULL,
+    data bytea NOT NULL,
+    PRIMARY KEY (id, n, at_byte)
+);
+-- Sealed bytes are random: compressing them only costs time.
+ALTER TABLE page_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+CREATE FUNCTION drop_submission_pages() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM page_chunks WHERE id = OLD.id;
+    DELETE FROM submission_pages WHERE id = OLD.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER submission_pages_purged AFTER UPDATE OF purged_at ON submissions
+    FOR EACH ROW WHEN (NEW.purged_at IS NOT NULL) EXECUTE FUNCTION drop_submission_pages();
+CREATE TRIGGER submission_pages_forgotten AFTER DELETE ON submissions
+    FOR EACH ROW EXECUTE FUNCTION drop_submission_pages();
+)sql",
 };
 
 // pg_advisory_xact_lock's key for schema changes: "guichet" in ASCII.
@@ -425,9 +458,12 @@ Result<protocol::BatchResponse> PgStore::store_batch(std::string_view kiosk, con
         // The first of an id repeated in the batch is the one stored; the others are judged below.
         for (auto index : order) {
             auto& item = batch.items[index];
-            if (stored.erase(item.id))
+            if (stored.erase(item.id)) {
                 results[index] = { item.id, protocol::Status::Stored, {} };
-            else
+                // Its manifest of sealed pages, in the same transaction (a duplicate keeps the first's).
+                if (auto kept = insert_manifest(connection, item); !kept)
+                    return std::unexpected(kept.error());
+            } else
                 unanswered.push_back(index);
         }
     }

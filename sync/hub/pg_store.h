@@ -73,6 +73,12 @@ public:
     Result<PurgeCount> purge(const PurgePolicy& policy, std::string_view now) override;
     Result<std::optional<CaseState>> public_status(std::string_view receipt) override;
 
+    // documents (issue 18, *_store_attachments.cpp):
+    Result<ChunkReply> append_chunk(std::string_view kiosk, std::string_view id, int n, int64_t offset,
+        std::span<const uint8_t> bytes) override;
+    Result<std::vector<PageState>> attachment_pages(std::string_view id) override;
+    Result<std::optional<std::vector<uint8_t>>> attachment_bytes(std::string_view id, int n) override;
+
     // statistics (*_store_stats.cpp):
     Result<std::vector<RatingWeek>> rating_weeks(std::string_view from_day, std::string_view to_day) override;
     Result<std::vector<DelaySample>> delays(std::string_view from_day, std::string_view to_day) override;
@@ -82,6 +88,8 @@ public:
     class Lease;
 
 private:
+    // Inside store_batch's transaction (pg_store_attachments.cpp).
+    static Result<void> insert_manifest(pg_conn* connection, const protocol::Item& item);
     explicit PgStore(std::string url);
     Result<Lease> lease();
     void give_back(pg_conn* connection);

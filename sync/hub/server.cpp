@@ -19,6 +19,7 @@
 #include <cstring>
 #include <malloc.h>
 #include <mutex>
+#include <regex>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -201,6 +202,25 @@ bool is_body_route(const httplib::Request& req)
     return req.method == "POST" && (req.path == "/v1/submissions" || req.path == "/v1/heartbeat");
 }
 
+// Issue 18: a sealed page's chunk, PUT /v1/submissions/{id}/attachments/{n}, raw bytes.
+constexpr const char* attachment_pattern = R"(/v1/submissions/([0-9a-f-]{36})/attachments/([0-9]{1,3}))";
+const std::regex attachment_route(attachment_pattern);
+
+bool is_chunk_route(const httplib::Request& req)
+{
+    return req.method == "PUT" && req.path.starts_with("/v1/submissions/") && std::regex_match(req.path, attachment_route);
+}
+
+bool is_octet_stream(std::string_view type)
+{
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+        type.remove_suffix(1);
+    constexpr std::string_view octets = "application/octet-stream";
+    return type.size() == octets.size()
+        && std::equal(type.begin(), type.end(), octets.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
 // Before any handler, and before httplib reads a byte of a body: a body goes only to the two POST
 // routes, and only as JSON. Anything else (multipart, a form, text) would reach httplib's multipart
 // reader, which our handlers do not provide (it answered 500), or be read whole for nothing.
@@ -213,6 +233,14 @@ bool refuse_unexpected_body(const httplib::Request& req, httplib::Response& res)
             return false;
         res.set_header("Connection", "close"); // its body stays unread
         send_error(res, 415, "the body must be 'Content-Type: application/json', not '" + printable(req.get_header_value("Content-Type"), 64) + "'");
+        return true;
+    }
+    if (is_chunk_route(req)) {
+        if (is_octet_stream(req.get_header_value("Content-Type")))
+            return false;
+        res.set_header("Connection", "close");
+        send_error(res, 415, "a page's chunk must be 'Content-Type: application/octet-stream', not '"
+            + printable(req.get_header_value("Content-Type"), 64) + "'");
         return true;
     }
     // The back office has its own policy: forms, and JSON under /office/api/ (office_routes.h).
@@ -556,6 +584,84 @@ void HubServer::install_routes()
             answer.status_url = m_options.public_url + "/suivi/";
         res.status = 200;
         res.set_content(protocol::encode(answer), "application/json");
+    });
+
+    // Issue 18: a chunk of a sealed page (docs/sync-protocol.md, "Documents"). The token is checked
+    // before a byte of the body is read; the chunk is committed before the answer.
+    http.Put(attachment_pattern, [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        if (auto status = m_options.faults.draw()) {
+            if (*status == 429 || *status == 503)
+                res.set_header("Retry-After", std::to_string(m_options.retry_after_s));
+            res.set_header("Connection", "close");
+            send_error(res, *status, "injected fault (the hub runs with --faults)");
+            return;
+        }
+        auto kiosk = authenticate(m_store, m_options.clock, req, res, m_options.retry_after_s);
+        if (!kiosk)
+            return;
+        std::string id = req.matches[1];
+        int n = std::stoi(req.matches[2]); // 1 to 3 digits (the route's pattern)
+        auto offset_text = req.get_param_value("offset");
+        int64_t offset = -1;
+        auto [end, error] = std::from_chars(offset_text.data(), offset_text.data() + offset_text.size(), offset);
+        if (!protocol::is_uuid(id) || offset_text.empty() || error != std::errc() || end != offset_text.data() + offset_text.size()
+            || offset < 0) {
+            res.set_header("Connection", "close");
+            send_error(res, 400, "a chunk needs a lower-case UUID and '?offset=' with a whole number, 0 or more");
+            return;
+        }
+        auto declared = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+        if (declared > protocol::max_chunk_bytes) {
+            res.set_header("Connection", "close");
+            send_error(res, 413, "a chunk holds at most " + std::to_string(protocol::max_chunk_bytes) + " bytes");
+            return;
+        }
+        std::vector<uint8_t> chunk;
+        chunk.reserve(declared);
+        bool too_large = false;
+        bool whole = reader([&](const char* data, size_t length) {
+            if (chunk.size() + length > protocol::max_chunk_bytes) {
+                too_large = true;
+                return false;
+            }
+            chunk.insert(chunk.end(), data, data + length);
+            return true;
+        });
+        t_note.body_bytes = chunk.size();
+        if (too_large || !whole || chunk.empty()) {
+            res.set_header("Connection", "close");
+            if (too_large)
+                send_error(res, 413, "a chunk holds at most " + std::to_string(protocol::max_chunk_bytes) + " bytes");
+            else
+                send_error(res, 400, chunk.empty() && whole ? "a chunk cannot be empty" : "the body could not be read");
+            return;
+        }
+        auto reply = m_store.append_chunk(*kiosk, id, n, offset, chunk);
+        if (!reply) {
+            log_line("guichet-hub: cannot store a chunk of kiosk " + *kiosk + ": " + reply.error().message);
+            send_unavailable(res, m_options.retry_after_s, "the hub cannot store the chunk right now; retry later");
+            return;
+        }
+        switch (reply->outcome) {
+        case ChunkOutcome::Accepted:
+            res.status = 200;
+            res.set_content(protocol::encode(protocol::ChunkAnswer { reply->received, reply->submission_complete }), "application/json");
+            return;
+        case ChunkOutcome::UnknownPage:
+            send_error(res, 404, "no page " + std::to_string(n) + " announced for submission " + id + " of this kiosk");
+            return;
+        case ChunkOutcome::Ahead:
+            send_json(res, 409, json { { "error", "the hub holds " + std::to_string(reply->received) + " bytes of this page: resume there" },
+                { "received", reply->received } });
+            return;
+        case ChunkOutcome::PastSize:
+            send_json(res, 400, json { { "error", "the chunk ends past the page's announced size" }, { "received", reply->received } });
+            return;
+        case ChunkOutcome::HashMismatch:
+            send_json(res, 422, json { { "error", "the page's SHA-256 does not match the manifest: send it again from 0" },
+                { "received", 0 } });
+            return;
+        }
     });
 
     // Which kiosk a token belongs to: the kiosk's network diagnostics check their token with it.

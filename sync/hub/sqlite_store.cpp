@@ -167,6 +167,37 @@ CREATE UNIQUE INDEX kiosks_by_previous_token ON kiosks(previous_token_hash);
 ALTER TABLE heartbeats ADD COLUMN place TEXT NOT NULL DEFAULT '';
 CREATE INDEX submissions_to_forget ON submissions(purged_at) WHERE purged_at IS NOT NULL;
 )sql",
+    // Issue 18, documents: each submission's manifest of sealed pages (what the kiosk announced, and how
+    // much of each page arrived) and the pages' bytes, one row per chunk as it came, so appending never
+    // rewrites what is held. The retention purge and the forgetting drop a submission's pages with its
+    // sealed payload: triggers, so no path that purges can forget them.
+    R"sql(
+CREATE TABLE submission_pages (
+    id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    received INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (id, n)
+);
+CREATE TABLE page_chunks (
+    id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    at_byte INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (id, n, at_byte)
+);
+CREATE TRIGGER submission_pages_purged AFTER UPDATE OF purged_at ON submissions WHEN NEW.purged_at IS NOT NULL
+BEGIN
+    DELETE FROM page_chunks WHERE id = NEW.id;
+    DELETE FROM submission_pages WHERE id = NEW.id;
+END;
+CREATE TRIGGER submission_pages_forgotten AFTER DELETE ON submissions
+BEGIN
+    DELETE FROM page_chunks WHERE id = OLD.id;
+    DELETE FROM submission_pages WHERE id = OLD.id;
+END;
+)sql",
 };
 
 // The heartbeat whose rules::heartbeat_columns start at column `first` of `row`.
@@ -337,6 +368,8 @@ Result<protocol::BatchResponse> SqliteStore::insert_batch(Statement& lookup, Sta
                         .run();
         if (!done)
             return std::unexpected(done.error());
+        if (auto kept = insert_manifest(item); !kept)
+            return std::unexpected(kept.error());
         response.results.push_back({ item.id, protocol::Status::Stored, {} });
     }
     // Items the decoder refused are answered too, so the kiosk quarantines them and nothing else.

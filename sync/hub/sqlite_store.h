@@ -79,6 +79,12 @@ public:
     Result<PurgeCount> purge(const PurgePolicy& policy, std::string_view now) override;
     Result<std::optional<CaseState>> public_status(std::string_view receipt) override;
 
+    // documents (issue 18, *_store_attachments.cpp):
+    Result<ChunkReply> append_chunk(std::string_view kiosk, std::string_view id, int n, int64_t offset,
+        std::span<const uint8_t> bytes) override;
+    Result<std::vector<PageState>> attachment_pages(std::string_view id) override;
+    Result<std::optional<std::vector<uint8_t>>> attachment_bytes(std::string_view id, int n) override;
+
     // statistics (*_store_stats.cpp):
     Result<std::vector<RatingWeek>> rating_weeks(std::string_view from_day, std::string_view to_day) override;
     Result<std::vector<DelaySample>> delays(std::string_view from_day, std::string_view to_day) override;
@@ -93,6 +99,8 @@ private:
     std::vector<Result<protocol::BatchResponse>> write_group(const std::vector<PendingBatch*>& group);
     Result<protocol::BatchResponse> insert_batch(Statement& lookup, Statement& insert, std::string_view kiosk,
         const protocol::Batch& batch, const std::string& received_at);
+    // Called with m_mutex held, inside the batch's transaction (sqlite_store_attachments.cpp).
+    Result<void> insert_manifest(const protocol::Item& item);
     // Called with m_mutex held.
     Result<void> upsert_heartbeat(std::string_view kiosk, const std::string& last_seen,
         const protocol::Heartbeat& heartbeat, bool only_if_newer);

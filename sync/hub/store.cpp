@@ -99,6 +99,30 @@ Result<CopyCount> copy_store(Store& from, Store& to, size_t chunk)
 
 namespace rules {
 
+ChunkStep plan_chunk(const PageState& page, int64_t offset, size_t length)
+{
+    auto end = offset + static_cast<int64_t>(length);
+    if (offset < 0 || end > page.size)
+        return { ChunkOutcome::PastSize };
+    if (offset > page.received)
+        return { ChunkOutcome::Ahead };
+    if (end <= page.received)
+        return { ChunkOutcome::Accepted }; // a retry of a chunk already held
+    // A chunk that overlaps what the hub holds (a retry after a lost answer with another chunk size):
+    // only its tail past `received` is new.
+    auto skip = static_cast<size_t>(page.received - offset);
+    return { ChunkOutcome::Accepted, skip, length - skip };
+}
+
+bool page_matches(std::span<const uint8_t> sealed, std::string_view sha256_hex)
+{
+    std::array<uint8_t, crypto_hash_sha256_BYTES> digest {};
+    crypto_hash_sha256(digest.data(), sealed.data(), sealed.size());
+    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex {};
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    return std::string_view(hex.data(), crypto_hash_sha256_BYTES * 2) == sha256_hex;
+}
+
 Hash hash_of(std::span<const uint8_t> bytes)
 {
     static_assert(std::tuple_size_v<Hash> == crypto_generichash_BYTES);

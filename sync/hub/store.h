@@ -61,6 +61,31 @@ struct KioskRecord {
     std::vector<uint8_t> token_hash;
 };
 
+// Documents (issue 18): one sealed page a submission's manifest announced, and how much of it arrived.
+// A page is complete when received == size: the hub only lets received reach size once the page's
+// SHA-256 matched the manifest's (a mismatch drops the page's bytes, received back to 0).
+struct PageState {
+    int n = 0;
+    int64_t size = 0;
+    std::string sha256; // lower-case hex of the sealed bytes
+    int64_t received = 0;
+    bool complete() const { return received == size; }
+};
+
+// What append_chunk did, as the route answers it (docs/sync-protocol.md).
+enum class ChunkOutcome {
+    Accepted,     // 200: appended, or already held (nothing written)
+    UnknownPage,  // 404: no such submission of this kiosk, or n not in its manifest
+    Ahead,        // 409: offset past what the hub holds; `received` says where to resume
+    PastSize,     // 400: the chunk would end past the page's announced size
+    HashMismatch, // 422: the whole page did not match its SHA-256; its bytes were dropped
+};
+struct ChunkReply {
+    ChunkOutcome outcome = ChunkOutcome::Accepted;
+    int64_t received = 0;
+    bool submission_complete = false; // every page of the submission complete
+};
+
 // Kiosk names are what a technician types and reads in logs: lower-case letters, digits and '-'.
 bool is_valid_kiosk_name(std::string_view);
 
@@ -91,6 +116,17 @@ public:
     // item whether it was stored, a duplicate (same id, same bytes) or a conflict; the batch's rejected
     // items (see protocol::decode_batch) are answered after them. A batch may hold no storable item.
     virtual Result<protocol::BatchResponse> store_batch(std::string_view kiosk, const protocol::Batch& batch) = 0;
+
+    // Documents (issue 18). store_batch keeps a stored item's manifest (its attachments) in the same
+    // transaction; a duplicate keeps the first one's. append_chunk adds `bytes` at `offset` to page n of
+    // submission `id`, if the submission is `kiosk`'s, per the rules of docs/sync-protocol.md, and commits
+    // before it returns. attachment_pages lists a submission's pages (none for a submission without
+    // documents, an unknown or a purged one); attachment_bytes is a complete page's sealed bytes, nullopt
+    // while it is incomplete or unknown.
+    virtual Result<ChunkReply> append_chunk(std::string_view kiosk, std::string_view id, int n, int64_t offset,
+        std::span<const uint8_t> bytes) = 0;
+    virtual Result<std::vector<PageState>> attachment_pages(std::string_view id) = 0;
+    virtual Result<std::optional<std::vector<uint8_t>>> attachment_bytes(std::string_view id, int n) = 0;
 
     // Keeps only the latest heartbeat of each kiosk, with the time it arrived.
     virtual Result<void> record_heartbeat(std::string_view kiosk, const protocol::Heartbeat& heartbeat) = 0;

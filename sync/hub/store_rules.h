@@ -61,6 +61,18 @@ struct StoredItem {
 protocol::ItemResult judge_existing(const StoredItem& stored, std::string_view kiosk, const protocol::Item& item,
     const Hash& sealed_hash);
 
+// Documents (issue 18): what a chunk of `length` bytes at `offset` does to `page` (its size and what
+// it holds). Accepted with take == 0 is a chunk already held; otherwise bytes [skip, skip + take) of the
+// chunk are appended at page.received.
+struct ChunkStep {
+    ChunkOutcome outcome = ChunkOutcome::Accepted;
+    size_t skip = 0;
+    size_t take = 0;
+};
+ChunkStep plan_chunk(const PageState& page, int64_t offset, size_t length);
+// The sealed page's SHA-256 is the manifest's (lower-case hex).
+bool page_matches(std::span<const uint8_t> sealed, std::string_view sha256_hex);
+
 // Keeps a kiosk's latest heartbeat: $1 the kiosk, $2 when it arrived, $3 to $11 the heartbeat's values in
 // heartbeat_columns' order. Both engines take this text ($N is SQLite's named parameter N, numbered in
 // order). A copy between engines only replaces an older heartbeat: append heartbeat_only_if_newer.
