@@ -371,3 +371,57 @@ TEST_CASE("a link that keeps cutting in the middle of pages still delivers them,
     CHECK(entry.pages_sent == 3);
     CHECK(rig.hub_ids().count(receipt.id) == 1);
 }
+
+TEST_CASE("a page whose checksum the hub keeps refusing is held for the technician, and a retry sends it again", "[net][uploader][pages]")
+{
+    Rig rig;
+    auto receipt = submit_pages(rig, { 3'000, 4'000 });
+    std::vector<uint8_t> good;
+    {
+        // The sealed bytes of page 2 damaged on the kiosk's disk, its announced size and SHA-256 unchanged.
+        auto db = Database::open(rig.dir / "outbox.sqlite");
+        REQUIRE(db);
+        auto read = db->prepare("SELECT sealed FROM attachments WHERE n = 1");
+        REQUIRE(read->step().value());
+        good = read->blob(0);
+        REQUIRE(db->exec("UPDATE attachments SET sealed = randomblob(size) WHERE n = 1"));
+    }
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, rig.settings(url_of(hub.port())));
+    auto report = uploader.run_once();
+    CHECK(report.pages_done == 1);
+    CHECK(report.chunks == 1 + max_page_refusals); // page 1 once, page 2 until it is held
+    auto entry = rig.outbox->find_by_receipt(receipt.code).value().value();
+    CHECK(entry.pages_sent == 1);
+    CHECK_THAT(entry.last_error, Catch::Contains("page 2") && Catch::Contains("5 times in a row; held"));
+    CHECK(uploader.run_once().chunks == 0); // held: not sent again on its own
+
+    {
+        auto db = Database::open(rig.dir / "outbox.sqlite");
+        auto repair = db->prepare("UPDATE attachments SET sealed = ? WHERE n = 1");
+        REQUIRE(repair->bind(1, std::span<const uint8_t>(good)).run());
+    }
+    REQUIRE(rig.outbox->requeue(receipt.code, now()).value());
+    report = uploader.run_once();
+    CHECK(report.pages_done == 1);
+    CHECK(rig.outbox->find_by_receipt(receipt.code).value()->pages_sent == 2);
+}
+
+TEST_CASE("pages of a submission the hub does not know wait with the error kept", "[net][uploader][pages]")
+{
+    Rig rig;
+    auto receipt = submit_pages(rig, { 2'000 });
+    // Marked sent without the hub ever storing it: what a hub restored from an older backup would show.
+    std::vector<std::string> ids { receipt.id };
+    REQUIRE(rig.outbox->mark_sent(ids, now()));
+    test::ServedHub hub(rig.dir, rig.hub_db);
+    Uploader uploader(*rig.outbox, rig.settings(url_of(hub.port())));
+    auto report = uploader.run_once();
+    CHECK(report.chunks == 1);
+    CHECK(report.error == ""); // the link is fine: no backoff for the rest
+    auto entry = rig.outbox->find_by_receipt(receipt.code).value().value();
+    CHECK(entry.pages_sent == 0);
+    CHECK_THAT(entry.last_error, Catch::Contains("page 1") && Catch::Contains("HTTP 404"));
+    CHECK(uploader.run_once().chunks == 0); // it waits
+    CHECK(rig.outbox->next_attempt_at().value().value() > now() + 60);
+}
