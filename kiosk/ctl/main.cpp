@@ -289,12 +289,15 @@ int run(int argc, char** argv)
                 { "quarantined", counts->quarantined }, { "last_error", last_error } };
             if (oldest)
                 out["oldest_queued_age_s"] = *oldest;
+            out["pages_pending"] = counts->pages_pending;
             std::printf("%s\n", out.dump(2).c_str());
         } else {
             std::printf("queued: %lld%s\nsent: %lld\nquarantined: %lld\nlast error: %s\n",
                 static_cast<long long>(counts->queued), oldest ? (" (oldest waiting " + age(*oldest) + ")").c_str() : "",
                 static_cast<long long>(counts->sent), static_cast<long long>(counts->quarantined),
                 last_error.empty() ? "none" : last_error.c_str());
+            if (counts->pages_pending > 0) // scanned pages not yet all at the hub (issue 18)
+                std::printf("pages waiting: %lld\n", static_cast<long long>(counts->pages_pending));
         }
         return 0;
     }

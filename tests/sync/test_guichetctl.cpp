@@ -80,6 +80,8 @@ TEST_CASE("guichetctl shows how many of a submission's scanned pages the hub has
     auto queue = kiosk.ctl("queue");
     REQUIRE(queue.exit_code == 0);
     CHECK_THAT(queue.out, Catch::Contains("2/3 pièces envoyées"));
+    CHECK_THAT(kiosk.ctl("status").out, Catch::Contains("pages waiting: 1\n"));
+    CHECK(nlohmann::json::parse(kiosk.ctl("status --json").out)["pages_pending"] == 1);
     auto json = nlohmann::json::parse(kiosk.ctl("queue --json").out);
     REQUIRE(json.size() == 2);
     for (auto& entry : json) {
