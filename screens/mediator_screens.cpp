@@ -21,9 +21,13 @@ std::string queue_summary(const FrameContext& context, const SyncStatus& sync)
         : sync.link == LinkState::Offline                  ? context.staff_tr("staff.link_offline")
         : sync.link == LinkState::AuthRefused              ? context.staff_tr("staff.link_refused")
                                                                  : context.staff_tr("staff.link_unknown");
-    return format_text(context.staff_tr("staff.queue_summary"),
+    auto summary = format_text(context.staff_tr("staff.queue_summary"),
         { { "queued", std::to_string(sync.queued) }, { "oldest", oldest }, { "sent", std::to_string(sync.sent) },
             { "quarantined", std::to_string(sync.quarantined) }, { "link", std::string(link) } });
+    // Scanned pages still travelling after their submission (issue 18): a sent demand is not whole yet.
+    if (sync.pages_pending > 0)
+        summary += format_text(context.staff_tr("staff.queue_pages"), { { "pages", std::to_string(sync.pages_pending) } });
+    return summary;
 }
 
 }

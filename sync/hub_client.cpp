@@ -99,6 +99,23 @@ HubResponse HubClient::post(std::string_view path, const std::string& body)
 
 HubResponse HubClient::request(std::string_view path, const std::string* body, const char* extra_header)
 {
+    std::string url = m_hub_url + std::string(protocol::version_prefix) + std::string(path);
+    return exchange(url, nullptr, "Content-Type: application/json", body ? body->data() : nullptr, body ? body->size() : 0,
+        extra_header);
+}
+
+HubResponse HubClient::put_bytes(std::string_view target, std::span<const uint8_t> bytes)
+{
+    // A zero-length body still goes as a body (the hub answers it 400), not as a GET.
+    static const uint8_t none = 0;
+    return exchange(m_hub_url + std::string(target), "PUT", "Content-Type: application/octet-stream",
+        bytes.empty() ? &none : bytes.data(), bytes.size(), nullptr);
+}
+
+// `body` null: a GET. `method` null: GET or POST as the body says.
+HubResponse HubClient::exchange(const std::string& url, const char* method, const char* content_type, const void* body,
+    size_t body_size, const char* extra_header)
+{
     auto* curl = static_cast<CURL*>(m_curl);
     HubResponse response;
     if (!curl) {
@@ -106,10 +123,9 @@ HubResponse HubClient::request(std::string_view path, const std::string* body, c
         response.transport_error = curl_easy_strerror(CURLE_FAILED_INIT);
         return response;
     }
-    std::string url = m_hub_url + std::string(protocol::version_prefix) + std::string(path);
     std::string authorization = "Authorization: Bearer " + m_token;
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, content_type);
     headers = curl_slist_append(headers, authorization.c_str());
     headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip on a slow link
     if (extra_header)
@@ -119,9 +135,11 @@ HubResponse HubClient::request(std::string_view path, const std::string* body, c
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     if (body) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_size));
     }
+    if (method)
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
     apply_link_limits(curl, m_limits);
     if (m_total_timeout_s > 0)
         curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(m_total_timeout_s));

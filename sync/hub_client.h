@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,9 @@ public:
     HubResponse get(std::string_view path);
     // Bodies above 1 KiB go gzip-compressed when that makes them smaller.
     HubResponse post(std::string_view path, const std::string& body);
+    // PUT of raw bytes (application/octet-stream, never compressed: sealed bytes do not shrink) to a
+    // whole target from the hub's root, as protocol::attachment_target gives it ("/v1/…").
+    HubResponse put_bytes(std::string_view target, std::span<const uint8_t> bytes);
 
     // An upper bound for a whole exchange, on top of the low-speed limit (0: none). The uploader
     // leaves it off, since a big batch on EDGE may rightly take minutes; the diagnostics set it.
@@ -48,6 +52,8 @@ public:
 
 private:
     HubResponse request(std::string_view path, const std::string* body, const char* extra_header);
+    HubResponse exchange(const std::string& url, const char* method, const char* content_type, const void* body,
+        size_t body_size, const char* extra_header);
 
     std::string m_hub_url; // without a trailing '/'
     std::string m_token;

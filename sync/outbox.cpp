@@ -5,6 +5,10 @@
 #include "sync/receipt.h"
 
 #include <sodium.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cerrno>
 
 
 namespace guichet::sync {
@@ -59,13 +63,32 @@ CREATE TABLE hub_facts (
     value TEXT NOT NULL
 ) STRICT;
 )sql",
+    // Issue 18: a submission's scanned pages, each sealed on its own, sent in chunks after the submission.
+    // `acked` is what the hub said it holds, so a restart resumes at the last acknowledged chunk.
+    R"sql(
+CREATE TABLE attachments (
+    submission TEXT NOT NULL REFERENCES submissions (id),
+    n INTEGER NOT NULL,                -- 0, 1, … as the sealed answers list the pages
+    sealed BLOB,                       -- crypto_box_seal of the JPEG; NULL once purged with the submission's
+    size INTEGER NOT NULL,             -- sealed bytes
+    sha256 TEXT NOT NULL,              -- lower-case hex of the sealed bytes
+    acked INTEGER NOT NULL DEFAULT 0,  -- bytes the hub acknowledged
+    done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+    failures INTEGER NOT NULL DEFAULT 0, -- hash refusals (422) in a row; held for the technician at 5
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (submission, n)
+) STRICT;
+CREATE INDEX attachments_pending ON attachments (done, submission);
+)sql",
 };
 
 // update_each() binds each id to ?9, whatever the other parameters are.
 constexpr int update_id_parameter = 9;
 
 constexpr std::string_view entry_columns = "id, receipt, procedure, version, state, attempts, created_at, next_attempt_at, "
-                                           "sent_at, last_error, sealed IS NOT NULL, hub_state, hub_message, hub_state_at, hub_rev";
+                                           "sent_at, last_error, sealed IS NOT NULL, hub_state, hub_message, hub_state_at, hub_rev, "
+                                           "(SELECT COUNT(*) FROM attachments a WHERE a.submission = submissions.id), "
+                                           "(SELECT COUNT(*) FROM attachments a WHERE a.submission = submissions.id AND a.done = 1)";
 
 ItemState state_from_name(std::string_view name)
 {
@@ -81,6 +104,39 @@ void wipe(std::string& text)
 {
     sodium_memzero(text.data(), text.capacity());
     text.clear();
+}
+
+void wipe(std::vector<std::vector<uint8_t>>& pages)
+{
+    for (auto& page : pages)
+        sodium_memzero(page.data(), page.capacity());
+    pages.clear();
+}
+
+std::string sha256_hex(std::span<const uint8_t> bytes)
+{
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest {};
+    crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
+    std::string hex(2 * digest.size() + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    hex.pop_back();
+    return hex;
+}
+
+// A write refused for want of room: SQLite's SQLITE_FULL, or the OS's "no space" / "file too large" /
+// "quota" behind an I/O error. The technician then knows to free the disk, not to look for a bug.
+bool disk_full(const Database& db)
+{
+    int code = sqlite3_errcode(db.handle()) & 0xff;
+    int system = sqlite3_system_errno(db.handle());
+    return code == SQLITE_FULL || (code == SQLITE_IOERR && (system == ENOSPC || system == EFBIG || system == EDQUOT));
+}
+
+Error store_error(const Database& db, const Error& error)
+{
+    if (disk_full(db) || error.message.find("database or disk is full") != std::string::npos)
+        return { "cannot store the submission: the kiosk's disk is full (" + error.message + ")" };
+    return { "cannot store the submission: " + error.message };
 }
 
 }
@@ -124,6 +180,14 @@ std::string_view receipt_state_french(std::string_view state)
     return "reçue";
 }
 
+std::string pages_progress_french(const QueueEntry& entry)
+{
+    if (entry.pages_total <= 0)
+        return {};
+    return std::to_string(entry.pages_sent) + "/" + std::to_string(entry.pages_total)
+        + (entry.pages_total == 1 ? " pièce envoyée" : " pièces envoyées");
+}
+
 std::string rfc3339_utc(int64_t unix_seconds)
 {
     return format_rfc3339(TimePoint(std::chrono::seconds(unix_seconds)), Precision::Seconds);
@@ -159,16 +223,47 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const OutboxSettings& settings)
 
 Result<Receipt> Outbox::enqueue(NewSubmission& submission, int64_t now)
 {
-    // The answers are wiped on every path out of here, stored or not.
+    // The answers and the scanned pages are wiped on every path out of here, stored or not.
     struct WipeOnExit {
         std::string& text;
-        ~WipeOnExit() { wipe(text); }
-    } wipe_answers { submission.answers_json };
+        std::vector<std::vector<uint8_t>>& pages;
+        ~WipeOnExit()
+        {
+            wipe(text);
+            wipe(pages);
+        }
+    } wipe_answers { submission.answers_json, submission.pages };
+
+    if (submission.pages.size() > protocol::max_attachments)
+        return fail("the submission has too many pages to send (" + std::to_string(submission.pages.size())
+            + ", at most " + std::to_string(protocol::max_attachments) + ")");
+    // Each page is sealed on its own, to the same key, and its clear JPEG wiped at once: the kiosk never
+    // holds more than one page in clear beyond what the screen still has.
+    struct SealedPage {
+        std::vector<uint8_t> sealed;
+        std::string sha256;
+    };
+    std::vector<SealedPage> sealed_pages;
+    for (size_t n = 0; n < submission.pages.size(); ++n) {
+        auto& page = submission.pages[n];
+        SealedPage sealed_page { std::vector<uint8_t>(crypto_box_SEALBYTES + page.size()), {} };
+        int page_ok = crypto_box_seal(sealed_page.sealed.data(), page.data(), page.size(), m_settings.submission_key.data());
+        sodium_memzero(page.data(), page.capacity());
+        page.clear();
+        if (page_ok != 0)
+            return fail("cannot seal page " + std::to_string(n + 1) + " of the submission");
+        if (sealed_page.sealed.size() > protocol::max_attachment_bytes)
+            return fail("page " + std::to_string(n + 1) + " of the submission is too large to send ("
+                + std::to_string(sealed_page.sealed.size()) + " bytes sealed, at most "
+                + std::to_string(protocol::max_attachment_bytes) + ")");
+        sealed_page.sha256 = sha256_hex(sealed_page.sealed);
+        sealed_pages.push_back(std::move(sealed_page));
+    }
 
     std::lock_guard lock(m_mutex);
     auto transaction = Transaction::begin(m_db);
     if (!transaction)
-        return fail("cannot store the submission: " + transaction.error().message);
+        return std::unexpected(store_error(m_db, transaction.error()));
     // The code is sealed with the answers (the back office checks it against the envelope), so it is
     // drawn before sealing: a code already used (one chance in 2^40) is drawn again first.
     Receipt receipt { new_uuid(), new_receipt_code(), now };
@@ -178,7 +273,7 @@ Result<Receipt> Outbox::enqueue(NewSubmission& submission, int64_t now)
     for (int attempt = 0;; ++attempt) {
         auto found = taken->bind(1, receipt.code).step();
         if (!found)
-            return fail("cannot store the submission: " + found.error().message);
+            return std::unexpected(store_error(m_db, found.error()));
         taken->reset();
         if (!*found)
             break;
@@ -210,9 +305,22 @@ Result<Receipt> Outbox::enqueue(NewSubmission& submission, int64_t now)
     insert->bind(1, receipt.id).bind(2, receipt.code).bind(3, submission.procedure).bind(4, submission.version);
     insert->bind(5, now).bind(6, now).bind(7, std::span<const uint8_t>(sealed)).bind(8, static_cast<int64_t>(sealed.size()));
     if (auto done = insert->run(); !done)
-        return fail("cannot store the submission: " + done.error().message);
+        return std::unexpected(store_error(m_db, done.error()));
+    // The pages in the same transaction: the receipt exists only once all of them are stored.
+    if (!sealed_pages.empty()) {
+        auto page_insert = m_db.prepare("INSERT INTO attachments (submission, n, sealed, size, sha256) VALUES (?, ?, ?, ?, ?)");
+        if (!page_insert)
+            return std::unexpected(page_insert.error());
+        for (size_t n = 0; n < sealed_pages.size(); ++n) {
+            auto& page = sealed_pages[n];
+            page_insert->bind(1, receipt.id).bind(2, static_cast<int64_t>(n)).bind(3, std::span<const uint8_t>(page.sealed));
+            page_insert->bind(4, static_cast<int64_t>(page.sealed.size())).bind(5, page.sha256);
+            if (auto done = page_insert->run(); !done)
+                return std::unexpected(store_error(m_db, done.error()));
+        }
+    }
     if (auto committed = transaction->commit(); !committed)
-        return fail("cannot store the submission: " + committed.error().message);
+        return std::unexpected(store_error(m_db, committed.error()));
     return receipt;
 }
 
@@ -240,13 +348,31 @@ Result<std::vector<protocol::Item>> Outbox::due(int64_t now, size_t max_items, s
     });
     if (!rows)
         return std::unexpected(rows.error());
+    // Each item announces its sealed pages (issue 18), so the hub knows what to wait for.
+    auto manifest = m_db.prepare("SELECT n, size, sha256 FROM attachments WHERE submission = ? ORDER BY n");
+    if (!manifest)
+        return std::unexpected(manifest.error());
+    for (auto& item : items) {
+        manifest->bind(1, item.id);
+        auto pages = manifest->each_row([&](const Statement& row) {
+            item.attachments.push_back({ static_cast<int>(row.int64(0)), row.int64(1), row.text(2) });
+            return true;
+        });
+        manifest->reset();
+        if (!pages)
+            return std::unexpected(pages.error());
+    }
     return items;
 }
 
 Result<std::optional<int64_t>> Outbox::next_attempt_at()
 {
     std::lock_guard lock(m_mutex);
-    auto select = m_db.prepare("SELECT MIN(next_attempt_at) FROM submissions WHERE state = 'queued'");
+    // Queued submissions, and the pages still to send of submissions the hub has.
+    auto select = m_db.prepare("SELECT MIN(t) FROM (SELECT MIN(next_attempt_at) AS t FROM submissions WHERE state = 'queued' "
+                               "UNION ALL SELECT MIN(a.next_attempt_at) FROM attachments a JOIN submissions s ON s.id = a.submission "
+                               "WHERE s.state = 'sent' AND a.done = 0 AND a.sealed IS NOT NULL AND a.failures < "
+        + std::to_string(max_page_refusals) + ")");
     if (!select)
         return std::unexpected(select.error());
     auto row = select->step();
@@ -309,7 +435,95 @@ Result<bool> Outbox::requeue(std::string_view id_or_receipt, int64_t now)
         return std::unexpected(update.error());
     if (auto done = update->bind(1, now).bind(2, id_or_receipt).bind(3, receipt.value_or("")).run(); !done)
         return std::unexpected(done.error());
+    if (m_db.changes() > 0)
+        return true;
+    // A submission the hub has, one of whose pages was held after repeated refusals: try its pages again.
+    auto pages = m_db.prepare("UPDATE attachments SET failures = 0, next_attempt_at = ?1 WHERE done = 0 AND failures >= ?4 "
+                              "AND submission IN (SELECT id FROM submissions WHERE (id = ?2 OR receipt = ?3) AND state = 'sent')");
+    if (!pages)
+        return std::unexpected(pages.error());
+    pages->bind(1, now).bind(2, id_or_receipt).bind(3, receipt.value_or("")).bind(4, static_cast<int64_t>(max_page_refusals));
+    if (auto done = pages->run(); !done)
+        return std::unexpected(done.error());
     return m_db.changes() > 0;
+}
+
+// [SECTION] pages
+
+Result<std::optional<PendingChunk>> Outbox::next_chunk(int64_t now, size_t max_bytes)
+{
+    std::lock_guard lock(m_mutex);
+    // Pages go only once the hub has the submission (state 'sent'): it must know the manifest first.
+    auto select = m_db.prepare("SELECT a.submission, a.n, a.acked, a.size, substr(a.sealed, a.acked + 1, ?) "
+                               "FROM attachments a JOIN submissions s ON s.id = a.submission "
+                               "WHERE s.state = 'sent' AND a.done = 0 AND a.sealed IS NOT NULL AND a.failures < ? "
+                               "AND a.next_attempt_at <= ? ORDER BY s.sent_at, s.created_at, a.submission, a.n LIMIT 1");
+    if (!select)
+        return std::unexpected(select.error());
+    select->bind(1, static_cast<int64_t>(std::max<size_t>(max_bytes, 1))).bind(2, static_cast<int64_t>(max_page_refusals)).bind(3, now);
+    auto row = select->step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
+        return std::optional<PendingChunk>();
+    return std::optional<PendingChunk>(PendingChunk { select->text(0), static_cast<int>(select->int64(1)), select->int64(2),
+        select->int64(3), select->blob(4) });
+}
+
+Result<void> Outbox::record_chunk(std::string_view id, int n, int64_t received, bool done)
+{
+    std::lock_guard lock(m_mutex);
+    // A page done is done for good: a late answer about an earlier chunk does not reopen it.
+    auto update = m_db.prepare("UPDATE attachments SET acked = max(0, min(?1, size)), done = ?2, "
+                               "failures = CASE WHEN ?2 = 1 THEN 0 ELSE failures END, next_attempt_at = 0 "
+                               "WHERE submission = ?3 AND n = ?4 AND done = 0");
+    if (!update)
+        return std::unexpected(update.error());
+    return update->bind(1, received).bind(2, static_cast<int64_t>(done ? 1 : 0)).bind(3, id).bind(4, static_cast<int64_t>(n)).run();
+}
+
+Result<int64_t> Outbox::restart_page(std::string_view id, int n, std::string_view error)
+{
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto update = m_db.prepare("UPDATE attachments SET acked = 0, failures = failures + 1 WHERE submission = ? AND n = ? AND done = 0 "
+                               "RETURNING failures");
+    if (!update)
+        return std::unexpected(update.error());
+    auto row = update->bind(1, id).bind(2, static_cast<int64_t>(n)).step();
+    if (!row)
+        return std::unexpected(row.error());
+    int64_t failures = *row ? update->int64(0) : 0;
+    update->reset();
+    auto keep = m_db.prepare("UPDATE submissions SET last_error = ? WHERE id = ?");
+    if (!keep)
+        return std::unexpected(keep.error());
+    if (auto done = keep->bind(1, error).bind(2, id).run(); !done)
+        return std::unexpected(done.error());
+    if (auto committed = transaction->commit(); !committed)
+        return std::unexpected(committed.error());
+    return failures;
+}
+
+Result<void> Outbox::retry_page_later(std::string_view id, int n, int64_t when, std::string_view error)
+{
+    std::lock_guard lock(m_mutex);
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    auto update = m_db.prepare("UPDATE attachments SET next_attempt_at = ? WHERE submission = ? AND n = ? AND done = 0");
+    auto keep = m_db.prepare("UPDATE submissions SET last_error = ? WHERE id = ?");
+    if (!update)
+        return std::unexpected(update.error());
+    if (!keep)
+        return std::unexpected(keep.error());
+    if (auto done = update->bind(1, when).bind(2, id).bind(3, static_cast<int64_t>(n)).run(); !done)
+        return done;
+    if (auto done = keep->bind(1, error).bind(2, id).run(); !done)
+        return done;
+    return transaction->commit();
 }
 
 Result<void> Outbox::record_rating(std::string_view procedure, int score, std::string_view day)
@@ -460,13 +674,27 @@ Result<void> Outbox::mark_acknowledged(std::span<const protocol::StateAck> acks)
 Result<int64_t> Outbox::purge_acknowledged(int64_t now)
 {
     std::lock_guard lock(m_mutex);
-    auto update = m_db.prepare("UPDATE submissions SET sealed = NULL "
-                               "WHERE state = 'sent' AND sealed IS NOT NULL AND sent_at <= ?");
+    auto transaction = Transaction::begin(m_db);
+    if (!transaction)
+        return std::unexpected(transaction.error());
+    // A submission whose pages are not all at the hub keeps its bytes and its pages': the hub needs them.
+    constexpr std::string_view purgeable = "state = 'sent' AND sealed IS NOT NULL AND sent_at <= ?1 "
+                                           "AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.submission = submissions.id AND a.done = 0)";
+    auto pages = m_db.prepare("UPDATE attachments SET sealed = NULL WHERE sealed IS NOT NULL AND submission IN "
+                              "(SELECT id FROM submissions WHERE " + std::string(purgeable) + ")");
+    auto update = m_db.prepare("UPDATE submissions SET sealed = NULL WHERE " + std::string(purgeable));
+    if (!pages)
+        return std::unexpected(pages.error());
     if (!update)
         return std::unexpected(update.error());
+    if (auto done = pages->bind(1, now - m_settings.retention_s).run(); !done)
+        return std::unexpected(done.error());
     if (auto done = update->bind(1, now - m_settings.retention_s).run(); !done)
         return std::unexpected(done.error());
-    return m_db.changes();
+    int64_t purged = m_db.changes();
+    if (auto committed = transaction->commit(); !committed)
+        return std::unexpected(committed.error());
+    return purged;
 }
 
 // [SECTION] look-ups
@@ -493,6 +721,13 @@ Result<OutboxCounts> Outbox::counts()
     });
     if (!rows)
         return std::unexpected(rows.error());
+    auto pages = m_db.prepare("SELECT COUNT(*) FROM attachments WHERE done = 0 AND sealed IS NOT NULL");
+    if (!pages)
+        return std::unexpected(pages.error());
+    auto page_row = pages->step();
+    if (!page_row)
+        return std::unexpected(page_row.error());
+    counts.pages_pending = pages->int64(0);
     return counts;
 }
 
@@ -529,6 +764,8 @@ Result<std::vector<QueueEntry>> Outbox::select_entries(std::string_view where, s
         if (!row.is_null(13))
             entry.hub_state_at = row.text(13);
         entry.hub_rev = row.int64(14);
+        entry.pages_total = row.int64(15);
+        entry.pages_sent = row.int64(16);
         entries.push_back(std::move(entry));
         return true;
     });

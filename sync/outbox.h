@@ -72,6 +72,9 @@ struct QueueEntry {
     std::string hub_message;
     std::string hub_state_at; // RFC 3339, the hub's clock
     int64_t hub_rev = 0;
+    // Its scanned pages (issue 18): how many, and how many the hub has received whole and checked.
+    int64_t pages_total = 0;
+    int64_t pages_sent = 0;
 };
 
 // What a mediator may tell the citizen of a receipt: "queued" (not yet sent), "quarantined" (held on the
@@ -81,6 +84,8 @@ std::string_view receipt_state(const QueueEntry&);
 // The French words for it, as guichetctl prints them: "en attente d'envoi", "reçue", "en cours",
 // "traitée", "incomplète", "bloquée sur la borne".
 std::string_view receipt_state_french(std::string_view state);
+// "2/3 pièces envoyées" (issue 18): how many of its scanned pages the hub has; empty without pages.
+std::string pages_progress_french(const QueueEntry&);
 
 // How many citizens found a procedure easy (3), so-so (2) or hard (1) on a day: what the heartbeat
 // carries to the hub, as it carries it.
@@ -91,7 +96,22 @@ struct OutboxCounts {
     int64_t sent = 0;
     int64_t quarantined = 0;
     std::optional<int64_t> oldest_queued_created_at;
+    int64_t pages_pending = 0; // scanned pages not yet all at the hub (issue 18)
 };
+
+// A piece of a sealed page for the uploader to send next (issue 18): `bytes` start at `offset`, what the
+// hub acknowledged of the page so far.
+struct PendingChunk {
+    std::string id; // the submission
+    int n = 0;
+    int64_t offset = 0;
+    int64_t size = 0; // the whole sealed page
+    std::vector<uint8_t> bytes;
+};
+
+// A page whose hash the hub refused this many times in a row is held, its error kept for the technician,
+// until a requeue (guichetctl retry): something on the kiosk is corrupting it.
+inline constexpr int max_page_refusals = 5;
 
 class Outbox {
 public:
@@ -109,9 +129,22 @@ public:
     Result<void> quarantine(std::string_view id, std::string_view reason);
     // A transient failure: try again at `when`; counts an attempt and keeps the error for the technician.
     Result<void> retry_later(std::span<const std::string> ids, int64_t when, std::string_view error);
-    // A technician's retry of a quarantined item. False when there is no such quarantined item.
+    // A technician's retry of a quarantined item, or of a sent item's held pages. False when there is
+    // no such item.
     Result<bool> requeue(std::string_view id_or_receipt, int64_t now);
-    // Deletes the sealed bytes of items acknowledged longer ago than the retention delay.
+    // The scanned pages (issue 18), sent after their submission. The next chunk (at most max_bytes) of a
+    // page of a submission the hub already stored, whose next attempt has come; nullopt when none.
+    Result<std::optional<PendingChunk>> next_chunk(int64_t now, size_t max_bytes);
+    // What the hub holds of a page: `received` bytes; `done` once it has all of it and checked it.
+    Result<void> record_chunk(std::string_view id, int n, int64_t received, bool done);
+    // The hub refused the page's hash (422): it starts again from 0. Returns the refusals in a row; at
+    // max_page_refusals the page is held and `error` stays for the technician.
+    Result<int64_t> restart_page(std::string_view id, int n, std::string_view error);
+    // The page cannot go now (the hub does not know it): try again at `when`, keep `error`.
+    Result<void> retry_page_later(std::string_view id, int n, int64_t when, std::string_view error);
+
+    // Deletes the sealed bytes of items acknowledged longer ago than the retention delay, with their
+    // pages'; an item whose pages are not all at the hub keeps them.
     Result<int64_t> purge_acknowledged(int64_t now);
 
     Result<OutboxCounts> counts();

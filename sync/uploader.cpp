@@ -130,6 +130,91 @@ void Uploader::handle_batch(std::vector<protocol::Item> batch, PassReport& repor
     }
 }
 
+// Scanned pages (issue 18) go after their submission, which the hub must hold first: the batches of
+// this pass come before, and a page of a submission still queued is not offered by the outbox.
+void Uploader::send_pages(int64_t horizon, PassReport& report)
+{
+    for (;;) {
+        auto chunk = m_outbox.next_chunk(horizon, std::clamp<size_t>(m_settings.chunk_bytes, 1, protocol::max_chunk_bytes));
+        if (!chunk) {
+            report.error = "cannot read the outbox: " + chunk.error().message;
+            return;
+        }
+        if (!*chunk || !send_chunk(**chunk, report))
+            return;
+    }
+}
+
+bool Uploader::send_chunk(const PendingChunk& chunk, PassReport& report)
+{
+    int64_t now = m_clock();
+    ++report.chunks;
+    auto response = m_client.put_bytes(protocol::attachment_target(chunk.id, chunk.n, chunk.offset), chunk.bytes);
+    std::string page = "page " + std::to_string(chunk.n + 1) + " of " + chunk.id;
+
+    auto stop_for_now = [&](std::string error, std::optional<int64_t> retry_after) {
+        ++m_failures;
+        int64_t delay = backoff_delay(m_failures);
+        if (retry_after)
+            delay = std::max(delay, *retry_after);
+        m_blocked_until = now + delay;
+        report.error = std::move(error);
+        return false;
+    };
+    auto recorded = [&](Result<void> done) {
+        if (!done)
+            report.error = "cannot record the hub's acknowledgement: " + done.error().message;
+        return done.has_value();
+    };
+
+    if (!response.transport_ok())
+        return stop_for_now("cannot reach the hub: " + response.transport_error, std::nullopt);
+    if (response.http == 401 || response.http == 403) {
+        report.auth_refused = true;
+        report.error = protocol::describe_token_refusal(response.http, response.body);
+        m_blocked_until = now + m_settings.auth_pause_s;
+        return false;
+    }
+    auto answer = protocol::decode_chunk_answer(response.body);
+    if (response.http == 200) {
+        if (!answer) // the chunk may be stored: sending it again is safe (the hub keeps what it has)
+            return stop_for_now("the hub's answer could not be read: " + answer.error().message, std::nullopt);
+        bool done = answer->received >= chunk.size;
+        if (!recorded(m_outbox.record_chunk(chunk.id, chunk.n, answer->received, done)))
+            return false;
+        report.page_bytes += std::max<int64_t>(0, answer->received - chunk.offset);
+        report.pages_done += done ? 1 : 0;
+        m_failures = 0;
+        std::lock_guard lock(m_status_mutex);
+        m_status.last_success_unix = now;
+        return true;
+    }
+    if (response.http == 409 && answer && answer->received != chunk.offset) {
+        // The hub holds another amount than the kiosk recorded (an answer lost on the way): go on from its count.
+        return recorded(m_outbox.record_chunk(chunk.id, chunk.n, answer->received, false));
+    }
+    if (response.http == 422) {
+        // The whole page arrived and its SHA-256 did not match: the hub dropped it; send it again from 0,
+        // but not forever: a page refused again and again is held for the technician.
+        auto refusals = m_outbox.restart_page(chunk.id, chunk.n, page + ": the hub refused its checksum; sent again from the start");
+        if (!refusals) {
+            report.error = "cannot record the hub's answer: " + refusals.error().message;
+            return false;
+        }
+        if (*refusals >= max_page_refusals)
+            (void)m_outbox.retry_page_later(chunk.id, chunk.n, 0, page + ": the hub refused its checksum "
+                    + std::to_string(*refusals) + " times in a row; held (guichetctl retry sends it again)");
+        return true;
+    }
+    if (response.http == 429 || response.http >= 500)
+        return stop_for_now("the hub answered HTTP " + std::to_string(response.http), response.retry_after_s);
+    // 404 (the hub does not know this submission or page), 400, 413, a 409 that makes no sense: nothing
+    // a retry now would change. The error stays on the submission for the technician; the page waits.
+    (void)m_outbox.retry_page_later(chunk.id, chunk.n, now + m_settings.backoff_cap_s,
+        page + ": the hub answered HTTP " + std::to_string(response.http) + " " + response.body.substr(0, 200));
+    return true;
+}
+
 PassReport Uploader::run_once(Scope scope)
 {
     PassReport report;
@@ -146,7 +231,9 @@ PassReport Uploader::run_once(Scope scope)
         if (!report.error.empty() || report.auth_refused)
             break;
     }
-    if (report.batches == 0 && report.error.empty()) {
+    if (report.error.empty() && !report.auth_refused)
+        send_pages(scope == Scope::AllQueued ? std::numeric_limits<int64_t>::max() : m_clock(), report);
+    if (report.batches == 0 && report.chunks == 0 && report.error.empty()) {
         // Nothing to send: still find out whether the hub can be reached, so the kiosk's indicator
         // tells the truth before the next citizen submits.
         auto health = m_client.get("/health");
@@ -244,6 +331,7 @@ void Uploader::refresh_status(const PassReport& report)
             m_status.queued = counts->queued;
             m_status.sent = counts->sent;
             m_status.quarantined = counts->quarantined;
+            m_status.pages_pending = counts->pages_pending;
             m_status.oldest_queued_age_s.reset();
             if (counts->oldest_queued_created_at)
                 m_status.oldest_queued_age_s = std::max<int64_t>(0, now - *counts->oldest_queued_created_at);

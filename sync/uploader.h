@@ -24,6 +24,7 @@ struct UploaderSettings {
     LinkSettings link;
     size_t batch_max_items = 100;
     size_t batch_max_bytes = 256 * 1024;
+    size_t chunk_bytes = 128 * 1024; // one PUT of a scanned page (issue 18); at most protocol::max_chunk_bytes
     int backoff_base_s = 2;
     int backoff_cap_s = 900;
     int periodic_s = 300;   // look at the queue at least this often, even without a trigger
@@ -38,6 +39,9 @@ struct PassReport {
     int deferred = 0;    // to be retried later
     bool auth_refused = false;
     bool reachable = false; // with nothing to send, the hub answered its health check
+    int chunks = 0;         // pieces of scanned pages sent (issue 18)
+    int pages_done = 0;     // pages the hub now holds whole and checked
+    int64_t page_bytes = 0; // bytes of pages the hub acknowledged in this pass
     std::string error;   // the last transient error, if any
 };
 
@@ -69,6 +73,9 @@ public:
 
 private:
     void handle_batch(std::vector<protocol::Item> batch, PassReport& report, int depth);
+    void send_pages(int64_t horizon, PassReport& report);
+    // False when the pass must stop here (the link, the token, the outbox).
+    bool send_chunk(const PendingChunk& chunk, PassReport& report);
     int64_t backoff_delay(int failures);
     void refresh_status(const PassReport&);
     void worker();

@@ -456,9 +456,14 @@ void StaffDesk::lookup(std::string typed)
     auto& entry = **found;
     // The same state guichetctl receipt tells (sync::receipt_state), in the desk's words.
     auto state = std::string(sync::receipt_state(entry));
+    // Its scanned pages (issue 18), as guichetctl receipt tells them: "2/3 pièces envoyées".
+    auto pages = entry.pages_total > 0
+        ? "\n" + format_text(tr("staff.receipt_pages"), { { "sent", std::to_string(entry.pages_sent) }, { "total", std::to_string(entry.pages_total) } })
+        : std::string();
     if (state == "queued") {
         m_lookup_result = format_text(tr("staff.lookup_queued"),
-            { { "code", code }, { "when", time_text(entry.created_at, "%d/%m/%Y %H:%M") }, { "attempts", std::to_string(entry.attempts) } });
+            { { "code", code }, { "when", time_text(entry.created_at, "%d/%m/%Y %H:%M") }, { "attempts", std::to_string(entry.attempts) } })
+            + pages;
         return;
     }
     if (state == "quarantined") {
@@ -470,6 +475,7 @@ void StaffDesk::lookup(std::string typed)
     if (auto at = sync::parse_rfc3339(entry.hub_state_at); at && state != "received")
         when = std::chrono::duration_cast<std::chrono::seconds>(at->time_since_epoch()).count();
     m_lookup_result = format_text(tr("staff.receipt_state." + state), { { "code", code }, { "when", time_text(when, "%d/%m/%Y %H:%M") } });
+    m_lookup_result += pages;
     if (!entry.hub_message.empty())
         m_lookup_result += "\n" + format_text(tr("staff.receipt_state.message"), { { "message", entry.hub_message } });
     // The public status page, as guichetctl receipt gives it: a citizen can follow the demand from home.

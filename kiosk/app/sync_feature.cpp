@@ -57,7 +57,8 @@ Result<void> SyncFeature::open()
         return fail(m_token_problem.empty() ? "the kiosk token is empty" : m_token_problem);
     m_uploader = std::make_unique<sync::Uploader>(*m_outbox,
         sync::UploaderSettings { .link = m_link, .batch_max_items = static_cast<size_t>(sync.batch_max_items),
-            .batch_max_bytes = static_cast<size_t>(sync.batch_max_kib) * 1024 });
+            .batch_max_bytes = static_cast<size_t>(sync.batch_max_kib) * 1024,
+            .chunk_bytes = static_cast<size_t>(sync.chunk_kib) * 1024 });
     // The worker hands its new snapshot to the main thread, which the screens read.
     m_uploader->start([this] { m_queue.post([this] { m_status = m_uploader->status(); }); });
     // The heartbeat has its own connection and thread: a slow one never delays a submission.
@@ -81,6 +82,9 @@ Result<sync::Receipt> SyncFeature::submit(sync::NewSubmission& submission)
     if (!m_outbox) {
         sodium_memzero(submission.answers_json.data(), submission.answers_json.size());
         submission.answers_json.clear();
+        for (auto& page : submission.pages) // the scanned pages too (issue 18)
+            sodium_memzero(page.data(), page.size());
+        submission.pages.clear();
         return fail("this kiosk takes no submissions: 'sync.submission_public_key' is not configured");
     }
     auto receipt = m_outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr)));

@@ -291,6 +291,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "ca_file", string_key(config.sync.ca_file, true) },
                 { "batch_max_items", int_key(config.sync.batch_max_items, 1, 500) },
                 { "batch_max_kib", int_key(config.sync.batch_max_kib, 4, 4096) },
+                { "chunk_kib", int_key(config.sync.chunk_kib, 4, 256) },
                 { "retention_days", int_key(config.sync.retention_days, 0, 3650) },
                 { "heartbeat_interval_s", int_key(config.sync.heartbeat_interval_s, 60, 86400) },
             } },

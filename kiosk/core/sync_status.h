@@ -21,6 +21,7 @@ struct SyncStatus {
     int64_t sent = 0;
     int64_t quarantined = 0;
     std::optional<int64_t> oldest_queued_age_s;
+    int64_t pages_pending = 0; // scanned pages not yet all at the hub (issue 18)
     std::optional<int64_t> last_success_unix;
     std::optional<int64_t> next_attempt_unix;
     std::string last_error; // for the technician, never citizen data

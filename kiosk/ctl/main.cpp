@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -57,6 +58,9 @@ nlohmann::json entry_json(const sync::QueueEntry& entry)
         item["hub_rev"] = entry.hub_rev;
     }
     item["receipt_state"] = sync::receipt_state(entry);
+    // Its scanned pages (issue 18): how many the hub holds whole.
+    item["pages_total"] = entry.pages_total;
+    item["pages_sent"] = entry.pages_sent;
     return item;
 }
 
@@ -285,12 +289,15 @@ int run(int argc, char** argv)
                 { "quarantined", counts->quarantined }, { "last_error", last_error } };
             if (oldest)
                 out["oldest_queued_age_s"] = *oldest;
+            out["pages_pending"] = counts->pages_pending;
             std::printf("%s\n", out.dump(2).c_str());
         } else {
             std::printf("queued: %lld%s\nsent: %lld\nquarantined: %lld\nlast error: %s\n",
                 static_cast<long long>(counts->queued), oldest ? (" (oldest waiting " + age(*oldest) + ")").c_str() : "",
                 static_cast<long long>(counts->sent), static_cast<long long>(counts->quarantined),
                 last_error.empty() ? "none" : last_error.c_str());
+            if (counts->pages_pending > 0) // scanned pages not yet all at the hub (issue 18)
+                std::printf("pages waiting: %lld\n", static_cast<long long>(counts->pages_pending));
         }
         return 0;
     }
@@ -304,11 +311,19 @@ int run(int argc, char** argv)
                 out.push_back(entry_json(entry));
             std::printf("%s\n", out.dump(2).c_str());
         } else {
-            std::printf("%-11s  %-11s  %8s  %9s  %-24s  %s\n", "RECEIPT", "STATE", "ATTEMPTS", "AGE", "PROCEDURE", "LAST ERROR");
-            for (auto& entry : *entries)
-                std::printf("%-11s  %-11s  %8lld  %9s  %-24s  %s\n", entry.receipt.c_str(),
+            std::printf("%-11s  %-11s  %8s  %9s  %-24s  %-20s  %s\n", "RECEIPT", "STATE", "ATTEMPTS", "AGE", "PROCEDURE",
+                "PAGES", "LAST ERROR");
+            for (auto& entry : *entries) {
+                // "2/3 pièces envoyées", padded by hand: printf counts the bytes of 'è', not the columns.
+                auto pages = sync::pages_progress_french(entry);
+                if (pages.empty())
+                    pages = "-";
+                auto columns = std::count_if(pages.begin(), pages.end(), [](char c) { return (c & 0xC0) != 0x80; });
+                pages.append(static_cast<size_t>(std::max<std::ptrdiff_t>(0, 20 - columns)), ' ');
+                std::printf("%-11s  %-11s  %8lld  %9s  %-24s  %s  %s\n", entry.receipt.c_str(),
                     std::string(sync::state_name(entry.state)).c_str(), static_cast<long long>(entry.attempts),
-                    age(now() - entry.created_at).c_str(), entry.procedure.c_str(), entry.last_error.c_str());
+                    age(now() - entry.created_at).c_str(), entry.procedure.c_str(), pages.c_str(), entry.last_error.c_str());
+            }
         }
         return 0;
     }
@@ -332,6 +347,8 @@ int run(int argc, char** argv)
         // The words a mediator reads out, then the administration's message if it left one.
         auto state = sync::receipt_state(entry);
         std::printf("%s : %s\n", entry.receipt.c_str(), std::string(sync::receipt_state_french(state)).c_str());
+        if (auto pages = sync::pages_progress_french(entry); !pages.empty())
+            std::printf("%s\n", pages.c_str());
         if (!entry.hub_message.empty())
             std::printf("message : %s\n", entry.hub_message.c_str());
         if (!link.empty())
@@ -353,10 +370,13 @@ int run(int argc, char** argv)
         return fail_with(2, token.error().message);
     sync::Uploader uploader(**outbox, { .link = { .hub_url = config->sync.hub_url, .token = *token, .ca_file = config->sync.ca_file },
                                           .batch_max_items = static_cast<size_t>(config->sync.batch_max_items),
-                                          .batch_max_bytes = static_cast<size_t>(config->sync.batch_max_kib) * 1024 });
+                                          .batch_max_bytes = static_cast<size_t>(config->sync.batch_max_kib) * 1024,
+                                          .chunk_bytes = static_cast<size_t>(config->sync.chunk_kib) * 1024 });
     auto report = uploader.run_once(sync::Uploader::Scope::AllQueued);
     std::printf("sent: %d, quarantined: %d, deferred: %d, requests: %d%s%s\n", report.sent, report.quarantined,
         report.deferred, report.batches, report.error.empty() ? "" : "\nerror: ", report.error.c_str());
+    if (report.chunks > 0) // scanned pages (issue 18)
+        std::printf("pages complete: %d, page requests: %d\n", report.pages_done, report.chunks);
     // One heartbeat too, so the hub's states (and the acknowledgements of those already applied) travel
     // now rather than at the next periodic heartbeat. Not after a refused token: it would only be refused.
     if (!report.auth_refused) {

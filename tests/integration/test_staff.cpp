@@ -335,6 +335,35 @@ screenshot lookup-long-message.png
         kiosk.shots("lookup-long-message"));
 }
 
+TEST_CASE("receipt lookup tells how many of a demand's scanned pages the hub has", "[ui][staff][pages]")
+{
+    KeyPair keys;
+    StaffKiosk kiosk("lookup-pages", keys);
+    auto* outbox = kiosk.app->outbox();
+    // A demand with three scanned pages, as the document step will hand it over (issue 18); the hub
+    // has the demand and two of its pages (the uploader's part, tested against a real hub in tests/sync).
+    sync::NewSubmission submission { "public-space-report", 1, false, R"({"a":1})",
+        { std::vector<uint8_t>(400, 1), std::vector<uint8_t>(500, 2), std::vector<uint8_t>(600, 3) } };
+    auto receipt = outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr)));
+    REQUIRE(receipt);
+    std::vector<std::string> ids { receipt->id };
+    REQUIRE(outbox->mark_sent(ids, static_cast<int64_t>(std::time(nullptr))));
+    for (int n = 0; n < 2; ++n) {
+        auto chunk = outbox->next_chunk(static_cast<int64_t>(std::time(nullptr)), 1 << 20).value().value();
+        REQUIRE(outbox->record_chunk(chunk.id, chunk.n, chunk.size, true));
+    }
+    kiosk.run_text(sign_in(mediator_pin) + R"(
+tap id:staff.lookup
+expect-screen receipt-lookup
+type ")" + receipt->code + R"("
+tap id:staff.lookup_submit
+expect-text "reçue par l’administration"
+expect-text "2/3 pièces envoyées"
+screenshot lookup-pages.png
+)",
+        kiosk.shots("lookup-pages"));
+}
+
 TEST_CASE("a staff screen left alone closes itself; a mediator can end the citizen's session; a restart exits 75", "[ui][staff]")
 {
     KeyPair keys;

@@ -2,6 +2,7 @@
 #pragma once
 #include <chrono>
 #include <csignal>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <spawn.h>
@@ -17,7 +18,9 @@ namespace guichet::test {
 
 class FaultProxy {
 public:
-    FaultProxy(const std::filesystem::path& dir, int target_port, std::vector<std::string> faults)
+    // `output`: where its standard output goes (its summary line at exit), when a test reads it.
+    FaultProxy(const std::filesystem::path& dir, int target_port, std::vector<std::string> faults,
+        const std::filesystem::path& output = {})
     {
         auto port_file = dir / ("proxy-port-" + std::to_string(++s_count));
         std::vector<std::string> args { GUICHET_FAULT_PROXY, "--listen", "127.0.0.1:0", "--target",
@@ -27,7 +30,13 @@ public:
         for (auto& arg : args)
             argv.push_back(arg.data());
         argv.push_back(nullptr);
-        if (posix_spawn(&m_pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        if (!output.empty())
+            posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int spawned = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (spawned != 0)
             throw std::runtime_error("cannot start fault_proxy");
         for (int i = 0; i < 1000; ++i) {
             std::ifstream in(port_file);
@@ -37,10 +46,15 @@ public:
         }
         throw std::runtime_error("fault_proxy wrote no port file");
     }
-    ~FaultProxy()
+    ~FaultProxy() { stop(); }
+    // Stops it; it prints its summary line as it exits.
+    void stop()
     {
+        if (m_pid <= 0)
+            return;
         kill(m_pid, SIGTERM);
         waitpid(m_pid, nullptr, 0);
+        m_pid = -1;
     }
     FaultProxy(const FaultProxy&) = delete;
     FaultProxy& operator=(const FaultProxy&) = delete;

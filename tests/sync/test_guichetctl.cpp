@@ -65,6 +65,34 @@ TEST_CASE("guichetctl shows the queue's metadata and never its contents", "[ctl]
     CHECK_THAT(unknown.err, Catch::Contains("no submission with the receipt"));
 }
 
+TEST_CASE("guichetctl shows how many of a submission's scanned pages the hub has", "[ctl][pages]")
+{
+    Kiosk kiosk;
+    NewSubmission submission { "acte-naissance", 1, false, R"({"a":1})", { std::vector<uint8_t>(500, 1), std::vector<uint8_t>(600, 2), std::vector<uint8_t>(700, 3) } };
+    auto receipt = kiosk.outbox->enqueue(submission, static_cast<int64_t>(std::time(nullptr))).value();
+    auto plain = kiosk.submit(R"({"a":2})");
+    std::vector<std::string> sent { receipt.id };
+    REQUIRE(kiosk.outbox->mark_sent(sent, static_cast<int64_t>(std::time(nullptr))));
+    for (int n = 0; n < 2; ++n) { // the hub has two pages of three
+        auto chunk = kiosk.outbox->next_chunk(static_cast<int64_t>(std::time(nullptr)), 1 << 20).value().value();
+        REQUIRE(kiosk.outbox->record_chunk(chunk.id, chunk.n, chunk.size, true));
+    }
+    auto queue = kiosk.ctl("queue");
+    REQUIRE(queue.exit_code == 0);
+    CHECK_THAT(queue.out, Catch::Contains("2/3 pièces envoyées"));
+    CHECK_THAT(kiosk.ctl("status").out, Catch::Contains("pages waiting: 1\n"));
+    CHECK(nlohmann::json::parse(kiosk.ctl("status --json").out)["pages_pending"] == 1);
+    auto json = nlohmann::json::parse(kiosk.ctl("queue --json").out);
+    REQUIRE(json.size() == 2);
+    for (auto& entry : json) {
+        bool with_pages = entry["receipt"] == receipt.code;
+        CHECK(entry["pages_total"] == (with_pages ? 3 : 0));
+        CHECK(entry["pages_sent"] == (with_pages ? 2 : 0));
+    }
+    CHECK_THAT(kiosk.ctl("receipt " + receipt.code).out, Catch::Contains(" : reçue\n2/3 pièces envoyées\n"));
+    CHECK(kiosk.ctl("receipt " + plain.code).out == plain.code + " : en attente d'envoi\n");
+}
+
 TEST_CASE("guichetctl sync-now sends to the hub and reports a dead link", "[ctl][net]")
 {
     Kiosk kiosk;

@@ -7,7 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <fstream>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace guichet;
 using namespace guichet::sync;
@@ -352,4 +357,201 @@ TEST_CASE("the heartbeat's rating window takes the newest days first", "[outbox]
     CHECK(recent[0].day == "2026-11-21");
     CHECK(recent[1].count == 2);
     CHECK(f.outbox->ratings_since("2026-11-15", 1).value().size() == 1);
+}
+
+// Issue 18: scanned pages, sealed one by one and stored with their submission, sent in chunks after it.
+
+namespace {
+
+std::vector<uint8_t> fake_jpeg(size_t size, uint8_t seed)
+{
+    std::vector<uint8_t> page(size);
+    for (size_t i = 0; i < size; ++i)
+        page[i] = static_cast<uint8_t>(seed + i * 7);
+    page[0] = 0xFF; // what a JPEG starts with
+    page[1] = 0xD8;
+    return page;
+}
+
+std::string hex_sha256(const std::vector<uint8_t>& bytes)
+{
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest {};
+    crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, digest.data(), digest.size());
+    return hex;
+}
+
+}
+
+TEST_CASE("scanned pages are sealed one by one with their submission and announced in its item", "[outbox][pages]")
+{
+    Fixture f;
+    std::string marker = "PAGE-MARKER-1234567";
+    auto first = fake_jpeg(5000, 1);
+    std::copy(marker.begin(), marker.end(), first.begin() + 100);
+    NewSubmission submission { "acte-naissance", 2, false, R"({"nom":"Dupont"})", { first, fake_jpeg(7000, 2), fake_jpeg(300, 3) } };
+    auto receipt = f.outbox->enqueue(submission, 1000);
+    REQUIRE(receipt);
+    CHECK(submission.pages.empty()); // wiped
+    CHECK_FALSE(test::any_file_contains(f.dir, marker));
+
+    auto due = f.outbox->due(1000, 10, 1 << 20);
+    REQUIRE(due);
+    REQUIRE(due->size() == 1);
+    auto& manifest = due->front().attachments;
+    REQUIRE(manifest.size() == 3);
+    CHECK(manifest[0].n == 0);
+    CHECK(manifest[2].n == 2);
+    CHECK(manifest[1].size == 7000 + crypto_box_SEALBYTES);
+
+    // Pages wait for their submission to be at the hub.
+    CHECK_FALSE(f.outbox->next_chunk(1000, 1 << 20).value());
+    std::vector<std::string> sent { receipt->id };
+    REQUIRE(f.outbox->mark_sent(sent, 1001));
+    auto chunk = f.outbox->next_chunk(1001, 1 << 20).value();
+    REQUIRE(chunk);
+    CHECK(chunk->id == receipt->id);
+    CHECK(chunk->n == 0);
+    CHECK(chunk->offset == 0);
+    CHECK(chunk->size == manifest[0].size);
+    CHECK(hex_sha256(chunk->bytes) == manifest[0].sha256);
+    CHECK(f.keys.open(chunk->bytes) == std::string(first.begin(), first.end()));
+}
+
+TEST_CASE("too many pages or a page too large refuse the submission and store nothing", "[outbox][pages]")
+{
+    Fixture f;
+    NewSubmission many { "p", 1, false, R"({"a":1})", std::vector<std::vector<uint8_t>>(protocol::max_attachments + 1, fake_jpeg(10, 1)) };
+    auto refused = f.outbox->enqueue(many, 1000);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message, Catch::Contains("too many pages"));
+    CHECK(many.pages.empty());
+    CHECK(many.answers_json.empty());
+
+    NewSubmission large { "p", 1, false, R"({"a":1})", { fake_jpeg(100, 1), fake_jpeg(protocol::max_attachment_bytes, 2) } };
+    refused = f.outbox->enqueue(large, 1000);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message, Catch::Contains("page 2 of the submission is too large"));
+    CHECK(large.pages.empty());
+    CHECK(f.outbox->counts()->queued == 0);
+    CHECK(f.outbox->entries().value().empty());
+}
+
+// Runs `body` in a child process with its own mount namespace, where `dir` is a tmpfs of `kib` KiB: a
+// real full disk (ENOSPC), without touching the machine's. Returns the child's exit code.
+int in_small_tmpfs(const std::filesystem::path& dir, int kib, const std::function<int()>& body)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        uid_t uid = getuid();
+        gid_t gid = getgid();
+        if (unshare(CLONE_NEWNS) != 0) {
+            // Not root: a user namespace of our own gives the right to mount there.
+            if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+                _exit(90);
+            std::ofstream("/proc/self/setgroups") << "deny";
+            std::ofstream("/proc/self/uid_map") << "0 " << uid << " 1";
+            std::ofstream("/proc/self/gid_map") << "0 " << gid << " 1";
+        }
+        mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+        std::string size = "size=" + std::to_string(kib) + "k";
+        if (mount("tmpfs", dir.c_str(), "tmpfs", 0, size.c_str()) != 0)
+            _exit(91);
+        _exit(body());
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+}
+
+TEST_CASE("a disk that fills while pages are stored says so and stores nothing of the submission", "[outbox][pages]")
+{
+    test::KeyPair keys;
+    auto dir = test::fresh_dir("full-disk");
+    // In the child, no Catch assertions: each check that fails exits with its own code.
+    int result = in_small_tmpfs(dir, 768, [&] {
+        OutboxSettings settings { dir / "outbox.sqlite", "mairie-01", keys.public_key };
+        auto outbox = Outbox::open(settings);
+        if (!outbox)
+            return 1;
+        NewSubmission small { "p", 1, false, R"({"a":1})", { fake_jpeg(1000, 1) } };
+        auto kept = (*outbox)->enqueue(small, 1000);
+        if (!kept)
+            return 2;
+        // Two pages fit, the third does not: the first two must not stay either.
+        NewSubmission large { "p", 1, false, R"({"a":1})", { fake_jpeg(300 * 1024, 1), fake_jpeg(300 * 1024, 2), fake_jpeg(300 * 1024, 3) } };
+        auto refused = (*outbox)->enqueue(large, 1000);
+        if (refused)
+            return 3;
+        std::fprintf(stderr, "full disk: %s\n", refused.error().message.c_str());
+        if (!refused.error().message.starts_with("cannot store the submission: the kiosk's disk is full"))
+            return 4;
+        if (!large.pages.empty() || !large.answers_json.empty())
+            return 5;
+        outbox->reset();
+        outbox = Outbox::open(settings);
+        if (!outbox)
+            return 6;
+        auto counts = (*outbox)->counts();
+        if (!counts || counts->queued != 1 || counts->pages_pending != 1)
+            return 7;
+        if (!(*outbox)->find_by_receipt(kept->code).value_or(std::nullopt))
+            return 8;
+        return 0;
+    });
+    CHECK(result == 0);
+}
+
+TEST_CASE("pages go in chunks, resume at the acknowledged offset after a reopen, and keep their bytes until all are sent", "[outbox][pages]")
+{
+    Fixture f; // retention: 3600 s
+    NewSubmission submission { "p", 1, false, R"({"a":1})", { fake_jpeg(1000, 1), fake_jpeg(500, 2) } };
+    auto receipt = f.outbox->enqueue(submission, 1000).value();
+    std::vector<std::string> sent { receipt.id };
+    REQUIRE(f.outbox->mark_sent(sent, 1000));
+    CHECK(f.outbox->counts()->pages_pending == 2);
+
+    auto chunk = f.outbox->next_chunk(1000, 400).value().value();
+    CHECK(chunk.bytes.size() == 400);
+    REQUIRE(f.outbox->record_chunk(chunk.id, chunk.n, 400, false));
+    f.reopen(); // as after a kill -9: the acknowledged offset survives
+    chunk = f.outbox->next_chunk(1000, 400).value().value();
+    CHECK(chunk.n == 0);
+    CHECK(chunk.offset == 400);
+    REQUIRE(f.outbox->record_chunk(chunk.id, 0, chunk.size, true));
+    auto entry = f.outbox->find_by_receipt(receipt.code).value().value();
+    CHECK(entry.pages_total == 2);
+    CHECK(entry.pages_sent == 1);
+
+    // Retention has long passed, but page 1 is not at the hub: nothing is purged.
+    CHECK(f.outbox->purge_acknowledged(1000 + 10 * 3600).value() == 0);
+    chunk = f.outbox->next_chunk(1000, 4000).value().value();
+    CHECK(chunk.n == 1);
+    CHECK(chunk.bytes.size() == static_cast<size_t>(chunk.size));
+
+    // Refused hashes: back to 0 each time, held at the fifth in a row, requeued by the technician.
+    for (int i = 1; i < max_page_refusals; ++i)
+        CHECK(f.outbox->restart_page(chunk.id, 1, "refused").value() == i);
+    CHECK(f.outbox->next_chunk(1000, 4000).value()->offset == 0);
+    CHECK(f.outbox->restart_page(chunk.id, 1, "page 2 refused 5 times").value() == max_page_refusals);
+    CHECK_FALSE(f.outbox->next_chunk(1000, 4000).value());
+    CHECK(f.outbox->find_by_receipt(receipt.code).value()->last_error == "page 2 refused 5 times");
+    CHECK(f.outbox->requeue(receipt.code, 1000).value());
+    chunk = f.outbox->next_chunk(1000, 4000).value().value();
+
+    // A page the hub does not know waits for its next attempt.
+    REQUIRE(f.outbox->retry_page_later(chunk.id, 1, 5000, "the hub does not know page 2"));
+    CHECK_FALSE(f.outbox->next_chunk(4999, 4000).value());
+    CHECK(f.outbox->next_attempt_at().value() == 5000);
+    REQUIRE(f.outbox->next_chunk(5000, 4000).value());
+
+    REQUIRE(f.outbox->record_chunk(chunk.id, 1, chunk.size, true));
+    CHECK(f.outbox->find_by_receipt(receipt.code).value()->pages_sent == 2);
+    CHECK(f.outbox->counts()->pages_pending == 0);
+    CHECK(f.outbox->purge_acknowledged(1000 + 10 * 3600).value() == 1);
+    auto db = Database::open(f.dir / "outbox.sqlite");
+    auto kept = db->prepare("SELECT COUNT(*) FROM attachments WHERE sealed IS NOT NULL");
+    REQUIRE(kept->step().value());
+    CHECK(kept->int64(0) == 0);
 }

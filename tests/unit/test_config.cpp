@@ -37,6 +37,7 @@ TEST_CASE("the shipped sample configuration parses and states the defaults", "[c
     CHECK(sample->ui.theme == defaults.ui.theme);
     CHECK(sample->storage.staff == defaults.storage.staff);
     CHECK(sample->sync.heartbeat_interval_s == defaults.sync.heartbeat_interval_s);
+    CHECK(sample->sync.chunk_kib == defaults.sync.chunk_kib);
     CHECK(sample->content.packs_dir == defaults.content.packs_dir);
     CHECK(sample->content.channel == defaults.content.channel);
     CHECK(sample->content.signing_keys.empty());
@@ -102,6 +103,7 @@ TEST_CASE("bad configurations are refused with a message naming the key", "[conf
         { "[session]\nidel_timeout_s = 60\n", "unknown key 'session.idel_timeout_s'" },
         { "[sesion]\nidle_timeout_s = 60\n", "unknown section or key 'sesion'" },
         { "[session]\nwarning_s = 5\n", "'session.warning_s' must be between 20 and 600 (got 5)" },
+        { "[sync]\nchunk_kib = 512\n", "'sync.chunk_kib' must be between 4 and 256 (got 512)" },
         { "[session]\nwarning_s = \"30\"\n", "'session.warning_s' must be a whole number" },
         { "[session]\nmax_extensions = 3\n", "'session.max_extensions' must be 0 (unlimited) or at least 10" },
         { "[display]\nfullscreen = 1\n", "'display.fullscreen' must be true or false" },
