@@ -91,6 +91,12 @@ const std::set<std::string, std::less<>> field_error_codes { "required", "too_lo
     "invalid_tax_number", "invalid_iban", "iban_check", "too_few_selected", "too_many_selected", "consent_required",
     "choose_commune" };
 
+// A document step's texts (issue 18), as the other limits in procedure.h: what is accepted is shown under
+// the title and spoken, the voice's guidance is spoken while the citizen places the page, so each is a
+// sentence or two.
+constexpr TextLimit document_accepted_limit { 300, "what a document step accepts" };
+constexpr TextLimit document_voice_limit { 300, "a document step's voice text" };
+
 // Walks one file's JSON, collecting problems at their JSON paths.
 class Reader {
 public:
@@ -392,6 +398,29 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
     return field;
 }
 
+DocumentSpec read_document(Reader& reader, const json& object, const std::string& path)
+{
+    DocumentSpec document;
+    if (!object.is_object()) {
+        reader.problem(path, "must be an object with 'accepted', and optionally 'voice', 'min_pages', 'max_pages', "
+                             "'required' and 'color'");
+        return document;
+    }
+    reader.only_keys(object, path, { "accepted", "voice", "min_pages", "max_pages", "required", "color" });
+    document.accepted = reader.text(object, path, "accepted", true, document_accepted_limit);
+    document.voice = reader.text(object, path, "voice", false, document_voice_limit);
+    if (auto pages = reader.integer(object, path, "min_pages", false, 1, max_document_pages))
+        document.min_pages = static_cast<int>(*pages);
+    // Without max_pages the step takes exactly min_pages: "min_pages": 2 alone means a two-page document,
+    // not a contradiction with a default of 1.
+    document.max_pages = document.min_pages;
+    if (auto pages = reader.integer(object, path, "max_pages", false, document.min_pages, max_document_pages))
+        document.max_pages = static_cast<int>(*pages);
+    document.required = reader.boolean(object, path, "required").value_or(true);
+    document.color = reader.boolean(object, path, "color").value_or(false);
+    return document;
+}
+
 std::optional<Expression> read_condition(Reader& reader, const json& object, const std::string& path)
 {
     auto text = reader.string(object, path, "show_if", false);
@@ -422,10 +451,15 @@ Step read_step(Reader& reader, const json& object, const std::string& path)
         reader.only_keys(object, path, { "id", "kind", "title", "text", "help", "show_if", "field" });
         if (auto* field = reader.member(object, path, "field", true))
             step.field = read_field(reader, *field, path + ".field");
+    } else if (kind == "document") {
+        step.kind = StepKind::Document;
+        reader.only_keys(object, path, { "id", "kind", "title", "text", "help", "show_if", "document" });
+        if (auto* document = reader.member(object, path, "document", true))
+            step.document = read_document(reader, *document, path + ".document");
     } else if (kind == "info") {
         reader.only_keys(object, path, { "id", "kind", "title", "text", "help", "show_if" });
     } else if (kind) {
-        reader.problem(path + ".kind", "unknown step kind '" + shown(*kind) + "' (info or question)");
+        reader.problem(path + ".kind", "unknown step kind '" + shown(*kind) + "' (info, question or document)");
     }
     step.title = reader.text(object, path, "title", true, step_title_limit);
     step.text = reader.text(object, path, "text", step.kind == StepKind::Info, paragraph_limit);
@@ -437,11 +471,15 @@ Step read_step(Reader& reader, const json& object, const std::string& path)
 // [SECTION] cross-checks
 
 // A condition may read only earlier questions, and may compare a choice with one of its values only.
+// A document step has no value a condition could read (its pages are sealed images), so naming one gets
+// its own message rather than "not an earlier question", which would puzzle an author who sees the step.
 void check_condition(Reader& reader, const Expression& condition, const std::string& path,
-    const std::map<std::string, const Step*, std::less<>>& earlier_questions)
+    const std::map<std::string, const Step*, std::less<>>& earlier_questions, const std::set<std::string, std::less<>>& documents)
 {
     for (auto& name : condition.names()) {
-        if (!earlier_questions.contains(name))
+        if (documents.contains(name))
+            reader.problem(path, "'" + shown(name) + "' is a document step: a condition cannot read a scanned document");
+        else if (!earlier_questions.contains(name))
             reader.problem(path, "'" + shown(name) + "' is not an earlier question");
     }
     for (auto& [name, literal] : condition.compared_strings()) {
@@ -461,6 +499,11 @@ void check_condition(Reader& reader, const Expression& condition, const std::str
 void check_steps(Reader& reader, const Procedure& procedure)
 {
     std::map<std::string, const Step*, std::less<>> earlier_questions;
+    std::set<std::string, std::less<>> documents; // every document step's id, earlier or later
+    for (auto& step : procedure.steps) {
+        if (step.kind == StepKind::Document && !step.id.empty())
+            documents.insert(step.id);
+    }
     std::set<std::string> ids;
     bool any_question = false;
     for (size_t i = 0; i < procedure.steps.size(); ++i) {
@@ -469,17 +512,18 @@ void check_steps(Reader& reader, const Procedure& procedure)
         if (!step.id.empty() && !ids.insert(step.id).second)
             reader.problem(at + ".id", "'" + shown(step.id) + "' is the id of an earlier step");
         if (step.show_if)
-            check_condition(reader, *step.show_if, at + ".show_if", earlier_questions);
+            check_condition(reader, *step.show_if, at + ".show_if", earlier_questions, documents);
         if (step.kind == StepKind::Question) {
             any_question = true;
             earlier_questions[step.id] = &step;
         }
     }
+    // A document alone is not enough: the agent needs at least one answer to know whose pages they are.
     if (!any_question)
         reader.problem("$.steps", "a procedure needs at least one question");
     for (size_t i = 0; i < procedure.outcomes.size(); ++i) {
         if (auto& condition = procedure.outcomes[i].show_if)
-            check_condition(reader, *condition, index_path("$", "outcomes", i) + ".show_if", earlier_questions);
+            check_condition(reader, *condition, index_path("$", "outcomes", i) + ".show_if", earlier_questions, documents);
     }
 }
 

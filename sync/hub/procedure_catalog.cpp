@@ -49,11 +49,17 @@ std::string procedure_labels_json(const Procedure& definition)
             question["consent"] = french(step.field.consent_label);
         questions.push_back(std::move(question));
     }
+    // A document step's pages arrive under its id (answers[id].pages): its title names them in the back office.
+    ordered documents = ordered::object();
+    for (auto& step : definition.steps) {
+        if (step.kind == StepKind::Document)
+            documents[step.id] = french(step.title);
+    }
     ordered outcomes = ordered::object();
     for (auto& outcome : definition.outcomes)
         outcomes[outcome.id] = french(outcome.title);
     ordered labels { { "id", definition.id }, { "version", definition.version }, { "title", french(definition.title) },
-        { "questions", std::move(questions) }, { "outcomes", std::move(outcomes) } };
+        { "questions", std::move(questions) }, { "documents", std::move(documents) }, { "outcomes", std::move(outcomes) } };
     return labels.dump(-1, ' ', false, ordered::error_handler_t::replace);
 }
 

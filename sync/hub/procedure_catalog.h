@@ -22,7 +22,8 @@ class Store;
 
 // The labels of one procedure version, as GET /office/api/procedures/{id}/{version} serves them:
 // {"id","version","title","questions":[{"id","title","type"[,"options":{value:label}][,"unit"][,"consent"]}],
-//  "outcomes":{id:title}}, in French (else whatever language the file has). Types are the procedure
+//  "documents":{id:title},"outcomes":{id:title}}, in French (else whatever language the file has). "documents"
+// names each document step, whose scanned pages the submission lists under that id. Types are the procedure
 // format's names (text, number, date, choice, multi_choice, yes_no, consent, address); yes_no
 // questions carry the options {"yes":"Oui","no":"Non"}.
 std::string procedure_labels_json(const Procedure& definition);

@@ -11,7 +11,10 @@ key Tab
 key Tab
 expect-focus catalog.previous
 key Return
+# The last page ends with the housing certificate (category "other"); the benefits card is just before it.
 key Shift+Tab
+key Shift+Tab
+expect-focus procedure.housing-certificate
 key Shift+Tab
 expect-focus procedure.benefits-precheck
 key Return

@@ -34,7 +34,7 @@ TEST_CASE("Procedure catalog: the shipped procedures load and give French labels
     REQUIRE(catalog);
     INFO((catalog->problems().empty() ? "" : catalog->problems().front()));
     CHECK(catalog->problems().empty());
-    CHECK(catalog->entries().size() == 5);
+    CHECK(catalog->entries().size() == 6);
     auto* entry = catalog->find("change-of-address", 1);
     REQUIRE(entry);
     CHECK(catalog->latest("change-of-address") == entry);
@@ -55,6 +55,7 @@ TEST_CASE("Procedure catalog: the shipped procedures load and give French labels
     CHECK(children["title"].get<std::string>().starts_with("Des enfants de moins de 18 ans déménagent-ils avec vous"));
     CHECK(children["options"] == nlohmann::json { { "yes", "Oui" }, { "no", "Non" } });
     CHECK(labels["outcomes"].is_object());
+    CHECK(labels["documents"] == nlohmann::json::object()); // no document step
 
     auto appointment = nlohmann::json::parse(procedure_labels_json(*catalog->latest("adviser-appointment")->procedure));
     auto topic = question(appointment, "topic");
@@ -70,6 +71,24 @@ TEST_CASE("Procedure catalog: the shipped procedures load and give French labels
     CHECK(*again == procedure_labels_json(*entry->procedure));
     CHECK_FALSE(procedure_labels_json(std::string_view("not json")));
     CHECK_FALSE(procedure_labels_json(std::string_view(R"({"id":"x"})")));
+}
+
+TEST_CASE("Procedure catalog: a document step is not a question, its title names its pages", "[hub][office][document]")
+{
+    auto catalog = ProcedureCatalog::load(procedures_dir / "housing-certificate.json");
+    REQUIRE(catalog);
+    INFO((catalog->problems().empty() ? "" : catalog->problems().front()));
+    auto* entry = catalog->latest("housing-certificate");
+    REQUIRE(entry);
+    auto labels = nlohmann::json::parse(procedure_labels_json(*entry->procedure));
+    CHECK(labels["documents"] == nlohmann::json { { "host_proof", "Le justificatif de domicile de votre hébergeant" } });
+    REQUIRE(labels["questions"].size() == 2);
+    CHECK(labels["questions"][0]["id"] == "host_name");
+    CHECK(labels["questions"][1]["id"] == "hosted_since");
+    // The stored definition gives the same labels, documents included.
+    auto again = procedure_labels_json(std::string_view(entry->definition_json));
+    REQUIRE(again);
+    CHECK(*again == procedure_labels_json(*entry->procedure));
 }
 
 TEST_CASE("Procedure catalog: every version is remembered once, a repeated version is a problem", "[hub][office]")

@@ -511,7 +511,7 @@ tap id:welcome.start
 expect-screen catalog
 )",
         kiosk.shots("usb-pack"));
-    CHECK(kiosk.app->catalog().procedures.size() == 5);
+    CHECK(kiosk.app->catalog().procedures.size() == 6);
 
     fs::remove_all(work / "usb" / "STICK" / "pack");
     REQUIRE(hub_tool("pack build " + (work / "good").string() + " --key " + (work / "pack.key").string()

@@ -49,7 +49,7 @@ void require_refused(PackStore& store, const fs::path& folder, Refusal refusal, 
     CHECK(test::active_version(store) == 1);
     CHECK(store.status().highest_accepted == 1);
     CHECK(store.active_assets_dir() == assets_before);
-    CHECK(load_catalog(store.active_assets_dir() / "procedures", {}).procedures.size() == 5);
+    CHECK(load_catalog(store.active_assets_dir() / "procedures", {}).procedures.size() == 6);
     CHECK(fs::is_empty(store.settings().dir / "staging"));
 }
 
@@ -128,7 +128,7 @@ TEST_CASE("a pack folder from a USB stick installs and the kiosk reads its conte
     auto assets = store->active_assets_dir();
     CHECK(assets.string().starts_with(rig.packs.string()));
     auto catalog = load_catalog(assets / "procedures", {});
-    CHECK(catalog.procedures.size() == 5);
+    CHECK(catalog.procedures.size() == 6);
     CHECK(catalog.problems.empty());
     for (auto& entry : fs::recursive_directory_iterator(rig.source)) {
         if (entry.is_regular_file())

@@ -154,7 +154,7 @@ TEST_CASE("an update through a real hub downloads only the changed file", "[net]
     CHECK(first.active_version == 1);
     CHECK(first.files_downloaded == static_cast<int>(rig.published().manifest.files.size()));
     CHECK(first.body_bytes == rig.published().manifest.total_bytes() + rig.published_manifest().size());
-    CHECK(load_catalog(store->active_assets_dir() / "procedures", {}).procedures.size() == 5);
+    CHECK(load_catalog(store->active_assets_dir() / "procedures", {}).procedures.size() == 6);
     CHECK(client.last_report()->outcome == UpdateOutcome::Installed);
 
     auto unchanged = client.check_and_update();
@@ -245,7 +245,7 @@ TEST_CASE("a download cut short is refused and the running pack stays", "[net][p
         CHECK(test::active_version(*store) == 1);
         CHECK(store->status().highest_accepted == 1);
         CHECK(fs::is_empty(rig.packs / "incoming"));
-        CHECK(load_catalog(store->active_assets_dir() / "procedures", {}).procedures.size() == 5);
+        CHECK(load_catalog(store->active_assets_dir() / "procedures", {}).procedures.size() == 6);
     }
     CHECK(truncated >= 1);
 

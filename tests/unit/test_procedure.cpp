@@ -280,7 +280,7 @@ TEST_CASE("a NUL or a newline in a file's text is escaped in the message, which 
     object["steps"][1]["kind"] = "line one\nline two";
     auto kind = to_string(parse_procedure(object, testing::french_only(), "move.json").problems.front());
     CHECK(kind.find('\n') == std::string::npos);
-    CHECK_THAT(kind, Catch::Contains("unknown step kind 'line one\\nline two' (info or question)"));
+    CHECK_THAT(kind, Catch::Contains("unknown step kind 'line one\\nline two' (info, question or document)"));
 }
 
 TEST_CASE("a procedure file too large or nested too deeply is refused before a tree is built", "[procedure][limits]")
@@ -366,5 +366,182 @@ TEST_CASE("shipped procedures: retention_days agrees with the retention text", "
         INFO(text);
         REQUIRE(said);
         CHECK(*said == *procedure->retention_days);
+    }
+}
+
+// Issue 18: a document step, what the citizen scans.
+namespace {
+
+json document_step(json document)
+{
+    return json { { "id", "proof" }, { "kind", "document" }, { "title", { { "fr", "Justificatif de domicile" } } },
+        { "document", std::move(document) } };
+}
+
+json accepted_text() { return json { { "fr", "Une facture de moins de 3 mois" } }; }
+
+// The fixture with `step` added at the end.
+json with_document(json step)
+{
+    auto object = testing::fixture_procedure_json();
+    object["steps"].push_back(std::move(step));
+    return object;
+}
+
+}
+
+TEST_CASE("a document step parses with its defaults and with every key", "[procedure][document]")
+{
+    auto plain = parse_procedure(with_document(document_step({ { "accepted", accepted_text() } })), testing::french_only());
+    INFO(describe(problems_of(with_document(document_step({ { "accepted", accepted_text() } })))));
+    REQUIRE(plain.procedure);
+    auto& step = plain.procedure->steps.back();
+    CHECK(step.kind == StepKind::Document);
+    CHECK(localized(step.document.accepted, "fr") == "Une facture de moins de 3 mois");
+    CHECK(step.document.voice.empty());
+    CHECK(step.document.min_pages == 1);
+    CHECK(step.document.max_pages == 1);
+    CHECK(step.document.required);
+    CHECK_FALSE(step.document.color);
+
+    auto full = with_document(document_step({ { "accepted", accepted_text() }, { "voice", { { "fr", "Posez la page." } } },
+        { "min_pages", 2 }, { "max_pages", 10 }, { "required", false }, { "color", true } }));
+    full["steps"].back()["text"] = { { "fr", "Posez la page sur la vitre." } };
+    full["steps"].back()["help"] = { { "fr", "Deux pages." } };
+    full["steps"].back()["show_if"] = "children == 'yes'";
+    auto parsed = parse_procedure(full, testing::french_only());
+    INFO(describe(problems_of(full)));
+    REQUIRE(parsed.procedure);
+    auto& document = parsed.procedure->steps.back().document;
+    CHECK(localized(document.voice, "fr") == "Posez la page.");
+    CHECK(document.min_pages == 2);
+    CHECK(document.max_pages == 10);
+    CHECK_FALSE(document.required);
+    CHECK(document.color);
+    CHECK(parsed.procedure->steps.back().show_if);
+    CHECK(localized(parsed.procedure->steps.back().text, "fr") == "Posez la page sur la vitre.");
+}
+
+TEST_CASE("min_pages alone is the exact page count", "[procedure][document]")
+{
+    auto parsed = parse_procedure(with_document(document_step({ { "accepted", accepted_text() }, { "min_pages", 3 } })),
+        testing::french_only());
+    REQUIRE(parsed.procedure);
+    CHECK(parsed.procedure->steps.back().document.min_pages == 3);
+    CHECK(parsed.procedure->steps.back().document.max_pages == 3);
+}
+
+TEST_CASE("a document step's shape problems are reported with their path", "[procedure][document]")
+{
+    auto lines_with = [](json step) { return problems_of(with_document(std::move(step))); };
+    auto missing = json { { "id", "proof" }, { "kind", "document" }, { "title", { { "fr", "Justificatif" } } } };
+    CHECK(has_problem(lines_with(missing), "$.steps[5]", "missing key 'document'"));
+    CHECK(has_problem(lines_with(document_step("a bill")), "$.steps[5].document", "must be an object with 'accepted'"));
+    CHECK(has_problem(lines_with(document_step(json::object())), "$.steps[5].document", "missing key 'accepted'"));
+    CHECK(has_problem(lines_with(document_step({ { "accepted", "une facture" } })), "$.steps[5].document.accepted",
+        "must be a localized text"));
+    CHECK(has_problem(lines_with(document_step({ { "accepted", accepted_text() }, { "resolution", 300 } })),
+        "$.steps[5].document", "unknown key 'resolution'"));
+    auto with_field = document_step({ { "accepted", accepted_text() } });
+    with_field["field"] = { { "type", "yes_no" } };
+    CHECK(has_problem(lines_with(with_field), "$.steps[5]", "unknown key 'field'"));
+    auto question_with_document = json { { "id", "q" }, { "kind", "question" }, { "title", { { "fr", "Q" } } },
+        { "field", { { "type", "yes_no" } } }, { "document", { { "accepted", accepted_text() } } } };
+    CHECK(has_problem(lines_with(question_with_document), "$.steps[5]", "unknown key 'document'"));
+    CHECK(has_problem(lines_with(document_step({ { "accepted", accepted_text() }, { "required", "yes" } })),
+        "$.steps[5].document.required", "must be true or false"));
+    CHECK(has_problem(lines_with(document_step({ { "accepted", accepted_text() }, { "color", 1 } })),
+        "$.steps[5].document.color", "must be true or false"));
+    CHECK(has_problem(lines_with(document_step({ { "accepted", accepted_text() }, { "voice", "Posez la page" } })),
+        "$.steps[5].document.voice", "must be a localized text"));
+}
+
+TEST_CASE("a document step's page counts are bounded", "[procedure][document]")
+{
+    auto lines_with = [](json document) {
+        document["accepted"] = accepted_text();
+        return problems_of(with_document(document_step(std::move(document))));
+    };
+    CHECK(lines_with({ { "min_pages", 1 }, { "max_pages", 10 } }).empty());
+    CHECK(has_problem(lines_with({ { "min_pages", 0 } }), "$.steps[5].document.min_pages", "0 is outside 1..10"));
+    CHECK(has_problem(lines_with({ { "min_pages", 11 } }), "$.steps[5].document.min_pages", "11 is outside 1..10"));
+    CHECK(has_problem(lines_with({ { "max_pages", 11 } }), "$.steps[5].document.max_pages", "11 is outside 1..10"));
+    CHECK(has_problem(lines_with({ { "min_pages", 3 }, { "max_pages", 2 } }), "$.steps[5].document.max_pages",
+        "2 is outside 3..10"));
+    CHECK(has_problem(lines_with({ { "max_pages", 2.5 } }), "$.steps[5].document.max_pages", "must be an integer"));
+    CHECK(has_problem(lines_with({ { "min_pages", "2" } }), "$.steps[5].document.min_pages", "must be an integer"));
+}
+
+TEST_CASE("a document step's texts are translated and bounded like every text", "[procedure][document]")
+{
+    auto object = with_document(document_step({ { "accepted", accepted_text() }, { "voice", { { "fr", "Posez la page." } } } }));
+    object["languages"] = { "fr", "en" };
+    auto lines = problems_of(object, { .languages = { "fr", "en" } });
+    INFO(describe(lines));
+    CHECK(has_problem(lines, "$.steps[5].document.accepted", "missing the 'en' translation"));
+    CHECK(has_problem(lines, "$.steps[5].document.voice", "missing the 'en' translation"));
+
+    auto limited = [](std::string_view key, size_t length) {
+        auto document = json { { "accepted", accepted_text() } };
+        document[std::string(key)] = { { "fr", std::string(length, 'a') } };
+        return problems_of(with_document(document_step(document)));
+    };
+    CHECK(limited("accepted", 300).empty());
+    CHECK(has_problem(limited("accepted", 301), "$.steps[5].document.accepted.fr",
+        "is 301 characters long; what a document step accepts may have at most 300"));
+    CHECK(limited("voice", 300).empty());
+    CHECK(has_problem(limited("voice", 301), "$.steps[5].document.voice.fr",
+        "is 301 characters long; a document step's voice text may have at most 300"));
+}
+
+TEST_CASE("a condition cannot read a document step", "[procedure][document]")
+{
+    auto object = testing::fixture_procedure_json();
+    object["steps"][2] = document_step({ { "accepted", accepted_text() } });
+    object["steps"][3]["show_if"] = "proof == 'yes'";
+    object["outcomes"][0]["show_if"] = "proof == 'x'";
+    auto lines = problems_of(object);
+    INFO(describe(lines));
+    CHECK(has_problem(lines, "$.steps[3].show_if", "'proof' is a document step: a condition cannot read a scanned document"));
+    CHECK(has_problem(lines, "$.outcomes[0].show_if", "'proof' is a document step"));
+    CHECK_FALSE(has_problem(lines, "$.steps[3].show_if", "not an earlier question"));
+
+    // Nor a later one: the message is the same, not "not an earlier question".
+    auto later = with_document(document_step({ { "accepted", accepted_text() } }));
+    later["steps"][4]["show_if"] = "proof == 'yes'";
+    CHECK(has_problem(problems_of(later), "$.steps[4].show_if", "'proof' is a document step"));
+}
+
+TEST_CASE("a document step may itself be conditional, and ids stay unique across kinds", "[procedure][document]")
+{
+    auto step = document_step({ { "accepted", accepted_text() } });
+    step["show_if"] = "children == 'yes'";
+    CHECK(problems_of(with_document(step)).empty());
+    step["id"] = "name";
+    CHECK(has_problem(problems_of(with_document(step)), "$.steps[5].id", "'name' is the id of an earlier step"));
+}
+
+TEST_CASE("a procedure with documents but no question is refused", "[procedure][document]")
+{
+    auto object = testing::fixture_procedure_json();
+    object["steps"] = json::array({ object["steps"][0], document_step({ { "accepted", accepted_text() } }) });
+    object.erase("outcomes");
+    CHECK(has_problem(problems_of(object), "$.steps", "at least one question"));
+}
+
+TEST_CASE("the shipped housing certificate asks for a required one-to-two-page document", "[procedure][document]")
+{
+    auto parsed = load_procedure_file(GUICHET_SOURCE_DIR "/assets/procedures/housing-certificate.json", {});
+    REQUIRE(parsed.problems.empty());
+    REQUIRE(parsed.procedure);
+    auto* step = parsed.procedure->find_step("host_proof");
+    REQUIRE(step);
+    CHECK(step->kind == StepKind::Document);
+    CHECK(step->document.min_pages == 1);
+    CHECK(step->document.max_pages == 2);
+    CHECK(step->document.required);
+    for (auto language : { "fr", "en", "pt", "es" }) {
+        CHECK(step->document.accepted.contains(language));
+        CHECK(step->document.voice.contains(language));
     }
 }
