@@ -33,6 +33,7 @@ struct DocumentView {
     int replacing = -1;      // the page being scanned again, or -1: a new page
     std::string problem;     // the last scan's failure ("no_scanner", "lost", …; strings "scan.problem.*"), empty when none
     int scanned = 0;         // pages scanned since the step appeared: the voice says each one once
+    int last_page = 0;       // the page the last scan gave (1, 2, …)
     std::vector<Preview> previews; // one per page of the current step, in order
 };
 

@@ -638,8 +638,8 @@ void StepScreen::draw_document(FrameContext& context, const Step& step, float wi
     } else if (!view->problem.empty()) {
         status = context.tr("scan.problem." + view->problem);
         color = "error";
-    } else if (view->scanned > 0 && count > 0) {
-        status = format_text(context.tr("scan.done"), { { "page", std::to_string(count) } });
+    } else if (view->scanned > 0 && count > 0 && view->last_page <= count) {
+        status = format_text(context.tr("scan.done"), { { "page", std::to_string(view->last_page) } });
     }
     if (!status.empty()) {
         widgets::paragraph(ui, "scan.status", status, width, Align::Center, color);

@@ -2,7 +2,7 @@
 # Runs a guichet command against a local guichet-hub on 127.0.0.1, so the whole loop works on one
 # machine: the administration's key pair, an enrolled kiosk, a back-office agent, the hub serving
 # (with the shipped procedures' labels), and a kiosk configuration that points at it. The hub stops
-# when the command ends.
+# when the command ends. A scanner for document steps: SANE's test backend (SANE_CONFIG_DIR=STATE_DIR/sane).
 #   scripts/with-local-hub.sh BUILD_DIR STATE_DIR PROGRAM [ARGS...]   (runs PROGRAM --config STATE_DIR/guichet.toml ARGS...)
 #   scripts/with-local-hub.sh BUILD_DIR STATE_DIR --serve             (serves until interrupted: for the back office)
 # GUICHET_HUB_PORT chooses the hub's port (default: any free one).
@@ -49,7 +49,27 @@ staff = "$state/staff.sqlite"
 
 [staff]
 usb_dir = "$state/usb"
+
+# Document steps scan through SANE; here its test backend, a virtual flatbed drawing a test pattern.
+[scanner]
+device = "test:0"
 TOML
+# SANE's test backend only (a real kiosk's SANE_CONFIG_DIR is /etc/sane.d), with a glass an A4 page fits on.
+mkdir -p "$state/sane"
+echo test > "$state/sane/dll.conf"
+cat > "$state/sane/test.conf" <<CONF
+number_of_devices 1
+mode Gray
+test-picture "Color pattern"
+geometry_min 0.0
+geometry_max 300.0
+geometry_quant 1.0
+tl_x 0.0
+tl_y 0.0
+br_x 210.0
+br_y 297.0
+CONF
+export SANE_CONFIG_DIR="$state/sane"
 # Demonstration PINs for the staff screens (hold the top-right corner, or Ctrl+Alt+S).
 ctl=$build/kiosk/ctl/guichetctl
 if [ -x "$ctl" ] && [ ! -s "$state/staff.sqlite" ]; then

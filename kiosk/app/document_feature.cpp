@@ -109,8 +109,10 @@ void DocumentFeature::scan(int replace)
                 return;
             }
             auto* journey = m_journey.journey();
-            if (journey && journey->add_page(std::move(*outcome->page), outcome->replace))
+            if (journey && journey->add_page(std::move(*outcome->page), outcome->replace)) {
                 ++m_view.scanned;
+                m_view.last_page = outcome->replace >= 0 ? outcome->replace + 1 : static_cast<int>(journey->pages(journey->step().id).size());
+            }
         });
 }
 

@@ -2,6 +2,7 @@
 // real app from the welcome screen to the receipt, and the outbox then holds exactly one submission,
 // sealed to the administration's key, whose answers are the ones given. A broken procedure file is
 // skipped while the others stay usable.
+#include "devices/jpeg.h"
 #include "kiosk_fixture.h"
 
 #include <catch2/catch.hpp>
@@ -123,6 +124,13 @@ const std::map<std::string, Expected, std::less<>>& expectations()
                 // Typed for "something else", then the problem changed to a street light; the optional
                 // detail was left empty, so it is not submitted either.
                 .hidden = { "problem_other", "description" } } },
+        { "housing-certificate",
+            { .values = {
+                  { "host_name", "Yvonne Le Goff" },
+                  { "hosted_since", "2024-09-01" },
+              },
+                // The scanned pages: listed with their hashes (checked against the sealed pages below).
+                .present = { "host_proof" } } },
         { "benefits-precheck",
             { .values = {
                   { "age", 34 },
@@ -271,13 +279,50 @@ TEST_CASE("a procedure script completes its journey and queues one sealed submis
         INFO("hidden or skipped question " << id);
         CHECK_FALSE(answers.contains(id));
     }
+    // Scanned pages (issue 18): the batch item announces them; each, sealed on its own, opens to the JPEG
+    // whose hash the sealed answers list, and decodes to an A4 page at the scanner's resolution.
+    std::vector<json> listed;
+    for (auto& [id, value] : answers.items()) {
+        if (value.is_object() && value.contains("pages"))
+            listed.insert(listed.end(), value.at("pages").begin(), value.at("pages").end());
+    }
+    CHECK(item.attachments.size() == listed.size());
+    if (name.procedure == "housing-certificate")
+        CHECK(listed.size() == 2);
+    if (!listed.empty()) {
+        std::vector<std::string> sent { item.id };
+        REQUIRE(outbox->mark_sent(sent, static_cast<int64_t>(std::time(nullptr))));
+        for (auto& page : listed) {
+            auto chunk = outbox->next_chunk(static_cast<int64_t>(std::time(nullptr)) + 60, 4 << 20);
+            REQUIRE(chunk);
+            REQUIRE(*chunk);
+            auto& whole = **chunk;
+            CHECK(whole.n == page.at("n").get<int>());
+            REQUIRE(whole.offset == 0);
+            REQUIRE(static_cast<int64_t>(whole.bytes.size()) == whole.size);
+            auto jpeg = keys.open(whole.bytes);
+            std::array<unsigned char, crypto_hash_sha256_BYTES> digest {};
+            crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(jpeg.data()), jpeg.size());
+            std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex {};
+            sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+            CHECK(page.at("sha256") == std::string(hex.data()));
+            CHECK(page.at("bytes") == jpeg.size());
+            auto image = devices::decode_jpeg(std::span(reinterpret_cast<const uint8_t*>(jpeg.data()), jpeg.size()));
+            REQUIRE(image);
+            CHECK(image->width == page.at("width").get<int>());
+            CHECK(image->height == page.at("height").get<int>());
+            CHECK(image->width == 1240); // A4 at 150 dpi
+            CHECK(image->height == 1754);
+            REQUIRE(outbox->record_chunk(whole.id, whole.n, whole.size, true));
+        }
+    }
     // Nothing but the questions of the file: info steps have no answer.
     for (auto& [id, value] : answers.items()) {
         INFO("submitted " << id);
         auto& steps = procedure_file.at("steps");
         auto step = std::find_if(steps.begin(), steps.end(), [&](const json& s) { return s.at("id") == id; });
         REQUIRE(step != steps.end());
-        CHECK(step->at("kind") == "question");
+        CHECK((step->at("kind") == "question" || step->at("kind") == "document"));
     }
 }
 

@@ -1,0 +1,56 @@
+# Housing certificate, end to end in French: two questions, then the host's proof of address scanned
+# through SANE (the test backend): Next without a page is refused, a page is scanned, a second added,
+# the first scanned again, the second removed and added again; the review counts the pages.
+expect-screen welcome
+tap id:welcome.start
+expect-screen catalog
+tap id:catalog.more
+tap id:procedure.housing-certificate
+expect-screen intro
+tap id:intro.start
+expect-screen step
+
+# host_name
+expect-text "Quel est le nom de la personne qui vous héberge"
+type "Yvonne Le Goff"
+tap id:step.next
+
+# hosted_since
+expect-text "Depuis quand habitez-vous chez elle"
+type "01"
+type "09"
+type "2024"
+tap id:step.next
+
+# host_proof: the document step
+expect-text "Le justificatif de domicile de votre hébergeant"
+expect-text "Une facture d’électricité"
+expect-fits
+tap id:step.next
+expect-text "Numérisez ce document avant de continuer."
+tap id:document.scan
+expect-text "Page 1 numérisée"
+expect-text "Page 1"
+tap id:document.scan
+expect-text "Page 2 numérisée"
+expect-no-text "Ajouter une page"
+expect-fits
+screenshot document-two-pages.png
+tap id:document.retake.1
+expect-text "Page 1 numérisée"
+tap id:document.remove.2
+expect-no-text "Page 2"
+tap id:document.scan
+expect-text "Page 2 numérisée"
+tap id:step.next
+
+expect-screen review
+expect-text "2 pages numérisées"
+screenshot document-review.png
+tap id:review.submit
+
+expect-screen receipt
+expect-text "Votre demande est enregistrée"
+tap id:receipt.rating_ok
+tap id:receipt.finish
+expect-screen welcome
