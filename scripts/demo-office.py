@@ -53,6 +53,9 @@ def main():
         agent.open_case(code)
         for label, value in agent.answers():
             print(f"  {label} : {value}")
+        if procedure == "housing-certificate":  # the demo's document: the page the kiosk scanned, opened in the browser
+            for alt, width, height in agent.pages(1):
+                print(f"  {alt} : {width} × {height} pixels")
         agent.screenshot(shots / "office-2-demande.png")
         print("demo-office: " + agent.set_state("done", MESSAGE))
         agent.screenshot(shots / "office-3-traitee.png")

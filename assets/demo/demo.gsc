@@ -1,5 +1,6 @@
 # The demo journey: a citizen reports a problem in the street, from the welcome screen to the receipt,
-# and the submission reaches the local hub. Then the reading-comfort options, and portrait.
+# and the submission reaches the local hub; another asks for a housing certificate with a scanned page.
+# Then the reading-comfort options, and portrait.
 expect-screen welcome
 # The kiosk reaches the local hub and says so at the bottom of the welcome screen.
 wait-sync
@@ -42,6 +43,30 @@ expect-text "Votre demande est enregistrée"
 screenshot 07-receipt.png
 wait-sync
 tap id:receipt.rating_easy
+tap id:receipt.finish
+expect-screen welcome
+# A procedure with a document: the host's proof of address, scanned on SANE's test scanner
+# (scripts/with-local-hub.sh sets it up), sealed with the answers, and sent page by page after them.
+tap id:welcome.start
+tap id:catalog.more
+tap id:procedure.housing-certificate
+tap id:intro.start
+type "Yvonne Le Goff"
+tap id:step.next
+type "01"
+type "09"
+type "2024"
+tap id:step.next
+expect-text "Le justificatif de domicile de votre hébergeant"
+screenshot 07b-document-step.png
+tap id:document.scan
+expect-text "Page 1 numérisée"
+screenshot 07c-document-scanned.png
+tap id:step.next
+expect-screen review
+tap id:review.submit
+expect-screen receipt
+wait-sync
 tap id:receipt.finish
 expect-screen welcome
 expect-text "Bienvenue"

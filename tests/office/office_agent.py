@@ -233,6 +233,18 @@ class OfficeAgent:
         values = area.find_elements(By.CSS_SELECTOR, "dl.office-answers > dd")
         return [(t.text, v.text) for t, v in zip(terms, values)]
 
+    def pages(self, count, timeout=30):
+        """On a case page whose answers are open: the scanned pages as [(alt text, natural width, natural height)],
+        once the browser has opened `count` of them and the images have loaded."""
+        def loaded(d):
+            images = d.find_elements(By.CSS_SELECTOR, "img.office-page")
+            return len(images) >= count and all(d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", i)
+                                                 for i in images)
+        self.wait(loaded, f"{count} scanned page(s) to open", timeout=timeout)
+        return [(i.get_attribute("alt"), self.driver.execute_script("return arguments[0].naturalWidth", i),
+                 self.driver.execute_script("return arguments[0].naturalHeight", i))
+                for i in self.find_all("img.office-page")]
+
     def answers_text(self):
         return self.find("#reponses").text
 
