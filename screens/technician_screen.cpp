@@ -153,14 +153,17 @@ void TechnicianScreen::draw_tools(FrameContext& context, float width)
     auto& ui = context.ui;
     ButtonSpec tests[] = {
         { .id = "staff.speak_test", .label = context.staff_tr("staff.speak_test") },
+        { .id = "staff.scan_test", .label = context.staff_tr("staff.scan_test") },
         { .id = "staff.touch_test", .label = context.staff_tr("staff.touch_test") },
         { .id = "staff.test_pattern", .label = context.staff_tr("staff.test_pattern") },
     };
     if (int chosen = widgets::button_row(ui, tests, width); chosen == 1)
         context.emit_staff(staff_intent::SpeakTest {});
     else if (chosen == 2)
-        context.emit_staff(staff_intent::ShowTouchTest {});
+        context.emit_staff(staff_intent::ScanTest {});
     else if (chosen == 3)
+        context.emit_staff(staff_intent::ShowTouchTest {});
+    else if (chosen == 4)
         context.emit_staff(staff_intent::ShowTestPattern {});
     widgets::gap(ui, 24);
     ButtonSpec actions[] = {

@@ -1,5 +1,6 @@
 // The staff desk (see staff_desk.h): PIN checks, the mediator's and the technician's actions, workers.
 #include "kiosk/app/staff_desk.h"
+#include "devices/scanner.h"
 
 #include "guichet/version.h"
 #include "kiosk/app/content_feature.h"
@@ -12,6 +13,8 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -383,6 +386,9 @@ void StaffDesk::apply_technician(StaffIntent& intent)
                 auto problem = m_links.voice.problem();
                 m_message = problem.empty() ? tr("staff.speaking") : format_text(tr("staff.no_voice"), { { "reason", problem } });
                 audit("audio-test");
+            } else if constexpr (std::is_same_v<T, si::ScanTest>) {
+                audit("scan-test");
+                run_on_worker([this] { return scan_test(); });
             } else if constexpr (std::is_same_v<T, si::ShowTouchTest>) {
                 m_screens.touch.reset();
                 m_screen = ScreenId::TouchTest;
@@ -560,6 +566,24 @@ void StaffDesk::export_logs()
     m_message = format_text(tr("staff.exported"), { { "dir", target.string() } });
 }
 
+// The technician's test scan: one page as a citizen's would be scanned, measured, and dropped (wiped with
+// the page): nothing of it is kept or shown but its size. Runs on a worker.
+std::string StaffDesk::scan_test() const
+{
+    auto settings = devices::scanner_settings(m_config.scanner);
+    auto started = std::chrono::steady_clock::now();
+    std::atomic<bool> cancel = false;
+    auto page = devices::scan_page(settings, false, {}, cancel);
+    if (!page)
+        return format_text(tr("staff.scan_failed"), { { "problem", tr("scan.problem." + std::string(devices::problem_name(page.error().problem))) },
+            { "detail", page.error().detail } });
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    char seconds[16];
+    std::snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(millis) / 1000);
+    return format_text(tr("staff.scan_ok"), { { "width", std::to_string(page->width) }, { "height", std::to_string(page->height) },
+        { "size", size_text(static_cast<int64_t>(page->jpeg.size())) }, { "seconds", seconds } });
+}
+
 std::vector<screens::StaffFact> StaffDesk::facts() const
 {
     auto& language = m_config.kiosk.default_language;
@@ -585,6 +609,9 @@ std::vector<screens::StaffFact> StaffDesk::facts() const
         facts.push_back({ tr("staff.fact_disk"), size_text(*free) });
     auto problem = m_links.voice.problem();
     facts.push_back({ tr("staff.fact_voice"), problem.empty() ? tr("staff.voice_ok") : problem });
+    // The configured scanner by name: asking SANE here would stall the frame (network backends probe);
+    // the test scan says whether it answers.
+    facts.push_back({ tr("staff.fact_scanner"), m_config.scanner.device.empty() ? tr("staff.scanner_first") : m_config.scanner.device });
     return facts;
 }
 

@@ -79,6 +79,7 @@ private:
     void export_logs();
     std::optional<std::filesystem::path> find_usb_folder() const;
     std::vector<screens::StaffFact> facts() const;
+    std::string scan_test() const;
     void run_on_worker(std::function<std::string()> work); // its message lands in m_message
     void refresh_view();
 

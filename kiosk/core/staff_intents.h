@@ -24,6 +24,7 @@ struct InstallFromUsb { };
 struct RollBack { };              // the previous content pack
 struct ExportLogs { };
 struct SpeakTest { };
+struct ScanTest { };              // one page from the scanner, measured, then wiped
 struct ShowTouchTest { };
 struct ShowTestPattern { };
 struct Restart { };
@@ -33,7 +34,7 @@ using StaffIntent = std::variant<staff_intent::Leave, staff_intent::SubmitPin, s
     staff_intent::ShowTechnician, staff_intent::ShowLookup, staff_intent::Lookup, staff_intent::ToggleAssisted,
     staff_intent::ToggleTraining, staff_intent::SendNow, staff_intent::EndCitizenSession, staff_intent::RetryItem,
     staff_intent::CheckNetwork, staff_intent::CheckForUpdate, staff_intent::InstallFromUsb, staff_intent::RollBack,
-    staff_intent::ExportLogs, staff_intent::SpeakTest, staff_intent::ShowTouchTest, staff_intent::ShowTestPattern,
+    staff_intent::ExportLogs, staff_intent::SpeakTest, staff_intent::ScanTest, staff_intent::ShowTouchTest, staff_intent::ShowTestPattern,
     staff_intent::Restart>;
 
 }
