@@ -482,6 +482,17 @@ std::expected<ScannedPage, ScanError> scan_locked(const ScannerSettings& setting
 
 }
 
+ScannerSettings scanner_settings(const ScannerSection& section)
+{
+    ScannerSettings settings;
+    settings.device = section.device;
+    settings.resolution_dpi = section.resolution_dpi;
+    settings.jpeg_quality = section.jpeg_quality;
+    settings.max_page_bytes = static_cast<size_t>(section.max_page_kib) * 1024;
+    settings.options = section.options;
+    return settings;
+}
+
 std::string_view problem_name(ScanProblem problem)
 {
     switch (problem) {

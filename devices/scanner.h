@@ -2,6 +2,7 @@
 // thread (it takes seconds); the page comes back JPEG-encoded in memory (libjpeg-turbo), and every raw
 // buffer on the way is wiped. Nothing is written to disk.
 #pragma once
+#include "kiosk/core/config.h"
 #include "kiosk/core/document.h"
 #include "kiosk/core/result.h"
 
@@ -21,11 +22,14 @@ struct ScannerSettings {
     double width_mm = 210;     // the scan area, from the glass's top-left corner: A4 by default
     double height_mm = 297;
     int jpeg_quality = 80;     // lowered step by step when a page is over max_page_bytes
-    size_t max_page_bytes = 400 * 1024;
+    size_t max_page_bytes = 300 * 1024;
     // Other SANE options set before each scan, by name ("source" = "Flatbed"; the tests set the test
     // backend's "test-picture").
     std::vector<std::pair<std::string, std::string>> options;
 };
+
+// The settings of the configuration's [scanner] section.
+ScannerSettings scanner_settings(const ScannerSection&);
 
 struct ScannerInfo {
     std::string name, vendor, model, type;

@@ -615,74 +615,86 @@ void StepScreen::draw_document(FrameContext& context, const Step& step, float wi
     auto& ui = context.ui;
     auto* view = context.document;
     auto& spec = step.document;
-    float text_width = std::min(width, ui_width(ui));
-    float left = ImGui::GetCursorPosX();
-    ImGui::SetCursorPosX(left + (width - text_width) / 2);
-    widgets::paragraph(ui, "document.accepted", context.text(spec.accepted), text_width);
-    widgets::gap(ui, 12);
-    auto& voice = context.text(spec.voice);
-    ImGui::SetCursorPosX(left + (width - text_width) / 2);
-    widgets::paragraph(ui, "document.instructions", voice.empty() ? context.tr("document.place_page") : voice, text_width);
-    ImGui::SetCursorPosX(left);
-    widgets::gap(ui, 24);
     int count = static_cast<int>(context.journey->pages(step.id).size());
-    // The scanner's state in one sentence the voice says when it changes: scanning, a page scanned, or
-    // what went wrong and what to do.
-    std::string status;
-    std::string_view color = "text";
-    if (!view) {
-        status = context.tr("scan.problem.no_scanner");
-        color = "error";
-    } else if (view->scanning) {
-        status = context.tr("scan.scanning");
-    } else if (!view->problem.empty()) {
-        status = context.tr("scan.problem." + view->problem);
-        color = "error";
-    } else if (view->scanned > 0 && count > 0 && view->last_page <= count) {
-        status = format_text(context.tr("scan.done"), { { "page", std::to_string(view->last_page) } });
-    }
-    if (!status.empty()) {
-        widgets::paragraph(ui, "scan.status", status, width, Align::Center, color);
-        widgets::gap(ui, 12);
-    }
-    if (view && view->scanning) { // a bar that fills as the page is read, and its percentage
-        float bar_width = std::min(width, ui.px(720));
-        ImVec2 origin = ImGui::GetCursorScreenPos();
-        origin.x += (width - bar_width) / 2;
-        float height = ui.px(24);
-        auto* draw = ImGui::GetWindowDrawList();
-        fill_rounded_rect(draw, origin, ImVec2(origin.x + bar_width, origin.y + height), ui.color("border"), height / 2);
-        fill_rounded_rect(draw, origin, ImVec2(origin.x + std::max(height, bar_width * view->progress), origin.y + height),
-            ui.color("primary"), height / 2);
-        ImGui::Dummy(ImVec2(width, height));
-        widgets::caption(ui, "scan.progress", std::to_string(static_cast<int>(view->progress * 100)) + " %", width);
-        widgets::gap(ui, 12);
-    }
 
-    // The pages, side by side, each with its number, Retake and Remove.
-    if (view && count > 0 && !view->previews.empty()) {
+    // What to lay on the glass, the scanner's state and Scan on one side, the pages on the other on a
+    // landscape display; one above the other in portrait.
+    auto instructions = [&](float column) {
+        widgets::paragraph(ui, "document.accepted", context.text(spec.accepted), column);
+        widgets::gap(ui, 12);
+        auto& voice = context.text(spec.voice);
+        widgets::paragraph(ui, "document.instructions", voice.empty() ? context.tr("document.place_page") : voice, column);
+        widgets::gap(ui, 24);
+        // The scanner's state in one sentence the voice says when it changes: scanning, a page scanned, or
+        // what went wrong and what to do.
+        std::string status;
+        std::string_view color = "text";
+        if (!view) {
+            status = context.tr("scan.problem.no_scanner");
+            color = "error";
+        } else if (view->scanning) {
+            status = context.tr("scan.scanning");
+        } else if (!view->problem.empty()) {
+            status = context.tr("scan.problem." + view->problem);
+            color = "error";
+        } else if (view->scanned > 0 && count > 0 && view->last_page <= count) {
+            status = format_text(context.tr("scan.done"), { { "page", std::to_string(view->last_page) } });
+        }
+        if (!status.empty()) {
+            widgets::paragraph(ui, "scan.status", status, column, Align::Center, color);
+            widgets::gap(ui, 12);
+        }
+        if (view && view->scanning) { // a bar that fills as the page is read, and its percentage
+            float bar_width = std::min(column, ui.px(720));
+            ImVec2 origin = ImGui::GetCursorScreenPos();
+            origin.x += (column - bar_width) / 2;
+            float height = ui.px(24);
+            auto* draw = ImGui::GetWindowDrawList();
+            fill_rounded_rect(draw, origin, ImVec2(origin.x + bar_width, origin.y + height), ui.color("border"), height / 2);
+            fill_rounded_rect(draw, origin, ImVec2(origin.x + std::max(height, bar_width * view->progress), origin.y + height),
+                ui.color("primary"), height / 2);
+            ImGui::Dummy(ImVec2(column, height));
+            widgets::caption(ui, "scan.progress", std::to_string(static_cast<int>(view->progress * 100)) + " %", column);
+            widgets::gap(ui, 12);
+        }
+        if (view && count < spec.max_pages) {
+            std::string label = context.tr(count == 0 ? "document.scan" : "document.add_page");
+            ButtonSpec scan { .id = "document.scan", .label = label, .width = std::min(column, ui.px(640) * ui.text_scale),
+                .style = ButtonStyle::Primary };
+            center_next(scan.width, column);
+            if (widgets::button(ui, scan) && !view->scanning)
+                context.emit(intent::ScanPage {});
+        }
+    };
+    // The pages side by side, each with its number, Retake and Remove; the pictures as tall as the room
+    // the display leaves (`thumb_height`).
+    auto pages = [&](float column, float thumb_height) {
+        if (!view || count == 0)
+            return;
+        float left = ImGui::GetCursorPosX();
         float gap = ui.px(32);
-        float thumb_height = ui.px(300);
-        int columns = std::max(1, std::min(count, static_cast<int>((width + gap) / (ui.px(300) * ui.text_scale + gap))));
-        float column_width = (width - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+        int columns = std::max(1, std::min(count, static_cast<int>((column + gap) / (ui.px(260) * ui.text_scale + gap))));
+        float column_width = (column - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
         float top = ImGui::GetCursorPosY();
         float row_bottom = top;
         for (int i = 0; i < count; ++i) {
-            int column = i % columns;
-            if (column == 0 && i > 0) {
+            if (i % columns == 0 && i > 0) {
                 top = row_bottom + ui.px(24);
                 row_bottom = top;
             }
-            float x = left + static_cast<float>(column) * (column_width + gap);
+            float x = left + static_cast<float>(i % columns) * (column_width + gap);
             ImGui::SetCursorPos(ImVec2(x, top));
             ImGui::BeginGroup();
             std::string number = format_text(context.tr("document.page_number"), { { "page", std::to_string(i + 1) } });
             widgets::caption(ui, "document.page." + std::to_string(i + 1), number, column_width);
             auto& preview = i < static_cast<int>(view->previews.size()) ? view->previews[static_cast<size_t>(i)] : DocumentView::Preview {};
-            if (preview.texture && preview.height > 0) {
-                float scale = thumb_height / static_cast<float>(preview.height);
-                float image_width = std::min(column_width, static_cast<float>(preview.width) * scale);
-                float image_height = static_cast<float>(preview.height) * image_width / static_cast<float>(preview.width);
+            if (preview.texture && preview.height > 0 && preview.width > 0) {
+                float image_height = thumb_height;
+                float image_width = static_cast<float>(preview.width) * image_height / static_cast<float>(preview.height);
+                if (image_width > column_width) {
+                    image_width = column_width;
+                    image_height = static_cast<float>(preview.height) * image_width / static_cast<float>(preview.width);
+                }
                 ImGui::SetCursorPosX(x + (column_width - image_width) / 2);
                 ImVec2 at = ImGui::GetCursorScreenPos();
                 ImGui::Image(preview.texture, ImVec2(image_width, image_height));
@@ -707,15 +719,33 @@ void StepScreen::draw_document(FrameContext& context, const Step& step, float wi
             row_bottom = std::max(row_bottom, ImGui::GetCursorPosY());
         }
         ImGui::SetCursorPos(ImVec2(left, row_bottom));
+    };
+
+    ImVec2 display = ImGui::GetIO().DisplaySize;
+    float gutter = ui.px(48);
+    float left = ImGui::GetCursorPosX();
+    float top = ImGui::GetCursorPosY();
+    if (display.x > display.y) {
+        float column = (width - gutter) / 2;
+        ImGui::BeginGroup();
+        instructions(column);
+        ImGui::EndGroup();
+        float bottom = ImGui::GetCursorPosY();
+        ImGui::SetCursorPos(ImVec2(left + column + gutter, top));
+        ImGui::BeginGroup();
+        // As tall as the room the column has, up to a third of the display.
+        pages(column, std::min(display.y / 3, ui.px(360)));
+        ImGui::EndGroup();
+        ImGui::SetCursorPos(ImVec2(left, std::max(bottom, ImGui::GetCursorPosY())));
+    } else {
+        float text_width = std::min(width, ui_width(ui));
+        ImGui::SetCursorPosX(left + (width - text_width) / 2);
+        ImGui::BeginGroup();
+        instructions(text_width);
+        ImGui::EndGroup();
+        ImGui::SetCursorPosX(left);
         widgets::gap(ui, 24);
-    }
-    if (view && count < spec.max_pages) {
-        std::string label = context.tr(count == 0 ? "document.scan" : "document.add_page");
-        ButtonSpec scan { .id = "document.scan", .label = label, .width = std::min(width, ui.px(640) * ui.text_scale),
-            .style = ButtonStyle::Primary };
-        center_next(scan.width, width);
-        if (widgets::button(ui, scan) && !view->scanning)
-            context.emit(intent::ScanPage {});
+        pages(width, ui.px(360));
     }
 }
 

@@ -54,13 +54,14 @@ usb_dir = "$state/usb"
 [scanner]
 device = "test:0"
 TOML
-# SANE's test backend only (a real kiosk's SANE_CONFIG_DIR is /etc/sane.d), with a glass an A4 page fits on.
+# SANE's test backend only (a real kiosk's SANE_CONFIG_DIR is /etc/sane.d), with a glass an A4 page fits on,
+# drawing a grid (black lines 10 mm apart on white), what JPEG makes of a printed page.
 mkdir -p "$state/sane"
 echo test > "$state/sane/dll.conf"
 cat > "$state/sane/test.conf" <<CONF
 number_of_devices 1
 mode Gray
-test-picture "Color pattern"
+test-picture "Grid"
 geometry_min 0.0
 geometry_max 300.0
 geometry_quant 1.0

@@ -49,6 +49,7 @@ expect-screen welcome
 # (scripts/with-local-hub.sh sets it up), sealed with the answers, and sent page by page after them.
 tap id:welcome.start
 tap id:catalog.more
+tap id:catalog.more
 tap id:procedure.housing-certificate
 tap id:intro.start
 type "Yvonne Le Goff"

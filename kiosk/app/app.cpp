@@ -79,7 +79,7 @@ Result<void> App::create_features()
     f.voice = std::make_unique<VoiceFeature>(config.speech, *f.session);
     f.staff = std::make_unique<StaffDesk>(config, m_clock, m_queue, StaffLinks { *f.sync, *f.content, *f.voice, *this });
     f.journey = std::make_unique<JourneyFeature>(config, *f.content, *f.session, *f.sync, *f.staff);
-    f.document = std::make_unique<DocumentFeature>(scanner_settings(config.scanner), m_queue, *f.journey,
+    f.document = std::make_unique<DocumentFeature>(devices::scanner_settings(config.scanner), m_queue, *f.journey,
         [this] { return m_display->renderer(); });
     f.all = { f.content.get(), f.sync.get(), f.staff.get(), f.journey.get(), f.document.get(), f.voice.get(), f.session.get() };
     auto owners = intent_owners(f.all);

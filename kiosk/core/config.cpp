@@ -154,6 +154,29 @@ Setter string_list_key(std::vector<std::string>& target)
     };
 }
 
+// [scanner.options]: SANE option names and their values, as strings ("source" = "Flatbed").
+Setter option_table_key(std::vector<std::pair<std::string, std::string>>& target)
+{
+    return [&target](const toml::node& node) -> std::string {
+        auto* table = node.as_table();
+        if (!table)
+            return type_error("a table of SANE options such as [scanner.options] source = \"Flatbed\"");
+        if (table->size() > max_list_items)
+            return "holds " + std::to_string(table->size()) + " options; at most " + std::to_string(max_list_items) + " are allowed";
+        std::vector<std::pair<std::string, std::string>> options;
+        for (auto& [name, value] : *table) {
+            auto text = value.value<std::string>();
+            if (!value.is_string() || !text)
+                return "'" + shown(std::string(name.str())) + "' must be a string (\"yes\", \"150\", \"Flatbed\")";
+            if (auto problem = length_problem(*text, 256); !problem.empty())
+                return "'" + shown(std::string(name.str())) + "' " + problem;
+            options.emplace_back(std::string(name.str()), *text);
+        }
+        target = std::move(options);
+        return {};
+    };
+}
+
 // TLS is required except towards this machine (a local hub in a demo or a test).
 std::string check_hub_url(std::string_view url)
 {
@@ -330,6 +353,14 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "lockout_after", int_key(config.staff.lockout_after, 3, 20) },
                 { "lockout_s", int_key(config.staff.lockout_s, 60, 86400) },
                 { "usb_dir", string_key(config.staff.usb_dir) },
+            } },
+        { "scanner",
+            {
+                { "device", string_key(config.scanner.device, true, 256) },
+                { "resolution_dpi", int_key(config.scanner.resolution_dpi, 75, 600) },
+                { "max_page_kib", int_key(config.scanner.max_page_kib, 16, 2000) },
+                { "jpeg_quality", int_key(config.scanner.jpeg_quality, 30, 95) },
+                { "options", option_table_key(config.scanner.options) },
             } },
     };
 

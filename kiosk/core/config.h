@@ -98,6 +98,15 @@ struct StaffSection {
     std::string usb_dir = "/media"; // where USB sticks appear: packs are installed and logs exported from there
 };
 
+// The document scanner (issue 18), through SANE: docs/documents.md.
+struct ScannerSection {
+    std::string device;      // a SANE device name ("test:0", "genesys:libusb:001:004"); empty: the first SANE finds
+    int resolution_dpi = 150; // 75 to 600; an A4 page at 150 dpi is about 150-300 KB of JPEG
+    int max_page_kib = 300;  // a page still larger at the lowest JPEG quality is refused
+    int jpeg_quality = 80;   // 30 to 95; lowered step by step for a page over max_page_kib
+    std::vector<std::pair<std::string, std::string>> options; // [scanner.options] name = "value": other SANE options
+};
+
 struct Config {
     KioskSection kiosk;
     DisplaySection display;
@@ -109,6 +118,7 @@ struct Config {
     KeysSection keys;
     ContentSection content;
     StaffSection staff;
+    ScannerSection scanner;
 };
 
 // `source` names the text in error messages (usually the file's path).

@@ -3,6 +3,7 @@
 #pragma once
 #include "kiosk/app/app.h"
 #include "kiosk/app/headless_driver.h"
+#include "../devices/sane_test_backend.h"
 
 #include <catch2/catch.hpp>
 #include <sodium.h>
@@ -64,6 +65,11 @@ struct Kiosk {
         setup.config.sync.submission_public_key = keys.public_base64();
         setup.config.storage.outbox = (state / "outbox.sqlite").string();
         setup.config.storage.staff = (state / "staff.sqlite").string();
+        // Document steps scan on SANE's test backend, A4 on its virtual glass (tests/devices/sane_test_backend.h).
+        use_sane_test_backend();
+        setup.config.scanner.device = "test:0";
+        // Its grid, black lines 10 mm apart on white, is what JPEG makes of a printed page.
+        setup.config.scanner.options = { { "test-picture", "Grid" } };
         if (adjust)
             adjust(setup.config);
         auto created = app::App::create(setup, clock);

@@ -312,7 +312,7 @@ TEST_CASE("a procedure script completes its journey and queues one sealed submis
             CHECK(image->width == page.at("width").get<int>());
             CHECK(image->height == page.at("height").get<int>());
             CHECK(image->width == 1240); // A4 at 150 dpi
-            CHECK(image->height == 1754);
+            CHECK(image->height == 1753); // 297 mm: 1753.9 lines, which the test backend rounds down
             REQUIRE(outbox->record_chunk(whole.id, whole.n, whole.size, true));
         }
     }

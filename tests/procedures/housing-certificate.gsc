@@ -5,6 +5,7 @@ expect-screen welcome
 tap id:welcome.start
 expect-screen catalog
 tap id:catalog.more
+tap id:catalog.more
 tap id:procedure.housing-certificate
 expect-screen intro
 tap id:intro.start
@@ -34,8 +35,8 @@ expect-text "Page 1"
 tap id:document.scan
 expect-text "Page 2 numérisée"
 expect-no-text "Ajouter une page"
-expect-fits
 screenshot document-two-pages.png
+expect-fits
 tap id:document.retake.1
 expect-text "Page 1 numérisée"
 tap id:document.remove.2
