@@ -451,8 +451,9 @@ std::expected<ScannedPage, ScanError> scan_locked(const ScannerSettings& setting
         return std::unexpected(scan_error(ScanProblem::Cancelled, "cancelled before the scan"));
     SANE_Handle handle = nullptr;
     if (auto status = sane_open(device.c_str(), &handle); status != SANE_STATUS_GOOD || !handle) {
-        // An unknown name is INVAL for the dll backend and for most backends.
-        if (status == SANE_STATUS_INVAL)
+        // An unknown name is INVAL for the dll backend and for most backends; asked again, the dll backend
+        // says UNSUPPORTED (it remembers the backend it could not load).
+        if (status == SANE_STATUS_INVAL || status == SANE_STATUS_UNSUPPORTED)
             return std::unexpected(scan_error(ScanProblem::NoScanner, "no scanner '" + device + "': " + sane_strstatus(status)));
         return std::unexpected(status_error(status, "opening", device));
     }
