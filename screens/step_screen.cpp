@@ -111,6 +111,9 @@ void StepScreen::follow(const Journey& journey)
     reset();
     // Measured afresh for this step.
     m_content_height = m_keyboard_height = m_keyboard_lowest = m_keyboard_room = m_list_height = m_list_room = 0;
+    m_thumb_height = m_thumb_room = 0;
+    m_pages_row = 0;
+    m_pages_seen = 0;
     m_compact_title = false;
     m_journey = &journey;
     m_step = &journey.step();
@@ -135,6 +138,14 @@ void StepScreen::fit_to_room(const Ui& ui)
             m_list_room = room;
         if (m_list_room < m_list_lowest)
             m_compact_title = true; // not even one row a page fits
+    }
+    if (over > 0 && m_step && m_step->kind == StepKind::Document) {
+        // The pages' pictures give up height first, down to their floor; then the question takes the
+        // buttons' size.
+        if (m_thumb_height > ui.px(120) + 1 && (m_thumb_room == 0 || m_thumb_height - over < m_thumb_room))
+            m_thumb_room = std::max(m_thumb_height - over, 1.0f);
+        else
+            m_compact_title = true;
     }
     if (over <= 0 || m_keyboard_height <= 0)
         return;
@@ -617,16 +628,23 @@ void StepScreen::draw_document(FrameContext& context, const Step& step, float wi
     auto& spec = step.document;
     int count = static_cast<int>(context.journey->pages(step.id).size());
 
-    // What to lay on the glass, the scanner's state and Scan on one side, the pages on the other on a
-    // landscape display; one above the other in portrait.
-    auto instructions = [&](float column) {
+    // What is accepted, and, said but not shown, how to lay the page on the glass: the step's own text
+    // shows that in fewer words, and the screen keeps its room for the pages. A node without size carries
+    // it to the voice.
+    auto accepted = [&](float column) {
         widgets::paragraph(ui, "document.accepted", context.text(spec.accepted), column);
-        widgets::gap(ui, 12);
         auto& voice = context.text(spec.voice);
-        widgets::paragraph(ui, "document.instructions", voice.empty() ? context.tr("document.place_page") : voice, column);
-        widgets::gap(ui, 24);
-        // The scanner's state in one sentence the voice says when it changes: scanning, a page scanned, or
-        // what went wrong and what to do.
+        UiNode spoken;
+        spoken.id = "document.voice";
+        spoken.role = Role::Text;
+        spoken.label = voice.empty() ? context.tr("document.place_page") : voice;
+        ImVec2 at = ImGui::GetCursorScreenPos();
+        spoken.rect = { at.x, at.y, 0, 0 };
+        ui.tree.add(std::move(spoken));
+    };
+    // The scanner's state in one sentence the voice says when it changes (scanning, a page scanned, what
+    // went wrong and what to do), and while scanning a bar that fills and its percentage.
+    auto state = [&](float column) {
         std::string status;
         std::string_view color = "text";
         if (!view) {
@@ -641,10 +659,11 @@ void StepScreen::draw_document(FrameContext& context, const Step& step, float wi
             status = format_text(context.tr("scan.done"), { { "page", std::to_string(view->last_page) } });
         }
         if (!status.empty()) {
+            widgets::gap(ui, 16);
             widgets::paragraph(ui, "scan.status", status, column, Align::Center, color);
-            widgets::gap(ui, 12);
         }
-        if (view && view->scanning) { // a bar that fills as the page is read, and its percentage
+        if (view && view->scanning) {
+            widgets::gap(ui, 12);
             float bar_width = std::min(column, ui.px(720));
             ImVec2 origin = ImGui::GetCursorScreenPos();
             origin.x += (column - bar_width) / 2;
@@ -655,33 +674,41 @@ void StepScreen::draw_document(FrameContext& context, const Step& step, float wi
                 ui.color("primary"), height / 2);
             ImGui::Dummy(ImVec2(column, height));
             widgets::caption(ui, "scan.progress", std::to_string(static_cast<int>(view->progress * 100)) + " %", column);
-            widgets::gap(ui, 12);
-        }
-        if (view && count < spec.max_pages) {
-            std::string label = context.tr(count == 0 ? "document.scan" : "document.add_page");
-            ButtonSpec scan { .id = "document.scan", .label = label, .width = std::min(column, ui.px(640) * ui.text_scale),
-                .style = ButtonStyle::Primary };
-            center_next(scan.width, column);
-            if (widgets::button(ui, scan) && !view->scanning)
-                context.emit(intent::ScanPage {});
         }
     };
-    // The pages side by side, each with its number, Retake and Remove; the pictures as tall as the room
-    // the display leaves (`thumb_height`).
+    // "Scan", then "Add a page" while the document may have more.
+    auto scan_button = [&](float column) {
+        if (!view || count >= spec.max_pages)
+            return;
+        widgets::gap(ui, 16);
+        std::string label = context.tr(count == 0 ? "document.scan" : "document.add_page");
+        ButtonSpec scan { .id = "document.scan", .label = label, .width = std::min(column, ui.px(640) * ui.text_scale),
+            .style = ButtonStyle::Primary };
+        center_next(scan.width, column);
+        if (widgets::button(ui, scan) && !view->scanning)
+            context.emit(intent::ScanPage {});
+    };
+    // The pages side by side, each with its number, its picture `thumb_height` tall, Retake and Remove.
     auto pages = [&](float column, float thumb_height) {
         if (!view || count == 0)
             return;
         float left = ImGui::GetCursorPosX();
         float gap = ui.px(32);
-        int columns = std::max(1, std::min(count, static_cast<int>((column + gap) / (ui.px(260) * ui.text_scale + gap))));
+        // A page's column holds Retake and Remove side by side, their words whole.
+        float needed = std::max(ui.px(260) * ui.text_scale,
+            widgets::narrowest_button(ui, { .label = context.tr("document.retake"), .compact = true })
+                + widgets::narrowest_button(ui, { .label = context.tr("document.remove"), .compact = true }) + ui.px(16));
+        int columns = std::max(1, std::min(count, static_cast<int>((column + gap) / (needed + gap))));
         float column_width = (column - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+        // One row at a time, paged when there are more: a new page brings its row into view.
+        int rows = (count + columns - 1) / columns;
+        if (count > m_pages_seen)
+            m_pages_row = rows - 1;
+        m_pages_seen = count;
+        m_pages_row = std::clamp(m_pages_row, 0, rows - 1);
         float top = ImGui::GetCursorPosY();
         float row_bottom = top;
-        for (int i = 0; i < count; ++i) {
-            if (i % columns == 0 && i > 0) {
-                top = row_bottom + ui.px(24);
-                row_bottom = top;
-            }
+        for (int i = m_pages_row * columns; i < std::min(count, (m_pages_row + 1) * columns); ++i) {
             float x = left + static_cast<float>(i % columns) * (column_width + gap);
             ImGui::SetCursorPos(ImVec2(x, top));
             ImGui::BeginGroup();
@@ -706,46 +733,92 @@ void StepScreen::draw_document(FrameContext& context, const Step& step, float wi
                 ui.tree.add(std::move(node));
             }
             widgets::gap(ui, 12);
-            ImGui::SetCursorPosX(x);
+            // Retake and Remove side by side, halves of the page's column.
             std::string retake_id = "document.retake." + std::to_string(i + 1), remove_id = "document.remove." + std::to_string(i + 1);
-            ButtonSpec retake { .id = retake_id, .label = context.tr("document.retake"), .value = number, .compact = true };
-            ButtonSpec remove { .id = remove_id, .label = context.tr("document.remove"), .value = number, .compact = true };
-            int pressed = widgets::button_pair(ui, retake, remove, column_width);
-            if (pressed == 1 && !view->scanning)
+            float half = (column_width - ui.px(16)) / 2;
+            ButtonSpec retake { .id = retake_id, .label = context.tr("document.retake"), .width = half, .value = number, .compact = true };
+            ButtonSpec remove { .id = remove_id, .label = context.tr("document.remove"), .width = half, .value = number, .compact = true };
+            float height = std::max(widgets::button_height(ui, retake), widgets::button_height(ui, remove));
+            retake.min_height = remove.min_height = height;
+            ImGui::SetCursorPosX(x);
+            bool retaken = widgets::button(ui, retake);
+            ImGui::SameLine(0, ui.px(16));
+            bool removed = widgets::button(ui, remove);
+            if (retaken && !view->scanning)
                 context.emit(intent::ScanPage { i });
-            else if (pressed == 2 && !view->scanning)
+            else if (removed && !view->scanning)
                 context.emit(intent::RemovePage { i });
             ImGui::EndGroup();
             row_bottom = std::max(row_bottom, ImGui::GetCursorPosY());
         }
         ImGui::SetCursorPos(ImVec2(left, row_bottom));
+        if (rows > 1) {
+            std::string caption = format_text(context.tr("document.pages_shown"),
+                { { "first", std::to_string(m_pages_row * columns + 1) }, { "last", std::to_string(std::min(count, (m_pages_row + 1) * columns)) },
+                    { "count", std::to_string(count) } });
+            // One line, arrows on either side of "Pages 1 to 1 of 2": the arrows' values are what the
+            // voice says of them. The pages go round, as every pager of the kiosk.
+            widgets::gap(ui, 16);
+            float arrow = ui.px(120) * ui.text_scale;
+            float row_top = ImGui::GetCursorPosY();
+            ButtonSpec previous { .id = "document.previous_pages", .label = "\u2039", .width = arrow,
+                .value = context.tr("document.previous_pages"), .compact = true };
+            ButtonSpec next { .id = "document.more_pages", .label = "\u203a", .width = arrow, .value = context.tr("document.more_pages"),
+                .compact = true };
+            float height = widgets::button_height(ui, previous);
+            ImGui::SetCursorPosX(left);
+            if (widgets::button(ui, previous))
+                m_pages_row = (m_pages_row + rows - 1) % rows;
+            ImGui::SetCursorPos(ImVec2(left + arrow, row_top + (height - ui.fonts.small->FontSize * 1.25f) / 2));
+            widgets::caption(ui, "document.pages_shown", caption, column - 2 * arrow);
+            ImGui::SetCursorPos(ImVec2(left + column - arrow, row_top));
+            if (widgets::button(ui, next))
+                m_pages_row = (m_pages_row + 1) % rows;
+            ImGui::SetCursorPos(ImVec2(left, row_top + height));
+        }
     };
 
     ImVec2 display = ImGui::GetIO().DisplaySize;
-    float gutter = ui.px(48);
+    if (display.x != m_document_display.x || display.y != m_document_display.y) { // turned or resized: measured afresh
+        m_document_display = display;
+        m_thumb_room = 0;
+    }
+    // The pictures as tall as the room the step left last frame (fit_to_room), down to a floor.
+    float thumb_height = ui.px(360);
+    if (m_thumb_room > 0)
+        thumb_height = std::max(ui.px(120), std::min(thumb_height, m_thumb_room));
+    m_thumb_height = count > 0 ? thumb_height : 0;
     float left = ImGui::GetCursorPosX();
-    float top = ImGui::GetCursorPosY();
-    if (display.x > display.y) {
+    if (display.x > display.y && count > 0) {
+        // Landscape with pages: the state across, then what is accepted beside the pages and Add a page.
+        state(width);
+        widgets::gap(ui, 24);
+        float gutter = ui.px(48);
         float column = (width - gutter) / 2;
+        float top = ImGui::GetCursorPosY();
         ImGui::BeginGroup();
-        instructions(column);
+        accepted(column);
         ImGui::EndGroup();
         float bottom = ImGui::GetCursorPosY();
         ImGui::SetCursorPos(ImVec2(left + column + gutter, top));
         ImGui::BeginGroup();
-        // As tall as the room the column has, up to a third of the display.
-        pages(column, std::min(display.y / 3, ui.px(360)));
+        pages(column, thumb_height);
+        scan_button(column);
         ImGui::EndGroup();
         ImGui::SetCursorPos(ImVec2(left, std::max(bottom, ImGui::GetCursorPosY())));
-    } else {
-        float text_width = std::min(width, ui_width(ui));
-        ImGui::SetCursorPosX(left + (width - text_width) / 2);
-        ImGui::BeginGroup();
-        instructions(text_width);
-        ImGui::EndGroup();
-        ImGui::SetCursorPosX(left);
+        return;
+    }
+    float text_width = std::min(width, ui_width(ui));
+    ImGui::SetCursorPosX(left + (width - text_width) / 2);
+    ImGui::BeginGroup();
+    accepted(text_width);
+    state(text_width);
+    scan_button(text_width);
+    ImGui::EndGroup();
+    ImGui::SetCursorPosX(left);
+    if (count > 0) {
         widgets::gap(ui, 24);
-        pages(width, ui.px(360));
+        pages(width, thumb_height);
     }
 }
 

@@ -81,6 +81,11 @@ private:
     float m_list_height = 0;   // with its spacing at the tightest (see at_tightest)
     float m_list_lowest = 0;   // its tallest row and the page buttons: the least it can take
     float m_list_room = 0;     // the height a list and its page buttons may take, so measured; 0: any
+    float m_thumb_height = 0; // a document step's page pictures, last frame
+    float m_thumb_room = 0;   // their height limit for this step, so measured; 0: none
+    int m_pages_row = 0;      // the row of pages shown when they do not fit one row
+    int m_pages_seen = 0;     // how many pages the step had last frame: a new one is shown at once
+    ImVec2 m_document_display {}; // the display the pictures were measured on
     bool m_compact_title = false; // the question in the buttons' size: even the lowest keyboard did not fit
     DialogFrame m_help_card;
 };
