@@ -250,6 +250,7 @@ TEST_CASE("A scanner's failures reach the kiosk as their ScanProblem", "[devices
     auto with_read_status = [](const char* status) {
         auto settings = a4();
         settings.options.push_back({ "read-return-value", status });
+        settings.options.push_back({ "select-fd", "yes" }); // the reader's pipe, emptied after the failure
         return settings;
     };
     CHECK(problem_of(scan(with_read_status("SANE_STATUS_IO_ERROR"))) == ScanProblem::Lost);
