@@ -5,7 +5,7 @@
 //  1. For chunk sizes of 64, 128 and 256 KiB: the sealed bytes (submission + pages), the floor the uplink
 //     allows (bytes * 8 / 200 kbit/s), the time from the first pass to the last page acknowledged whole by
 //     the hub, and time / floor (goal <= 1.2). Median of --runs runs (default 3).
-//  2. The link cut half-way (the proxy dies once the hub has acknowledged half the sealed bytes) and a new
+//  2. The link cut half-way (the proxy dies half a chunk after the hub acknowledged half the page bytes) and a new
 //     link after it: what went up in all, against an uncut run with the same chunk size. The difference is
 //     what was sent again (goal: at most one chunk per page).
 //   bench_upload_pages [--runs N] [--chunks 64,128,256] [--no-cut | --cut-only]
@@ -153,8 +153,9 @@ struct CutRun {
     bool complete = false;
 };
 
-// The uploader's worker sends as the kiosk does; once the hub has acknowledged half the sealed page bytes
-// the proxy dies (the link is cut); a new link (a new proxy, same EDGE profile) then carries the rest.
+// The uploader's worker sends as the kiosk does; once the hub has acknowledged half the sealed page bytes,
+// half a chunk later (mid-chunk) the proxy dies (the link is cut); a new link (a new proxy, same EDGE
+// profile) then carries the rest.
 CutRun cut_half_way(const std::vector<ScannedPage>& pages, size_t chunk_bytes, int seed)
 {
     Rig rig(pages);
@@ -173,6 +174,9 @@ CutRun cut_half_way(const std::vector<ScannedPage>& pages, size_t chunk_bytes, i
                 break;
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
+        // Cut in the middle of the next chunk, not just after an acknowledgement (which would cost nothing):
+        // half a chunk's transmission time on the uplink later.
+        std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(chunk_bytes) * 8 / edge_up_kbps / 2));
         edge.stop(); // the cut: what was in flight is lost
         uploader.stop();
     }
@@ -262,7 +266,7 @@ int main(int argc, char** argv)
             double floor = static_cast<double>(mid.sealed) * 8 / (edge_up_kbps * 1000.0);
             double low = std::min_element(results.begin(), results.end(), [](auto& a, auto& b) { return a.seconds < b.seconds; })->seconds;
             double high = std::max_element(results.begin(), results.end(), [](auto& a, auto& b) { return a.seconds < b.seconds; })->seconds;
-            std::printf("%-6s %5d %9lld %9lld %8.1f %8.1f %6.2f %4.0f-%-4.0f %6d %s\n", kind.name, kib,
+            std::printf("%-6s %5d %9lld %9lld %8.1f %8.1f %6.2f %4.1f-%-4.1f %6d %s\n", kind.name, kib,
                 static_cast<long long>(mid.sealed), static_cast<long long>(mid.bytes_up), floor, mid.seconds,
                 mid.seconds / floor, low, high, mid.passes, mid.complete ? "" : "INCOMPLETE");
             std::fflush(stdout);
@@ -274,7 +278,7 @@ int main(int argc, char** argv)
     if (!cut)
         return 0;
 
-    std::printf("\nlink cut once the hub holds half the page bytes, then a new link (one run each):\n");
+    std::printf("\nlink cut mid-chunk once the hub holds half the page bytes, then a new link (one run each):\n");
     std::printf("%-6s %5s %9s %9s %9s %9s %9s %9s %9s %s\n", "pages", "chunk", "sealed B", "acked@cut", "up before",
         "up after", "up total", "uncut up", "again B", "bound (1 chunk/page)");
     for (auto& kind : kinds) {
