@@ -24,7 +24,7 @@ struct UploaderSettings {
     LinkSettings link;
     size_t batch_max_items = 100;
     size_t batch_max_bytes = 256 * 1024;
-    size_t chunk_bytes = 128 * 1024; // one PUT of a scanned page (issue 18); at most protocol::max_chunk_bytes
+    size_t chunk_bytes = 256 * 1024; // one PUT of a scanned page (issue 18): a page in one; at most protocol::max_chunk_bytes
     int backoff_base_s = 2;
     int backoff_cap_s = 900;
     int periodic_s = 300;   // look at the queue at least this often, even without a trigger

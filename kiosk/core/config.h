@@ -54,7 +54,7 @@ struct SyncSection {
     std::string ca_file;               // pin a CA bundle; TLS verification is always on
     int batch_max_items = 100;
     int batch_max_kib = 256;
-    int chunk_kib = 128;               // one PUT of a scanned page (issue 18), in KiB; the hub takes up to 256
+    int chunk_kib = 256;               // one PUT of a scanned page (issue 18), in KiB: a page in one request; the hub takes up to 256
     int retention_days = 30;           // sealed bytes kept this long after the hub's acknowledgement
     int heartbeat_interval_s = 900;    // how often the kiosk tells the hub how it is
 };

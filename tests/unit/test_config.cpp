@@ -104,6 +104,10 @@ TEST_CASE("bad configurations are refused with a message naming the key", "[conf
         { "[sesion]\nidle_timeout_s = 60\n", "unknown section or key 'sesion'" },
         { "[session]\nwarning_s = 5\n", "'session.warning_s' must be between 20 and 600 (got 5)" },
         { "[sync]\nchunk_kib = 512\n", "'sync.chunk_kib' must be between 4 and 256 (got 512)" },
+        { "[scanner]\nresolution_dpi = 1200\n", "'scanner.resolution_dpi' must be between 75 and 600 (got 1200)" },
+        { "[scanner]\njpeg_quality = 100\n", "'scanner.jpeg_quality' must be between 30 and 95 (got 100)" },
+        { "[scanner.options]\nsource = 1\n", "'scanner.options' 'source' must be a string" },
+        { "[scanner]\noptions = \"Flatbed\"\n", "'scanner.options' must be a table of SANE options" },
         { "[session]\nwarning_s = \"30\"\n", "'session.warning_s' must be a whole number" },
         { "[session]\nmax_extensions = 3\n", "'session.max_extensions' must be 0 (unlimited) or at least 10" },
         { "[display]\nfullscreen = 1\n", "'display.fullscreen' must be true or false" },
@@ -259,4 +263,25 @@ TEST_CASE("the place name, the kiosk id and the theme names have limits", "[conf
     REQUIRE_FALSE(contrast);
     CHECK_THAT(contrast.error().message, Catch::Contains("'ui.high_contrast_theme' must be the name of a theme"));
     CHECK(parse_config("[ui]\ntheme = \"Night_2-b\"\n", "kiosk.toml"));
+}
+
+TEST_CASE("the scanner's section: the device, its settings and other SANE options by name", "[config]")
+{
+    auto config = parse_config("[scanner]\ndevice = \"test:0\"\nresolution_dpi = 200\nmax_page_kib = 250\njpeg_quality = 70\n"
+                               "[scanner.options]\nsource = \"Flatbed\"\ntest-picture = \"Grid\"\n",
+        "test");
+    INFO((config ? "" : config.error().message));
+    REQUIRE(config);
+    CHECK(config->scanner.device == "test:0");
+    CHECK(config->scanner.resolution_dpi == 200);
+    CHECK(config->scanner.max_page_kib == 250);
+    CHECK(config->scanner.jpeg_quality == 70);
+    REQUIRE(config->scanner.options.size() == 2);
+    CHECK(config->scanner.options[0] == std::pair<std::string, std::string> { "source", "Flatbed" });
+    CHECK(config->scanner.options[1] == std::pair<std::string, std::string> { "test-picture", "Grid" });
+    auto defaults = parse_config("", "test");
+    REQUIRE(defaults);
+    CHECK(defaults->scanner.device.empty()); // the first scanner SANE finds
+    CHECK(defaults->scanner.resolution_dpi == 150);
+    CHECK(defaults->scanner.max_page_kib == 300);
 }
