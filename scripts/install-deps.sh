@@ -13,6 +13,7 @@ packages=(
   libcpp-httplib-dev                                    # the reference hub
   libpq-dev postgresql                                  # the hub's PostgreSQL engine; its tests start a real server
   libqrencode-dev                                       # the receipt's QR code
+  libsane-dev libturbojpeg0-dev                         # documents: scanning through SANE (its test backend in the tests and the demo), JPEG in memory
   libcli11-dev                                          # the command lines of guichet, guichetctl, guichet-hub
   catch2 fonts-noto-core zbar-tools                     # tests (zbarimg reads the QR code back), the font
   openssl python3-jsonschema                            # tests: TLS certificates, the procedure schema

@@ -6,6 +6,7 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/procedure.h"
 #include "kiosk/ctl/diagnose.h"
+#include "kiosk/ctl/scan_test.h"
 #include "kiosk/ctl/staff_commands.h"
 #include "sync/heartbeat.h"
 #include "sync/outbox.h"
@@ -231,6 +232,11 @@ int run(int argc, char** argv)
     auto* set_pin = cli.add_subcommand("set-pin",
         "set a staff PIN (6 to 12 digits), read from standard input; stored as an Argon2id hash in 'storage.staff'");
     set_pin->add_option("ROLE", argument, "mediator or technician")->required();
+    std::string scan_out;
+    auto* scan_test = with_json(cli.add_subcommand("scan-test",
+        "list the scanners SANE sees and take one test page through the configured one (its size and time; the page is "
+        "kept only with --out)"));
+    scan_test->add_option("--out", scan_out, "write the test page there as JPEG (a technician's test sheet, never a citizen's)");
     auto* audit
         = with_json(cli.add_subcommand("audit", "the latest 200 staff actions: when, role, action (never citizen data)"));
     cli.footer("Exit codes: 0 done, 1 the action failed, 2 bad command line or configuration.");
@@ -255,6 +261,8 @@ int run(int argc, char** argv)
         return ctl::set_pin(config_path, argument);
     if (audit->parsed())
         return ctl::print_audit(config_path, json, 200);
+    if (scan_test->parsed())
+        return ctl::scan_test(config_path, scan_out, json);
 
     auto config = load_config(config_path);
     if (!config)

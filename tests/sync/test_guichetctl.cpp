@@ -1,5 +1,6 @@
 // guichetctl as a technician uses it: metadata only, receipts, retry, send now, clear errors.
 #include "enrolled_kiosk.h"
+#include "../devices/sane_test_backend.h"
 
 #include <catch2/catch.hpp>
 
@@ -461,4 +462,31 @@ TEST_CASE("guichetctl validate prints 2^63 as written and a NUL in a condition e
     CHECK(condition.exit_code == 1);
     CHECK_THAT(condition.out, Catch::Contains("unexpected character '\\0' (in: has_children == 'yes'\\0 or later)"));
     CHECK_THAT(condition.out, Catch::Contains("0 procedures valid, 1 problem"));
+}
+
+TEST_CASE("guichetctl scan-test lists the scanners and measures one test page, kept only with --out", "[ctl][documents]")
+{
+    test::use_sane_test_backend(); // guichetctl inherits SANE_CONFIG_DIR: the test backend only
+    Kiosk kiosk;
+    auto config = test::read_text(kiosk.dir / "kiosk.toml");
+    test::write_text(kiosk.dir / "kiosk.toml", config + "[scanner]\ndevice = \"test:0\"\n[scanner.options]\ntest-picture = \"Grid\"\n");
+    auto listed = kiosk.ctl("scan-test");
+    INFO(listed.out << listed.err);
+    CHECK(listed.exit_code == 0);
+    CHECK_THAT(listed.out, Catch::Contains("scanner: test:0"));
+    CHECK_THAT(listed.out, Catch::Contains("test scan on test:0: 1240 x 1753 pixels"));
+    CHECK_THAT(listed.out, Catch::Contains("(not kept)"));
+    auto page = kiosk.dir / "test-page.jpg";
+    auto kept = kiosk.ctl("scan-test --json --out " + page.string());
+    CHECK(kept.exit_code == 0);
+    auto result = nlohmann::json::parse(kept.out);
+    CHECK(result["ok"] == true);
+    CHECK(result["width"] == 1240);
+    CHECK(std::filesystem::file_size(page) == result["jpeg_bytes"].get<size_t>());
+
+    // A scanner that is not there: said, exit 1.
+    test::write_text(kiosk.dir / "kiosk.toml", config + "[scanner]\ndevice = \"absent:0\"\n");
+    auto absent = kiosk.ctl("scan-test");
+    CHECK(absent.exit_code == 1);
+    CHECK_THAT(absent.out, Catch::Contains("FAILED (no_scanner)"));
 }
