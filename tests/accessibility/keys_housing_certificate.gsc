@@ -10,9 +10,11 @@ expect-screen catalog
 key Shift+Tab
 key Shift+Tab
 key Shift+Tab
+key Shift+Tab
 expect-focus catalog.previous
 key Return
-key Tab
+key Shift+Tab
+key Shift+Tab
 expect-focus procedure.housing-certificate
 key Return
 expect-screen intro
@@ -24,37 +26,54 @@ expect-screen step
 # host_name: typed on the physical keyboard
 expect-text "Quel est le nom de la personne qui vous héberge"
 type "Yvonne Le Goff"
+key Shift+Tab
+key Shift+Tab
+expect-focus step.next
 key Return
 # hosted_since
 expect-text "Depuis quand habitez-vous chez elle"
 type "01"
 type "09"
 type "2024"
+key Shift+Tab
+key Shift+Tab
+expect-focus step.next
 key Return
-# host_proof: Scan is the first control after Help
+# host_proof: Help, then Scan
 expect-text "Le justificatif de domicile de votre hébergeant"
 key Tab
+expect-focus step.help
 key Tab
 expect-focus document.scan
 key Return
 expect-text "Page 1 numérisée"
-# Add a page, then Retake page 1 and Remove page 2, all by keys
-key Tab
-key Tab
-key Tab
-key Tab
 expect-focus document.scan
 key Return
 expect-text "Page 2 numérisée"
+# Two pages, one shown at a time with arrows: back to page 1 and scan it again, then on to page 2 and
+# remove it, all by keys
 key Tab
+expect-focus step.help
 key Tab
+expect-focus document.retake.2
+key Tab
+expect-focus document.remove.2
+key Tab
+expect-focus document.previous_pages
+key Return
+expect-text "Pages 1 à 1 sur 2"
+key Shift+Tab
+key Shift+Tab
 expect-focus document.retake.1
 key Return
 expect-text "Page 1 numérisée"
 key Tab
 key Tab
 key Tab
-key Tab
+expect-focus document.more_pages
+key Return
+key Shift+Tab
+key Shift+Tab
 expect-focus document.remove.2
 key Return
 expect-no-text "Page 2 numérisée"

@@ -37,8 +37,11 @@ expect-text "Page 2 numérisée"
 expect-no-text "Ajouter une page"
 screenshot document-two-pages.png
 expect-fits
+# one page a row at this width: the arrows turn to page 1, and back to page 2
+tap id:document.previous_pages
 tap id:document.retake.1
 expect-text "Page 1 numérisée"
+tap id:document.more_pages
 tap id:document.remove.2
 expect-no-text "Page 2"
 tap id:document.scan
