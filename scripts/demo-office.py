@@ -18,7 +18,11 @@ repo = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(repo / "tests" / "office"))
 from office_agent import OfficeAgent  # noqa: E402  (tests/office: the browser test's agent)
 
-MESSAGE = "Merci pour votre signalement : l’équipe technique passe cette semaine."
+MESSAGES = {
+    "housing-certificate": "Votre attestation d’hébergement est prête : retirez-la à l’accueil de la mairie.",
+    "public-space-report": "Merci pour votre signalement : l’équipe technique passe cette semaine.",
+}
+MESSAGE = "Votre demande est traitée."
 
 
 def main():
@@ -57,7 +61,7 @@ def main():
             for alt, width, height in agent.pages(1):
                 print(f"  {alt} : {width} × {height} pixels")
         agent.screenshot(shots / "office-2-demande.png")
-        print("demo-office: " + agent.set_state("done", MESSAGE))
+        print("demo-office: " + agent.set_state("done", MESSAGES.get(procedure, MESSAGE)))
         agent.screenshot(shots / "office-3-traitee.png")
         agent.sign_out()
 

@@ -82,7 +82,7 @@ test("each page is opened, checked and shown; a wrong one is refused, a missing 
     return `blob:page-${shown.length}`;
   };
   const area = container();
-  await pages.renderPages(area, "case-1", "ABCDEFGHK", payloadListing(clear), { questions: [{ id: "justificatif", title: "Justificatif de domicile" }] },
+  await pages.renderPages(area, "case-1", "ABCDEFGHK", payloadListing(clear), { documents: { justificatif: "Justificatif de domicile" } },
     { keys: { publicKey: keys.publicKey, secretKey: keys.privateKey }, fetchPage, makeURL });
   const images = find(area, "img");
   assert.equal(images.length, 1);

@@ -30,6 +30,18 @@ function documentStandIn() {
   return doc;
 }
 
+test("a document step's answer is its title and its page count, the pages being shown below", () => {
+  const doc = documentStandIn();
+  const container = new Node(doc, "div");
+  const page = { n: 0, sha256: "ab", bytes: 3, width: 1, height: 1, type: "image/jpeg" };
+  const labels = { questions: [], documents: { proof: "Justificatif de domicile" } };
+  const payload = { answers: { language: "fr", answers: { proof: { pages: [page, { ...page, n: 1 }] }, other: { pages: [page] } } } };
+  renderAnswers(container, payload, labels);
+  const [list, , raw] = container.children;
+  assert.deepEqual(list.children.map((n) => n.textContent), ["Justificatif de domicile", "2 pages (sous « Pièces jointes »)"]);
+  assert.deepEqual(raw.children.map((n) => n.textContent), ["other", "1 page (sous « Pièces jointes »)"]);
+});
+
 test("answers become dt/dd text, hostile strings included, with outcomes and unknown ids", () => {
   const doc = documentStandIn();
   const container = new Node(doc, "div");

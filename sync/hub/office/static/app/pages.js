@@ -27,6 +27,8 @@ export function listedPages(payload) {
 }
 
 function stepTitle(labels, step) {
+  const documents = labels && labels.documents && typeof labels.documents === "object" ? labels.documents : {};
+  if (Object.hasOwn(documents, step) && typeof documents[step] === "string") return documents[step];
   const questions = labels && Array.isArray(labels.questions) ? labels.questions : [];
   const found = questions.find((question) => question.id === step);
   return found && typeof found.title === "string" ? found.title : step;
@@ -49,7 +51,7 @@ export async function renderPages(container, caseId, caseName, payload, labels,
   const sodium = await sodiumReady();
   const doc = container.ownerDocument;
   const element = (...rest) => elementOf(doc, ...rest);
-  container.replaceChildren(element("h3", "Pièces jointes"));
+  container.replaceChildren(); // under the page's own "Pièces jointes" heading
   const list = element("ul", undefined, "office-pages");
   container.append(list);
   for (const page of pages) {

@@ -56,6 +56,17 @@ export function formatAnswer(question, value) {
   }
 }
 
+function pagesOf(answer) {
+  return answer && typeof answer === "object" && Array.isArray(answer.pages) ? answer.pages : null;
+}
+
+// "2 pages (ci-dessous, sous « Pièces jointes »)"
+function pagesText(answer) {
+  const pages = pagesOf(answer);
+  if (!pages) return asText(answer);
+  return `${pages.length} ${pages.length === 1 ? "page" : "pages"} (sous « Pièces jointes »)`;
+}
+
 // {rows: [{id, label, value}], unknown: [{id, value}], outcomes: [text], assisted, language}
 export function describeAnswers(payload, labels) {
   const inner = payload && typeof payload.answers === "object" && payload.answers !== null ? payload.answers : {};
@@ -68,7 +79,14 @@ export function describeAnswers(payload, labels) {
     if (!Object.hasOwn(answers, question.id)) continue;
     rows.push({ id: question.id, label: question.title, value: formatAnswer(question, answers[question.id]) });
   }
-  const unknown = Object.keys(answers).filter((id) => !known.has(id)).map((id) => ({ id, value: asText(answers[id]) }));
+  // A document step's answer lists its pages, shown as pictures below the answers: here its title and count.
+  const documents = labels && labels.documents && typeof labels.documents === "object" ? labels.documents : {};
+  for (const [id, title] of Object.entries(documents)) {
+    known.add(id);
+    if (Object.hasOwn(answers, id)) rows.push({ id, label: asText(title), value: pagesText(answers[id]) });
+  }
+  const unknown = Object.keys(answers).filter((id) => !known.has(id))
+    .map((id) => ({ id, value: pagesOf(answers[id]) ? pagesText(answers[id]) : asText(answers[id]) }));
   const outcomeTitles = labels && labels.outcomes ? labels.outcomes : {};
   const outcomes = Array.isArray(inner.outcomes)
     ? inner.outcomes.map((id) => (typeof id === "string" && Object.hasOwn(outcomeTitles, id) ? outcomeTitles[id] : asText(id)))
