@@ -5,6 +5,7 @@
 #include "kiosk/app/app.h"
 #include "kiosk/app/voice_guide.h"
 #include "kiosk/app/headless_driver.h"
+#include "../devices/sane_test_backend.h"
 
 #include <catch2/catch.hpp>
 
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -42,11 +44,13 @@ struct Kiosk {
     std::unique_ptr<app::App> app;
     std::unique_ptr<app::HeadlessDriver> driver;
 
-    Kiosk()
+    explicit Kiosk(const std::function<void(Config&)>& adjust = {})
     {
         app::AppSetup setup;
         setup.mode = app::Mode::Headless;
         setup.windowed = app::Size { 1920, 1080 };
+        if (adjust)
+            adjust(setup.config);
         auto created = app::App::create(setup, clock);
         REQUIRE(created);
         app = std::move(*created);
@@ -406,4 +410,32 @@ TEST_CASE("a receipt code is spelled one character at a time with a pause at eac
     CHECK(app::spelled_out("ABC-DEF-GHK") == "A, B, C. D, E, F. G, H, K");
     CHECK(app::spelled_out("A8K") == "A, 8, K");
     CHECK(app::spelled_out("") == "");
+}
+
+TEST_CASE("A scan is heard: the scanner's state is said when it changes, and a failure says what to do", "[audio][voice][documents]")
+{
+    test::use_sane_test_backend();
+    Capture capture("document_scan");
+    Kiosk kiosk([](Config& config) {
+        config.scanner.device = "test:0";
+        config.scanner.options = { { "test-picture", "Grid" } };
+    });
+    kiosk.run("tap id:welcome.start\ntap id:catalog.previous\ntap id:procedure.housing-certificate\ntap id:intro.start\n"
+              "type \"Yvonne Le Goff\"\ntap id:step.next\ntype \"01\"\ntype \"09\"\ntype \"2024\"\ntap id:step.next\n"
+              "expect-text \"Le justificatif de domicile de votre hébergeant\"");
+    kiosk.hush();
+    auto from = capture.written();
+    uint64_t before = kiosk.speech().stats().utterances;
+    kiosk.run("tap id:document.scan\nexpect-text \"Page 1 numérisée\"");
+    // At least the result (the scanning sentence too when a frame showed it while the page was read).
+    CHECK(kiosk.speech().stats().utterances >= before + 1);
+    wait_until_quiet(kiosk.speech());
+    auto done = trimmed(capture.samples(from));
+    double seconds = double(done.size()) / rate;
+    INFO("the scan's result was heard for " << seconds << " s");
+    // "Page 1 numérisée. Vérifiez qu'on peut la lire, puis appuyez sur Suivant.": a sentence or two.
+    CHECK(seconds > 2.0);
+    CHECK(seconds < 20);
+    CHECK(rms(done) > 500);
+    kiosk.close();
 }
