@@ -106,6 +106,10 @@ public:
                 std::this_thread::sleep_for(reader_settle_time - since_start);
             if (!m_finished)
                 drain_reader();
+            // The reader closed its pipe (the page's end, or drained): it is on its way out of its thread.
+            // Let it get there before sane_cancel cancels it asynchronously: cancelled inside the thread's
+            // teardown, it left the loader's lock held and the next thread the kiosk started hung.
+            std::this_thread::sleep_for(reader_exit_time);
             sane_cancel(m_handle);
         }
         sane_close(m_handle);
@@ -146,6 +150,7 @@ private:
     }
 
     static constexpr auto reader_settle_time = std::chrono::milliseconds(200);
+    static constexpr auto reader_exit_time = std::chrono::milliseconds(50);
     SANE_Handle m_handle;
     bool m_started = false;
     bool m_finished = false;

@@ -11,6 +11,7 @@
 #include <SDL.h>
 
 #include <charconv>
+#include <malloc.h>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -116,6 +117,10 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    // A scanned page passes through buffers of several MB (its pixels, its JPEG) on a worker thread. Mapped
+    // on their own, they go back to the system when freed; glibc's moving threshold would otherwise keep
+    // each one in the worker's arena, and five pages cost 87 MB at peak instead of 63 (docs/documents.md).
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
     try {
         return run(argc, argv);
     } catch (const std::exception& error) {
