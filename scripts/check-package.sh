@@ -138,8 +138,14 @@ grep -q '^hub_url = "http://127.0.0.1:' "$root/etc/guichet/guichet.toml" || fail
 [ "$(in_root stat -c '%a %G' /etc/guichet/token)" = "640 guichet" ] || fail "the token file is not 0640 root:guichet"
 mkdir -p "$root/tmp/shots"
 in_root chown guichet /tmp/shots
+# The demo scans a page: SANE's test backend (in libsane1, which the package depends on) stands for the
+# scanner, its glass A4-sized, as scripts/with-local-hub.sh sets it up.
+mkdir -p "$root/tmp/sane"
+echo test > "$root/tmp/sane/dll.conf"
+printf 'number_of_devices 1\nmode Gray\ntest-picture "Grid"\ngeometry_min 0.0\ngeometry_max 300.0\ngeometry_quant 1.0\ntl_x 0.0\ntl_y 0.0\nbr_x 210.0\nbr_y 297.0\n' \
+  > "$root/tmp/sane/test.conf"
 chroot "$root" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/var/lib/guichet \
-  SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=/tmp/shots/voice.raw \
+  SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=/tmp/shots/voice.raw SANE_CONFIG_DIR=/tmp/sane \
   setpriv --reuid=guichet --regid=guichet --init-groups \
   guichet --headless --config /etc/guichet/guichet.toml --script /usr/share/guichet/demo/demo.gsc \
   --screenshot-dir /tmp/shots
