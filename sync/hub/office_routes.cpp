@@ -45,6 +45,16 @@ Result<std::unique_ptr<OfficeContext>> make_office_context(Store& store, const O
         std::make_shared<const OfficeAssets>(std::move(*assets)), std::move(limiter), options.procedures });
 }
 
+bool media_type_is(std::string_view content_type, std::string_view expected)
+{
+    auto type = content_type.substr(0, content_type.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+        type.remove_suffix(1);
+    return type.size() == expected.size()
+        && std::equal(type.begin(), type.end(), expected.begin(),
+            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
 std::optional<BodyRefusal> office_body_policy(std::string_view method, std::string_view path, std::string_view content_type,
     std::optional<size_t> content_length, bool chunked)
 {
@@ -54,14 +64,7 @@ std::optional<BodyRefusal> office_body_policy(std::string_view method, std::stri
             return BodyRefusal { 400, "this request takes no body" };
         return std::nullopt;
     }
-    auto type = content_type.substr(0, content_type.find(';'));
-    while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
-        type.remove_suffix(1);
-    auto is = [&](std::string_view expected) {
-        return type.size() == expected.size()
-            && std::equal(type.begin(), type.end(), expected.begin(),
-                [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-    };
+    auto is = [&](std::string_view expected) { return media_type_is(content_type, expected); };
     if (!has_body)
         return std::nullopt; // e.g. sign-out by fetch with no body: the CSRF header still decides
     if (chunked || !content_length)

@@ -94,6 +94,10 @@ void install_static_routes(GatedServer& http, OfficeContext& context); // office
 void install_supervisor_routes(GatedServer& http, OfficeContext& context); // office_supervisor.cpp
 void install_case_routes(GatedServer& http, OfficeContext& context); // office_cases.cpp: inbox, case pages, key, export, API
 
+// Whether a Content-Type header names `expected` (lower case), whatever its parameters and letter case:
+// "Application/JSON; charset=utf-8" is application/json.
+bool media_type_is(std::string_view content_type, std::string_view expected);
+
 // The body policy for paths under /office/: nullopt when the request may go on (its body, if any, is of
 // an allowed type and size), else the status to refuse it with (413, 415, 411, 404) and a message.
 struct BodyRefusal {

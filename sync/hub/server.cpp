@@ -187,16 +187,6 @@ std::optional<std::pair<std::string, Body>> accept_body(Store& store, const HubC
     return std::pair { std::move(*kiosk), std::move(*decoded) };
 }
 
-bool is_json_content_type(std::string_view type)
-{
-    type = type.substr(0, type.find(';'));
-    while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
-        type.remove_suffix(1);
-    constexpr std::string_view json_type = "application/json";
-    return type.size() == json_type.size()
-        && std::equal(type.begin(), type.end(), json_type.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-}
-
 bool is_body_route(const httplib::Request& req)
 {
     return req.method == "POST" && (req.path == "/v1/submissions" || req.path == "/v1/heartbeat");
@@ -211,16 +201,6 @@ bool is_chunk_route(const httplib::Request& req)
     return req.method == "PUT" && req.path.starts_with("/v1/submissions/") && std::regex_match(req.path, attachment_route);
 }
 
-bool is_octet_stream(std::string_view type)
-{
-    type = type.substr(0, type.find(';'));
-    while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
-        type.remove_suffix(1);
-    constexpr std::string_view octets = "application/octet-stream";
-    return type.size() == octets.size()
-        && std::equal(type.begin(), type.end(), octets.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-}
-
 // Before any handler, and before httplib reads a byte of a body: a body goes only to the two POST
 // routes, and only as JSON. Anything else (multipart, a form, text) would reach httplib's multipart
 // reader, which our handlers do not provide (it answered 500), or be read whole for nothing.
@@ -229,14 +209,14 @@ bool refuse_unexpected_body(const httplib::Request& req, httplib::Response& res)
     bool has_body = req.has_header("Transfer-Encoding")
         || std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > 0;
     if (is_body_route(req)) {
-        if (is_json_content_type(req.get_header_value("Content-Type")))
+        if (media_type_is(req.get_header_value("Content-Type"), "application/json"))
             return false;
         res.set_header("Connection", "close"); // its body stays unread
         send_error(res, 415, "the body must be 'Content-Type: application/json', not '" + printable(req.get_header_value("Content-Type"), 64) + "'");
         return true;
     }
     if (is_chunk_route(req)) {
-        if (is_octet_stream(req.get_header_value("Content-Type")))
+        if (media_type_is(req.get_header_value("Content-Type"), "application/octet-stream"))
             return false;
         res.set_header("Connection", "close");
         send_error(res, 415, "a page's chunk must be 'Content-Type: application/octet-stream', not '"
