@@ -113,16 +113,6 @@ void wipe(std::vector<std::vector<uint8_t>>& pages)
     pages.clear();
 }
 
-std::string sha256_hex(std::span<const uint8_t> bytes)
-{
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest {};
-    crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
-    std::string hex(2 * digest.size() + 1, '\0');
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    hex.pop_back();
-    return hex;
-}
-
 // A write refused for want of room: SQLite's SQLITE_FULL, or the OS's "no space" / "file too large" /
 // "quota" behind an I/O error. The technician then knows to free the disk, not to look for a bug.
 bool disk_full(const Database& db)
@@ -256,7 +246,7 @@ Result<Receipt> Outbox::enqueue(NewSubmission& submission, int64_t now)
             return fail("page " + std::to_string(n + 1) + " of the submission is too large to send ("
                 + std::to_string(sealed_page.sealed.size()) + " bytes sealed, at most "
                 + std::to_string(protocol::max_attachment_bytes) + ")");
-        sealed_page.sha256 = sha256_hex(sealed_page.sealed);
+        sealed_page.sha256 = protocol::sha256_hex(sealed_page.sealed);
         sealed_pages.push_back(std::move(sealed_page));
     }
 

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <array>
+
 #include <algorithm>
 
 namespace guichet::sync::protocol {
@@ -264,6 +266,16 @@ bool is_uuid(std::string_view text)
             return false;
     }
     return true;
+}
+
+std::string sha256_hex(std::span<const uint8_t> bytes)
+{
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest {};
+    crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
+    std::string hex(2 * digest.size() + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    hex.pop_back();
+    return hex;
 }
 
 std::string base64_encode(const std::vector<uint8_t>& bytes)

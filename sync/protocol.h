@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -203,6 +204,8 @@ bool is_uuid(std::string_view);
 // digits and '-'.
 bool is_plain_name(std::string_view);
 std::string base64_encode(const std::vector<uint8_t>&);
+// SHA-256 in lower-case hex: how the attachments' manifest and the sealed answers name a page.
+std::string sha256_hex(std::span<const uint8_t>);
 Result<std::vector<uint8_t>> base64_decode(std::string_view);
 
 }

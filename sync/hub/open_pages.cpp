@@ -12,15 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string sha256_hex(std::span<const uint8_t> bytes)
-{
-    std::array<uint8_t, crypto_hash_sha256_BYTES> digest {};
-    crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex {};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return hex.data();
-}
-
 // The pages the sealed answers list (plan point 4): a document step's answer is {"pages":[{"n","sha256",
 // …}]}, n → the clear JPEG's SHA-256, wherever the answers object nests it (the kiosk's payload holds
 // {"language","answers":{step: answer},…}). Only the sealed side says what a page must be: the hub's
@@ -111,7 +102,7 @@ Result<WrittenSubmission> write_opened_submission(Store& store, const KeyPair& k
             written.refused.push_back(label + ": the seal does not open with this key (tampered, or sealed to another key)");
             continue;
         }
-        if (sha256_hex(clear) != listing->second) {
+        if (protocol::sha256_hex(clear) != listing->second) {
             wipe_bytes(clear);
             written.refused.push_back(label + ": its SHA-256 is not the one the sealed answers list: not written");
             continue;

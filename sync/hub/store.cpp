@@ -116,11 +116,7 @@ ChunkStep plan_chunk(const PageState& page, int64_t offset, size_t length)
 
 bool page_matches(std::span<const uint8_t> sealed, std::string_view sha256_hex)
 {
-    std::array<uint8_t, crypto_hash_sha256_BYTES> digest {};
-    crypto_hash_sha256(digest.data(), sealed.data(), sealed.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex {};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return std::string_view(hex.data(), crypto_hash_sha256_BYTES * 2) == sha256_hex;
+    return protocol::sha256_hex(sealed) == sha256_hex;
 }
 
 Hash hash_of(std::span<const uint8_t> bytes)

@@ -19,15 +19,6 @@ using namespace guichet::test::conformance;
 
 namespace {
 
-std::string sha256_hex(const std::vector<uint8_t>& bytes)
-{
-    std::array<uint8_t, crypto_hash_sha256_BYTES> digest {};
-    crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex {};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return hex.data();
-}
-
 std::vector<uint8_t> page_of(size_t size, uint8_t seed)
 {
     std::vector<uint8_t> page(size);
@@ -46,7 +37,7 @@ protocol::Item submit_with_pages(Store& store, const std::string& kiosk, const s
 {
     protocol::Item item { test::new_uuid(), "acte-naissance", 1, "2026-01-01T09:00:00Z", bytes_of("sealed payload") };
     for (size_t n = 0; n < pages.size(); ++n)
-        item.attachments.push_back({ static_cast<int>(n), static_cast<int64_t>(pages[n].size()), sha256_hex(pages[n]) });
+        item.attachments.push_back({ static_cast<int>(n), static_cast<int64_t>(pages[n].size()), protocol::sha256_hex(pages[n]) });
     auto stored = store.store_batch(kiosk, protocol::Batch { kiosk, { item }, {} });
     REQUIRE(stored);
     REQUIRE(stored->results.at(0).status == protocol::Status::Stored);
@@ -80,7 +71,7 @@ TEST_CASE("Store conformance: a page arrives in chunks, is checked, and complete
     REQUIRE(pages->size() == 2);
     CHECK((*pages)[0].size == 1000);
     CHECK((*pages)[0].received == 0);
-    CHECK((*pages)[1].sha256 == sha256_hex(second));
+    CHECK((*pages)[1].sha256 == protocol::sha256_hex(second));
     CHECK(*store->attachment_bytes(item.id, 0) == std::nullopt);
 
     // Page 0 in three chunks.

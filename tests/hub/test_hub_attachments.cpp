@@ -15,15 +15,6 @@ using guichet::test::TempDir;
 
 namespace {
 
-std::string sha256_hex(const std::vector<uint8_t>& bytes)
-{
-    std::array<uint8_t, crypto_hash_sha256_BYTES> digest {};
-    crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
-    std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex {};
-    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-    return hex.data();
-}
-
 std::vector<uint8_t> page_of(size_t size, uint8_t seed)
 {
     std::vector<uint8_t> page(size);
@@ -55,7 +46,7 @@ protocol::Item post_with_pages(httplib::Client& client, const std::string& kiosk
 {
     protocol::Item item = test::make_item(std::move(sealed));
     for (size_t n = 0; n < pages.size(); ++n)
-        item.attachments.push_back({ static_cast<int>(n), static_cast<int64_t>(pages[n].size()), sha256_hex(pages[n]) });
+        item.attachments.push_back({ static_cast<int>(n), static_cast<int64_t>(pages[n].size()), protocol::sha256_hex(pages[n]) });
     auto res = client.Post("/v1/submissions", protocol::encode(protocol::Batch { kiosk, { item }, {} }), "application/json");
     REQUIRE(res);
     INFO(res->body);
@@ -214,7 +205,7 @@ TEST_CASE("guichet-hub open --out writes a submission and its pages, opened and 
     auto listing = [&](const std::vector<std::vector<uint8_t>>& pages) {
         nlohmann::json list = nlohmann::json::array();
         for (size_t n = 0; n < pages.size(); ++n)
-            list.push_back({ { "n", n }, { "sha256", sha256_hex(pages[n]) }, { "bytes", pages[n].size() }, { "width", 10 },
+            list.push_back({ { "n", n }, { "sha256", protocol::sha256_hex(pages[n]) }, { "bytes", pages[n].size() }, { "width", 10 },
                 { "height", 10 }, { "type", "image/jpeg" } });
         return nlohmann::json { { "nom", "Zoë" }, { "justificatif", { { "pages", list } } } }.dump();
     };
@@ -225,7 +216,7 @@ TEST_CASE("guichet-hub open --out writes a submission and its pages, opened and 
         std::vector<std::vector<uint8_t>> sealed;
         for (size_t n = 0; n < pages.size(); ++n) {
             sealed.push_back(seal_bytes(key, pages[n]));
-            item.attachments.push_back({ static_cast<int>(n), static_cast<int64_t>(sealed.back().size()), sha256_hex(sealed.back()) });
+            item.attachments.push_back({ static_cast<int>(n), static_cast<int64_t>(sealed.back().size()), protocol::sha256_hex(sealed.back()) });
         }
         return std::pair { item, sealed };
     };

@@ -301,11 +301,7 @@ TEST_CASE("a procedure script completes its journey and queues one sealed submis
             REQUIRE(whole.offset == 0);
             REQUIRE(static_cast<int64_t>(whole.bytes.size()) == whole.size);
             auto jpeg = keys.open(whole.bytes);
-            std::array<unsigned char, crypto_hash_sha256_BYTES> digest {};
-            crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(jpeg.data()), jpeg.size());
-            std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex {};
-            sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-            CHECK(page.at("sha256") == std::string(hex.data()));
+            CHECK(page.at("sha256") == sync::protocol::sha256_hex(std::span(reinterpret_cast<const uint8_t*>(jpeg.data()), jpeg.size())));
             CHECK(page.at("bytes") == jpeg.size());
             auto image = devices::decode_jpeg(std::span(reinterpret_cast<const uint8_t*>(jpeg.data()), jpeg.size()));
             REQUIRE(image);

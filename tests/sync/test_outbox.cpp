@@ -373,15 +373,6 @@ std::vector<uint8_t> fake_jpeg(size_t size, uint8_t seed)
     return page;
 }
 
-std::string hex_sha256(const std::vector<uint8_t>& bytes)
-{
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest {};
-    crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
-    char hex[2 * crypto_hash_sha256_BYTES + 1];
-    sodium_bin2hex(hex, sizeof hex, digest.data(), digest.size());
-    return hex;
-}
-
 }
 
 TEST_CASE("scanned pages are sealed one by one with their submission and announced in its item", "[outbox][pages]")
@@ -415,7 +406,7 @@ TEST_CASE("scanned pages are sealed one by one with their submission and announc
     CHECK(chunk->n == 0);
     CHECK(chunk->offset == 0);
     CHECK(chunk->size == manifest[0].size);
-    CHECK(hex_sha256(chunk->bytes) == manifest[0].sha256);
+    CHECK(protocol::sha256_hex(chunk->bytes) == manifest[0].sha256);
     CHECK(f.keys.open(chunk->bytes) == std::string(first.begin(), first.end()));
 }
 
