@@ -6,10 +6,12 @@
 #include "../devices/sane_test_backend.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <sodium.h>
 
 #include <array>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -46,6 +48,25 @@ struct KeyPair {
         return plaintext;
     }
 };
+
+// The shipped assets in `to`, with `procedure` as the one procedure instead of the shipped ones: a journey a
+// few taps long, for tests about what surrounds it.
+inline fs::path assets_with_one_procedure(const fs::path& to, const nlohmann::json& procedure)
+{
+    fs::remove_all(to);
+    fs::copy(fs::path(GUICHET_SOURCE_DIR) / "assets", to, fs::copy_options::recursive);
+    fs::remove_all(to / "procedures");
+    fs::create_directories(to / "procedures");
+    std::ofstream(to / "procedures" / (procedure.at("id").get<std::string>() + ".json")) << procedure.dump(2);
+    return to;
+}
+
+// tests/procedures/minimal.json, the corpus's smallest procedure, to cut down.
+inline nlohmann::json minimal_procedure()
+{
+    std::ifstream in(fs::path(GUICHET_SOURCE_DIR) / "tests" / "procedures" / "minimal.json");
+    return nlohmann::json::parse(in);
+}
 
 // A kiosk with an empty outbox of its own in `state`, at 1920x1080. `adjust` may change the
 // configuration before the App starts (other assets, a staff database).

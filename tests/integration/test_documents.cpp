@@ -45,19 +45,13 @@ ScannedPage reference_page()
 // The shipped assets with one procedure: a question, then an optional one-page document.
 fs::path assets_with_optional_document(const fs::path& to)
 {
-    fs::remove_all(to);
-    fs::copy(source_dir / "assets", to, fs::copy_options::recursive);
-    fs::remove_all(to / "procedures");
-    fs::create_directories(to / "procedures");
-    std::ifstream in(source_dir / "tests" / "procedures" / "minimal.json");
-    auto procedure = nlohmann::json::parse(in);
+    auto procedure = minimal_procedure();
     nlohmann::json document { { "id", "proof" }, { "kind", "document" }, { "title", { { "fr", "Un justificatif" }, { "en", "A proof" } } },
         { "document", { { "accepted", { { "fr", "Une facture" }, { "en", "A bill" } } }, { "required", false } } } };
     procedure["steps"] = nlohmann::json::array({ procedure["steps"][1], document });
     procedure.erase("outcomes");
     procedure["id"] = "with-document";
-    std::ofstream(to / "procedures" / "with-document.json") << procedure.dump(2);
-    return to;
+    return assets_with_one_procedure(to, procedure);
 }
 
 const char* to_optional_document = "tap id:welcome.start\n"

@@ -25,16 +25,10 @@ const fs::path output_dir = GUICHET_TEST_OUTPUT_DIR;
 // cut down to its information step and one yes-or-no question, so the receipt is a few taps away.
 fs::path assets_with_one_step_procedure(const fs::path& to)
 {
-    fs::remove_all(to);
-    fs::copy(source_dir / "assets", to, fs::copy_options::recursive);
-    fs::remove_all(to / "procedures");
-    fs::create_directories(to / "procedures");
-    std::ifstream in(source_dir / "tests" / "procedures" / "minimal.json");
-    auto procedure = nlohmann::json::parse(in);
+    auto procedure = minimal_procedure();
     procedure["steps"] = nlohmann::json::array({ procedure["steps"][0], procedure["steps"][1] });
     procedure.erase("outcomes");
-    std::ofstream(to / "procedures" / "corpus-base.json") << procedure.dump(2);
-    return to;
+    return assets_with_one_procedure(to, procedure);
 }
 
 SDL_Event finger(Uint32 type, const UiNode& node, app::Size size)
