@@ -137,12 +137,15 @@ void DocumentFeature::sync_previews()
     if (renderer != m_previews_renderer) {
         // The old renderer took its textures with it when it was destroyed: forget them, touch nothing.
         m_previews.clear();
+        m_view.previews.clear();
         m_previews_renderer = renderer;
     }
     auto& pages = m_journey.journey()->pages(m_step->id);
+    bool changed = m_previews.size() != pages.size();
     for (size_t i = 0; i < pages.size(); ++i) {
         if (i < m_previews.size() && m_previews[i].sha256 == pages[i].sha256)
             continue;
+        changed = true;
         if (i < m_previews.size() && m_previews[i].texture)
             SDL_DestroyTexture(m_previews[i].texture);
         auto preview = make_preview(pages[i]);
@@ -156,6 +159,8 @@ void DocumentFeature::sync_previews()
             SDL_DestroyTexture(m_previews.back().texture);
         m_previews.pop_back();
     }
+    if (!changed && m_view.previews.size() == m_previews.size())
+        return; // the frame's usual case: nothing to make again
     m_view.previews.clear();
     for (auto& preview : m_previews)
         m_view.previews.push_back({ preview.texture, preview.width, preview.height });
