@@ -15,6 +15,20 @@ std::string_view kind_name(PrinterKind kind)
     return "none";
 }
 
+PrinterSettings printer_settings(const PrinterSection& section)
+{
+    PrinterSettings settings;
+    settings.kind = section.kind == "escpos" ? PrinterKind::Escpos
+        : section.kind == "cups"             ? PrinterKind::Cups
+                                             : PrinterKind::None;
+    settings.device = section.device;
+    settings.queue = section.queue;
+    settings.cups_server = section.cups_server;
+    settings.paper_mm = section.paper_mm;
+    settings.qr = section.qr == "raster" ? QrMode::Raster : QrMode::Native;
+    return settings;
+}
+
 std::string_view problem_name(PrintProblem problem)
 {
     switch (problem) {

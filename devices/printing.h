@@ -2,6 +2,7 @@
 // ways it comes out: an ESC/POS receipt printer (a USB character device, a file, or a CUPS raw queue) or
 // any CUPS printer (an A4 PDF). Blocking calls: the kiosk runs them on a worker thread.
 #pragma once
+#include "kiosk/core/config.h"
 #include "kiosk/core/result.h"
 
 #include <cstdint>
@@ -54,6 +55,9 @@ struct PrinterSettings {
     int paper_mm = 80;       // escpos: 58 or 80
     QrMode qr = QrMode::Native;
 };
+
+// The settings of the configuration's [printer] section.
+PrinterSettings printer_settings(const PrinterSection&);
 
 // Why a print did not come out, in words the screens translate (strings "print.problem.<name>").
 enum class PrintProblem {

@@ -37,6 +37,13 @@ struct DocumentView {
     std::vector<Preview> previews; // one per page of the current step, in order
 };
 
+// The receipt printer, as the receipt screen shows it (the print feature lends it when one is configured).
+struct PrintView {
+    bool printing = false;
+    std::string problem; // the last print's failure ("no_paper", …; strings "print.problem.*"), empty when none
+    int printed = 0;     // receipts printed this session: the voice says each one once
+};
+
 // Everything a screen may read or say during one frame.
 struct FrameContext {
     Ui& ui;
@@ -49,6 +56,7 @@ struct FrameContext {
     const Journey* journey = nullptr;       // inside a procedure
     const PostcodeTable* postcodes = nullptr;
     const DocumentView* document = nullptr; // a document step is on screen
+    const PrintView* print = nullptr;       // a printer is configured: the receipt offers to print
     bool training = false;                  // the training banner runs across the top of every screen
     // Staff screens only: what they show, and where their intents go.
     const StaffView* staff = nullptr;

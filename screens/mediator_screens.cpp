@@ -105,6 +105,19 @@ void ReceiptLookupScreen::draw_content(FrameContext& context, float width)
     if (m_showing_result && !view.lookup_result.empty()) {
         widgets::paragraph(ui, "staff.lookup_result", view.lookup_result, width);
         widgets::gap(ui, 32);
+        // A reprint for a citizen who lost their paper: the code and the state, never the answers.
+        if (view.can_reprint) {
+            ButtonSpec reprint { .id = "staff.reprint", .label = context.staff_tr(view.reprinting ? "print.printing" : "staff.reprint"),
+                .width = std::min(width, ui.px(640)) };
+            center_next(reprint.width, width);
+            if (widgets::button(ui, reprint) && !view.reprinting)
+                context.emit_staff(staff_intent::Reprint {});
+            if (!view.message.empty()) {
+                widgets::gap(ui, 12);
+                widgets::paragraph(ui, "staff.message", view.message, width);
+            }
+            widgets::gap(ui, 24);
+        }
         ButtonSpec again { .id = "staff.lookup_again", .label = context.staff_tr("staff.lookup_again"), .style = ButtonStyle::Primary };
         if (int chosen = widgets::button_pair(ui, back, again, width); chosen == 1) {
             context.emit_staff(staff_intent::ShowMediator {});

@@ -81,6 +81,31 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
     };
     // The optional one-tap rating, then Finish.
     auto draw_end = [&](float column) {
+        // The take-home paper, when the kiosk has a printer; its state in one sentence the voice says when
+        // it changes. A printer that fails leaves the receipt on the screen.
+        if (context.print && !context.training) {
+            auto& print = *context.print;
+            widgets::gap(ui, 32);
+            ButtonSpec button { .id = "receipt.print", .label = context.tr(print.printing ? "print.printing" : "receipt.print"),
+                .width = std::min(column, ui.px(600)), .style = ButtonStyle::Primary };
+            center_next(button.width, column);
+            if (widgets::button(ui, button) && !print.printing)
+                context.emit(intent::PrintReceipt {});
+            std::string status;
+            std::string_view color = "text";
+            if (print.printing) {
+                status = context.tr("print.printing");
+            } else if (!print.problem.empty()) {
+                status = context.tr("print.problem." + print.problem);
+                color = "error";
+            } else if (print.printed > 0) {
+                status = context.tr("print.done");
+            }
+            if (!status.empty()) {
+                widgets::gap(ui, 12);
+                widgets::paragraph(ui, "print.status", status, column, Align::Center, color);
+            }
+        }
         widgets::gap(ui, 32);
         if (m_rated) {
             widgets::caption(ui, "receipt.rating_thanks", context.tr("receipt.rating_thanks"), column);

@@ -46,6 +46,8 @@ struct StaffView {
     bool takes_submissions = false;
     SyncStatus sync;
     std::string lookup_result;
+    bool can_reprint = false; // a receipt was found and a printer is configured
+    bool reprinting = false;
 
     // The technician's diagnostics.
     std::vector<StaffFact> facts;

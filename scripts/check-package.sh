@@ -144,6 +144,8 @@ mkdir -p "$root/tmp/sane"
 echo test > "$root/tmp/sane/dll.conf"
 printf 'number_of_devices 1\nmode Gray\ntest-picture "Grid"\ngeometry_min 0.0\ngeometry_max 300.0\ngeometry_quant 1.0\ntl_x 0.0\ntl_y 0.0\nbr_x 210.0\nbr_y 297.0\n' \
   > "$root/tmp/sane/test.conf"
+# The demo prints the receipt: an ESC/POS printer that is a file (the [printer] section's two keys).
+sed -i 's|^kind = "none" .*|kind = "escpos"|; s|^device = "" .*# escpos:.*|device = "/tmp/shots/receipt.escpos"|' "$root/etc/guichet/guichet.toml"
 chroot "$root" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/var/lib/guichet \
   SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE=/tmp/shots/voice.raw SANE_CONFIG_DIR=/tmp/sane \
   setpriv --reuid=guichet --regid=guichet --init-groups \
@@ -152,6 +154,8 @@ chroot "$root" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/var/lib/guichet \
 ls "$root/tmp/shots" | grep -c '\.png$' | xargs echo "screenshots:"
 [ -s "$root/tmp/shots/voice.raw" ] || fail "the packaged kiosk said nothing (espeak-ng-data?)"
 echo "voice: $(du -k "$root/tmp/shots/voice.raw" | cut -f1) KiB of audio"
+[ -s "$root/tmp/shots/receipt.escpos" ] || fail "the packaged kiosk printed no receipt"
+in_root guichetctl print-render /tmp/shots/receipt.escpos --out /tmp/shots/receipt.png
 [ -f "$root/var/lib/guichet/outbox.sqlite" ] || fail "the kiosk made no outbox in /var/lib/guichet"
 exported=$(in_root guichet-hub export --db /var/lib/guichet-hub/hub.sqlite | wc -l)
 [ "$exported" -ge 1 ] || fail "the packaged hub stored no submission from the packaged kiosk"

@@ -20,10 +20,13 @@ fi
 shots=build/demo-screenshots
 echo "No display found (neither DISPLAY nor WAYLAND_DISPLAY is set): running the demo journey headless."
 rm -rf "$shots"
+rm -f "$state/receipt-printer.escpos" # the demo's receipt printer is a file: this run's receipts only
 scripts/with-local-hub.sh "$build" "$state" "$build/kiosk/app/guichet" --headless \
   --script assets/demo/demo.gsc --screenshot-dir "$shots" "$@"
 echo "The demo journey went through every screen. The kiosk's queue, as a technician sees it:"
 "$build/kiosk/ctl/guichetctl" --config "$state/guichet.toml" status
+echo "The receipt the citizen took home, as the ESC/POS printer would print it:"
+"$build/kiosk/ctl/guichetctl" print-render "$state/receipt-printer.escpos" --out "$shots/07p-printed-receipt.png"
 echo "Now the administration's side: an agent processes the demand in the back office (headless Chromium)."
 scripts/with-local-hub.sh "$build" "$state" scripts/demo-office.py --build "$build" --shots "$shots"
 echo "Screenshots of both sides:"

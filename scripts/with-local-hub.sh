@@ -37,6 +37,8 @@ cat > "$state/guichet.toml" <<TOML
 [kiosk]
 id = "demo-kiosk"
 place_name = "France Services · démonstration"
+opening_hours = "du lundi au vendredi, 9 h – 12 h et 14 h – 17 h"
+phone = "05 55 00 00 00"
 
 [sync]
 hub_url = "http://127.0.0.1:$(cat "$state/hub.port")"
@@ -53,6 +55,11 @@ usb_dir = "$state/usb"
 # Document steps scan through SANE; here its test backend, a virtual flatbed drawing a test pattern.
 [scanner]
 device = "test:0"
+
+# The take-home receipt goes to a file-backed ESC/POS printer; guichetctl print-render shows the paper.
+[printer]
+kind = "escpos"
+device = "$state/receipt-printer.escpos"
 TOML
 # SANE's test backend only (a real kiosk's SANE_CONFIG_DIR is /etc/sane.d), with a glass an A4 page fits on,
 # drawing a grid (black lines 10 mm apart on white), what JPEG makes of a printed page.

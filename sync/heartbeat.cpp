@@ -101,6 +101,12 @@ void HeartbeatSender::set_place(std::string place)
     m_place = std::move(place);
 }
 
+void HeartbeatSender::set_printer(std::string state)
+{
+    std::lock_guard lock(m_mutex);
+    m_printer = std::move(state);
+}
+
 HeartbeatStatus HeartbeatSender::status() const
 {
     std::lock_guard lock(m_mutex);
@@ -116,6 +122,7 @@ protocol::Heartbeat HeartbeatSender::compose()
         std::lock_guard lock(m_mutex);
         beat.pack_version = clean_text(m_pack_version, 64);
         beat.place = clean_text(m_place, protocol::max_place_bytes);
+        beat.printer = clean_text(m_printer, 32);
     }
     std::string last_error = m_last_error ? m_last_error() : std::string();
     if (auto summary = summarize_queue(m_outbox, m_clock())) {

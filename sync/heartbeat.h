@@ -66,6 +66,8 @@ public:
     void set_pack_version(std::string);
     // Where the kiosk stands (kiosk.place_name), shown beside its id at the hub. Thread-safe; empty by default.
     void set_place(std::string);
+    // The receipt printer's state as its last check said ("ready", "no_paper", …); empty: no printer.
+    void set_printer(std::string);
     HeartbeatStatus status() const;
 
     // After a failure the next try comes this soon (or after the interval, if shorter).
@@ -84,6 +86,7 @@ private:
     mutable std::mutex m_mutex; // guards the pack version, the place and the status
     std::string m_pack_version = "builtin";
     std::string m_place;
+    std::string m_printer;
     HeartbeatStatus m_status;
 
     std::mutex m_wake_mutex;

@@ -426,6 +426,8 @@ std::string encode(const Heartbeat& heartbeat)
         { "quarantined", heartbeat.quarantined }, { "last_error", heartbeat.last_error } };
     if (!heartbeat.place.empty())
         body["place"] = heartbeat.place;
+    if (!heartbeat.printer.empty())
+        body["printer"] = heartbeat.printer;
     if (heartbeat.oldest_queued_age_s)
         body["oldest_queued_age_s"] = *heartbeat.oldest_queued_age_s;
     if (heartbeat.disk_free_bytes)
@@ -555,6 +557,8 @@ Result<Heartbeat> decode_heartbeat(std::string_view body)
         heartbeat.last_error = *text;
     if (auto text = get_string(*root, "place", max_place_bytes))
         heartbeat.place = *text;
+    if (auto text = get_string(*root, "printer", 32))
+        heartbeat.printer = *text;
     heartbeat.queued = get_optional_int(*root, "queued").value_or(0);
     heartbeat.sent = get_optional_int(*root, "sent").value_or(0);
     heartbeat.quarantined = get_optional_int(*root, "quarantined").value_or(0);

@@ -145,6 +145,9 @@ struct Heartbeat {
     // Where the kiosk stands (its configuration's kiosk.place_name), shown beside its id at the hub;
     // optional, empty from kiosks older than issue 17.
     std::string place;
+    // Issue 19, optional: the receipt printer's state ("ready", "no_paper", "offline", …, docs/printing.md);
+    // empty when the kiosk has no printer or is older.
+    std::string printer;
     // Issue 17, optional both ways: the rating counts of the last days, and the states applied since
     // the last heartbeat the hub accepted.
     std::vector<RatingCount> ratings;

@@ -41,6 +41,10 @@ tap id:review.submit
 expect-screen receipt
 expect-text "Votre demande est enregistrée"
 screenshot 07-receipt.png
+# The take-home paper (docs/printing.md): the demo's printer is a file, drawn by guichetctl print-render.
+tap id:receipt.print
+expect-text "Le récapitulatif est imprimé"
+screenshot 07a-receipt-printed.png
 wait-sync
 tap id:receipt.rating_easy
 tap id:receipt.finish

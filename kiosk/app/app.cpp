@@ -6,6 +6,7 @@
 #include "kiosk/app/draw_data.h"
 #include "kiosk/app/journey_feature.h"
 #include "kiosk/app/live_loop.h"
+#include "kiosk/app/print_feature.h"
 #include "kiosk/app/session_feature.h"
 #include "kiosk/app/staff_desk.h"
 #include "kiosk/app/sync_feature.h"
@@ -77,11 +78,13 @@ Result<void> App::create_features()
     f.content->on_loaded([sync = f.sync.get()](const std::string& version) { sync->set_pack_version(version); });
     f.session = std::make_unique<SessionFeature>(config, m_clock, *this);
     f.voice = std::make_unique<VoiceFeature>(config.speech, *f.session);
-    f.staff = std::make_unique<StaffDesk>(config, m_clock, m_queue, StaffLinks { *f.sync, *f.content, *f.voice, *this });
+    f.print = std::make_unique<PrintFeature>(config, m_queue, *f.content, *f.session,
+        [this]() -> const Journey* { return m_features.journey ? m_features.journey->journey() : nullptr; }, *f.sync);
+    f.staff = std::make_unique<StaffDesk>(config, m_clock, m_queue, StaffLinks { *f.sync, *f.content, *f.voice, *f.print, *this });
     f.journey = std::make_unique<JourneyFeature>(config, *f.content, *f.session, *f.sync, *f.staff);
     f.document = std::make_unique<DocumentFeature>(devices::scanner_settings(config.scanner), m_queue, *f.journey,
         [this] { return m_display->renderer(); });
-    f.all = { f.content.get(), f.sync.get(), f.staff.get(), f.journey.get(), f.document.get(), f.voice.get(), f.session.get() };
+    f.all = { f.content.get(), f.sync.get(), f.staff.get(), f.journey.get(), f.document.get(), f.print.get(), f.voice.get(), f.session.get() };
     auto owners = intent_owners(f.all);
     if (!owners)
         return std::unexpected(owners.error());
@@ -199,7 +202,7 @@ ScreenId App::current_screen() const
     auto& f = m_features;
     return f.staff->active() ? f.staff->screen_id() : f.journey->current();
 }
-bool App::busy() const { return m_features.staff->busy() || m_features.document->busy(); }
+bool App::busy() const { return m_features.staff->busy() || m_features.document->busy() || m_features.print->busy(); }
 const Session& App::session() const { return m_features.session->session(); }
 const Catalog& App::catalog() const { return m_features.content->catalog(); }
 accessibility::Speech* App::speech() const { return m_features.voice->speech(); }

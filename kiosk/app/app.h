@@ -35,6 +35,7 @@ namespace guichet::app {
 
 class ContentFeature;
 class DocumentFeature;
+class PrintFeature;
 class JourneyFeature;
 class SessionFeature;
 class StaffDesk;
@@ -109,6 +110,7 @@ private:
         std::unique_ptr<StaffDesk> staff;
         std::unique_ptr<JourneyFeature> journey;
         std::unique_ptr<DocumentFeature> document;
+        std::unique_ptr<PrintFeature> print;
         std::unique_ptr<VoiceFeature> voice;
         std::unique_ptr<SessionFeature> session;
         std::vector<Feature*> all;

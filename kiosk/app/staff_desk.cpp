@@ -5,6 +5,7 @@
 #include "guichet/version.h"
 #include "kiosk/app/content_feature.h"
 #include "kiosk/app/display.h"
+#include "kiosk/app/print_feature.h"
 #include "kiosk/app/sync_feature.h"
 #include "kiosk/app/voice_feature.h"
 #include "sync/clock_text.h"
@@ -131,6 +132,7 @@ void StaffDesk::open()
     m_role.reset();
     m_message.clear();
     m_lookup_result.clear();
+    m_reprint.reset();
     m_pin_answered = false;
     m_last_input = m_clock.now();
     m_links.voice.silence(); // the citizen's guidance stops while staff work
@@ -308,10 +310,13 @@ void StaffDesk::apply(StaffIntent& intent)
                 m_screen = ScreenId::Mediator;
             } else if constexpr (std::is_same_v<T, si::ShowLookup>) {
                 m_lookup_result.clear();
+                m_reprint.reset();
                 m_screens.lookup.reset();
                 m_screen = ScreenId::ReceiptLookup;
             } else if constexpr (std::is_same_v<T, si::Lookup>) {
                 lookup(std::move(wanted.code));
+            } else if constexpr (std::is_same_v<T, si::Reprint>) {
+                reprint();
             } else if constexpr (std::is_same_v<T, si::ToggleAssisted>) {
                 m_assisted = !m_assisted;
                 audit(m_assisted ? "assisted-on" : "assisted-off");
@@ -351,6 +356,8 @@ void StaffDesk::apply_technician(StaffIntent& intent)
             auto language = m_config.kiosk.default_language;
             if constexpr (std::is_same_v<T, si::ShowTechnician>) {
                 m_screen = ScreenId::Technician;
+                if (m_links.print.available())
+                    m_links.print.refresh_status(); // on a worker: a dead print server never stalls the page
             } else if constexpr (std::is_same_v<T, si::RetryItem>) {
                 if (auto* outbox = m_links.sync.outbox()) {
                     auto requeued = outbox->requeue(wanted.id, unix_now());
@@ -445,6 +452,8 @@ void StaffDesk::lookup(std::string typed)
     auto code = normalize_receipt(typed);
     explicit_bzero(typed.data(), typed.size());
     audit("receipt-lookup"); // the code itself is not logged: it leads to a citizen
+    m_reprint.reset();
+    m_message.clear();
     auto* outbox = m_links.sync.outbox();
     if (!outbox) {
         m_lookup_result = tr("staff.no_submissions");
@@ -470,10 +479,12 @@ void StaffDesk::lookup(std::string typed)
         m_lookup_result = format_text(tr("staff.lookup_queued"),
             { { "code", code }, { "when", time_text(entry.created_at, "%d/%m/%Y %H:%M") }, { "attempts", std::to_string(entry.attempts) } })
             + pages;
+        remember_reprint(entry, outbox->status_url().value_or(""));
         return;
     }
     if (state == "quarantined") {
         m_lookup_result = format_text(tr("staff.lookup_quarantined"), { { "code", code } });
+        remember_reprint(entry, outbox->status_url().value_or(""));
         return;
     }
     // Received: when it was sent; a later state: when the administration set it.
@@ -485,8 +496,58 @@ void StaffDesk::lookup(std::string typed)
     if (!entry.hub_message.empty())
         m_lookup_result += "\n" + format_text(tr("staff.receipt_state.message"), { { "message", entry.hub_message } });
     // The public status page, as guichetctl receipt gives it: a citizen can follow the demand from home.
-    if (auto url = outbox->status_url(); url && !url->empty())
-        m_lookup_result += "\n" + format_text(tr("staff.receipt_state.link"), { { "url", *url + entry.receipt } });
+    auto status_url = outbox->status_url().value_or("");
+    if (!status_url.empty())
+        m_lookup_result += "\n" + format_text(tr("staff.receipt_state.link"), { { "url", status_url + entry.receipt } });
+    remember_reprint(entry, status_url);
+}
+
+// What a reprint says: the code, its QR code, the procedure, the date it was stored and the state the
+// mediator just read; never the answers, which the kiosk no longer holds in clear.
+void StaffDesk::remember_reprint(const sync::QueueEntry& entry, const std::string& status_url)
+{
+    if (!m_links.print.available())
+        return;
+    auto& language = m_config.kiosk.default_language;
+    auto procedure = m_links.content.catalog().find(entry.procedure);
+    devices::PrintedReceipt paper;
+    paper.place = m_config.kiosk.place_name;
+    paper.date_time = format_text(tr("print.paper.when"),
+        { { "date", time_text(entry.created_at, "%d/%m/%Y") }, { "time", time_text(entry.created_at, "%H:%M") } });
+    paper.procedure = procedure ? localized(procedure->title, language) : entry.procedure;
+    paper.code_label = tr("print.paper.reprint_label");
+    paper.code = entry.receipt;
+    paper.code_spelled = code_spelled(entry.receipt);
+    paper.qr_text = status_url.empty() ? entry.receipt : status_url + entry.receipt;
+    paper.qr_caption = tr(status_url.empty() ? "print.paper.qr_code" : "print.paper.qr_link");
+    devices::ReceiptSection state { tr("print.paper.state"), {} };
+    for (size_t start = 0; start < m_lookup_result.size();) {
+        auto end = std::min(m_lookup_result.find('\n', start), m_lookup_result.size());
+        state.items.push_back(m_lookup_result.substr(start, end - start));
+        start = end + 1;
+    }
+    paper.sections.push_back(std::move(state));
+    if (procedure)
+        if (auto& next = localized(procedure->take_home.next, language); !next.empty())
+            paper.sections.push_back({ tr("print.paper.next"), { next } });
+    if (!m_config.kiosk.opening_hours.empty())
+        paper.footer = format_text(tr("print.paper.hours"), { { "hours", m_config.kiosk.opening_hours } });
+    if (!m_config.kiosk.phone.empty())
+        paper.footer += (paper.footer.empty() ? "" : "\n") + format_text(tr("print.paper.phone"), { { "phone", m_config.kiosk.phone } });
+    m_reprint = std::move(paper);
+}
+
+void StaffDesk::reprint()
+{
+    if (!m_reprint || m_reprinting)
+        return;
+    audit("reprint"); // like the lookup: the code is not logged
+    m_reprinting = true;
+    m_message = tr("print.printing");
+    m_links.print.print(*m_reprint, [this](std::string problem) {
+        m_reprinting = false;
+        m_message = problem.empty() ? tr("staff.reprinted") : tr("print.problem." + problem);
+    });
 }
 
 std::optional<std::filesystem::path> StaffDesk::find_usb_folder() const
@@ -584,6 +645,24 @@ std::string StaffDesk::scan_test() const
         { "size", size_text(static_cast<int64_t>(page->jpeg.size())) }, { "seconds", seconds } });
 }
 
+// The printer as configured and as it last said it was: "ESC/POS 80 mm, /dev/usb/lp0 : plus de papier".
+std::string StaffDesk::printer_line() const
+{
+    auto& settings = m_links.print.settings();
+    if (settings.kind == devices::PrinterKind::None)
+        return tr("staff.none");
+    std::string where = settings.kind == devices::PrinterKind::Escpos
+        ? "ESC/POS " + std::to_string(settings.paper_mm) + " mm, " + (settings.device.empty() ? "CUPS " + settings.queue : settings.device)
+        : "CUPS " + (settings.queue.empty() ? tr("print.default_queue") : settings.queue);
+    auto& status = m_links.print.last_status();
+    std::string state = status.state == devices::PrinterState::Problem
+        ? tr("print.problem." + std::string(devices::problem_name(status.problem)))
+        : tr("print.state." + std::string(devices::state_name(status.state)));
+    if (!status.detail.empty())
+        state += " (" + status.detail + ")";
+    return where + " : " + state;
+}
+
 std::vector<screens::StaffFact> StaffDesk::facts() const
 {
     auto& language = m_config.kiosk.default_language;
@@ -612,6 +691,7 @@ std::vector<screens::StaffFact> StaffDesk::facts() const
     // The configured scanner by name: asking SANE here would stall the frame (network backends probe);
     // the test scan says whether it answers.
     facts.push_back({ tr("staff.fact_scanner"), m_config.scanner.device.empty() ? tr("staff.scanner_first") : m_config.scanner.device });
+    facts.push_back({ tr("staff.fact_printer"), printer_line() });
     return facts;
 }
 
@@ -647,6 +727,8 @@ void StaffDesk::refresh_view()
         v.sync = *status;
     }
     v.lookup_result = m_lookup_result;
+    v.can_reprint = m_reprint.has_value();
+    v.reprinting = m_reprinting;
     v.message = m_message;
     if (!v.technician)
         return;

@@ -3,6 +3,7 @@
 // screens and their jobs (PIN checks, network diagnostics, content updates), writes every staff action
 // to the audit log, and never touches the citizen's journey except to end it when asked.
 #pragma once
+#include "devices/printing.h"
 #include "kiosk/app/feature.h"
 #include "kiosk/app/main_queue.h"
 #include "kiosk/core/clock.h"
@@ -12,6 +13,7 @@
 #include "kiosk/staff/staff_store.h"
 #include "screens/staff_screens.h"
 #include "sync/diagnostics.h"
+#include "sync/outbox.h"
 
 #include <filesystem>
 #include <functional>
@@ -22,6 +24,7 @@
 namespace guichet::app {
 
 class ContentFeature;
+class PrintFeature;
 class SyncFeature;
 class VoiceFeature;
 
@@ -30,6 +33,7 @@ struct StaffLinks {
     SyncFeature& sync;
     ContentFeature& content;
     VoiceFeature& voice;
+    PrintFeature& print;
     FeatureHost& host;
 };
 
@@ -76,6 +80,9 @@ private:
     void finish_pin_check(Result<staff::PinCheck>);
     void check_network();
     void lookup(std::string code);
+    void remember_reprint(const sync::QueueEntry&, const std::string& status_url);
+    void reprint();
+    std::string printer_line() const;
     void export_logs();
     std::optional<std::filesystem::path> find_usb_folder() const;
     std::vector<screens::StaffFact> facts() const;
@@ -103,6 +110,8 @@ private:
     staff::PinCheck m_pin_state;   // the last answer: waits and lockout
     bool m_pin_answered = false;   // m_pin_state holds an answer to show
     std::string m_lookup_result;
+    std::optional<devices::PrintedReceipt> m_reprint; // the looked-up receipt, ready for « Réimprimer »
+    bool m_reprinting = false;
     std::string m_message;
     std::vector<sync::DiagnosticStep> m_network;
     bool m_network_running = false;

@@ -124,6 +124,12 @@ std::string SyncFeature::heartbeat_line() const
     return sync::rfc3339_utc(*status.last_sent_unix);
 }
 
+void SyncFeature::set_printer_state(const std::string& state)
+{
+    if (m_heartbeat)
+        m_heartbeat->set_printer(state);
+}
+
 void SyncFeature::set_pack_version(const std::string& version)
 {
     if (m_heartbeat)

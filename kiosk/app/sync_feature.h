@@ -35,6 +35,8 @@ public:
 
     sync::Outbox* outbox() const { return m_outbox.get(); }
     sync::Uploader* uploader() const { return m_uploader.get(); }
+    // The receipt printer's state for the heartbeat ("ready", "no_paper", …; docs/printing.md).
+    void set_printer_state(const std::string&);
     const SyncStatus* status() const { return m_outbox ? &m_status : nullptr; }
     // The link as the technician's network test uses it; an empty hub_url: no hub.
     const sync::LinkSettings& link() const { return m_link; }

@@ -36,12 +36,13 @@ accessibility::SpeechRate rate_of(SpeechPace pace)
     return accessibility::SpeechRate::Fast;
 }
 
-// A refusal next to a field, a postcode that does not exist, or the scanner's state (scanning, a page
-// scanned, what went wrong): said when it appears or changes.
+// A refusal next to a field, a postcode that does not exist, the scanner's state (scanning, a page
+// scanned, what went wrong) or the printer's (printing, printed, what went wrong): said when it appears
+// or changes.
 const UiNode* error_node(const UiTree& tree)
 {
     for (auto& node : tree.nodes()) {
-        if (!node.inert && (node.id == "step.error" || node.id == "review.error" || node.id == "address.unknown" || node.id == "scan.status"))
+        if (!node.inert && (node.id == "step.error" || node.id == "review.error" || node.id == "address.unknown" || node.id == "scan.status" || node.id == "print.status"))
             return &node;
     }
     return nullptr;

@@ -107,6 +107,20 @@ Setter int_key(int& target, int min, int max)
     };
 }
 
+Setter choice_int_key(int& target, std::vector<int> allowed)
+{
+    return [&target, allowed = std::move(allowed)](const toml::node& node) -> std::string {
+        if (node.is_integer() && std::find(allowed.begin(), allowed.end(), *node.value<int64_t>()) != allowed.end()) {
+            target = static_cast<int>(*node.value<int64_t>());
+            return {};
+        }
+        std::string list;
+        for (int choice : allowed)
+            list += (list.empty() ? "" : " or ") + std::to_string(choice);
+        return "must be " + list;
+    };
+}
+
 bool is_language_code(std::string_view code)
 {
     return code.size() == 2 && code[0] >= 'a' && code[0] <= 'z' && code[1] >= 'a' && code[1] <= 'z';
@@ -283,6 +297,8 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "place_name", string_key(config.kiosk.place_name, true, max_place_name_characters) },
                 { "default_language", string_key(config.kiosk.default_language) },
                 { "languages", language_list_key(config.kiosk.languages) },
+                { "opening_hours", string_key(config.kiosk.opening_hours, true, 160) },
+                { "phone", string_key(config.kiosk.phone, true, 40) },
             } },
         { "display",
             {
@@ -362,6 +378,15 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
                 { "jpeg_quality", int_key(config.scanner.jpeg_quality, 30, 95) },
                 { "options", option_table_key(config.scanner.options) },
             } },
+        { "printer",
+            {
+                { "kind", choice_key(config.printer.kind, { "none", "escpos", "cups" }) },
+                { "device", string_key(config.printer.device, true, 256) },
+                { "queue", string_key(config.printer.queue, true, 127) },
+                { "cups_server", string_key(config.printer.cups_server, true, 256) },
+                { "paper_mm", choice_int_key(config.printer.paper_mm, { 58, 80 }) },
+                { "qr", choice_key(config.printer.qr, { "native", "raster" }) },
+            } },
     };
 
     for (auto& [section_key, section_node] : root) {
@@ -392,6 +417,8 @@ Result<Config> parse_config(std::string_view text, std::string_view source)
             + "\") must be one of 'kiosk.languages'");
     if (auto problem = check_hub_url(config.sync.hub_url); !problem.empty())
         return fail(std::string(source) + ": 'sync.hub_url' " + problem);
+    if (config.printer.kind == "cups" && !config.printer.device.empty())
+        return fail(std::string(source) + ": 'printer.device' is for an ESC/POS printer (kind = \"escpos\"); a CUPS printer is named by 'printer.queue'");
     if (!config.sync.hub_url.empty() && config.sync.token_file.empty())
         return fail(std::string(source) + ": 'sync.token_file' is needed when 'sync.hub_url' is set");
     return config;

@@ -20,6 +20,9 @@ struct KioskSection {
     std::string place_name = "France Services";
     std::string default_language = "fr";
     std::vector<std::string> languages = { "fr", "en", "pt", "es" };
+    // The service point's opening hours and phone, printed at the foot of the take-home receipt (issue 19).
+    std::string opening_hours;
+    std::string phone;
 };
 
 struct DisplaySection {
@@ -107,6 +110,16 @@ struct ScannerSection {
     std::vector<std::pair<std::string, std::string>> options; // [scanner.options] name = "value": other SANE options
 };
 
+// The receipt printer (issue 19): docs/printing.md.
+struct PrinterSection {
+    std::string kind = "none"; // "none", "escpos" (a thermal receipt printer), "cups" (any printer, an A4 PDF)
+    std::string device;        // escpos: "/dev/usb/lp0", or a file; empty: the CUPS `queue`
+    std::string queue;         // a CUPS queue (raw for escpos); empty: CUPS's default
+    std::string cups_server;   // empty: libcups's default (/run/cups/cups.sock)
+    int paper_mm = 80;         // escpos: 58 or 80
+    std::string qr = "native"; // escpos: "native" (the printer's QR command) or "raster" (a bitmap)
+};
+
 struct Config {
     KioskSection kiosk;
     DisplaySection display;
@@ -119,6 +132,7 @@ struct Config {
     ContentSection content;
     StaffSection staff;
     ScannerSection scanner;
+    PrinterSection printer;
 };
 
 // `source` names the text in error messages (usually the file's path).

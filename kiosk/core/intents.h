@@ -33,12 +33,13 @@ struct SetVolume { int volume; };     // percent
 struct ListenAgain { };               // say the screen again
 struct ScanPage { int replace = -1; }; // a document step: scan a page (or scan page `replace` again)
 struct RemovePage { int index; };      // a document step: drop a scanned page
+struct PrintReceipt { };               // the receipt screen: print the take-home receipt
 }
 
 using Intent = std::variant<intent::StartJourney, intent::Back, intent::EndSession, intent::ExtendSession,
     intent::SetLanguage, intent::CycleTextSize, intent::ToggleContrast, intent::StartProcedure, intent::BeginSteps,
     intent::Next, intent::ChangeAnswer, intent::Submit, intent::Rate, intent::ToggleVoice,
     intent::OpenVoiceSettings, intent::CloseVoiceSettings, intent::SetPace, intent::SetVolume, intent::ListenAgain,
-    intent::ScanPage, intent::RemovePage>;
+    intent::ScanPage, intent::RemovePage, intent::PrintReceipt>;
 
 }

@@ -34,6 +34,9 @@ void Journey::wipe()
     m_drafts.clear();
     m_answers.clear();
     m_pages.clear(); // each page wipes its bytes as it goes
+    for (auto& printable : m_printable)
+        wipe_json(printable.answer);
+    m_printable.clear();
 }
 
 // A step is visible when its condition holds over the answers of the visible questions before it.
@@ -287,7 +290,14 @@ void Journey::submitted(std::string receipt_code)
     m_receipt_code = std::move(receipt_code);
     m_submit_error.clear();
     m_stage = JourneyStage::Receipt;
+    std::vector<PrintableAnswer> printable;
+    for (auto index : visible_steps()) {
+        auto& step = m_procedure->steps[index];
+        if (auto answer = m_answers.find(step.id); step.field.printable && answer != m_answers.end() && !answer->second.is_null())
+            printable.push_back({ &step, answer->second });
+    }
     wipe();
+    m_printable = std::move(printable);
 }
 
 }

@@ -83,6 +83,13 @@ public:
     void submitted(std::string receipt_code);
     const std::string& receipt_code() const { return m_receipt_code; }
     const std::vector<const Outcome*>& final_outcomes() const { return m_final_outcomes; }
+    // The answers the procedure marks printable (an appointment slot), kept past the submission for the
+    // take-home receipt only, in step order; wiped with the journey.
+    struct PrintableAnswer {
+        const Step* step;
+        nlohmann::json answer;
+    };
+    const std::vector<PrintableAnswer>& printable_answers() const { return m_printable; }
     // Storing failed: the review says so and nothing is lost; the citizen may try again.
     void submit_failed(std::string message) { m_submit_error = std::move(message); }
     const std::string& submit_error() const { return m_submit_error; }
@@ -102,6 +109,7 @@ private:
     std::map<std::string, std::vector<ScannedPage>, std::less<>> m_pages; // by document step id
     std::string m_receipt_code;
     std::vector<const Outcome*> m_final_outcomes;
+    std::vector<PrintableAnswer> m_printable;
     std::string m_submit_error;
 };
 

@@ -302,10 +302,11 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
     }
     field.rules.type = *type;
     field.rules.required = reader.boolean(object, path, "required").value_or(true);
+    field.printable = reader.boolean(object, path, "printable").value_or(false);
 
     switch (*type) {
     case FieldType::Text: {
-        reader.only_keys(object, path, { "type", "required", "errors", "preset", "max_length" });
+        reader.only_keys(object, path, { "type", "required", "printable", "errors", "preset", "max_length" });
         if (auto preset_text = reader.string(object, path, "preset", false)) {
             if (auto preset = preset_from_name(*preset_text))
                 field.rules.preset = *preset;
@@ -315,13 +316,17 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         }
         if (auto length = reader.integer(object, path, "max_length", false, 1, 2000))
             field.rules.max_length = static_cast<int>(*length);
+        // The paper leaves the kiosk in the citizen's hand, or is forgotten on it: identity and bank numbers never go on it.
+        if (field.printable
+            && (field.rules.preset == TextPreset::Nir || field.rules.preset == TextPreset::TaxNumber || field.rules.preset == TextPreset::Iban))
+            reader.problem(path + ".printable", "a " + std::string(preset_name(field.rules.preset)) + " is never printed on the receipt");
         // A preset has its own length; a max_length there would be silently ignored.
         if (field.rules.preset != TextPreset::Free && object.contains("max_length"))
             reader.problem(path + ".max_length", "is for the free preset only");
         break;
     }
     case FieldType::Number: {
-        reader.only_keys(object, path, { "type", "required", "errors", "min", "max", "unit" });
+        reader.only_keys(object, path, { "type", "required", "printable", "errors", "min", "max", "unit" });
         constexpr int64_t limit = 1'000'000'000;
         field.rules.min = reader.integer(object, path, "min", false, -limit, limit);
         field.rules.max = reader.integer(object, path, "max", false, -limit, limit);
@@ -331,7 +336,7 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         break;
     }
     case FieldType::Date: {
-        reader.only_keys(object, path, { "type", "required", "errors", "rules" });
+        reader.only_keys(object, path, { "type", "required", "printable", "errors", "rules" });
         if (auto* rules = reader.member(object, path, "rules", false)) {
             auto at = path + ".rules";
             if (!rules->is_object()) {
@@ -354,11 +359,11 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         break;
     }
     case FieldType::Choice:
-        reader.only_keys(object, path, { "type", "required", "errors", "options" });
+        reader.only_keys(object, path, { "type", "required", "printable", "errors", "options" });
         read_options(reader, object, path, field);
         break;
     case FieldType::MultiChoice: {
-        reader.only_keys(object, path, { "type", "required", "errors", "options", "min_selected", "max_selected" });
+        reader.only_keys(object, path, { "type", "required", "printable", "errors", "options", "min_selected", "max_selected" });
         read_options(reader, object, path, field);
         auto count = static_cast<int64_t>(field.options.size());
         if (auto min = reader.integer(object, path, "min_selected", false, 0, std::max<int64_t>(count, 0)))
@@ -370,15 +375,15 @@ Field read_field(Reader& reader, const json& object, const std::string& path)
         break;
     }
     case FieldType::YesNo:
-        reader.only_keys(object, path, { "type", "required", "errors" });
+        reader.only_keys(object, path, { "type", "required", "printable", "errors" });
         field.rules.option_values = { "yes", "no" };
         break;
     case FieldType::Consent:
-        reader.only_keys(object, path, { "type", "required", "errors", "label" });
+        reader.only_keys(object, path, { "type", "required", "printable", "errors", "label" });
         field.consent_label = reader.text(object, path, "label", true, consent_label_limit);
         break;
     case FieldType::Address:
-        reader.only_keys(object, path, { "type", "required", "errors" });
+        reader.only_keys(object, path, { "type", "required", "printable", "errors" });
         break;
     }
 
@@ -604,6 +609,29 @@ void read_outcomes(Reader& reader, const json& object, Procedure& procedure)
     }
 }
 
+// What the printed receipt adds (issue 19): what happens next and when, and the papers to bring.
+void read_take_home(Reader& reader, const nlohmann::json& object, Procedure& procedure)
+{
+    auto* value = reader.member(object, "$", "take_home", false);
+    if (!value)
+        return;
+    if (!value->is_object()) {
+        reader.problem("$.take_home", "must be an object with next and bring");
+        return;
+    }
+    reader.only_keys(*value, "$.take_home", { "next", "bring" });
+    procedure.take_home.next = reader.text(*value, "$.take_home", "next", false, paragraph_limit);
+    if (auto* bring = reader.member(*value, "$.take_home", "bring", false)) {
+        if (!bring->is_array())
+            reader.problem("$.take_home.bring", "must be an array of localized texts");
+        else if (bring->size() > max_needs)
+            reader.problem("$.take_home.bring", count_problem(bring->size(), "items", "take_home.bring", max_needs));
+        else
+            for (size_t i = 0; i < bring->size(); ++i)
+                procedure.take_home.bring.push_back(reader.text_value((*bring)[i], index_path("$.take_home", "bring", i), need_limit));
+    }
+}
+
 }
 
 Parsed parse_procedure(const nlohmann::json& object, const ValidationOptions& options, std::string_view file)
@@ -616,7 +644,7 @@ Parsed parse_procedure(const nlohmann::json& object, const ValidationOptions& op
     }
     reader.only_keys(object, "$",
         { "format", "id", "version", "category", "icon", "languages", "title", "summary", "duration_minutes",
-            "what_you_need", "data_use", "retention_days", "steps", "outcomes" });
+            "what_you_need", "data_use", "retention_days", "steps", "outcomes", "take_home" });
     if (auto format = reader.integer(object, "$", "format", true, 1, 1000); format && *format != procedure_format)
         reader.problem("$.format", "format " + std::to_string(*format) + " is not one this kiosk reads (1)");
     procedure.id = reader.string(object, "$", "id", true, &procedure_id_pattern, "[a-z0-9][a-z0-9-]*").value_or("");
@@ -659,6 +687,7 @@ Parsed parse_procedure(const nlohmann::json& object, const ValidationOptions& op
                 procedure.steps.push_back(read_step(reader, (*steps)[i], index_path("$", "steps", i)));
     }
     read_outcomes(reader, object, procedure);
+    read_take_home(reader, object, procedure);
     check_steps(reader, procedure);
 
     if (!reader.problems().empty())

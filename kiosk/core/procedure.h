@@ -35,6 +35,7 @@ struct Field {
     LocalizedText unit;          // number, optional
     LocalizedText consent_label; // consent
     std::map<std::string, LocalizedText, std::less<>> errors; // error code -> message for this field
+    bool printable = false;       // the answer may go on the take-home receipt (an appointment slot); never a NIR, a tax number, an IBAN
 
     const Option* find_option(std::string_view value) const;
 };
@@ -75,6 +76,12 @@ struct Outcome {
     std::string id;
     std::optional<Expression> show_if;
     LocalizedText title, text;
+};
+
+// What the printed receipt says after the code (issue 19): what happens next and when, the papers to bring.
+struct TakeHome {
+    LocalizedText next;
+    std::vector<LocalizedText> bring;
 };
 
 inline constexpr int procedure_format = 1;
@@ -123,6 +130,7 @@ struct Procedure {
     std::optional<int> retention_days;
     std::vector<Step> steps;
     std::vector<Outcome> outcomes;
+    TakeHome take_home; // optional
 
     const Step* find_step(std::string_view id) const;
 };

@@ -13,6 +13,7 @@ struct ShowMediator { };
 struct ShowTechnician { };
 struct ShowLookup { };
 struct Lookup { std::string code; }; // a receipt code: its state, never its contents
+struct Reprint { };               // the looked-up receipt on paper: code, procedure, state; never contents
 struct ToggleAssisted { };        // the citizen's session is assisted (stored with the submission)
 struct ToggleTraining { };        // training: the journey works, nothing is queued or sent
 struct SendNow { };               // every queued submission, backoff or not
@@ -31,7 +32,7 @@ struct Restart { };
 }
 
 using StaffIntent = std::variant<staff_intent::Leave, staff_intent::SubmitPin, staff_intent::ShowMediator,
-    staff_intent::ShowTechnician, staff_intent::ShowLookup, staff_intent::Lookup, staff_intent::ToggleAssisted,
+    staff_intent::ShowTechnician, staff_intent::ShowLookup, staff_intent::Lookup, staff_intent::Reprint, staff_intent::ToggleAssisted,
     staff_intent::ToggleTraining, staff_intent::SendNow, staff_intent::EndCitizenSession, staff_intent::RetryItem,
     staff_intent::CheckNetwork, staff_intent::CheckForUpdate, staff_intent::InstallFromUsb, staff_intent::RollBack,
     staff_intent::ExportLogs, staff_intent::SpeakTest, staff_intent::ScanTest, staff_intent::ShowTouchTest, staff_intent::ShowTestPattern,

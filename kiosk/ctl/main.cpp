@@ -6,6 +6,7 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/procedure.h"
 #include "kiosk/ctl/diagnose.h"
+#include "kiosk/ctl/print_test.h"
 #include "kiosk/ctl/scan_test.h"
 #include "kiosk/ctl/staff_commands.h"
 #include "sync/heartbeat.h"
@@ -237,6 +238,14 @@ int run(int argc, char** argv)
         "list the scanners SANE sees and take one test page through the configured one (its size and time; the page is "
         "kept only with --out)"));
     scan_test->add_option("--out", scan_out, "write the test page there as JPEG (a technician's test sheet, never a citizen's)");
+    auto* print_test = with_json(cli.add_subcommand("print-test",
+        "ask the configured receipt printer its state and print a test receipt (no citizen's data), timed"));
+    std::string render_in, render_out;
+    int render_paper = 80;
+    auto* print_render = cli.add_subcommand("print-render", "draw an ESC/POS byte file as the paper would come out, as a PNG");
+    print_render->add_option("FILE", render_in, "the ESC/POS bytes (a printer.device file)")->required();
+    print_render->add_option("--out", render_out, "the PNG to write")->required();
+    print_render->add_option("--paper", render_paper, "the paper's width in mm: 58 or 80")->check(CLI::IsMember({ 58, 80 }));
     auto* audit
         = with_json(cli.add_subcommand("audit", "the latest 200 staff actions: when, role, action (never citizen data)"));
     cli.footer("Exit codes: 0 done, 1 the action failed, 2 bad command line or configuration.");
@@ -263,6 +272,10 @@ int run(int argc, char** argv)
         return ctl::print_audit(config_path, json, 200);
     if (scan_test->parsed())
         return ctl::scan_test(config_path, scan_out, json);
+    if (print_test->parsed())
+        return ctl::print_test(config_path, json);
+    if (print_render->parsed())
+        return ctl::print_render(render_in, render_out, render_paper);
 
     auto config = load_config(config_path);
     if (!config)

@@ -25,6 +25,22 @@ struct Line {
 
 std::string cell(std::string_view text) { return "<td>" + html_escape(text) + "</td>"; }
 
+// The receipt printer as the kiosk's heartbeat says it (devices/printing.h's names), in French; a problem
+// stands out, as a low disk does.
+std::string printer_cell(std::string_view state)
+{
+    static const std::pair<std::string_view, std::string_view> words[] = { { "ready", "prête" }, { "printing", "en train d’imprimer" },
+        { "unknown", "état inconnu" }, { "no_printer", "absente" }, { "offline", "hors ligne" }, { "no_paper", "plus de papier" },
+        { "cover_open", "capot ouvert" }, { "write_failed", "impression interrompue" }, { "failed", "en panne" } };
+    if (state.empty())
+        return cell("aucune");
+    for (auto& [name, french] : words) {
+        if (name == state)
+            return name == "ready" || name == "printing" || name == "unknown" ? cell(french) : "<td><strong>" + html_escape(french) + "</strong></td>";
+    }
+    return cell(state);
+}
+
 std::string seen_at(const std::string& stored, int64_t age_s)
 {
     // Stored times are RFC 3339 with milliseconds; people read minutes.
@@ -130,7 +146,7 @@ std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageO
     html += "<div class=\"fr-table fr-table--bordered\"><table>\n<caption>Bornes enregistrées : silencieuses d’abord, puis "
             "jamais vues, puis par nom</caption>\n<thead>\n<tr>";
     for (auto* title : { "Borne", "État", "Dernier contact", "Version de l’application", "Version du contenu", "À envoyer",
-             "En quarantaine", "Plus ancienne en attente", "Disque libre", "Dernière erreur" })
+             "En quarantaine", "Plus ancienne en attente", "Disque libre", "Imprimante", "Dernière erreur" })
         html += std::string("<th scope=\"col\">") + title + "</th>";
     html += "</tr>\n</thead>\n<tbody>\n";
     for (auto& line : lines) {
@@ -149,7 +165,7 @@ std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageO
         html += kiosk.last_seen ? "<td>" + seen_at(*kiosk.last_seen, line.age_s.value_or(0)) + "</td>" : cell("jamais");
         if (!beat) {
             html += cell("pas de données") + cell("pas de données") + cell("pas de données") + cell("pas de données")
-                + cell("pas de données") + cell("pas de données") + cell("pas de données") + "</tr>\n";
+                + cell("pas de données") + cell("pas de données") + cell("pas de données") + cell("pas de données") + "</tr>\n";
             continue;
         }
         html += cell(beat->app_version.empty() ? "inconnue" : beat->app_version);
@@ -164,6 +180,7 @@ std::string render_fleet_section(std::vector<KioskStatus> rows, const FleetPageO
             html += "<td><strong>" + html_escape(bytes_text(*beat->disk_free_bytes)) + " (faible)</strong></td>";
         else
             html += cell(bytes_text(*beat->disk_free_bytes));
+        html += printer_cell(beat->printer);
         html += cell(beat->last_error.empty() ? "aucune" : beat->last_error);
         html += "</tr>\n";
     }

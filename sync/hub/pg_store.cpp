@@ -197,6 +197,10 @@ CREATE TRIGGER submission_pages_purged AFTER UPDATE OF purged_at ON submissions
 CREATE TRIGGER submission_pages_forgotten AFTER DELETE ON submissions
     FOR EACH ROW EXECUTE FUNCTION drop_submission_pages();
 )sql",
+    // Issue 19: the receipt printer's state from each kiosk's heartbeat (the SQLite engine's step 8).
+    R"sql(
+ALTER TABLE heartbeats ADD COLUMN printer text NOT NULL DEFAULT '';
+)sql",
 };
 
 // pg_advisory_xact_lock's key for schema changes: "guichet" in ASCII.
@@ -223,6 +227,7 @@ protocol::Heartbeat heartbeat_at(const PGresult* result, int row, int first, std
         heartbeat.disk_free_bytes = int64(result, row, first + 6);
     heartbeat.last_error = text(result, row, first + 7);
     heartbeat.place = text(result, row, first + 8);
+    heartbeat.printer = text(result, row, first + 9);
     return heartbeat;
 }
 
@@ -233,7 +238,7 @@ Result<void> upsert_heartbeat(PGconn* connection, std::string_view kiosk, const 
     auto sql = std::string(rules::heartbeat_upsert) + (only_if_newer ? std::string(rules::heartbeat_only_if_newer) : "");
     auto done = exec(connection, sql.c_str(),
         { kiosk, last_seen, heartbeat.app_version, heartbeat.pack_version, heartbeat.queued, heartbeat.sent,
-            heartbeat.quarantined, heartbeat.oldest_queued_age_s, heartbeat.disk_free_bytes, heartbeat.last_error, heartbeat.place });
+            heartbeat.quarantined, heartbeat.oldest_queued_age_s, heartbeat.disk_free_bytes, heartbeat.last_error, heartbeat.place, heartbeat.printer });
     if (!done)
         return std::unexpected(done.error());
     return {};

@@ -198,6 +198,10 @@ BEGIN
     DELETE FROM submission_pages WHERE id = OLD.id;
 END;
 )sql",
+    // Issue 19: the receipt printer's state from each kiosk's heartbeat ("ready", "no_paper", …), for the fleet.
+    R"sql(
+ALTER TABLE heartbeats ADD COLUMN printer TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // The heartbeat whose rules::heartbeat_columns start at column `first` of `row`.
@@ -216,6 +220,7 @@ protocol::Heartbeat heartbeat_at(const Statement& row, int first, std::string_vi
         heartbeat.disk_free_bytes = row.int64(first + 6);
     heartbeat.last_error = row.text(first + 7);
     heartbeat.place = row.text(first + 8);
+    heartbeat.printer = row.text(first + 9);
     return heartbeat;
 }
 
@@ -400,6 +405,7 @@ Result<void> SqliteStore::upsert_heartbeat(std::string_view kiosk, const std::st
         .bind(9, heartbeat.disk_free_bytes)
         .bind(10, heartbeat.last_error)
         .bind(11, heartbeat.place)
+        .bind(12, heartbeat.printer)
         .run();
 }
 

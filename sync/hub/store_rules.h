@@ -73,16 +73,16 @@ ChunkStep plan_chunk(const PageState& page, int64_t offset, size_t length);
 // The sealed page's SHA-256 is the manifest's (lower-case hex).
 bool page_matches(std::span<const uint8_t> sealed, std::string_view sha256_hex);
 
-// Keeps a kiosk's latest heartbeat: $1 the kiosk, $2 when it arrived, $3 to $11 the heartbeat's values in
+// Keeps a kiosk's latest heartbeat: $1 the kiosk, $2 when it arrived, $3 to $12 the heartbeat's values in
 // heartbeat_columns' order. Both engines take this text ($N is SQLite's named parameter N, numbered in
 // order). A copy between engines only replaces an older heartbeat: append heartbeat_only_if_newer.
 constexpr std::string_view heartbeat_upsert
     = "INSERT INTO heartbeats (kiosk, last_seen, app_version, pack_version, queued, sent, quarantined, "
-      "oldest_queued_age_s, disk_free_bytes, last_error, place) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+      "oldest_queued_age_s, disk_free_bytes, last_error, place, printer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
       "ON CONFLICT (kiosk) DO UPDATE SET last_seen = excluded.last_seen, app_version = excluded.app_version, "
       "pack_version = excluded.pack_version, queued = excluded.queued, sent = excluded.sent, "
       "quarantined = excluded.quarantined, oldest_queued_age_s = excluded.oldest_queued_age_s, "
-      "disk_free_bytes = excluded.disk_free_bytes, last_error = excluded.last_error, place = excluded.place";
+      "disk_free_bytes = excluded.disk_free_bytes, last_error = excluded.last_error, place = excluded.place, printer = excluded.printer";
 constexpr std::string_view heartbeat_only_if_newer = " WHERE excluded.last_seen > heartbeats.last_seen";
 
 // An imported submission whose id is already stored: fine when it is the same submission (a copy run
@@ -99,6 +99,6 @@ Error cursor_ahead(std::string_view cursor);
 
 // A heartbeat's columns in the `heartbeats` table (aliased `h`), in the order both engines read them.
 constexpr std::string_view heartbeat_columns = "h.app_version, h.pack_version, h.queued, h.sent, h.quarantined, "
-                                               "h.oldest_queued_age_s, h.disk_free_bytes, h.last_error, h.place";
+                                               "h.oldest_queued_age_s, h.disk_free_bytes, h.last_error, h.place, h.printer";
 
 }

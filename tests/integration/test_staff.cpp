@@ -1,6 +1,7 @@
 // The staff desk in the real app: the discreet entry, the PIN pad with its waits, lockout and audit
 // log, the mediator's assisted flag reaching the sealed submission, training that queues nothing,
 // receipt lookup that shows a state and never contents, and the technician's diagnostics and exports.
+#include "devices/escpos_render.h"
 #include "kiosk_fixture.h"
 
 #include "kiosk/staff/staff_store.h"
@@ -273,6 +274,48 @@ tap id:staff.lookup_submit
 expect-text "Aucune demande avec le numéro ZZZ-ZZZ-ZZZ"
 )",
         kiosk.shots("lookup"));
+}
+
+TEST_CASE("the mediator reprints a looked-up receipt: the code, the procedure and the state, never the answers", "[ui][staff][printing]")
+{
+    KeyPair keys;
+    auto printer = output_dir / "staff-state" / "reprint.escpos";
+    fs::create_directories(printer.parent_path());
+    fs::remove(printer);
+    StaffKiosk kiosk("reprint", keys, [&](Config& config) {
+        config.printer.kind = "escpos";
+        config.printer.device = printer.string();
+    });
+    kiosk.run_text(std::string(to_review) + "tap id:review.submit\nexpect-screen receipt\ntap id:receipt.finish\n", kiosk.shots("reprint-submit"));
+    auto entries = kiosk.app->outbox()->entries();
+    REQUIRE(entries);
+    REQUIRE(entries->size() == 1);
+    auto code = entries->front().receipt;
+    kiosk.run_text(sign_in(mediator_pin) + R"(
+tap id:staff.lookup
+type ")" + code + R"("
+tap id:staff.lookup_submit
+expect-text "en attente d’envoi"
+tap id:staff.reprint
+expect-text "Le duplicata est imprimé."
+screenshot reprinted.png
+)",
+        kiosk.shots("reprint"));
+    std::ifstream in(printer, std::ios::binary);
+    std::vector<uint8_t> bytes { std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>() };
+    auto paper = devices::decode_escpos(bytes);
+    std::string text;
+    for (auto& line : paper.lines)
+        text += line + " ";
+    INFO(text);
+    CHECK(paper.cuts == 1);
+    CHECK(text.find(code) != std::string::npos);
+    CHECK(text.find("duplicata") != std::string::npos);
+    CHECK(text.find("en attente") != std::string::npos);
+    CHECK(text.find("Signaler un probl") != std::string::npos);
+    CHECK(text.find("Lilas") == std::string::npos);      // an answer: never on a reprint
+    CHECK(text.find("lampadaire") == std::string::npos); // not even a printable one: the kiosk no longer holds it
+    CHECK(audited(kiosk.audit(), "reprint", "mediator"));
 }
 
 TEST_CASE("receipt lookup tells the administration's state and message once the hub sent them", "[ui][staff]")
