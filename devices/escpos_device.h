@@ -1,0 +1,16 @@
+// write_to_device() with the stall limit as a parameter: the kiosk uses the 10 s default through
+// print_outputs.h; the tests pass a fraction of a second to see a stuck device refused quickly.
+#pragma once
+#include "devices/print_outputs.h"
+
+#include <chrono>
+
+namespace guichet::devices {
+
+// How long a device may take no byte at all before the job is given up.
+inline constexpr std::chrono::milliseconds device_stall_limit { 10'000 };
+
+std::expected<size_t, PrintError> write_to_device(const std::string& path, std::span<const uint8_t> bytes,
+    std::chrono::milliseconds stall_limit);
+
+}
