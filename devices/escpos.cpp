@@ -114,7 +114,7 @@ std::vector<std::string> wrap(std::string_view text, size_t first_width, size_t 
 {
     std::vector<std::string> lines;
     std::string line;
-    auto limit = [&] { return lines.empty() ? first_width : width; };
+    auto limit = [&] { return std::max<size_t>(1, lines.empty() ? first_width : width); };
     size_t at = 0;
     while (at < text.size()) {
         while (at < text.size() && text[at] == ' ')

@@ -521,10 +521,14 @@ Result<std::vector<uint8_t>> render_escpos_png(std::span<const uint8_t> bytes, i
     auto document = decode_escpos(bytes);
 
     constexpr int margin = 16;
-    int height = margin;
-    for (const auto& element : document.elements)
-        height += element_height(document, element);
-    height = std::clamp(height + margin, 2 * margin, max_render_height);
+    // Summed in 64 bits and capped: hostile bytes can stack thousands of tall empty rasters.
+    int64_t total = margin;
+    for (const auto& element : document.elements) {
+        total += element_height(document, element);
+        if (total > max_render_height)
+            break;
+    }
+    int height = static_cast<int>(std::clamp<int64_t>(total + margin, 2 * margin, max_render_height));
 
     std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface(
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, paper_dots, height));

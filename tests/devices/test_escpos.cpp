@@ -309,6 +309,12 @@ TEST_CASE("decode_escpos survives truncated and random bytes and lists what it c
         if (round % 50 == 0)
             CHECK(render_escpos_png(noise, 80));
     }
+    // Thousands of empty rasters 65535 rows tall: the picture stops at its height limit.
+    std::vector<uint8_t> tall;
+    for (int i = 0; i < 5000; ++i)
+        tall.insert(tall.end(), { 0x1D, 'v', '0', 0, 0, 0, 0xFF, 0xFF });
+    CHECK(decode_escpos(tall).rasters.size() == 5000);
+    CHECK(render_escpos_png(tall, 58));
     // Text before any ESC t is not taken for PC858.
     std::vector<uint8_t> early { 'a', 0x82, '\n' };
     auto document = decode_escpos(early);
