@@ -136,15 +136,7 @@ std::optional<PrinterStatus> lp_status(int fd)
             return PrinterStatus { PrinterState::Problem, PrintProblem::NoPrinter, "LPGETSTATUS: " + error_text(error) };
         return std::nullopt;
     }
-    char detail[32];
-    std::snprintf(detail, sizeof detail, "LPGETSTATUS 0x%02X", static_cast<unsigned>(status) & 0xFFu);
-    if (status & LP_POUTPA)
-        return PrinterStatus { PrinterState::Problem, PrintProblem::NoPaper, detail };
-    if (!(status & LP_PSELECD))
-        return PrinterStatus { PrinterState::Problem, PrintProblem::Offline, detail };
-    if (!(status & LP_PERRORP))
-        return PrinterStatus { PrinterState::Problem, PrintProblem::Failed, detail };
-    return PrinterStatus { PrinterState::Ready, PrintProblem::Failed, detail };
+    return lp_printer_status(status);
 }
 
 constexpr int open_flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
@@ -207,6 +199,19 @@ std::expected<size_t, PrintError> write_all(int fd, std::span<const uint8_t> byt
     return done;
 }
 
+}
+
+PrinterStatus lp_printer_status(int status)
+{
+    char detail[32];
+    std::snprintf(detail, sizeof detail, "LPGETSTATUS 0x%02X", static_cast<unsigned>(status) & 0xFFu);
+    if (status & LP_POUTPA)
+        return { PrinterState::Problem, PrintProblem::NoPaper, detail };
+    if (!(status & LP_PSELECD))
+        return { PrinterState::Problem, PrintProblem::Offline, detail };
+    if (!(status & LP_PERRORP)) // active low: the bit set means no error
+        return { PrinterState::Problem, PrintProblem::Failed, detail };
+    return { PrinterState::Ready, PrintProblem::Failed, detail };
 }
 
 std::expected<size_t, PrintError> write_to_device(const std::string& path, std::span<const uint8_t> bytes)

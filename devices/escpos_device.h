@@ -13,4 +13,8 @@ inline constexpr std::chrono::milliseconds device_stall_limit { 10'000 };
 std::expected<size_t, PrintError> write_to_device(const std::string& path, std::span<const uint8_t> bytes,
     std::chrono::milliseconds stall_limit);
 
+// What a printer's LPGETSTATUS byte says (<linux/lp.h>): paper out, not selected (offline) or an error are
+// problems; a usblp printer that is ready answers 0x18.
+PrinterStatus lp_printer_status(int status_byte);
+
 }

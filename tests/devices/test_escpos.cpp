@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -390,4 +391,46 @@ TEST_CASE("write_to_device refuses an absent device and reports a failed or stuc
     CHECK(stuck.error().problem == PrintProblem::WriteFailed);
     CHECK_THAT(stuck.error().detail, Catch::Contains("took no data for 0.3 s"));
     CHECK(took < std::chrono::seconds(3));
+}
+
+TEST_CASE("A usblp status byte says no paper, offline or an error before a byte is sent", "[devices][printing]")
+{
+    CHECK(lp_printer_status(0x18).state == PrinterState::Ready);
+    CHECK(lp_printer_status(0x18).detail == "LPGETSTATUS 0x18");
+    CHECK(lp_printer_status(0x38).problem == PrintProblem::NoPaper);
+    CHECK(lp_printer_status(0x38).state == PrinterState::Problem);
+    CHECK(lp_printer_status(0x08).problem == PrintProblem::Offline);
+    CHECK(lp_printer_status(0x10).problem == PrintProblem::Failed);
+    CHECK(lp_printer_status(0x10).state == PrinterState::Problem);
+}
+
+TEST_CASE("A FIFO whose reader goes away is a write error, not a SIGPIPE", "[devices][printing]")
+{
+    auto path = temp_path("fifo");
+    std::filesystem::remove(path);
+    REQUIRE(mkfifo(path.c_str(), 0600) == 0);
+    // No reader yet: nobody would take the receipt.
+    auto nobody = write_to_device(path.string(), std::vector<uint8_t>(10, 'x'));
+    REQUIRE_FALSE(nobody);
+    CHECK(nobody.error().problem == PrintProblem::NoPrinter);
+
+    int reader = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    REQUIRE(reader >= 0);
+    std::thread hang_up([&] {
+        pollfd ready { .fd = reader, .events = POLLIN, .revents = 0 };
+        poll(&ready, 1, 2000);
+        char byte;
+        [[maybe_unused]] auto got = read(reader, &byte, 1);
+        close(reader);
+    });
+    auto cut = write_to_device(path.string(), std::vector<uint8_t>(1 << 20, 'x'), std::chrono::milliseconds(2000));
+    hang_up.join();
+    REQUIRE_FALSE(cut);
+    CHECK(cut.error().problem == PrintProblem::WriteFailed);
+    CHECK_THAT(cut.error().detail, Catch::Contains("Broken pipe"));
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    CHECK_FALSE(sigismember(&pending, SIGPIPE));
+    std::filesystem::remove(path);
 }
