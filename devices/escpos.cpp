@@ -39,9 +39,13 @@ char32_t next_code_point(std::string_view text, size_t& at)
         ++at;
         return lead;
     }
-    int length = lead >= 0xF0 && lead < 0xF8 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
-    if (lead >= 0xF8)
-        length = 0;
+    int length = 0;
+    if (lead >= 0xC2 && lead < 0xE0)
+        length = 2;
+    else if (lead >= 0xE0 && lead < 0xF0)
+        length = 3;
+    else if (lead >= 0xF0 && lead < 0xF5)
+        length = 4;
     if (length == 0 || at + length > text.size()) {
         ++at;
         return 0xFFFD;
@@ -220,13 +224,15 @@ void native_qr(Writer& out, std::string_view data, const QRcode& code)
 {
     int preferred = out.paper_mm() >= 80 ? 6 : 5;
     int module = module_dots(code.width, out.dots(), preferred);
-    out.gs_k(65, { '2', 0 });                                      // function 165: model 2
-    out.gs_k(67, { static_cast<uint8_t>(module) });                // function 167: module size in dots
-    out.gs_k(69, { '1' });                                         // function 169: error correction M
-    size_t length = 3 + data.size();                               // function 180: store the data
+    // Functions 165 (model 2), 167 (module size in dots), 169 (error correction M), 180 (store the data,
+    // counted with its three leading bytes) and 181 (print what is stored).
+    out.gs_k(65, { '2', 0 });
+    out.gs_k(67, { static_cast<uint8_t>(module) });
+    out.gs_k(69, { '1' });
+    size_t length = 3 + data.size();
     out.bytes({ GS, '(', 'k', static_cast<uint8_t>(length & 0xFF), static_cast<uint8_t>(length >> 8), '1', 80, '0' });
     out.raw(data);
-    out.gs_k(81, { '0' });                                         // function 181: print it
+    out.gs_k(81, { '0' });
 }
 
 void raster_qr(Writer& out, const QRcode& code)
@@ -294,6 +300,8 @@ std::vector<uint8_t> escpos_receipt(const PrintedReceipt& receipt, int paper_mm,
     if (!qr_data.empty()) {
         std::string data(qr_data);
         QrCode code(QRcode_encodeString8bit(data.c_str(), 0, QR_ECLEVEL_M));
+        // Without a symbol (libqrencode refused the data) the caption would point at nothing; the code
+        // printed above is still there to type.
         if (code) {
             out.bytes({ LF });
             if (mode == QrMode::Native)
@@ -301,9 +309,8 @@ std::vector<uint8_t> escpos_receipt(const PrintedReceipt& receipt, int paper_mm,
             else
                 raster_qr(out, *code);
             out.bytes({ LF });
+            out.paragraph(receipt.qr_caption);
         }
-        // Without a symbol (libqrencode refused it) the caption still says what to do; the code is above.
-        out.paragraph(receipt.qr_caption);
     }
 
     out.align(0);

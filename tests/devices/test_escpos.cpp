@@ -434,3 +434,23 @@ TEST_CASE("A FIFO whose reader goes away is a write error, not a SIGPIPE", "[dev
     CHECK_FALSE(sigismember(&pending, SIGPIPE));
     std::filesystem::remove(path);
 }
+
+TEST_CASE("A receipt without a QR code, or with data too long for one, prints neither symbol nor caption", "[devices][printing]")
+{
+    auto receipt = french_receipt();
+    for (std::string qr_text : { std::string(), std::string(3000, 'A') }) {
+        receipt.qr_text = qr_text;
+        for (auto mode : { QrMode::Native, QrMode::Raster }) {
+            auto document = decode_escpos(escpos_receipt(receipt, 80, mode));
+            CHECK(document.problems.empty());
+            CHECK(document.qr_payloads.empty());
+            CHECK(document.rasters.empty());
+            CHECK(joined(document).find("Scannez") == std::string::npos);
+            CHECK(joined(document).find("ABCD-EFGH") != std::string::npos);
+            CHECK(document.cuts == 1);
+        }
+    }
+    auto empty = decode_escpos(escpos_receipt({}, 58, QrMode::Native));
+    CHECK(empty.problems.empty());
+    CHECK(empty.cuts == 1);
+}
