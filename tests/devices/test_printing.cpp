@@ -343,3 +343,42 @@ TEST_CASE("A hundred receipts in a row through the PDF queue: all printed, nothi
     CHECK(server.job_count("receipt-pdf", CUPS_WHICHJOBS_ACTIVE) == 0);
     CHECK(server.job_count("receipt-pdf", CUPS_WHICHJOBS_COMPLETED) == 100);
 }
+
+TEST_CASE("print_receipt with a CUPS printer: the job is accepted and cups-pdf prints the receipt", "[printing][cups]")
+{
+    guichet::test::CupsServer server;
+    server.add_pdf_queue("receipt-pdf");
+    auto receipt = french_receipt();
+    auto settings = cups_settings(server, "receipt-pdf");
+    CHECK(printer_status(settings).state == PrinterState::Ready);
+
+    auto job = print_receipt(settings, receipt);
+    REQUIRE(job);
+    CHECK(job->cups_job_id >= server.first_job_id());
+    CHECK(job->bytes > 1000);
+    auto printed = server.wait_for_pdf(job->cups_job_id, 60s);
+    INFO(server.log_text());
+    REQUIRE(!printed.empty());
+    check_receipt_text(pdf_text(printed), receipt);
+    CHECK(pdf_qr(printed) == receipt.qr_text);
+}
+
+TEST_CASE("print_receipt with an ESC/POS printer behind a raw CUPS queue sends escpos_receipt's bytes", "[printing][cups]")
+{
+    guichet::test::CupsServer server;
+    server.add_raw_queue("receipt-raw");
+    auto receipt = french_receipt();
+    PrinterSettings settings;
+    settings.kind = PrinterKind::Escpos;
+    settings.queue = "receipt-raw";
+    settings.cups_server = server.socket_path().string();
+    settings.paper_mm = 80;
+    settings.qr = QrMode::Native;
+
+    auto job = print_receipt(settings, receipt);
+    REQUIRE(job);
+    CHECK(job->cups_job_id >= server.first_job_id());
+    REQUIRE(server.raw_sink().wait_for_jobs(1, 30s));
+    CHECK(server.raw_sink().jobs().front() == escpos_receipt(receipt, 80, QrMode::Native));
+    CHECK(printer_status(settings).state == PrinterState::Ready);
+}
