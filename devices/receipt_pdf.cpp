@@ -132,6 +132,8 @@ public:
         if (text.empty())
             return;
         Qr code(QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M));
+        // A text too long for any QR version: the receipt still prints, with the code in large type above,
+        // which is what the counter asks for.
         if (!code)
             return;
         const int modules = code->width;
