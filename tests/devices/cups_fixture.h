@@ -178,7 +178,15 @@ public:
         std::random_device random;
         m_first_job_id = 1000 + static_cast<int>(random() % 1'000'000'000u);
         std::ofstream(m_dir / "cache" / "job.cache") << "# Job cache file for CUPS\nNextJobId " << m_first_job_id << "\n";
-        start();
+        try {
+            start();
+        } catch (...) {
+            // No destructor runs for a constructor that throws: stop what started and remove the directory.
+            stop();
+            std::error_code ignored;
+            std::filesystem::remove_all(m_dir, ignored);
+            throw;
+        }
     }
 
     ~CupsServer()
