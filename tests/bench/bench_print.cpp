@@ -87,6 +87,21 @@ int main()
     report("  pdf_receipt alone", drawing);
     report("  print_to_cups alone", sending);
 
+    // The same PDF's bytes to a raw queue: no filter, no Ghostscript running beside the next submission, so
+    // the scheduler's own cost of accepting a job.
+    server.add_raw_queue("receipt-raw");
+    auto raw_settings = settings;
+    raw_settings.queue = "receipt-raw";
+    auto pdf = pdf_receipt(paper);
+    std::vector<double> raw;
+    for (int i = 0; i < runs; ++i) {
+        auto start = std::chrono::steady_clock::now();
+        auto sent = print_to_cups(raw_settings, *pdf, CupsFormat::Raw, "Guichet");
+        raw.push_back(ms_since(start));
+        server.raw_sink().wait_for_jobs(static_cast<size_t>(i) + 1, std::chrono::seconds(30));
+    }
+    report("print_to_cups, idle raw queue", raw);
+
     // Not the kiosk's wait (it returns at "accepted"), for scale: the last job out of cups-pdf.
     auto start = std::chrono::steady_clock::now();
     for (int job : jobs)
