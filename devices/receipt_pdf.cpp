@@ -28,7 +28,7 @@ constexpr int body_pt = 14;
 constexpr int place_pt = 20;
 constexpr int title_pt = 18;
 constexpr int code_pt = 40;
-constexpr int footer_pt = 12;
+constexpr int footer_pt = 14; // the hours and the phone number matter as much as the body
 
 struct CairoDeleter {
     void operator()(cairo_t* cr) const { cairo_destroy(cr); }
