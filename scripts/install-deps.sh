@@ -14,6 +14,8 @@ packages=(
   libpq-dev postgresql                                  # the hub's PostgreSQL engine; its tests start a real server
   libqrencode-dev                                       # the receipt's QR code
   libsane-dev libturbojpeg0-dev                         # documents: scanning through SANE (its test backend in the tests and the demo), JPEG in memory
+  libcups2-dev libcairo2-dev libpango1.0-dev            # the take-home receipt: CUPS, and its A4 PDF drawn by cairo and pango
+  cups cups-client printer-driver-cups-pdf poppler-utils # tests: a real cupsd with a PDF queue (pdftops), the PDF read back (pdftotext, pdftoppm)
   libcli11-dev                                          # the command lines of guichet, guichetctl, guichet-hub
   catch2 fonts-noto-core zbar-tools                     # tests (zbarimg reads the QR code back), the font
   openssl python3-jsonschema                            # tests: TLS certificates, the procedure schema

@@ -45,6 +45,8 @@ std::vector<KioskStatus> sample_fleet()
     protocol::Heartbeat recent { "kiosk-a", "1.2.0", "<b>pack</b>", 4, 20, 1, 600, 5'000'000'000,
         R"(<script>alert("x")</script> & 'q')" };
     protocol::Heartbeat old { "kiosk-b", "1.1.0", "builtin", 12, 3, 0, 7200, 400'000'000, "" };
+    recent.printer = "no_paper"; // issue 19: a problem stands out
+    old.printer = "ready";
     return {
         { "kiosk-c", "2026-11-20T08:00:00.000Z", std::nullopt, std::nullopt },
         { "kiosk-a", "2026-11-01T08:00:00.000Z", "2026-11-26T08:59:00.000Z", recent },
@@ -59,7 +61,7 @@ TEST_CASE("the fleet page escapes what kiosks send and marks silent kiosks in wo
     auto html = render_fleet_section(sample_fleet(), { at("2026-11-26T09:00:00Z"), 3600, "9.9.9" });
 
     CHECK_THAT(html, Catch::StartsWith("<h1>Flotte des bornes</h1>"));
-    CHECK(count_of(html, "<th scope=\"col\">") == 10);
+    CHECK(count_of(html, "<th scope=\"col\">") == 11);
     CHECK(count_of(html, "<th scope=\"row\">") == 3);
     CHECK_THAT(html, Catch::Contains("<caption>"));
     // Nothing runs and nothing is fetched: no script, no link, no image, no URL, no style.
@@ -78,6 +80,9 @@ TEST_CASE("the fleet page escapes what kiosks send and marks silent kiosks in wo
     CHECK_THAT(a, Catch::Contains("5,0 Go"));
     CHECK_THAT(b, Catch::Contains("Silencieuse</p> depuis 3 h"));
     CHECK_THAT(b, Catch::Contains("400 Mo (faible)"));
+    CHECK_THAT(a, Catch::Contains("<td><strong>plus de papier</strong></td>"));
+    CHECK_THAT(b, Catch::Contains("<td>prête</td>"));
+    CHECK_THAT(c, Catch::Contains("<td>pas de données</td>"));
     CHECK_THAT(b, Catch::Contains("<td>aucune</td>")); // no last error
     CHECK_THAT(b, Catch::Contains("<td>celle de l’application</td>")); // "builtin": no content pack installed
     CHECK_THAT(c, Catch::Contains("Jamais vue</p> (enregistrée le <time datetime=\"2026-11-20T08:00:00.000Z\">2026-11-20</time>)"));

@@ -166,6 +166,7 @@ TEST_CASE("Store conformance: heartbeats keep the latest per kiosk", "[hub][stor
     beat.queued = 0;
     beat.disk_free_bytes = int64_t(5) << 40;
     beat.place = "Mairie de Saint-Éloi";
+    beat.printer = "no_paper"; // issue 19
     REQUIRE(store->record_heartbeat("kiosk-a", beat));
     auto latest = store->latest_heartbeat("kiosk-a");
     REQUIRE(latest->has_value());
@@ -175,6 +176,7 @@ TEST_CASE("Store conformance: heartbeats keep the latest per kiosk", "[hub][stor
     CHECK((*latest)->disk_free_bytes == int64_t(5) << 40);
     CHECK((*latest)->last_error == "timeout");
     CHECK((*latest)->place == "Mairie de Saint-Éloi");
+    CHECK((*latest)->printer == "no_paper");
     auto kiosks = store->kiosks();
     REQUIRE(kiosks->size() == 2);
     CHECK((*kiosks)[0].name == "kiosk-a"); // by name

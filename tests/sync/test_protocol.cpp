@@ -168,6 +168,12 @@ TEST_CASE("a heartbeat survives encoding and decoding and carries no more than i
     CHECK(decoded->place.empty()); // absent: kiosks before issue 17
     heartbeat.place = "Mairie de Saint-Éloi";
     CHECK(decode_heartbeat(encode(heartbeat))->place == "Mairie de Saint-Éloi");
+    CHECK(decoded->printer.empty()); // absent: no printer, or a kiosk before issue 19
+    heartbeat.printer = "cover_open";
+    CHECK(decode_heartbeat(encode(heartbeat))->printer == "cover_open");
+    heartbeat.printer = std::string(33, 'x'); // over its bound: left out, not the heartbeat
+    CHECK(decode_heartbeat(encode(heartbeat))->printer.empty());
+    heartbeat.printer.clear();
     // A place over its bound is left out, not the heartbeat (the kiosk cuts it at 80 characters).
     heartbeat.place = std::string(max_place_bytes + 1, 'x');
     auto long_place = decode_heartbeat(encode(heartbeat));

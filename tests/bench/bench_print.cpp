@@ -1,0 +1,110 @@
+// A receipt to CUPS (issue 19): the time from calling print_receipt (PrinterKind::Cups: the A4 PDF drawn,
+// then sent) to CUPS accepting the job, 20 times, median and max, split into drawing the PDF and sending it,
+// and the PDF's bytes. Against a cupsd of its own with a cups-pdf queue (tests/devices/cups_fixture.h).
+// Prints numbers; nothing here passes or fails.
+#include "devices/print_outputs.h"
+#include "devices/printing.h"
+#include "../devices/cups_fixture.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+using namespace guichet::devices;
+
+namespace {
+
+PrintedReceipt receipt()
+{
+    PrintedReceipt receipt;
+    receipt.place = "Mairie de Saint-Julien";
+    receipt.date_time = "2 décembre 2026 à 17 h 20";
+    receipt.procedure = "Demande d’aide au logement";
+    receipt.code_label = "Votre code de suivi";
+    receipt.code = "ABCD-EFGH";
+    receipt.code_spelled = "A B C D, tiret, E F G H";
+    receipt.qr_text = "https://guichet.example.fr/suivi/ABCD-EFGH";
+    receipt.qr_caption = "Scannez pour suivre votre demande";
+    receipt.sections = {
+        { "Et ensuite", { "La caisse vous répond sous quinze jours.", "Gardez ce reçu : il prouve votre demande." } },
+        { "À apporter", { "Votre pièce d’identité", "Un justificatif de domicile de moins de 3 mois" } },
+        { "Vos réponses", { "Situation : seul·e avec deux enfants", "Loyer : 450 €" } },
+    };
+    receipt.footer = "Ouvert du lundi au vendredi, de 8 h 30 à 12 h. Téléphone : 04 00 00 00 00";
+    return receipt;
+}
+
+double ms_since(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void report(const char* what, std::vector<double> times)
+{
+    std::sort(times.begin(), times.end());
+    std::printf("%-34s median %7.1f ms   max %7.1f ms\n", what, times[times.size() / 2], times.back());
+}
+
+}
+
+int main()
+{
+    constexpr int runs = 20;
+    guichet::test::CupsServer server;
+    server.add_pdf_queue("receipt-pdf");
+    PrinterSettings settings;
+    settings.kind = PrinterKind::Cups;
+    settings.queue = "receipt-pdf";
+    settings.cups_server = server.socket_path().string();
+    auto paper = receipt();
+
+    std::vector<double> total, drawing, sending;
+    std::vector<int> jobs;
+    size_t bytes = 0;
+    for (int i = 0; i < runs; ++i) {
+        auto start = std::chrono::steady_clock::now();
+        auto job = print_receipt(settings, paper);
+        total.push_back(ms_since(start));
+        if (!job) {
+            std::printf("print_receipt failed: %s: %s\n", problem_name(job.error().problem).data(), job.error().detail.c_str());
+            return 1;
+        }
+        jobs.push_back(job->cups_job_id);
+        bytes = job->bytes;
+
+        start = std::chrono::steady_clock::now();
+        auto pdf = pdf_receipt(paper);
+        drawing.push_back(ms_since(start));
+        start = std::chrono::steady_clock::now();
+        auto sent = print_to_cups(settings, *pdf, CupsFormat::Pdf, "Guichet");
+        sending.push_back(ms_since(start));
+        if (sent)
+            jobs.push_back(*sent);
+    }
+    std::printf("print_receipt to a cups-pdf queue, %d runs, PDF of %zu bytes\n", runs, bytes);
+    report("print_receipt, call to accepted", total);
+    report("  pdf_receipt alone", drawing);
+    report("  print_to_cups alone", sending);
+
+    // The same PDF's bytes to a raw queue: no filter, no Ghostscript running beside the next submission, so
+    // the scheduler's own cost of accepting a job.
+    server.add_raw_queue("receipt-raw");
+    auto raw_settings = settings;
+    raw_settings.queue = "receipt-raw";
+    auto pdf = pdf_receipt(paper);
+    std::vector<double> raw;
+    for (int i = 0; i < runs; ++i) {
+        auto start = std::chrono::steady_clock::now();
+        auto sent = print_to_cups(raw_settings, *pdf, CupsFormat::Raw, "Guichet");
+        raw.push_back(ms_since(start));
+        server.raw_sink().wait_for_jobs(static_cast<size_t>(i) + 1, std::chrono::seconds(30));
+    }
+    report("print_to_cups, idle raw queue", raw);
+
+    // Not the kiosk's wait (it returns at "accepted"), for scale: the last job out of cups-pdf.
+    auto start = std::chrono::steady_clock::now();
+    for (int job : jobs)
+        server.wait_for_pdf(job, std::chrono::seconds(120));
+    std::printf("%zu jobs printed by cups-pdf %.1f s after the last was accepted\n", jobs.size(), ms_since(start) / 1000);
+}
