@@ -87,7 +87,7 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
             auto& print = *context.print;
             widgets::gap(ui, 32);
             ButtonSpec button { .id = "receipt.print", .label = context.tr(print.printing ? "print.printing" : "receipt.print"),
-                .width = std::min(column, ui.px(600)), .style = ButtonStyle::Primary };
+                .width = std::min(column, ui.px(600)) };
             center_next(button.width, column);
             if (widgets::button(ui, button) && !print.printing)
                 context.emit(intent::PrintReceipt {});

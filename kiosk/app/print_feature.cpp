@@ -56,8 +56,12 @@ devices::PrintedReceipt take_home_receipt(const TakeHomeFacts& facts)
         paper.sections.push_back({ tr("print.paper.next"), { next } });
     if (facts.answers && !facts.answers->empty()) {
         devices::ReceiptSection answers { tr("print.paper.answers"), {} };
-        for (auto& printable : *facts.answers)
-            answers.items.push_back(text(printable.step->title) + " : " + answer_text(*printable.step, printable.answer, facts.language, facts.strings));
+        for (auto& printable : *facts.answers) {
+            // "Quel est le problème ? Un lampadaire en panne", "Type d’acte : naissance".
+            auto& title = text(printable.step->title);
+            bool asks = !title.empty() && (title.back() == '?' || title.back() == ':');
+            answers.items.push_back(title + (asks ? " " : " : ") + answer_text(*printable.step, printable.answer, facts.language, facts.strings));
+        }
         paper.sections.push_back(std::move(answers));
     }
     if (!facts.procedure.take_home.bring.empty()) {

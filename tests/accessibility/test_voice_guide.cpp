@@ -5,9 +5,11 @@
 #include "kiosk/app/app.h"
 #include "kiosk/app/voice_guide.h"
 #include "kiosk/app/headless_driver.h"
+#include "sync/protocol.h"
 #include "../devices/sane_test_backend.h"
 
 #include <catch2/catch.hpp>
+#include <sodium.h>
 
 #include "audio_analysis.h"
 
@@ -403,6 +405,41 @@ TEST_CASE("Opening the help reads the help, closing it reads the step, a page tu
     INFO("first page read in " << double(first_page) / rate << " s, the second in " << double(second_page) / rate << " s");
     CHECK(second_page > rate / 2);
     CHECK(second_page != first_page);
+}
+
+TEST_CASE("A print is heard: the voice says the receipt came out and where to take it", "[audio][voice][printing]")
+{
+    Capture capture("receipt_print");
+    auto printer = std::filesystem::path(GUICHET_TEST_OUTPUT_DIR) / "voice-receipt.escpos";
+    std::filesystem::remove(printer);
+    Kiosk kiosk([&](Config& config) {
+        config.printer.kind = "escpos";
+        config.printer.device = printer.string();
+        // An outbox, so the report is stored and its receipt shown: sealed to a key nobody here opens.
+        unsigned char public_key[crypto_box_PUBLICKEYBYTES], secret_key[crypto_box_SECRETKEYBYTES];
+        crypto_box_keypair(public_key, secret_key);
+        config.sync.submission_public_key = sync::protocol::base64_encode(std::vector<uint8_t>(public_key, public_key + sizeof public_key));
+        config.storage.outbox = (printer.parent_path() / "voice-print-outbox.sqlite").string();
+        std::filesystem::remove(config.storage.outbox);
+    });
+    kiosk.run("tap id:welcome.start\ntap id:catalog.more\ntap id:procedure.public-space-report\ntap id:intro.start\n"
+              "tap id:option.street_light\ntap id:step.next\ntype \"Rue des Lilas\"\ntap id:step.next\ntap id:step.next\n"
+              "tap id:option.no\ntap id:step.next\ntap id:step.next\ntap id:option.no\ntap id:step.next\ntap id:review.submit\n"
+              "expect-screen receipt");
+    kiosk.hush();
+    auto from = capture.written();
+    uint64_t before = kiosk.speech().stats().utterances;
+    kiosk.run("tap id:receipt.print\nexpect-text \"Le récapitulatif est imprimé\"");
+    CHECK(kiosk.speech().stats().utterances >= before + 1);
+    wait_until_quiet(kiosk.speech());
+    auto printed = trimmed(capture.samples(from));
+    double seconds = double(printed.size()) / rate;
+    INFO("the print's result was heard for " << seconds << " s");
+    // "Le récapitulatif est imprimé. Prenez la feuille sous l'écran.": two short sentences.
+    CHECK(seconds > 2.0);
+    CHECK(seconds < 15);
+    CHECK(rms(printed) > 500);
+    kiosk.close();
 }
 
 TEST_CASE("a receipt code is spelled one character at a time with a pause at each dash", "[voice]")

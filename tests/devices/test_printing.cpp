@@ -3,6 +3,7 @@
 // reaching the kiosk as its PrintProblem before a job is queued.
 #include "../zbar_decode.h"
 #include "cups_fixture.h"
+#include "pdf_read.h"
 #include "devices/print_outputs.h"
 #include "devices/printing.h"
 
@@ -15,6 +16,7 @@
 
 using namespace guichet;
 using namespace guichet::devices;
+using namespace guichet::test;
 using namespace std::chrono_literals;
 
 namespace Catch {
@@ -50,40 +52,6 @@ PrintedReceipt french_receipt()
     };
     receipt.footer = "Ouvert du lundi au vendredi, de 8 h 30 à 12 h. Téléphone : 04 00 00 00 00";
     return receipt;
-}
-
-// A command's standard output.
-std::string output_of(const std::string& command)
-{
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    REQUIRE(pipe);
-    std::string text;
-    char buffer[4096];
-    while (size_t read = fread(buffer, 1, sizeof buffer, pipe.get()))
-        text.append(buffer, read);
-    return text;
-}
-
-// pdftotext's words joined by single spaces, so that a line pango wrapped still matches a sentence.
-std::string pdf_text(const std::filesystem::path& pdf)
-{
-    std::string text = output_of("pdftotext -enc UTF-8 '" + pdf.string() + "' - 2>/dev/null"), joined;
-    for (char c : text) {
-        bool blank = c == ' ' || c == '\n' || c == '\r' || c == '\f' || c == '\t';
-        if (!blank)
-            joined += c;
-        else if (!joined.empty() && joined.back() != ' ')
-            joined += ' ';
-    }
-    return joined;
-}
-
-// The first page at 150 dpi, read by zbarimg.
-std::string pdf_qr(const std::filesystem::path& pdf)
-{
-    auto prefix = pdf.parent_path() / (pdf.stem().string() + "-page");
-    output_of("pdftoppm -r 150 -png -f 1 -l 1 -singlefile '" + pdf.string() + "' '" + prefix.string() + "'");
-    return guichet::test::zbar_decode(prefix.string() + ".png");
 }
 
 int page_count(const std::filesystem::path& pdf)

@@ -2,6 +2,8 @@
 // layer to an ESC/POS printer that is a file (as the demo's) or that is absent, and the test decodes the
 // bytes the printer would have received. What the paper says, what it must not say, and a printer that
 // fails while the receipt stays on the screen.
+#include "../devices/cups_fixture.h"
+#include "../devices/pdf_read.h"
 #include "devices/escpos_render.h"
 #include "kiosk/app/print_feature.h"
 #include "kiosk_fixture.h"
@@ -103,7 +105,8 @@ screenshot receipt-printed.png
     CHECK(has_line(paper, "Signaler un problème dans la rue"));
     CHECK(has_line(paper, "Et ensuite ?"));
     CHECK(has_line(paper, "Les services techniques de la commune reçoivent votre signalement."));
-    CHECK(has_line(paper, "Un lampadaire en panne")); // the procedure marks the problem printable
+    CHECK(has_line(paper, "- Quel est le problème")); // the procedure marks the problem printable
+    CHECK(has_line(paper, "? Un lampadaire en panne"));
     CHECK(has_line(paper, "du lundi au vendredi, 9 h - 12 h"));
     CHECK(has_line(paper, "05 55 12 34 56"));
     CHECK_FALSE(has_line(paper, "Lilas")); // typed by the citizen, not printable: never on paper
@@ -112,6 +115,48 @@ screenshot receipt-printed.png
     kiosk.run_text("tap id:receipt.print\nexpect-text \"Le récapitulatif est imprimé\"\ntap id:receipt.finish\nexpect-screen welcome\n",
         output_dir / "printing");
     CHECK(devices::decode_escpos(file_bytes(printer)).cuts == 2);
+}
+
+TEST_CASE("the receipt prints on an A4 printer through a real CUPS scheduler: the PDF reads back, its QR code decodes",
+    "[ui][printing][cups]")
+{
+    using namespace std::chrono_literals;
+    CupsServer server;
+    server.add_pdf_queue("accueil");
+    KeyPair keys;
+    Kiosk kiosk(output_dir / "printing-cups-state", keys, [&](Config& config) {
+        config.kiosk.place_name = "Mairie de Saint-Julien";
+        config.printer.kind = "cups";
+        config.printer.queue = "accueil";
+        config.printer.cups_server = server.socket_path().string();
+    });
+    kiosk.run_text(std::string(to_receipt) + R"(
+tap id:receipt.print
+expect-text "Le récapitulatif est imprimé"
+)",
+        output_dir / "printing");
+    auto code = kiosk.app->outbox()->entries()->front().receipt;
+    auto pdf = server.wait_for_pdf(server.first_job_id(), 60s);
+    REQUIRE(!pdf.empty());
+    fs::copy_file(pdf, output_dir / "printing" / "receipt-a4.pdf", fs::copy_options::overwrite_existing);
+    auto text = pdf_text(pdf);
+    INFO(text);
+    CHECK_THAT(text, Catch::Contains("Mairie de Saint-Julien"));
+    CHECK_THAT(text, Catch::Contains(code));
+    CHECK_THAT(text, Catch::Contains("Et ensuite ?"));
+    CHECK_THAT(text, Catch::Contains("Un lampadaire en panne"));
+    CHECK(text.find("Lilas") == std::string::npos);
+    CHECK(pdf_qr(pdf) == code);
+
+    // The queue stopped: the citizen hears at once that it will not print, and keeps the screen.
+    server.disable("accueil");
+    kiosk.run_text(R"(
+tap id:receipt.print
+expect-text "L’imprimante ne marche pas"
+expect-text "Votre numéro de suivi"
+)",
+        output_dir / "printing");
+    CHECK(server.job_count("accueil") == 1); // nothing was queued to wait for a printer that is off
 }
 
 TEST_CASE("a printer that is not there says so, and the receipt stays on the screen", "[ui][printing]")
