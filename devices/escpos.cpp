@@ -164,7 +164,12 @@ public:
     int dots() const { return m_dots; }
     int paper_mm() const { return m_paper_mm; }
 
-    void bytes(std::initializer_list<uint8_t> list) { m_bytes.insert(m_bytes.end(), list); }
+    // One byte at a time: GCC 12's -O2 sees a false overflow in vector::insert of an initializer_list.
+    void bytes(std::initializer_list<uint8_t> list)
+    {
+        for (uint8_t byte : list)
+            m_bytes.push_back(byte);
+    }
     void raw(std::string_view text) { m_bytes.insert(m_bytes.end(), text.begin(), text.end()); }
     void align(int how) { bytes({ ESC, 'a', static_cast<uint8_t>(how) }); }
     void bold(bool on) { bytes({ ESC, 'E', static_cast<uint8_t>(on ? 1 : 0) }); }

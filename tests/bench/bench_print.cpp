@@ -5,10 +5,13 @@
 #include "devices/print_outputs.h"
 #include "devices/printing.h"
 #include "../devices/cups_fixture.h"
+#include "kiosk/app/app.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 using namespace guichet::devices;
@@ -107,4 +110,49 @@ int main()
     for (int job : jobs)
         server.wait_for_pdf(job, std::chrono::seconds(120));
     std::printf("%zu jobs printed by cups-pdf %.1f s after the last was accepted\n", jobs.size(), ms_since(start) / 1000);
+
+    // The kiosk prints on a worker (PrintFeature): a frame never waits for CUPS. What a print costs the
+    // frames is the CPU it takes beside them: the real app's frames at 1920x1080 (headless, software),
+    // first alone, then while a worker prints receipt after receipt as the feature does.
+    SDL_Init(SDL_INIT_EVENTS);
+    guichet::VirtualClock clock;
+    guichet::app::AppSetup setup;
+    setup.mode = guichet::app::Mode::Headless;
+    setup.windowed = guichet::app::Size { 1920, 1080 };
+    auto created = guichet::app::App::create(setup, clock);
+    if (!created) {
+        std::printf("the kiosk did not start: %s\n", created.error().message.c_str());
+        return 1;
+    }
+    auto& kiosk = **created;
+    auto frames = [&](int count, const std::atomic<bool>* until_done) {
+        std::vector<double> times;
+        for (int i = 0; i < count || (until_done && !*until_done); ++i) {
+            clock.advance(guichet::Millis(16));
+            auto frame_start = std::chrono::steady_clock::now();
+            kiosk.render_frame();
+            kiosk.present();
+            times.push_back(ms_since(frame_start));
+        }
+        return times;
+    };
+    frames(20, nullptr); // warm-up: the font atlas
+    auto alone = frames(300, nullptr);
+    std::atomic<bool> done = false;
+    std::thread printer([&] {
+        for (int i = 0; i < 5; ++i)
+            (void)print_receipt(settings, paper);
+        done = true;
+    });
+    auto printing = frames(0, &done);
+    printer.join();
+    auto percentile = [](std::vector<double> times, double p) {
+        std::sort(times.begin(), times.end());
+        return times[std::min(times.size() - 1, static_cast<size_t>(p * static_cast<double>(times.size())))];
+    };
+    std::printf("welcome frames alone:            median %5.2f ms  p95 %5.2f ms  max %5.2f ms (%zu frames)\n",
+        percentile(alone, 0.5), percentile(alone, 0.95), percentile(alone, 1.0), alone.size());
+    std::printf("welcome frames while printing:   median %5.2f ms  p95 %5.2f ms  max %5.2f ms (%zu frames, 5 receipts)\n",
+        percentile(printing, 0.5), percentile(printing, 0.95), percentile(printing, 1.0), printing.size());
+    SDL_Quit();
 }
