@@ -7,6 +7,25 @@
 
 namespace guichet::screens {
 
+namespace {
+
+// The printer's state in one sentence and its colour, or nothing before the first print.
+std::pair<std::string, std::string_view> print_status(const FrameContext& context)
+{
+    if (!context.print || context.training)
+        return {};
+    auto& print = *context.print;
+    if (print.printing)
+        return { context.tr("print.printing"), "text" };
+    if (!print.problem.empty())
+        return { context.tr("print.problem." + print.problem), "error" };
+    if (print.printed > 0)
+        return { context.tr("print.done"), "text" };
+    return {};
+}
+
+}
+
 void ReceiptScreen::draw_content(FrameContext& context, float width)
 {
     auto& ui = context.ui;
@@ -46,8 +65,13 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
             qr();
             widgets::gap(ui, 24);
         }
+        // Once the citizen printed (or tried to), the printer's state takes the place of "note this number":
+        // one sentence, said by the voice when it changes, and the screen keeps its height.
         center_next(text_width, words);
-        widgets::paragraph(ui, "receipt.keep", context.tr("receipt.keep"), text_width);
+        if (auto [status, color] = print_status(context); !status.empty())
+            widgets::paragraph(ui, "print.status", status, text_width, Align::Center, color);
+        else
+            widgets::paragraph(ui, "receipt.keep", context.tr("receipt.keep"), text_width);
         widgets::gap(ui, 12);
         bool online = context.sync && context.sync->link == LinkState::Online;
         center_next(text_width, words);
@@ -81,31 +105,6 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
     };
     // The optional one-tap rating, then Finish.
     auto draw_end = [&](float column) {
-        // The take-home paper, when the kiosk has a printer; its state in one sentence the voice says when
-        // it changes. A printer that fails leaves the receipt on the screen.
-        if (context.print && !context.training) {
-            auto& print = *context.print;
-            widgets::gap(ui, 32);
-            ButtonSpec button { .id = "receipt.print", .label = context.tr(print.printing ? "print.printing" : "receipt.print"),
-                .width = std::min(column, ui.px(600)) };
-            center_next(button.width, column);
-            if (widgets::button(ui, button) && !print.printing)
-                context.emit(intent::PrintReceipt {});
-            std::string status;
-            std::string_view color = "text";
-            if (print.printing) {
-                status = context.tr("print.printing");
-            } else if (!print.problem.empty()) {
-                status = context.tr("print.problem." + print.problem);
-                color = "error";
-            } else if (print.printed > 0) {
-                status = context.tr("print.done");
-            }
-            if (!status.empty()) {
-                widgets::gap(ui, 12);
-                widgets::paragraph(ui, "print.status", status, column, Align::Center, color);
-            }
-        }
         widgets::gap(ui, 32);
         if (m_rated) {
             widgets::caption(ui, "receipt.rating_thanks", context.tr("receipt.rating_thanks"), column);
@@ -135,9 +134,29 @@ void ReceiptScreen::draw_content(FrameContext& context, float width)
                 }
             }
         }
-        widgets::gap(ui, 40);
+        bool with_print = context.print && !context.training;
+        widgets::gap(ui, with_print ? 20 : 40); // the pair's labels may take two lines at the largest text
         ButtonSpec finish { .id = "receipt.finish", .label = context.tr("receipt.finish"), .width = std::min(column, ui.px(600)),
             .style = ButtonStyle::Primary };
+        // With a printer, the paper beside Finish: one row, so the largest text keeps both on the screen.
+        if (with_print) {
+            ButtonSpec print { .id = "receipt.print", .label = context.tr(context.print->printing ? "print.printing" : "receipt.print") };
+            // Larger text makes the pair wider, not taller (button_pair stops at 1000 px).
+            float gutter = ui.px(32);
+            float pair = std::min(column, ui.px(1200) * std::max(1.0f, ui.text_scale));
+            print.width = finish.width = (pair - gutter) / 2;
+            // At the largest text the full label would take two lines and push the pair off the screen.
+            if (!context.print->printing && widgets::button_height(ui, print) > widgets::button_height(ui, finish))
+                print.label = context.tr("receipt.print_short");
+            print.min_height = finish.min_height = std::max(widgets::button_height(ui, print), widgets::button_height(ui, finish));
+            center_next(pair, column);
+            if (widgets::button(ui, print) && !context.print->printing)
+                context.emit(intent::PrintReceipt {});
+            ImGui::SameLine(0, gutter);
+            if (widgets::button(ui, finish))
+                context.emit(intent::EndSession {});
+            return;
+        }
         center_next(finish.width, column);
         if (widgets::button(ui, finish))
             context.emit(intent::EndSession {});

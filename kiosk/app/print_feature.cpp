@@ -57,10 +57,11 @@ devices::PrintedReceipt take_home_receipt(const TakeHomeFacts& facts)
     if (facts.answers && !facts.answers->empty()) {
         devices::ReceiptSection answers { tr("print.paper.answers"), {} };
         for (auto& printable : *facts.answers) {
-            // "Quel est le problème ? Un lampadaire en panne", "Type d’acte : naissance".
+            // "Quel est le problème ? Un lampadaire en panne"; "Type d’acte : naissance", as the language punctuates.
             auto& title = text(printable.step->title);
+            auto answer = answer_text(*printable.step, printable.answer, facts.language, facts.strings);
             bool asks = !title.empty() && (title.back() == '?' || title.back() == ':');
-            answers.items.push_back(title + (asks ? " " : " : ") + answer_text(*printable.step, printable.answer, facts.language, facts.strings));
+            answers.items.push_back(asks ? title + " " + answer : format_text(tr("print.paper.answer"), { { "question", title }, { "answer", answer } }));
         }
         paper.sections.push_back(std::move(answers));
     }

@@ -103,10 +103,10 @@ screenshot receipt-printed.png
     CHECK(has_line(paper, "Mairie de Saint-Julien"));
     CHECK(has_line(paper, code));
     CHECK(has_line(paper, "Signaler un problème dans la rue"));
-    CHECK(has_line(paper, "Et ensuite ?"));
+    CHECK(has_line(paper, "Et ensuite"));
     CHECK(has_line(paper, "Les services techniques de la commune reçoivent votre signalement."));
     CHECK(has_line(paper, "- Quel est le problème")); // the procedure marks the problem printable
-    CHECK(has_line(paper, "? Un lampadaire en panne"));
+    CHECK(has_line(paper, "Un lampadaire en panne"));
     CHECK(has_line(paper, "du lundi au vendredi, 9 h - 12 h"));
     CHECK(has_line(paper, "05 55 12 34 56"));
     CHECK_FALSE(has_line(paper, "Lilas")); // typed by the citizen, not printable: never on paper
@@ -143,7 +143,7 @@ expect-text "Le récapitulatif est imprimé"
     INFO(text);
     CHECK_THAT(text, Catch::Contains("Mairie de Saint-Julien"));
     CHECK_THAT(text, Catch::Contains(code));
-    CHECK_THAT(text, Catch::Contains("Et ensuite ?"));
+    CHECK_THAT(text, Catch::Contains("Et ensuite"));
     CHECK_THAT(text, Catch::Contains("Un lampadaire en panne"));
     CHECK(text.find("Lilas") == std::string::npos);
     CHECK(pdf_qr(pdf) == code);
