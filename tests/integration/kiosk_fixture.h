@@ -68,6 +68,26 @@ inline nlohmann::json minimal_procedure()
     return nlohmann::json::parse(in);
 }
 
+// The public-space report as quickly as it goes, to its review: a street light (an answer the procedure
+// marks printable), "Rue des Lilas" typed (one it does not), no danger, no reply.
+inline constexpr std::string_view street_light_to_review = R"(
+tap id:welcome.start
+tap id:catalog.more
+tap id:procedure.public-space-report
+tap id:intro.start
+tap id:option.street_light
+tap id:step.next
+type "Rue des Lilas"
+tap id:step.next
+tap id:step.next
+tap id:option.no
+tap id:step.next
+tap id:step.next
+tap id:option.no
+tap id:step.next
+expect-screen review
+)";
+
 // A kiosk with an empty outbox of its own in `state`, at 1920x1080. `adjust` may change the
 // configuration before the App starts (other assets, a staff database).
 struct Kiosk {

@@ -20,26 +20,8 @@ namespace {
 
 const fs::path output_dir = GUICHET_TEST_OUTPUT_DIR;
 
-// The public-space report as quickly as it goes: a street light (printable), "Rue des Lilas" typed (not).
-constexpr std::string_view to_receipt = R"(
-tap id:welcome.start
-tap id:catalog.more
-tap id:procedure.public-space-report
-tap id:intro.start
-tap id:option.street_light
-tap id:step.next
-type "Rue des Lilas"
-tap id:step.next
-tap id:step.next
-tap id:option.no
-tap id:step.next
-tap id:step.next
-tap id:option.no
-tap id:step.next
-expect-screen review
-tap id:review.submit
-expect-screen receipt
-)";
+// The public-space report to its receipt (kiosk_fixture.h): a street light (printable), "Rue des Lilas" typed (not).
+const std::string to_receipt = std::string(street_light_to_review) + "tap id:review.submit\nexpect-screen receipt\n";
 
 std::vector<uint8_t> file_bytes(const fs::path& path)
 {

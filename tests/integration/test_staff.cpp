@@ -73,24 +73,8 @@ bool audited(const std::vector<staff::AuditEntry>& log, std::string_view action,
     return std::any_of(log.begin(), log.end(), [&](auto& entry) { return entry.action == action && (role.empty() || entry.role == role); });
 }
 
-// The public-space report as quickly as it goes: a street light, no danger, no reply.
-constexpr std::string_view to_review = R"(
-tap id:welcome.start
-tap id:catalog.more
-tap id:procedure.public-space-report
-tap id:intro.start
-tap id:option.street_light
-tap id:step.next
-type "Rue des Lilas"
-tap id:step.next
-tap id:step.next
-tap id:option.no
-tap id:step.next
-tap id:step.next
-tap id:option.no
-tap id:step.next
-expect-screen review
-)";
+// The public-space report as quickly as it goes (kiosk_fixture.h).
+constexpr std::string_view to_review = test::street_light_to_review;
 
 }
 
