@@ -37,6 +37,16 @@ std::string local_time_text(int64_t unix_seconds, const char* format)
 
 }
 
+std::string service_point_footer(const Strings& strings, std::string_view language, const KioskSection& kiosk)
+{
+    std::string footer;
+    if (!kiosk.opening_hours.empty())
+        footer = format_text(strings.get(language, "print.paper.hours"), { { "hours", kiosk.opening_hours } });
+    if (!kiosk.phone.empty())
+        footer += (footer.empty() ? "" : "\n") + format_text(strings.get(language, "print.paper.phone"), { { "phone", kiosk.phone } });
+    return footer;
+}
+
 devices::PrintedReceipt take_home_receipt(const TakeHomeFacts& facts)
 {
     auto tr = [&](std::string_view key) -> const std::string& { return facts.strings.get(facts.language, key); };
@@ -78,10 +88,7 @@ devices::PrintedReceipt take_home_receipt(const TakeHomeFacts& facts)
         aids.items.push_back(tr("receipt.outcomes_note"));
         paper.sections.push_back(std::move(aids));
     }
-    if (!facts.kiosk.opening_hours.empty())
-        paper.footer = format_text(tr("print.paper.hours"), { { "hours", facts.kiosk.opening_hours } });
-    if (!facts.kiosk.phone.empty())
-        paper.footer += (paper.footer.empty() ? "" : "\n") + format_text(tr("print.paper.phone"), { { "phone", facts.kiosk.phone } });
+    paper.footer = service_point_footer(facts.strings, facts.language, facts.kiosk);
     return paper;
 }
 

@@ -35,6 +35,9 @@ struct TakeHomeFacts {
 };
 devices::PrintedReceipt take_home_receipt(const TakeHomeFacts&);
 
+// The service point's hours and phone for the paper's foot, one line each; empty when neither is configured.
+std::string service_point_footer(const Strings&, std::string_view language, const KioskSection&);
+
 // "A B C D - E F G H": the code letter by letter, as it is read out at a counter.
 std::string code_spelled(std::string_view code);
 

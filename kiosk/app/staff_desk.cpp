@@ -530,10 +530,7 @@ void StaffDesk::remember_reprint(const sync::QueueEntry& entry, const std::strin
     if (procedure)
         if (auto& next = localized(procedure->take_home.next, language); !next.empty())
             paper.sections.push_back({ tr("print.paper.next"), { next } });
-    if (!m_config.kiosk.opening_hours.empty())
-        paper.footer = format_text(tr("print.paper.hours"), { { "hours", m_config.kiosk.opening_hours } });
-    if (!m_config.kiosk.phone.empty())
-        paper.footer += (paper.footer.empty() ? "" : "\n") + format_text(tr("print.paper.phone"), { { "phone", m_config.kiosk.phone } });
+    paper.footer = service_point_footer(m_links.content.strings(), language, m_config.kiosk);
     m_reprint = std::move(paper);
 }
 
