@@ -202,7 +202,10 @@ ScreenId App::current_screen() const
     auto& f = m_features;
     return f.staff->active() ? f.staff->screen_id() : f.journey->current();
 }
-bool App::busy() const { return m_features.staff->busy() || m_features.document->busy() || m_features.print->busy(); }
+bool App::busy() const
+{
+    return std::any_of(m_features.all.begin(), m_features.all.end(), [](const Feature* feature) { return feature->busy(); });
+}
 const Session& App::session() const { return m_features.session->session(); }
 const Catalog& App::catalog() const { return m_features.content->catalog(); }
 accessibility::Speech* App::speech() const { return m_features.voice->speech(); }

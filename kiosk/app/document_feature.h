@@ -27,7 +27,7 @@ public:
     ~DocumentFeature() override;
 
     // A scan is running or its page has not reached the journey yet: the headless driver waits.
-    bool busy() const { return m_jobs.busy(); }
+    bool busy() const override { return m_jobs.busy(); }
 
     std::vector<size_t> intents() const override;
     void handle(Intent&) override;

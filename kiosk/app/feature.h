@@ -78,6 +78,8 @@ public:
     virtual std::optional<Millis> next_timer() const { return std::nullopt; }
     // The citizen's session ended: forget everything of it.
     virtual void session_ended() { }
+    // Work a person waits for runs on a worker (a PIN check, a scan, a print): the headless driver waits too.
+    virtual bool busy() const { return false; }
 };
 
 // Each intent type's one owner, from the features' intents(): fails when a type has two owners or none.

@@ -49,7 +49,7 @@ public:
 
     bool available() const { return m_settings.kind != devices::PrinterKind::None; }
     // A print is running: the headless driver waits for it, as the citizen would.
-    bool busy() const { return m_jobs.busy(); }
+    bool busy() const override { return m_jobs.busy(); }
 
     std::vector<size_t> intents() const override;
     void handle(Intent&) override;

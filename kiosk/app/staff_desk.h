@@ -63,7 +63,7 @@ public:
     void session_ended() override { m_assisted = false; }
 
     // A job a person waits for is running (a PIN check): the headless driver waits for it.
-    bool busy() const { return m_jobs.busy(); }
+    bool busy() const override { return m_jobs.busy(); }
     bool assisted() const { return m_assisted; }
     bool training() const { return m_training; }
 
