@@ -3,8 +3,8 @@
 #include "devices/escpos_render.h"
 #include "devices/pc858.h"
 #include "devices/printing.h"
+#include "devices/qr_code.h"
 
-#include <qrencode.h>
 
 #include <algorithm>
 #include <initializer_list>
@@ -24,11 +24,6 @@ constexpr size_t max_text_bytes = 4096;
 constexpr size_t max_qr_bytes = 1024;
 // The raster QR code is shrunk (fewer dots a module) until it fits in this many bytes.
 constexpr size_t raster_budget_bytes = 12 * 1024;
-
-struct QrDeleter {
-    void operator()(QRcode* code) const { QRcode_free(code); }
-};
-using QrCode = std::unique_ptr<QRcode, QrDeleter>;
 
 // One code point from UTF-8, advancing `at`; a malformed sequence gives U+FFFD and skips one byte.
 char32_t next_code_point(std::string_view text, size_t& at)
@@ -304,7 +299,7 @@ std::vector<uint8_t> escpos_receipt(const PrintedReceipt& receipt, int paper_mm,
         qr_data = {};
     if (!qr_data.empty()) {
         std::string data(qr_data);
-        QrCode code(QRcode_encodeString8bit(data.c_str(), 0, QR_ECLEVEL_M));
+        auto code = encode_qr(data);
         // Without a symbol (libqrencode refused the data) the caption would point at nothing; the code
         // printed above is still there to type.
         if (code) {

@@ -5,10 +5,10 @@
 // [SECTION] Renderer: elements laid out on Font A's grid, then drawn on a white strip.
 #include "devices/escpos_render.h"
 #include "devices/pc858.h"
+#include "devices/qr_code.h"
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -374,9 +374,6 @@ private:
 
 // [SECTION] Renderer
 
-struct QrDeleter {
-    void operator()(QRcode* code) const { QRcode_free(code); }
-};
 struct SurfaceDeleter {
     void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
 };
@@ -395,10 +392,10 @@ constexpr int font_a_height = 24;
 constexpr int line_gap = 6; // ESC 2's default spacing is 30 dots for a 24-dot font
 constexpr int cut_height = 24;
 
-std::unique_ptr<QRcode, QrDeleter> encode_qr(const std::string& payload, char level)
+// The symbol the printer would draw for a native QR command, at the error level it named.
+QrCode printer_qr(const std::string& payload, char level)
 {
-    QRecLevel ec = level == 'L' ? QR_ECLEVEL_L : level == 'Q' ? QR_ECLEVEL_Q : level == 'H' ? QR_ECLEVEL_H : QR_ECLEVEL_M;
-    return std::unique_ptr<QRcode, QrDeleter>(QRcode_encodeString8bit(payload.c_str(), 0, ec));
+    return encode_qr(payload, level == 'L' ? QR_ECLEVEL_L : level == 'Q' ? QR_ECLEVEL_Q : level == 'H' ? QR_ECLEVEL_H : QR_ECLEVEL_M);
 }
 
 int element_height(const EscposDocument& document, const EscposDocument::Element& element)
@@ -409,7 +406,7 @@ int element_height(const EscposDocument& document, const EscposDocument::Element
     case Kind::Raster: return document.rasters[element.index].height_dots;
     case Kind::Cut: return cut_height;
     case Kind::Qr: {
-        auto code = encode_qr(document.qr_payloads[element.index], element.qr_level);
+        auto code = printer_qr(document.qr_payloads[element.index], element.qr_level);
         return code ? (code->width + 8) * element.qr_module_dots : 0;
     }
     }
@@ -557,7 +554,7 @@ Result<std::vector<uint8_t>> render_escpos_png(std::span<const uint8_t> bytes, i
             break;
         }
         case Kind::Qr:
-            if (auto code = encode_qr(document.qr_payloads[element.index], element.qr_level)) {
+            if (auto code = printer_qr(document.qr_payloads[element.index], element.qr_level)) {
                 double side = static_cast<double>(code->width + 8) * element.qr_module_dots;
                 draw_qr(cr.get(), *code, element.qr_module_dots, aligned_x(element.align, side, paper_dots), y);
             }

@@ -1,11 +1,11 @@
 // The take-home receipt as an A4 PDF in memory, for any CUPS printer: cairo's PDF surface, pango for the
 // text (Noto Sans, large, black on white) and libqrencode for the status link's QR code.
 #include "devices/printing.h"
+#include "devices/qr_code.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
-#include <qrencode.h>
 
 #include <memory>
 #include <string>
@@ -40,15 +40,11 @@ struct GObjectDeleter {
 struct FontDeleter {
     void operator()(PangoFontDescription* font) const { pango_font_description_free(font); }
 };
-struct QrDeleter {
-    void operator()(QRcode* code) const { QRcode_free(code); }
-};
 using Cairo = std::unique_ptr<cairo_t, CairoDeleter>;
 using Surface = std::unique_ptr<cairo_surface_t, CairoDeleter>;
 using Context = std::unique_ptr<PangoContext, GObjectDeleter>;
 using Layout = std::unique_ptr<PangoLayout, GObjectDeleter>;
 using Font = std::unique_ptr<PangoFontDescription, FontDeleter>;
-using Qr = std::unique_ptr<QRcode, QrDeleter>;
 
 cairo_status_t append_to_vector(void* closure, const unsigned char* data, unsigned int length)
 {
@@ -131,7 +127,7 @@ public:
     {
         if (text.empty())
             return;
-        Qr code(QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M));
+        auto code = encode_qr(text);
         // A text too long for any QR version: the receipt still prints, with the code in large type above,
         // which is what the counter asks for.
         if (!code)
