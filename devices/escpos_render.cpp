@@ -4,6 +4,8 @@
 // [SECTION] Decoder: a cursor that never reads past the end, one command at a time.
 // [SECTION] Renderer: elements laid out on Font A's grid, then drawn on a white strip.
 #include "devices/escpos_render.h"
+
+#include "devices/cairo_handles.h"
 #include "devices/pc858.h"
 #include "devices/qr_code.h"
 
@@ -374,19 +376,6 @@ private:
 
 // [SECTION] Renderer
 
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
-};
-struct CairoDeleter {
-    void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
-struct LayoutDeleter {
-    void operator()(PangoLayout* layout) const { g_object_unref(layout); }
-};
-struct FontDeleter {
-    void operator()(PangoFontDescription* font) const { pango_font_description_free(font); }
-};
-
 constexpr int font_a_width = 12;
 constexpr int font_a_height = 24;
 constexpr int line_gap = 6; // ESC 2's default spacing is 30 dots for a 24-dot font
@@ -424,9 +413,9 @@ double aligned_x(EscposDocument::Align align, double width, int paper_dots)
 }
 
 // A font whose advance is Font A's 12 dots, so a full line of text fills the paper as it would on paper.
-std::unique_ptr<PangoFontDescription, FontDeleter> font_a(PangoLayout* layout)
+Font font_a(PangoLayout* layout)
 {
-    std::unique_ptr<PangoFontDescription, FontDeleter> font(
+    Font font(
         pango_font_description_from_string("Noto Sans Mono, DejaVu Sans Mono, monospace"));
     pango_font_description_set_absolute_size(font.get(), 20.0 * PANGO_SCALE);
     pango_layout_set_font_description(layout, font.get());
@@ -527,15 +516,15 @@ Result<std::vector<uint8_t>> render_escpos_png(std::span<const uint8_t> bytes, i
     }
     int height = static_cast<int>(std::clamp<int64_t>(total + margin, 2 * margin, max_render_height));
 
-    std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface(
+    Surface surface(
         cairo_image_surface_create(CAIRO_FORMAT_RGB24, paper_dots, height));
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
         return fail(std::string("cairo cannot make the picture: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
-    std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(surface.get()));
+    Cairo cr(cairo_create(surface.get()));
     cairo_set_source_rgb(cr.get(), 1, 1, 1);
     cairo_paint(cr.get());
     cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_NONE); // dots are dots, as on the thermal head
-    std::unique_ptr<PangoLayout, LayoutDeleter> layout(pango_cairo_create_layout(cr.get()));
+    Layout layout(pango_cairo_create_layout(cr.get()));
     auto font = font_a(layout.get());
 
     using Kind = EscposDocument::Element::Kind;

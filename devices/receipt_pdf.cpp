@@ -1,5 +1,6 @@
 // The take-home receipt as an A4 PDF in memory, for any CUPS printer: cairo's PDF surface, pango for the
 // text (Noto Sans, large, black on white) and libqrencode for the status link's QR code.
+#include "devices/cairo_handles.h"
 #include "devices/printing.h"
 #include "devices/qr_code.h"
 
@@ -29,22 +30,6 @@ constexpr int place_pt = 20;
 constexpr int title_pt = 18;
 constexpr int code_pt = 40;
 constexpr int footer_pt = 14; // the hours and the phone number matter as much as the body
-
-struct CairoDeleter {
-    void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-    void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
-};
-struct GObjectDeleter {
-    void operator()(void* object) const { g_object_unref(object); }
-};
-struct FontDeleter {
-    void operator()(PangoFontDescription* font) const { pango_font_description_free(font); }
-};
-using Cairo = std::unique_ptr<cairo_t, CairoDeleter>;
-using Surface = std::unique_ptr<cairo_surface_t, CairoDeleter>;
-using Context = std::unique_ptr<PangoContext, GObjectDeleter>;
-using Layout = std::unique_ptr<PangoLayout, GObjectDeleter>;
-using Font = std::unique_ptr<PangoFontDescription, FontDeleter>;
 
 cairo_status_t append_to_vector(void* closure, const unsigned char* data, unsigned int length)
 {
