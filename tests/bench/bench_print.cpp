@@ -5,6 +5,7 @@
 #include "devices/print_outputs.h"
 #include "devices/printing.h"
 #include "../devices/cups_fixture.h"
+#include "../devices/french_receipt.h"
 #include "kiosk/app/app.h"
 
 #include <algorithm>
@@ -17,26 +18,6 @@
 using namespace guichet::devices;
 
 namespace {
-
-PrintedReceipt receipt()
-{
-    PrintedReceipt receipt;
-    receipt.place = "Mairie de Saint-Julien";
-    receipt.date_time = "2 décembre 2026 à 17 h 20";
-    receipt.procedure = "Demande d’aide au logement";
-    receipt.code_label = "Votre code de suivi";
-    receipt.code = "ABCD-EFGH";
-    receipt.code_spelled = "A B C D, tiret, E F G H";
-    receipt.qr_text = "https://guichet.example.fr/suivi/ABCD-EFGH";
-    receipt.qr_caption = "Scannez pour suivre votre demande";
-    receipt.sections = {
-        { "Et ensuite", { "La caisse vous répond sous quinze jours.", "Gardez ce reçu : il prouve votre demande." } },
-        { "À apporter", { "Votre pièce d’identité", "Un justificatif de domicile de moins de 3 mois" } },
-        { "Vos réponses", { "Situation : seul·e avec deux enfants", "Loyer : 450 €" } },
-    };
-    receipt.footer = "Ouvert du lundi au vendredi, de 8 h 30 à 12 h. Téléphone : 04 00 00 00 00";
-    return receipt;
-}
 
 double ms_since(std::chrono::steady_clock::time_point start)
 {
@@ -60,7 +41,7 @@ int main()
     settings.kind = PrinterKind::Cups;
     settings.queue = "receipt-pdf";
     settings.cups_server = server.socket_path().string();
-    auto paper = receipt();
+    auto paper = guichet::test::french_receipt();
 
     std::vector<double> total, drawing, sending;
     std::vector<int> jobs;

@@ -3,6 +3,7 @@
 // reaching the kiosk as its PrintProblem before a job is queued.
 #include "../zbar_decode.h"
 #include "cups_fixture.h"
+#include "french_receipt.h"
 #include "pdf_read.h"
 #include "devices/print_outputs.h"
 #include "devices/printing.h"
@@ -32,27 +33,6 @@ struct StringMaker<std::expected<int, PrintError>> {
 }
 
 namespace {
-
-PrintedReceipt french_receipt()
-{
-    PrintedReceipt receipt;
-    receipt.place = "Mairie de Saint-Julien";
-    receipt.date_time = "2 décembre 2026 à 17 h 20";
-    receipt.procedure = "Demande d’aide au logement";
-    receipt.code_label = "Votre code de suivi";
-    receipt.code = "ABCD-EFGH";
-    receipt.code_spelled = "A B C D, tiret, E F G H";
-    receipt.qr_text = "https://guichet.example.fr/suivi/ABCD-EFGH";
-    receipt.qr_caption = "Scannez pour suivre votre demande";
-    receipt.sections = {
-        { "Et ensuite", { "La caisse vous répond sous « quinze jours ».", "Gardez ce reçu : il prouve votre demande." } },
-        { "À apporter", { "Votre pièce d’identité", "Un justificatif de domicile de moins de 3 mois",
-                            "Le reçu de la caution : 450 €" } },
-        { "Vos réponses", { "Situation : cœur de famille, garçon à charge", "Sœur hébergée : oui" } },
-    };
-    receipt.footer = "Ouvert du lundi au vendredi, de 8 h 30 à 12 h. Téléphone : 04 00 00 00 00";
-    return receipt;
-}
 
 int page_count(const std::filesystem::path& pdf)
 {
